@@ -1,0 +1,113 @@
+"""The ``regio-analysis`` command.
+
+Data problems are printed as one readable paragraph (file, column, rows) on stderr with a
+non-zero exit code, never as a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from regio_analysis import DataError, __version__
+
+EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+
+
+def _cmd_regions(args: argparse.Namespace) -> int:
+    from regio_analysis.regions import list_regions
+
+    df = list_regions(args.data_dir)
+    if df.empty:
+        print(f"geen regio's gevonden in {args.data_dir or 'de standaardmap'}", file=sys.stderr)
+        return EXIT_ERROR
+    shown = df[["regio_id", "naam", "sectoren", "provincies"]].copy()
+    shown.loc[~df["geldig"], "naam"] = "(ongeldig) " + df.loc[~df["geldig"], "probleem"].str.slice(0, 60)
+    with pd.option_context("display.max_colwidth", 60, "display.width", 160):
+        print(shown.to_string(index=False))
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from regio_analysis.data import validate_region
+
+    target = args.regio
+    as_path = Path(target)
+    if ("/" in target or target in (".", "..")) and as_path.is_dir():
+        problems = validate_region(as_path)
+    else:
+        problems = validate_region(target, args.data_dir)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    for p in errors:
+        print(f"fout: {p}")
+    for p in warnings:
+        print(f"waarschuwing: {p}")
+    if errors:
+        print(f"{target}: {len(errors)} fout(en), {len(warnings)} waarschuwing(en)")
+        return EXIT_INVALID
+    print(f"{target}: geen fouten ({len(warnings)} waarschuwing(en))")
+    return EXIT_OK
+
+
+def _cmd_synthetic(args: argparse.Namespace) -> int:
+    from regio_analysis.data import load_region
+    from regio_analysis.io.files import write_csv
+    from regio_analysis.synthetic import calibration_targets, generate_microdata
+
+    region = load_region(args.regio, args.data_dir)
+    tables = generate_microdata(region, seed=args.seed)
+    out = Path(args.out) / region.regio_id
+    for name, df in tables.items():
+        path = write_csv(df, out / f"{name}.csv")
+        print(f"{path}: {len(df)} rijen (synthetisch, seed={args.seed})")
+    print("\nKalibratiedoelen:")
+    print(calibration_targets(region).to_string(index=False))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="regio-analysis",
+        description="Arbeidsmarkt-, retentie- en kwalitatieve analyses voor onderwijsregio's.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def data_dir(p):
+        p.add_argument("--data-dir", default=None, help="map met regiomappen (standaard: meegeleverde gegevens)")
+
+    p = sub.add_parser("regions", help="toon de beschikbare regio's")
+    data_dir(p)
+    p.set_defaults(func=_cmd_regions)
+
+    p = sub.add_parser("validate", help="controleer alle bestanden van een regio (regio-id of map)")
+    p.add_argument("regio", help="regio-id, of een pad naar een regiomap")
+    data_dir(p)
+    p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("synthetic", help="schrijf synthetische microdata voor een regio als CSV")
+    p.add_argument("regio")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", default="data/generated", help="uitvoermap (standaard: data/generated)")
+    data_dir(p)
+    p.set_defaults(func=_cmd_synthetic)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except DataError as err:
+        print(f"fout: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("afgebroken", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Region registry: which regions exist, where their data lives, and safe region ids.
+
+A region is a folder ``<data_dir>/<regio_id>/`` holding a ``regio.yaml`` and CSV tables
+(one per canonical table, see ``schemas.TABLES``). The default tree ships with the
+package; ``data_dir=`` (or ``--data-dir``, or the environment variable
+``REGIO_ANALYSIS_DATA_DIR``) points at another tree of region folders.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from regio_analysis.errors import DataError, Problem
+from regio_analysis.schemas import SLUG_PATTERN
+
+DEFAULT_REGIONS = (
+    "noorderwijzer",
+    "po-noord-nederland",
+    "rond-bommel-en-dommel",
+    "kennemerland-groot-amsterdam",
+)
+SECTOREN = ("PO", "(V)SO", "VO", "MBO")
+REGIO_FILE = "regio.yaml"
+_REQUIRED_KEYS = ("regio_id", "naam", "sectoren", "provincies")
+_LIST_KEYS = ("sectoren", "provincies", "gemeenten", "besturen", "opleidingen")
+
+
+def default_data_dir() -> Path:
+    """The tree of region folders used when no ``data_dir`` is given."""
+    env = os.environ.get("REGIO_ANALYSIS_DATA_DIR")
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    shipped = here / "_default_data" / "regions"  # inside an installed wheel
+    if shipped.is_dir():
+        return shipped
+    return here.parent / "data" / "regions"  # a source checkout / editable install
+
+
+def check_regio_id(regio_id: Any) -> str:
+    """Return ``regio_id`` when it is a safe slug; raise DataError otherwise.
+
+    Only lowercase letters, digits and single hyphens: no path separators, dots or
+    spaces, so an id can never point outside the data tree (``../x`` is refused).
+    """
+    if not isinstance(regio_id, str) or not re.fullmatch(SLUG_PATTERN, regio_id):
+        raise DataError(Problem(
+            "<regio-id>",
+            f"ongeldige regio-id {regio_id!r}: alleen kleine letters, cijfers en koppeltekens "
+            "(bijvoorbeeld 'rond-bommel-en-dommel')",
+        ))
+    return regio_id
+
+
+def region_dir(regio_id: str, data_dir: str | Path | None = None) -> Path:
+    """The folder of region ``regio_id``; DataError when the id is unsafe or unknown."""
+    check_regio_id(regio_id)
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    folder = root / regio_id
+    if not (folder / REGIO_FILE).is_file():
+        known = ", ".join(available_region_ids(root)) or "geen"
+        raise DataError(Problem(str(root), f"onbekende regio {regio_id!r}; bekende regio's: {known}"))
+    return folder
+
+
+def available_region_ids(data_dir: str | Path | None = None) -> list[str]:
+    """Ids of all folders under ``data_dir`` that hold a ``regio.yaml``, sorted."""
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    if not root.is_dir():
+        return []
+    return sorted(p.name for p in root.iterdir() if (p / REGIO_FILE).is_file())
+
+
+def read_regio_yaml(folder: str | Path) -> dict[str, Any]:
+    """Read and check a region's ``regio.yaml``; DataError listing every problem."""
+    folder = Path(folder)
+    path = folder / REGIO_FILE
+    name = str(path)
+    if not path.is_file():
+        raise DataError(Problem(name, "bestand niet gevonden"))
+    try:
+        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as err:
+        raise DataError(Problem(name, f"geen geldige UTF-8 tekst (byte {err.start})")) from None
+    except yaml.YAMLError as err:
+        raise DataError(Problem(name, f"geen geldige YAML: {err}")) from None
+    if not isinstance(meta, dict):
+        raise DataError(Problem(name, "verwacht een YAML-mapping met sleutels als regio_id, naam, sectoren"))
+    problems = [Problem(name, f"verplichte sleutel '{k}' ontbreekt") for k in _REQUIRED_KEYS if not meta.get(k)]
+    rid = meta.get("regio_id")
+    if rid is not None and rid != folder.name:
+        problems.append(Problem(name, f"regio_id {rid!r} is niet gelijk aan de mapnaam {folder.name!r}"))
+    for key in _LIST_KEYS:
+        value = meta.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            problems.append(Problem(name, f"'{key}' moet een lijst van teksten zijn"))
+    bad_sectors = [s for s in meta.get("sectoren") or [] if s not in SECTOREN]
+    if bad_sectors:
+        problems.append(Problem(name, f"onbekende sector(en) {bad_sectors}; toegestaan: {', '.join(SECTOREN)}"))
+    if problems:
+        raise DataError(problems)
+    for key in _LIST_KEYS:
+        meta.setdefault(key, [])
+    return meta
+
+
+def list_regions(data_dir: str | Path | None = None) -> pd.DataFrame:
+    """All regions under ``data_dir`` as a DataFrame.
+
+    Columns: ``regio_id``, ``naam``, ``sectoren``, ``provincies`` (comma-separated),
+    ``gemeenten`` (count), ``bron``, ``geldig`` and ``probleem``. A folder with a broken
+    ``regio.yaml`` is listed with ``geldig=False`` and the reason, so one bad region
+    never hides the others.
+    """
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    rows = []
+    for rid in available_region_ids(root):
+        try:
+            meta = read_regio_yaml(root / rid)
+        except DataError as err:
+            rows.append({"regio_id": rid, "naam": rid, "sectoren": "", "provincies": "", "gemeenten": 0,
+                         "bron": "", "geldig": False, "probleem": str(err)})
+            continue
+        rows.append({
+            "regio_id": rid,
+            "naam": meta["naam"],
+            "sectoren": ", ".join(meta["sectoren"]),
+            "provincies": ", ".join(meta["provincies"]),
+            "gemeenten": len(meta["gemeenten"]),
+            "bron": str(meta.get("bron", "")),
+            "geldig": True,
+            "probleem": "",
+        })
+    columns = ["regio_id", "naam", "sectoren", "provincies", "gemeenten", "bron", "geldig", "probleem"]
+    return pd.DataFrame(rows, columns=columns)

@@ -1,0 +1,222 @@
+"""Region registry, load_region on the default data, and region-level bad input."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from regio_analysis import DataError
+from regio_analysis.data import RegionData, load_region, validate_region
+from regio_analysis.regions import DEFAULT_REGIONS, check_regio_id, default_data_dir, list_regions
+from regio_analysis.schemas import TABLES, conform
+
+from conftest import REPO
+
+REGIO_YAML = """regio_id: {rid}
+naam: Testregio
+sectoren: [PO]
+provincies: [Utrecht]
+"""
+
+
+def make_region(root: Path, rid: str = "testregio", **tables: str) -> Path:
+    folder = root / rid
+    folder.mkdir(parents=True)
+    (folder / "regio.yaml").write_text(REGIO_YAML.format(rid=rid), encoding="utf-8")
+    for name, text in tables.items():
+        data = text if isinstance(text, bytes) else text.encode("utf-8")
+        (folder / f"{name}.csv").write_bytes(data)
+    return folder
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {str(p): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+GOOD_PERSONEEL = "peiljaar,functiegroep,eenheid,waarde,bron\n2023,OP,fte,10.5,test\n2023,OP,personen,14,test\n"
+
+
+# --- registry -------------------------------------------------------------------------------
+
+def test_list_regions_has_the_four_default_regions():
+    df = list_regions()
+    assert {"regio_id", "naam", "sectoren", "provincies"} <= set(df.columns)
+    assert set(DEFAULT_REGIONS) <= set(df["regio_id"])
+    assert df["geldig"].all()
+    row = df.set_index("regio_id").loc["rond-bommel-en-dommel"]
+    assert "PO" in row["sectoren"] and "Noord-Brabant" in row["provincies"]
+
+
+@pytest.mark.parametrize("bad", ["../x", "..", "a/b", "Rond-Bommel", "rond bommel", "", "-x", None, 3])
+def test_unsafe_region_ids_are_refused(bad):
+    with pytest.raises(DataError, match="ongeldige regio-id"):
+        check_regio_id(bad)
+    with pytest.raises(DataError):
+        load_region(bad)
+
+
+def test_unknown_region_names_the_known_ones():
+    with pytest.raises(DataError, match="onbekende regio 'atlantis'.*rond-bommel-en-dommel"):
+        load_region("atlantis")
+
+
+def test_data_dir_points_at_another_tree(tmp_path):
+    make_region(tmp_path, "mijn-regio", personeel=GOOD_PERSONEEL)
+    assert list(list_regions(tmp_path)["regio_id"]) == ["mijn-regio"]
+    rd = load_region("mijn-regio", data_dir=tmp_path)
+    assert rd.personeel["waarde"].tolist() == [10.5, 14.0]
+    assert not rd.has("leerlingen") and list(rd.leerlingen.columns) == list(TABLES["leerlingen"].columns)
+
+
+def test_a_broken_regio_yaml_is_listed_not_fatal(tmp_path):
+    make_region(tmp_path, "goed")
+    bad = tmp_path / "kapot"
+    bad.mkdir()
+    (bad / "regio.yaml").write_text("regio_id: anders\nnaam: X\n", encoding="utf-8")
+    df = list_regions(tmp_path).set_index("regio_id")
+    assert df.loc["goed", "geldig"] and not df.loc["kapot", "geldig"]
+    assert "sectoren" in df.loc["kapot", "probleem"] and "mapnaam" in df.loc["kapot", "probleem"]
+
+
+# --- the default data -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("rid", DEFAULT_REGIONS)
+def test_default_region_loads_with_every_table_validated(rid):
+    before = snapshot(default_data_dir() / rid)
+    rd = load_region(rid)
+    assert isinstance(rd, RegionData) and rd.regio_id == rid
+    assert rd.tables, "a default region without any table"
+    assert rd.has("activiteiten"), "every default region has an activity register"
+    for name, df in rd.tables.items():
+        again = conform(df, name)  # canonical output stays canonical
+        pd.testing.assert_frame_equal(again, df)
+        assert df["bron"].str.len().gt(0).all(), f"{rid}/{name}: a row without bron"
+    assert validate_region(rid) == [] or all(p.severity == "warning" for p in validate_region(rid))
+    assert set(rd.bestanden) == {f"{t}.csv" for t in rd.tables}
+    assert snapshot(default_data_dir() / rid) == before, "loading wrote to a source file"
+
+
+def test_published_rows_name_their_seed():
+    for rid in DEFAULT_REGIONS:
+        rd = load_region(rid)
+        for name, df in rd.tables.items():
+            assert df["bron"].str.match(r"^00[0-4]_[0-9a-f]{16}\.txt § ").all(), f"{rid}/{name}"
+
+
+# --- bad input at region level ------------------------------------------------------------------
+
+BAD_INPUTS = {
+    "missing column": (dict(personeel="peiljaar,functiegroep,waarde,bron\n2023,OP,3,x\n"),
+                       r"personeel\.csv.*eenheid"),
+    "non-numeric count": (dict(leerlingen="peiljaar,soort,aantal,bron\n2023,bao,veel,x\n2024,bao,12,x\n"),
+                          r"leerlingen\.csv, kolom 'aantal': niet numeriek: 'veel' \[regel 2\]"),
+    "negative fte": (dict(personeel="peiljaar,functiegroep,eenheid,waarde,bron\n2023,OP,fte,-3,x\n"),
+                     r"personeel\.csv, kolom 'waarde'.*-3.*\[regel 2\]"),
+    "duplicate key": (dict(verzuim="jaar,niveau,waarde,bron\n2022,regio,6.9,x\n2022,landelijk,6.8,x\n2022,regio,7.0,x\n"),
+                      r"verzuim\.csv.*dubbele sleutel.*\[regel 2, 4\]"),
+    "end before start": (dict(activiteiten="id,titel,thema,start,einde,bron\n1.1,A,werven,2027-01-01,2026-12-31,x\n"),
+                         r"activiteiten\.csv.*einde voor start.*\[regel 2\]"),
+    "empty file": (dict(stromen=""), r"stromen\.csv: het bestand is leeg"),
+    "header only": (dict(stromen="jaar,functiegroep,richting,eenheid,waarde,bron\n"), r"stromen\.csv.*geen gegevensregels"),
+    "undecodable bytes": (dict(verzuim=b"jaar,niveau,waarde,bron\n2022,r\xe9gio,6.9,x\n"), r"verzuim\.csv: onleesbare bytes.*\[regel 2\]"),
+    "unknown vocabulary": (dict(personeel="peiljaar,functiegroep,eenheid,waarde,bron\n2023,LERAAR,fte,3,x\n"),
+                           r"kolom 'functiegroep'.*'LERAAR'"),
+    "percentage above 100": (dict(verzuim="jaar,niveau,waarde,bron\n2022,regio,169,x\n"), r"percentage tussen 0 en 100"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_region_files_give_a_dataerror_naming_the_problem(tmp_path, case):
+    tables, pattern = BAD_INPUTS[case]
+    folder = make_region(tmp_path, **tables)
+    before = snapshot(folder)
+    with pytest.raises(DataError) as info:
+        load_region("testregio", data_dir=tmp_path)
+
+    assert re.search(pattern, str(info.value)), str(info.value)
+    assert snapshot(folder) == before
+
+
+def test_all_problems_of_all_files_are_reported_together(tmp_path):
+    make_region(tmp_path, personeel="peiljaar,functiegroep,eenheid,waarde,bron\n2023,OP,fte,-3,x\n",
+                leerlingen="peiljaar,soort,aantal,bron\n2023,bao,veel,x\n")
+    problems = validate_region("testregio", tmp_path)
+    files = {Path(p.file).name for p in problems}
+    assert files == {"personeel.csv", "leerlingen.csv"}
+
+
+def test_spell_ending_before_it_starts_is_refused(tmp_path):
+    spells = ("persoon_id,bestuur_id,vestigingscode,functiegroep,start,einde,reden_einde,observatie_einde,leeftijd_start,fte,bron\n"
+              "1,B1,01AB00,OP,2020-08-01,2019-07-31,buiten onderwijs,2025-12-31,25,0.8,x\n")
+    make_region(tmp_path, dienstverbanden=spells)
+    with pytest.raises(DataError, match=r"einde voor start \[regel 2\]"):
+        load_region("testregio", data_dir=tmp_path)
+
+
+def test_person_ids_are_pseudonymised_at_load(tmp_path, monkeypatch):
+    monkeypatch.setenv("REGIO_ANALYSIS_KEY", "een-testsleutel-van-voldoende-lengte")
+    spells = ("persoon_id,bestuur_id,vestigingscode,functiegroep,start,einde,reden_einde,observatie_einde,leeftijd_start,fte,bron\n"
+              "123456789,B1,01AB00,OP,2020-08-01,,,2025-12-31,25,0.8,x\n")
+    folder = make_region(tmp_path, dienstverbanden=spells)
+    rd = load_region("testregio", data_dir=tmp_path)
+    pid = rd.dienstverbanden["persoon_id"].iloc[0]
+    assert pid.startswith("p_") and "123456789" not in pid
+    assert b"123456789" in (folder / "dienstverbanden.csv").read_bytes()  # the source is untouched
+
+
+def test_unknown_files_are_warnings_not_errors(tmp_path):
+    make_region(tmp_path, personeel=GOOD_PERSONEEL, notities="a,b\n1,2\n")
+    problems = validate_region("testregio", tmp_path)
+    assert [p.severity for p in problems] == ["warning"] and "onbekende tabel" in problems[0].message
+    load_region("testregio", data_dir=tmp_path)
+
+
+# --- the CLI -----------------------------------------------------------------------------------
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "regio_analysis.cli", *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=120)
+
+
+def test_cli_regions_prints_the_four_regions():
+    res = run_cli("regions")
+    assert res.returncode == 0, res.stderr
+    for rid in DEFAULT_REGIONS:
+        assert rid in res.stdout
+
+
+def test_cli_validate_clean_region_exits_zero():
+    res = run_cli("validate", "rond-bommel-en-dommel")
+    assert res.returncode == 0 and "geen fouten" in res.stdout
+
+
+@pytest.mark.parametrize("case", ["negative fte", "undecodable bytes", "duplicate key", "empty file"])
+def test_cli_validate_bad_region_exits_one_without_traceback(tmp_path, case):
+    tables, pattern = BAD_INPUTS[case]
+    folder = make_region(tmp_path, **tables)
+    res = run_cli("validate", str(folder))
+    assert res.returncode == 1
+    assert "Traceback" not in res.stdout + res.stderr
+    assert "fout:" in res.stdout
+
+
+@pytest.mark.parametrize("args", [("validate", "../x"), ("synthetic", "../x"), ("synthetic", "atlantis")])
+def test_cli_bad_region_id_gives_one_paragraph_and_nonzero_exit(args):
+    res = run_cli(*args)
+    assert res.returncode != 0
+    assert "Traceback" not in res.stdout + res.stderr
+    out = (res.stdout + res.stderr).strip()
+    assert out and "\n\n" not in out
+
+
+def test_cli_synthetic_writes_csvs_atomically(tmp_path):
+    res = run_cli("synthetic", "noorderwijzer", "--seed", "3", "--out", str(tmp_path))
+    assert res.returncode == 0, res.stderr
+    written = sorted(p.name for p in (tmp_path / "noorderwijzer").iterdir())
+    assert written == ["dienstverbanden.csv", "enquete.csv", "open_antwoorden.csv"]
+    df = pd.read_csv(tmp_path / "noorderwijzer" / "dienstverbanden.csv", dtype=str, keep_default_na=False)
+    conform(df, "dienstverbanden")
