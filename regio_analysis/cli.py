@@ -68,6 +68,38 @@ def _cmd_synthetic(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+IMPORTERS = {
+    "duo-leerlingen": ("read_duo_leerlingen", "DUO-leerlingenbestand (CSV)"),
+    "duo-personeel": ("read_duo_personeel", "DUO-personeelsbestand (CSV of XLSX)"),
+    "cbs-odata": ("read_cbs_odata_dir", "map geschreven door cbsodata.download_data"),
+    "cbs-statline": ("read_cbs_statline_csv", "StatLine CSV-export"),
+    "vestiging-regio": ("read_vestiging_regio", "koppeling vestiging -> regio (CSV)"),
+}
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from regio_analysis import io as loaders
+    from regio_analysis.io.files import write_csv
+    from regio_analysis.regions import available_region_ids
+
+    func = getattr(loaders, IMPORTERS[args.kind][0])
+    if args.kind == "vestiging-regio":
+        df = func(args.path, known_regions=available_region_ids(args.data_dir))
+    else:
+        df = func(args.path)
+    if args.out:
+        out = Path(args.out)
+        if out.resolve() == Path(args.path).resolve():
+            raise DataError("--out is het bronbestand zelf; bronbestanden worden nooit overschreven", file=str(out))
+        write_csv(df, out)
+        print(f"{out}: {len(df)} rijen")
+    else:
+        with pd.option_context("display.width", 160, "display.max_columns", 12):
+            print(df.head(args.rows).to_string(index=False))
+        print(f"... {len(df)} rijen; gebruik --out BESTAND om ze als CSV te schrijven")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="regio-analysis",
@@ -87,6 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("regio", help="regio-id, of een pad naar een regiomap")
     data_dir(p)
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("import", help="lees een bronbestand (DUO, CBS, koppeling) als canonieke tabel")
+    p.add_argument("kind", choices=sorted(IMPORTERS), help="; ".join(f"{k}: {v[1]}" for k, v in IMPORTERS.items()))
+    p.add_argument("path", help="het bronbestand (of de map, voor cbs-odata); wordt alleen gelezen")
+    p.add_argument("--out", default=None, help="schrijf de canonieke tabel als CSV naar dit bestand")
+    p.add_argument("--rows", type=int, default=10, help="aantal regels in de voorvertoning")
+    data_dir(p)
+    p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("synthetic", help="schrijf synthetische microdata voor een regio als CSV")
     p.add_argument("regio")

@@ -105,7 +105,9 @@ def _pct_in_range(df: pd.DataFrame) -> pd.Series:
 
 _BRON = Col("str", description="bron: seed file and section, or a loaded file name")
 _ONDERDRUKT = Col("bool", default=False, description="value suppressed in the source (*, <5, -1)")
-_NIVEAU = Col("str", default="regio", description="regio, landelijk, provincie:<naam>, landsdeel:<naam>, ...")
+_NIVEAU = Col("str", default="regio", description=(
+    "regio, landelijk, provincie:<naam>, landsdeel:<naam>, gemeente:<naam>, corop:<naam>; "
+    "for source files vestiging, instelling or bestuur"))
 _SCENARIO = Col("str", default="gepubliceerd")
 _PROGNOSE = Col("bool", default=False, description="True for forecasts, False for realisations")
 
@@ -234,6 +236,7 @@ _table(TableSpec(
         "waarde": Col("float", nullable=True),
         "bron": _BRON,
         "opmerking": Col("str", default=""),
+        "onderdrukt": _ONDERDRUKT,
     },
     key=("onderwerp", "indicator", "jaar", "functiegroep", "categorie", "niveau"),
     description="Published key figures that have no table of their own.",

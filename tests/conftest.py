@@ -25,6 +25,39 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
 
+def assert_data_error(call, path, expected_parts) -> str:
+    """``call()`` raises DataError whose message names ``path`` and contains every expected part."""
+    from regio_analysis import DataError
+
+    with pytest.raises(DataError) as err:
+        call()
+    message = str(err.value)
+    assert str(path) in message, message
+    for part in expected_parts:
+        assert part in message, (part, message)
+    return message
+
+
+def one_row(df, **where):
+    """The single row of ``df`` whose columns equal ``where``; fails unless exactly one matches."""
+    mask = None
+    for column, value in where.items():
+        hit = df[column] == value
+        mask = hit if mask is None else mask & hit
+    assert int(mask.sum()) == 1, f"expected one row for {where}, got {int(mask.sum())}"
+    return df[mask].iloc[0]
+
+
+def load_script(path: Path):
+    """Import a fixture-generator script (e.g. tests/fixtures/duo/make_fixtures.py) as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"fixture_{path.parent.name}_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

@@ -220,3 +220,48 @@ def test_cli_synthetic_writes_csvs_atomically(tmp_path):
     assert written == ["dienstverbanden.csv", "enquete.csv", "open_antwoorden.csv"]
     df = pd.read_csv(tmp_path / "noorderwijzer" / "dienstverbanden.csv", dtype=str, keep_default_na=False)
     conform(df, "dienstverbanden")
+
+
+# --- source-file loaders through the CLI: one paragraph, non-zero exit, no traceback ---------------
+
+BAD_SOURCE_FILES = {
+    "missing column": ("duo-personeel", "duo/bad_missing_column.csv", "verplichte kolom 'functie' ontbreekt"),
+    "non-numeric count": ("duo-leerlingen", "duo/bad_non_numeric.csv", "geen getal: 'twaalf'"),
+    "negative fte": ("duo-personeel", "duo/bad_negative_fte.csv", "negatieve waarde"),
+    "duplicate key": ("duo-leerlingen", "duo/bad_duplicate_key.csv", "dubbele sleutel"),
+    "empty file": ("duo-leerlingen", "duo/bad_empty.csv", "leeg"),
+    "undecodable bytes": ("duo-leerlingen", "duo/bad_undecodable.csv", "onleesbare bytes"),
+    "missing file": ("duo-leerlingen", "duo/bestaat_niet.csv", "bestand niet gevonden"),
+    "vestiging in two regions": ("vestiging-regio", "mapping/bad_two_regions.csv", "'rond-bommel-en-dommel'"),
+    "unknown region id": ("vestiging-regio", "mapping/bad_unknown_region.csv", "onbekende regio-id 'rond-bommel-dommel'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_SOURCE_FILES))
+def test_cli_import_of_bad_source_file(case, fixtures_dir):
+    kind, rel, needle = BAD_SOURCE_FILES[case]
+    path = fixtures_dir / rel
+    before = path.read_bytes() if path.exists() else None
+    res = run_cli("import", kind, str(path))
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "Traceback" not in res.stdout + res.stderr
+    message = res.stderr.strip()
+    assert message.startswith("fout: ") and rel.split("/")[-1] in message and needle in message
+    assert "\n\n" not in message
+    assert (path.read_bytes() if path.exists() else None) == before
+
+
+def test_cli_import_writes_a_canonical_table(tmp_path, fixtures_dir):
+    out = tmp_path / "leerlingen.csv"
+    res = run_cli("import", "duo-leerlingen", str(fixtures_dir / "duo" / "leerlingen_po_wide_bom.csv"), "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    df = conform(pd.read_csv(out, dtype=str, keep_default_na=False), "leerlingen", file=str(out))
+    assert len(df) == 8 and df["peiljaar"].between(2021, 2023).all()
+
+
+def test_cli_import_refuses_to_overwrite_its_source(tmp_path, fixtures_dir):
+    src = tmp_path / "l.csv"
+    src.write_bytes((fixtures_dir / "duo" / "leerlingen_po_wide_bom.csv").read_bytes())
+    before = src.read_bytes()
+    res = run_cli("import", "duo-leerlingen", str(src), "--out", str(src))
+    assert res.returncode == 2 and "nooit overschreven" in res.stderr and src.read_bytes() == before

@@ -40,6 +40,18 @@ def sha256_of(path: str | Path) -> str:
     return h.hexdigest()
 
 
+def check_file(path: str | Path) -> Path:
+    """``path`` as a Path when it is an existing, non-empty file; DataError otherwise."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(Problem(str(path), "bestand niet gevonden"))
+    if not path.is_file():
+        raise DataError(Problem(str(path), "dit is geen bestand (een map?)"))
+    if path.stat().st_size == 0:
+        raise DataError(Problem(str(path), "het bestand is leeg"))
+    return path
+
+
 def read_text(path: str | Path, encodings: tuple[str, ...] = DEFAULT_ENCODINGS) -> TextFile:
     """Read and decode a text file, trying ``encodings`` in order.
 
@@ -47,12 +59,8 @@ def read_text(path: str | Path, encodings: tuple[str, ...] = DEFAULT_ENCODINGS) 
     Raises DataError for a missing file, a folder, an empty file, binary content (NUL bytes)
     or bytes that no listed encoding decodes.
     """
-    path = Path(path)
+    path = check_file(path)
     name = str(path)
-    if not path.exists():
-        raise DataError(Problem(name, "bestand niet gevonden"))
-    if not path.is_file():
-        raise DataError(Problem(name, "dit is geen bestand (een map?)"))
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise DataError(Problem(name, "het bestand is leeg"))
