@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install test regions validate clean
+.PHONY: install test reports regions validate clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,9 @@ install: $(VENV)/.installed
 
 test: install
 	$(PY) -m pytest
+
+reports: install
+	$(VENV)/bin/regio-analysis batch --all --jobs 2 --out reports
 
 regions: install
 	$(VENV)/bin/regio-analysis regions

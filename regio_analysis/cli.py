@@ -68,6 +68,40 @@ def _cmd_synthetic(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_batch(manifest: dict, out: Path) -> int:
+    regions = manifest["regio's"]
+    failed = [r for r in regions if r["status"] == "fout"]
+    for r in regions:
+        line = f"{r['regio_id']}: {r['status']} ({r['duur_s']:.0f} s)"
+        print(line + (f" - {r['fout']}" if r["fout"] else ""))
+    for row in manifest["rijen"]:
+        if row["status"] == "fout" and row["cel"] is not None:
+            print(f"  {row['regio_id']}/{row['hoofdstuk']}: {row['fout']} in cel {row['cel']} ({row['code']}): {row['foutmelding']}")
+    print(f"{len(regions) - len(failed)} van {len(regions)} rapporten in orde; overzicht: {out / 'index.html'}")
+    if failed:
+        print(f"mislukte notebooks en logs: {out / '_mislukt'}", file=sys.stderr)
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from regio_analysis.reporting import run_batch
+
+    out = Path(args.out)
+    manifest = run_batch([args.regio], out, jobs=1, force=True, data_dir=args.data_dir, timeout=args.timeout)
+    return _print_batch(manifest, out)
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from regio_analysis.reporting import run_batch
+
+    if args.all == bool(args.regio):
+        raise DataError("geef --all of een of meer regio-id's (niet allebei)", file="<opdracht>")
+    out = Path(args.out)
+    manifest = run_batch(None if args.all else args.regio, out, jobs=args.jobs, force=args.force,
+                         scheduler=args.scheduler, data_dir=args.data_dir, timeout=args.timeout)
+    return _print_batch(manifest, out)
+
+
 IMPORTERS = {
     "duo-leerlingen": ("read_duo_leerlingen", "DUO-leerlingenbestand (CSV)"),
     "duo-personeel": ("read_duo_personeel", "DUO-personeelsbestand (CSV of XLSX)"),
@@ -119,6 +153,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("regio", help="regio-id, of een pad naar een regiomap")
     data_dir(p)
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("report", help="maak het rapport van een regio (altijd opnieuw)")
+    p.add_argument("regio")
+    p.add_argument("--out", default="reports", help="uitvoermap (standaard: reports)")
+    p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
+    data_dir(p)
+    p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("batch", help="maak de rapporten van meerdere regio's, parallel, met een index")
+    p.add_argument("regio", nargs="*", help="regio-id's (of --all)")
+    p.add_argument("--all", action="store_true", help="alle regio's in de gegevensmap")
+    p.add_argument("--jobs", type=int, default=2, help="aantal regio's tegelijk (standaard 2)")
+    p.add_argument("--out", default="reports", help="uitvoermap (standaard: reports)")
+    p.add_argument("--force", action="store_true", help="ook ongewijzigde regio's opnieuw maken")
+    p.add_argument("--scheduler", default=None, help="adres van een Dask-scheduler (tcp://host:8786)")
+    p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
+    data_dir(p)
+    p.set_defaults(func=_cmd_batch)
 
     p = sub.add_parser("import", help="lees een bronbestand (DUO, CBS, koppeling) als canonieke tabel")
     p.add_argument("kind", choices=sorted(IMPORTERS), help="; ".join(f"{k}: {v[1]}" for k, v in IMPORTERS.items()))

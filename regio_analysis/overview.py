@@ -1,0 +1,560 @@
+"""The overview chapter: who the region is, its published key figures, and readings.
+
+Everything the notebook ``00_overzicht.ipynb`` shows is computed here from a
+:class:`~regio_analysis.data.RegionData`; regions differ a lot in what they publish, so
+every function works on whatever tables a region has and leaves out what it lacks
+(``geen_gegevens`` gives the visible note). Nothing here reads files.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+from regio_analysis import plotting
+from regio_analysis.plotting import fmt_getal, fmt_pct, opsomming, thema_label
+from regio_analysis.schemas import THEMAS
+
+KERNCIJFER_KOLOMMEN = ["indicator", "jaar", "waarde", "eenheid", "bron"]
+
+KEY_INDICATOR_LABELS: dict[str, str] = {
+    "leerlingen": "Leerlingen",
+    "personen": "Personeel (personen)",
+    "verzuim_pct": "Ziekteverzuim (%)",
+    "aandeel_55plus_pct": "Personeel 55+ (%)",
+    "uitstroom_pct": "Uitstroom personeel (%)",
+    "activiteiten": "Activiteiten",
+}
+
+FUNCTIEGROEP_KORT = {"totaal": "", "OP": "OP", "OOP": "OOP", "DIR": "schoolleiders"}
+# which function group stands for "the staff" when a table has no total
+FUNCTIEGROEP_VOORKEUR = ("totaal", "OP", "DIR", "OOP")
+TEKORT_LABELS = {
+    "totaal": "Tekort",
+    "zichtbaar": "Zichtbaar tekort",
+    "verborgen": "Verborgen tekort",
+    "onvervuld": "Onvervulde werkgelegenheid",
+}
+# categories of kengetallen that describe the region itself (vs. another region split)
+EIGEN_CATEGORIEEN = ("onderwijsregio", "totaal")
+
+
+def geen_gegevens(wat: str) -> str:
+    """The visible (Markdown) note shown instead of a table or figure the region lacks."""
+    return f"_Geen gegevens over {wat} voor deze regio: de regiomap bevat ze niet._"
+
+
+# --- identity ---------------------------------------------------------------------------------
+
+def _lijst(values: list[str]) -> str:
+    return ", ".join(values) if values else "niet vermeld"
+
+
+def _aantal(values: list[str]) -> str:
+    return str(len(values)) if values else "niet vermeld"
+
+
+def identiteit(region) -> pd.DataFrame:
+    """The region's identity from ``regio.yaml`` as two columns, ``kenmerk`` and ``waarde``.
+
+    Counts of municipalities, boards and teacher-training institutes are ``"niet vermeld"``
+    when the source names none (zero would suggest there are none).
+    """
+    meta = region.meta
+    rows = [
+        ("Naam", meta.get("naam") or region.regio_id),
+        ("Regio-id", region.regio_id),
+        ("Sectoren", _lijst(meta.get("sectoren") or [])),
+        ("Provincies", _lijst(meta.get("provincies") or [])),
+        ("Aantal genoemde gemeenten", _aantal(meta.get("gemeenten") or [])),
+        ("Aantal genoemde besturen", _aantal(meta.get("besturen") or [])),
+        ("Aantal genoemde lerarenopleidingen", _aantal(meta.get("opleidingen") or [])),
+        ("Lerarenopleidingen", _lijst(meta.get("opleidingen") or [])),
+        ("Periode", str(meta.get("periode") or "niet vermeld")),
+        ("Bron", str(meta.get("bron") or "niet vermeld")),
+    ]
+    if region.synthetisch:
+        rows.append(("Synthetische tabellen", ", ".join(sorted(region.synthetisch))))
+    return pd.DataFrame(rows, columns=["kenmerk", "waarde"])
+
+
+def _vet(naam: str) -> str:
+    """``onderwijsregio X`` with the name in bold (Markdown)."""
+    if naam.lower().startswith("onderwijsregio "):
+        return f"{naam[:15]}**{naam[15:]}**"
+    return f"**{naam}**"
+
+
+def inleiding(region) -> str:
+    """One Markdown sentence introducing the chapter for this region."""
+    tabellen = sorted(t for t in region.tables if region.has(t))
+    sectoren = ", ".join(region.meta.get("sectoren") or [])
+    wat = f" ({sectoren})" if sectoren else ""
+    naam = region.naam if region.naam.lower().startswith("onderwijsregio") else f"onderwijsregio {region.naam}"
+    if not tabellen:
+        return (f"Dit overzicht beschrijft {_vet(naam)}{wat}; "
+                "voor deze regio zijn nog geen tabellen met cijfers aangeleverd.")
+    tekst = (f"Dit overzicht beschrijft {_vet(naam)}{wat} op basis van "
+             f"{len(tabellen)} {'tabel' if len(tabellen) == 1 else 'tabellen'} met gepubliceerde cijfers "
+             f"({', '.join(tabellen)}).")
+    if region.synthetisch:
+        werkwoord = "is" if len(region.synthetisch) == 1 else "zijn"
+        tekst += f" Let op: {', '.join(sorted(region.synthetisch))} {werkwoord} **synthetisch**."
+    return tekst
+
+
+def bronbestanden(region) -> pd.DataFrame:
+    """The files the region was loaded from with their SHA-256, for traceability."""
+    rows = sorted(region.bestanden.items())
+    return pd.DataFrame(rows, columns=["bestand", "sha256"])
+
+
+# --- selections (small, shared by kerncijfers / key_indicators / lezingen) ----------------------
+
+def _regio(df: pd.DataFrame) -> pd.DataFrame:
+    return df[df["niveau"] == "regio"] if "niveau" in df.columns else df
+
+
+def _voorkeur_functiegroep(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the preferred function group present (totaal, else OP, DIR, OOP)."""
+    for fg in FUNCTIEGROEP_VOORKEUR:
+        part = df[df["functiegroep"] == fg]
+        if not part.empty:
+            return part
+    return df.iloc[0:0]
+
+
+def _actueel(df: pd.DataFrame, jaar: str) -> tuple[pd.DataFrame, bool]:
+    """Rows of the latest realised year, else of the first forecast year; and whether forecast."""
+    if df.empty:
+        return df, False
+    prog = df["prognose"].astype(bool) if "prognose" in df.columns else pd.Series(False, index=df.index)
+    real = df[~prog]
+    if not real.empty:
+        return real[real[jaar] == real[jaar].max()], False
+    fc = df[prog]
+    return fc[fc[jaar] == fc[jaar].min()], True
+
+
+def _bron(rows: pd.DataFrame) -> str:
+    return "; ".join(dict.fromkeys(str(b) for b in rows["bron"] if str(b)))
+
+
+def _bron_bestanden(rows: pd.DataFrame) -> str:
+    """The distinct source files (the part before ' § ') of many rows."""
+    return "; ".join(dict.fromkeys(str(b).split(" § ")[0] for b in rows["bron"] if str(b)))
+
+
+def _jaar(value) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
+
+
+def leerlingen_regio(region) -> pd.DataFrame:
+    """Region total of pupils per year (``peiljaar``, ``aantal``, ``prognose``, ``bron``).
+
+    Uses the region-level rows of soort ``totaal``; without those, sums the other soorten
+    per year (region-level rows, else the rows of vestigingen), excluding the aggregate
+    soorten ``po`` and ``so_vso`` when their parts are present. Suppressed cells (small
+    counts) are left out, so such a sum can be slightly low.
+    """
+    df = region.leerlingen
+    cols = ["peiljaar", "aantal", "prognose", "bron"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    df = df[~df["onderdrukt"].astype(bool)] if "onderdrukt" in df.columns else df
+    regio = df[(df["niveau"] == "regio") & (df["vestigingscode"] == "")]
+    base = regio if not regio.empty else df
+    totaal = base[base["soort"] == "totaal"]
+    if totaal.empty:
+        soorten = set(base["soort"])
+        skip = {"totaal"}
+        if soorten & {"bao", "sbo", "so", "vso"}:
+            skip |= {"po"}
+        if soorten & {"so", "vso"}:
+            skip |= {"so_vso"}
+        part = base[~base["soort"].isin(skip)]
+        totaal = part.groupby(["peiljaar", "prognose"], as_index=False).agg(
+            aantal=("aantal", lambda s: s.sum(min_count=1)), bron=("bron", lambda s: "; ".join(dict.fromkeys(s))))
+    out = totaal[cols].dropna(subset=["aantal"]).sort_values(["peiljaar", "prognose"])
+    # a year both realised and forecast: keep the realisation
+    out = out.drop_duplicates("peiljaar", keep="first").reset_index(drop=True)
+    return out
+
+
+def verzuim_reeks(region) -> pd.DataFrame:
+    """Sick-leave series (``jaar``, ``niveau``, ``waarde``, ``bron``) for region and nation:
+    indicator ``ziekteverzuimpercentage`` in percent, preferred function group."""
+    df = region.verzuim
+    if df.empty:
+        return pd.DataFrame(columns=["jaar", "niveau", "waarde", "bron"])
+    df = df[(df["indicator"] == "ziekteverzuimpercentage") & (df["eenheid"] == "procent")
+            & df["niveau"].isin(["regio", "landelijk"])].dropna(subset=["waarde"])
+    df = _voorkeur_functiegroep(df)
+    return df[["jaar", "niveau", "waarde", "bron"]].sort_values(["niveau", "jaar"]).reset_index(drop=True)
+
+
+def _personeel_totaal(region, eenheid: str) -> dict[str, Any] | None:
+    """Latest staff total in ``eenheid`` (personen / fte), with its label, year and source.
+
+    From ``personeel`` (kenmerk and categorie ``totaal``, region level): the ``totaal``
+    function group, else the sum of the groups of the latest year. Without such rows,
+    from ``kengetallen`` (indicator ``personen`` / ``formatieplaatsen`` of the region's
+    own count, category ``onderwijsregio`` or ``totaal``), summed over the function groups
+    published; the label names those groups.
+    """
+    pers = region.personeel
+    pers = _regio(pers[(pers["eenheid"] == eenheid) & (pers["kenmerk"] == "totaal") & (pers["categorie"] == "totaal")])
+    pers = pers.dropna(subset=["waarde"])
+    if not pers.empty:
+        last = pers[pers["peiljaar"] == pers["peiljaar"].max()]
+        tot = last[last["functiegroep"] == "totaal"]
+        rows = tot if not tot.empty else last
+        groepen = [] if not tot.empty else sorted(rows["functiegroep"].unique(), key=FUNCTIEGROEP_VOORKEUR.index)
+        return {"waarde": float(rows["waarde"].sum()), "jaar": _jaar(last["peiljaar"].iloc[0]),
+                "groepen": groepen, "bron": _bron(rows)}
+    indicator = {"personen": "personen", "fte": "formatieplaatsen"}[eenheid]
+    kg = region.kengetallen
+    kg = _regio(kg[(kg["indicator"] == indicator) & (kg["eenheid"] == eenheid)]).dropna(subset=["waarde"])
+    for categorie in EIGEN_CATEGORIEEN:
+        rows = kg[kg["categorie"] == categorie]
+        if rows.empty:
+            continue
+        jaren = rows["jaar"].dropna()
+        if not jaren.empty:
+            rows = rows[rows["jaar"] == jaren.max()]
+        tot = rows[rows["functiegroep"] == "totaal"]
+        rows = tot if not tot.empty else rows
+        groepen = [] if not tot.empty else sorted(rows["functiegroep"].unique(), key=FUNCTIEGROEP_VOORKEUR.index)
+        return {"waarde": float(rows["waarde"].sum()), "jaar": _jaar(rows["jaar"].iloc[0]),
+                "groepen": groepen, "bron": _bron(rows)}
+    return None
+
+
+def _aandeel_55plus(region) -> pd.Series | None:
+    df = region.personeel
+    df = _regio(df[(df["kenmerk"] == "leeftijd") & (df["categorie"] == "55+") & (df["eenheid"] == "procent")])
+    df = _voorkeur_functiegroep(df.dropna(subset=["waarde"]))
+    if df.empty:
+        return None
+    return df.sort_values("peiljaar").iloc[-1]
+
+
+def _stroom(region, richting: str) -> tuple[pd.Series, bool] | None:
+    """The current rate (percent) of inflow or outflow: latest realised, else first forecast."""
+    df = region.stromen
+    df = _regio(df[(df["richting"] == richting) & (df["eenheid"] == "procent") & (df["kenmerk"] == "totaal")
+                   & (df["categorie"] == "totaal")]).dropna(subset=["waarde"])
+    rows, prognose = _actueel(df, "jaar")
+    rows = _voorkeur_functiegroep(rows)
+    if rows.empty:
+        return None
+    return rows.iloc[0], prognose
+
+
+def _verzuim_laatste(region) -> tuple[pd.Series | None, pd.Series | None]:
+    reeks = verzuim_reeks(region)
+    regio = reeks[reeks["niveau"] == "regio"]
+    if regio.empty:
+        return None, None
+    last = regio.iloc[-1]
+    land = reeks[(reeks["niveau"] == "landelijk") & (reeks["jaar"] == last["jaar"])]
+    return last, (land.iloc[0] if not land.empty else None)
+
+
+# --- key figures --------------------------------------------------------------------------------
+
+def kerncijfers(region) -> pd.DataFrame:
+    """The region's published key figures as a tidy display table.
+
+    Columns ``indicator`` (Dutch label), ``jaar``, ``waarde`` (formatted Dutch),
+    ``eenheid``, ``bron``; the index (``sleutel``) is a stable machine key per row.
+    Rows appear only when the region has the figure: pupils (latest realised year and
+    forecast end year), staff in persons and fte, sick leave (region and nation, latest
+    year), shortage percentages per component, share of staff aged 55+, inflow and
+    outflow rates, departure of new staff, activities (total and per theme), and planned
+    peer reviews. Forecast values say ``(prognose)`` in their label.
+    """
+    rows: list[dict[str, str]] = []
+
+    def add(sleutel, indicator, jaar, waarde, eenheid, bron):
+        rows.append({"sleutel": sleutel, "indicator": indicator, "jaar": jaar, "waarde": waarde,
+                     "eenheid": eenheid, "bron": bron})
+
+    ll = leerlingen_regio(region)
+    real = ll[~ll["prognose"].astype(bool)]
+    prog = ll[ll["prognose"].astype(bool)]
+    if not real.empty:
+        r = real.iloc[-1]
+        add("leerlingen", "Leerlingen", _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0), "aantal", r["bron"])
+    if not prog.empty:
+        r = prog.iloc[-1]
+        add("leerlingen_prognose", "Leerlingen (prognose)", _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0),
+            "aantal", r["bron"])
+
+    for eenheid in ("personen", "fte"):
+        p = _personeel_totaal(region, eenheid)
+        if p is not None:
+            wie = "Personeel" if not p["groepen"] else f"Personeel {opsomming(p['groepen'])}"
+            add(eenheid, f"{wie} ({eenheid})", p["jaar"], fmt_getal(p["waarde"]), eenheid, p["bron"])
+
+    regio, land = _verzuim_laatste(region)
+    if regio is not None:
+        add("verzuim_regio", "Ziekteverzuim regio", _jaar(regio["jaar"]), fmt_pct(regio["waarde"]), "procent",
+            regio["bron"])
+    if land is not None:
+        add("verzuim_landelijk", "Ziekteverzuim landelijk", _jaar(land["jaar"]), fmt_pct(land["waarde"]), "procent",
+            land["bron"])
+
+    for row in _tekort_rijen(region):
+        add(*row)
+
+    a55 = _aandeel_55plus(region)
+    if a55 is not None:
+        add("aandeel_55plus", "Personeel van 55 jaar en ouder", _jaar(a55["peiljaar"]), fmt_pct(a55["waarde"], None),
+            "procent", a55["bron"])
+
+    for richting, naam in (("in", "Instroom"), ("uit", "Uitstroom")):
+        s = _stroom(region, richting)
+        if s is not None:
+            r, prognose = s
+            fg = FUNCTIEGROEP_KORT[r["functiegroep"]]
+            label = f"{naam}{' ' + fg if fg else ''} (% van het personeel{', prognose' if prognose else ''})"
+            add(f"{richting}stroom", label, _jaar(r["jaar"]), fmt_pct(r["waarde"], None), "procent", r["bron"])
+
+    for sleutel, label, r in _retentie_rijen(region):
+        add(sleutel, label, _jaar(r["jaar"]), fmt_pct(r["waarde"], None), "procent", r["bron"])
+
+    act = region.activiteiten
+    if not act.empty:
+        periode = _periode(act)
+        add("activiteiten", "Activiteiten (totaal)", periode, str(len(act)), "aantal", _bron_bestanden(act))
+        for thema, groep in _per_thema(act):
+            add(f"activiteiten_{thema}", f"Activiteiten: {thema_label(thema)}", periode, str(len(groep)), "aantal",
+                _bron_bestanden(groep))
+
+    ps = region.partnerschappen
+    ps = ps.dropna(subset=["peer_review_jaar"]) if not ps.empty else ps
+    for jaar, groep in ps.groupby("peer_review_jaar", sort=True):
+        namen = list(groep["naam"])
+        waarde = ", ".join(namen) if len(namen) <= 3 else f"{len(namen)} partnerschappen"
+        add(f"peer_review_{int(jaar)}", "Geplande peer review", _jaar(jaar), waarde, "", _bron(groep))
+
+    df = pd.DataFrame(rows, columns=["sleutel", *KERNCIJFER_KOLOMMEN])
+    return df.set_index("sleutel")
+
+
+def _periode(act: pd.DataFrame) -> str:
+    begin, eind = act["start"].min(), act["einde"].max()
+    if pd.isna(begin) or pd.isna(eind):
+        return ""
+    return str(begin.year) if begin.year == eind.year else f"{begin.year}–{eind.year}"
+
+
+def _per_thema(act: pd.DataFrame):
+    for thema in sorted(act["thema"].unique(), key=lambda t: (THEMAS.index(t) if t in THEMAS else len(THEMAS), t)):
+        yield thema, act[act["thema"] == thema]
+
+
+def _tekort_rijen(region) -> list[tuple[str, str, str, str, str, str]]:
+    """One row per shortage component in percent: preferred function group, latest realised
+    year (else first forecast year); a published range (ondergrens/bovengrens) as ``a–b%``."""
+    df = _regio(region.tekort)
+    df = df[df["eenheid"] == "procent"].dropna(subset=["waarde"])
+    out = []
+    order = list(TEKORT_LABELS) + sorted(set(df["component"]) - set(TEKORT_LABELS))
+    for component in [c for c in order if c in set(df["component"])]:
+        part = df[df["component"] == component]
+        rows, prognose = _actueel(part, "jaar")
+        rows = _voorkeur_functiegroep(rows)
+        if rows.empty:
+            continue
+        scen = dict(zip(rows["scenario"], rows["waarde"]))
+        if "ondergrens" in scen and "bovengrens" in scen and "gepubliceerd" not in scen:
+            waarde = f"{fmt_getal(scen['ondergrens'])}–{fmt_pct(scen['bovengrens'], None)}"
+        else:
+            waarde = fmt_pct(scen.get("gepubliceerd", rows["waarde"].iloc[0]), None)
+        fg = FUNCTIEGROEP_KORT[rows["functiegroep"].iloc[0]]
+        label = TEKORT_LABELS.get(component, component.replace("_", " ").capitalize())
+        label = f"{label}{' ' + fg if fg else ''}{' (prognose)' if prognose else ''}"
+        out.append((f"tekort_{component}", label, _jaar(rows["jaar"].iloc[0]), waarde, "procent", _bron(rows)))
+    return out
+
+
+RETENTIE_INDICATOREN = {
+    "vertrek_binnen_1_jaar": ("vertrek_binnen_1_jaar", "Nieuw personeel dat binnen een jaar vertrekt"),
+    "uitstroompercentage startende leraren": ("uitstroom_starters", "Uitstroom startende leraren"),
+}
+
+
+def _retentie_rijen(region):
+    kg = _regio(region.kengetallen)
+    kg = kg[(kg["onderwerp"] == "retentie") & (kg["eenheid"] == "procent")].dropna(subset=["waarde"])
+    for indicator, (sleutel, label) in RETENTIE_INDICATOREN.items():
+        rows = _voorkeur_functiegroep(kg[kg["indicator"] == indicator])
+        if rows.empty:
+            continue
+        rows = rows.sort_values("jaar", na_position="first")
+        r = rows.iloc[-1]
+        if pd.isna(r["jaar"]):
+            label = f"{label} (periode niet vermeld)"
+        yield sleutel, label, r
+
+
+def key_indicators(region) -> dict[str, float | None]:
+    """The fixed set of indicators the index page shows for every region (None when unknown).
+
+    - ``leerlingen``: latest realised region total of pupils;
+    - ``personen``: latest staff count in persons (``personeel`` total, else the region's own
+      count in ``kengetallen`` summed over the function groups it publishes);
+    - ``verzuim_pct``: latest regional sick-leave percentage;
+    - ``aandeel_55plus_pct``: latest share of staff aged 55 or over;
+    - ``uitstroom_pct``: outflow rate of the latest realised year, else of the first
+      forecast year (total staff, else OP);
+    - ``activiteiten``: number of activities in the register (None without a register).
+    """
+    ll = leerlingen_regio(region)
+    real = ll[~ll["prognose"].astype(bool)]
+    pers = _personeel_totaal(region, "personen")
+    verzuim, _land = _verzuim_laatste(region)
+    a55 = _aandeel_55plus(region)
+    uit = _stroom(region, "uit")
+    return {
+        "leerlingen": float(real["aantal"].iloc[-1]) if not real.empty else None,
+        "personen": pers["waarde"] if pers is not None else None,
+        "verzuim_pct": float(verzuim["waarde"]) if verzuim is not None else None,
+        "aandeel_55plus_pct": float(a55["waarde"]) if a55 is not None else None,
+        "uitstroom_pct": float(uit[0]["waarde"]) if uit is not None else None,
+        "activiteiten": float(len(region.activiteiten)) if region.has("activiteiten") else None,
+    }
+
+
+# --- readings (one Dutch sentence each) ---------------------------------------------------------
+
+def _verandering(van: float, naar: float) -> str:
+    return "steeg" if naar > van else "daalde" if naar < van else "bleef gelijk"
+
+
+def lezing_leerlingen(region) -> str:
+    """One sentence on the pupil numbers: realised trend and forecast end year."""
+    ll = leerlingen_regio(region)
+    if ll.empty:
+        return geen_gegevens("leerlingaantallen")
+    real = ll[~ll["prognose"].astype(bool)]
+    prog = ll[ll["prognose"].astype(bool)]
+    delen = []
+    if len(real) >= 2:
+        a, b = real.iloc[0], real.iloc[-1]
+        verb = _verandering(a["aantal"], b["aantal"])
+        if verb == "bleef gelijk":
+            delen.append(f"Het aantal leerlingen in de regio bleef tussen {_jaar(a['peiljaar'])} en "
+                         f"{_jaar(b['peiljaar'])} gelijk op {fmt_getal(b['aantal'], 0)}")
+        else:
+            delen.append(f"Het aantal leerlingen in de regio {verb} van {fmt_getal(a['aantal'], 0)} "
+                         f"({_jaar(a['peiljaar'])}) naar {fmt_getal(b['aantal'], 0)} ({_jaar(b['peiljaar'])})")
+    elif len(real) == 1:
+        b = real.iloc[0]
+        delen.append(f"In {_jaar(b['peiljaar'])} telde de regio {fmt_getal(b['aantal'], 0)} leerlingen")
+    if not prog.empty:
+        p = prog.iloc[-1]
+        if not real.empty:
+            b = real.iloc[-1]
+            pct = (p["aantal"] / b["aantal"] - 1) * 100 if b["aantal"] else float("nan")
+            if fmt_getal(abs(pct), 1) == "0,0" or pd.isna(pct):
+                vergelijk = f"evenveel als in {_jaar(b['peiljaar'])}"
+            else:
+                vergelijk = f"{fmt_pct(abs(pct))} {'meer' if pct > 0 else 'minder'} dan in {_jaar(b['peiljaar'])}"
+            onderwerp = "het" if len(real) >= 2 else "het aantal"
+            delen.append(f"volgens de prognose komt {onderwerp} in {_jaar(p['peiljaar'])} uit op "
+                         f"{fmt_getal(p['aantal'], 0)}, {vergelijk}")
+        else:
+            a = prog.iloc[0]
+            delen.append(f"Volgens de prognose gaat het aantal leerlingen van {fmt_getal(a['aantal'], 0)} "
+                         f"({_jaar(a['peiljaar'])}) naar {fmt_getal(p['aantal'], 0)} ({_jaar(p['peiljaar'])})")
+    return "; ".join(delen) + "."
+
+
+def lezing_verzuim(region) -> str:
+    """One sentence on sick leave: the regional trend and how it compares with the nation."""
+    reeks = verzuim_reeks(region)
+    regio = reeks[reeks["niveau"] == "regio"].set_index("jaar")["waarde"]
+    if regio.empty:
+        return geen_gegevens("het ziekteverzuim")
+    y0, y1 = regio.index[0], regio.index[-1]
+    v0, v1 = regio.iloc[0], regio.iloc[-1]
+    if len(regio) == 1:
+        zin = f"Het ziekteverzuim in de regio was {fmt_pct(v1)} in {y1}"
+    elif fmt_pct(v0) == fmt_pct(v1):
+        zin = f"Het ziekteverzuim in de regio bleef tussen {y0} en {y1} gelijk op {fmt_pct(v1)}"
+    else:
+        zin = f"Het ziekteverzuim in de regio {_verandering(v0, v1)} van {fmt_pct(v0)} ({y0}) naar {fmt_pct(v1)} ({y1})"
+    land = reeks[reeks["niveau"] == "landelijk"].set_index("jaar")["waarde"]
+    gemeen = [j for j in regio.index if j in land.index]
+    if not gemeen or gemeen[-1] != y1:
+        return zin + "."
+    # compare at the shown precision, so the sentence never contradicts its own numbers
+    teken = {j: int(round(regio[j], 1) > round(land[j], 1)) - int(round(regio[j], 1) < round(land[j], 1))
+             for j in gemeen}
+    laatst = teken[y1]
+    lv = fmt_pct(land[y1])
+    if laatst == 0:
+        return f"{zin} en is in {y1} gelijk aan het landelijk gemiddelde ({lv})."
+    kant = "boven" if laatst > 0 else "onder"
+    vanaf = y1
+    for j in reversed(gemeen):
+        if teken[j] != laatst:
+            break
+        vanaf = j
+    if len(gemeen) > 1 and vanaf == gemeen[0]:
+        wanneer = "in de hele periode"
+    elif vanaf == y1:
+        wanneer = f"in {y1}"
+    else:
+        wanneer = f"sinds {vanaf}"
+    return f"{zin} en ligt {wanneer} {kant} het landelijk gemiddelde ({lv} in {y1})."
+
+
+def lezing_activiteiten(region) -> str:
+    """One sentence on the activity register: how many, which period, the largest theme(s)."""
+    act = region.activiteiten
+    if act.empty:
+        return geen_gegevens("activiteiten")
+    n = len(act)
+    periode = _periode(act)
+    tijd = ""
+    if periode:
+        tijd = f" in {periode}" if "–" not in periode else f", gepland van {periode.replace('–', ' tot en met ')}"
+    tellingen = act["thema"].value_counts()
+    top = tellingen[tellingen == tellingen.max()]
+    themas = [thema_label(t) for t, _ in _per_thema(act) if t in top.index]
+    if len(themas) == 1:
+        meeste = f"de meeste vallen onder het thema {themas[0]} ({int(top.iloc[0])})"
+    else:
+        meeste = f"de meeste vallen onder de thema's {opsomming(themas)} (elk {int(top.iloc[0])})"
+    aantal = f"{n} activiteit" if n == 1 else f"{n} activiteiten"
+    themas_n = "1 thema" if tellingen.size == 1 else f"{tellingen.size} thema's"
+    return f"Het activiteitenplan telt {aantal} in {themas_n}{tijd}; {meeste}."
+
+
+# --- figures (None when the region lacks the data) ---------------------------------------------
+
+def figuur_leerlingen(region, ax: Axes | None = None) -> Axes | None:
+    ll = leerlingen_regio(region)
+    if ll.empty:
+        return None
+    return plotting.lijn_realisatie_prognose(ll, x="peiljaar", y="aantal", prognose="prognose", ax=ax,
+                                             titel="Leerlingen in de regio: realisatie en prognose")
+
+
+def figuur_verzuim(region, ax: Axes | None = None) -> Axes | None:
+    reeks = verzuim_reeks(region)
+    if (reeks["niveau"] == "regio").sum() == 0:
+        return None
+    return plotting.lijn_regio_landelijk(reeks, x="jaar", y="waarde", hue="niveau", ax=ax,
+                                         titel="Ziekteverzuim: regio en landelijk", ylabel="Ziekteverzuim (%)")
+
+
+def figuur_activiteiten(region, ax: Axes | None = None) -> Axes | None:
+    if not region.has("activiteiten"):
+        return None
+    return plotting.tijdlijn_activiteiten(region.activiteiten, ax=ax, titel="Activiteiten naar thema")

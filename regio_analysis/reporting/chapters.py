@@ -1,0 +1,110 @@
+"""The report's chapters, in order, and the typed parameters they accept.
+
+A chapter is a parameterised notebook in ``notebooks/``; adding one is one notebook plus
+one line in :data:`CHAPTERS`. Parameters are checked here, before any kernel starts:
+papermill itself only warns about unknown names and never checks types.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from regio_analysis.errors import DataError, Problem
+from regio_analysis.regions import check_regio_id, region_dir
+
+_PACKAGE = Path(__file__).resolve().parents[1]
+# notebooks ship inside the wheel; in a source checkout they are the repository's notebooks/
+NOTEBOOK_DIR = _PACKAGE / "_notebooks" if (_PACKAGE / "_notebooks").is_dir() else _PACKAGE.parent / "notebooks"
+
+
+class ParameterError(DataError):
+    """A report parameter that is unknown, of the wrong type or not allowed."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """A notebook parameter: its type, default and (optionally) allowed values or a check."""
+
+    type: type
+    default: Any
+    choices: tuple | None = None
+    check: Callable[[Any], str | None] | None = None  # returns a problem text, or None
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Chapter:
+    name: str
+    notebook: str  # file name in notebooks/
+    title: str
+    params: dict[str, Param] = field(default_factory=dict)  # chapter-specific ones
+
+    @property
+    def path(self) -> Path:
+        return NOTEBOOK_DIR / self.notebook
+
+
+#: Parameters every chapter has (the assembled report has them once).
+COMMON_PARAMS: dict[str, Param] = {
+    "regio_id": Param(str, "rond-bommel-en-dommel", help="de regio"),
+    "data_dir": Param(str, "", help="map met regiomappen; leeg = meegeleverde gegevens"),
+    "output_dir": Param(str, "", help="map voor figuren en tabellen; leeg = niets wegschrijven"),
+    "seed": Param(int, 0, check=lambda v: None if v >= 0 else "moet 0 of groter zijn", help="seed voor synthetische data"),
+}
+
+#: The chapters in report order.
+CHAPTERS: tuple[Chapter, ...] = (
+    Chapter("overzicht", "00_overzicht.ipynb", "Overzicht"),
+)
+
+
+def all_params(chapters: tuple[Chapter, ...] = CHAPTERS) -> dict[str, Param]:
+    """Common plus chapter-specific parameters; a name may belong to one chapter only."""
+    params = dict(COMMON_PARAMS)
+    for ch in chapters:
+        for name, spec in ch.params.items():
+            if name in params:
+                raise ValueError(f"parameter {name!r} of chapter {ch.name!r} is declared twice")
+            params[name] = spec
+    return params
+
+
+def check_parameters(values: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS,
+                     *, check_region: bool = True) -> dict[str, Any]:
+    """Return the full, typed parameter set (defaults filled in) or raise ParameterError.
+
+    Checks names, types, allowed values and that ``regio_id`` is a safe id of an existing
+    region in ``data_dir``. Everything found is reported at once.
+    """
+    specs = all_params(chapters)
+    problems = []
+    out = {name: spec.default for name, spec in specs.items()}
+    for name, value in values.items():
+        spec = specs.get(name)
+        if spec is None:
+            problems.append(Problem("<parameters>", f"onbekende parameter {name!r}; bekend: {', '.join(specs)}"))
+            continue
+        ok_type = isinstance(value, spec.type) and not (spec.type is int and isinstance(value, bool))
+        if spec.type is float and isinstance(value, int) and not isinstance(value, bool):
+            value, ok_type = float(value), True
+        if not ok_type:
+            problems.append(Problem("<parameters>", f"parameter {name!r} moet van type {spec.type.__name__} zijn, "
+                                                    f"niet {type(value).__name__} ({value!r})"))
+            continue
+        if spec.choices is not None and value not in spec.choices:
+            problems.append(Problem("<parameters>", f"parameter {name!r} = {value!r} is niet toegestaan; kies uit {spec.choices}"))
+            continue
+        if spec.check is not None and (text := spec.check(value)):
+            problems.append(Problem("<parameters>", f"parameter {name!r} = {value!r}: {text}"))
+            continue
+        out[name] = value
+    if problems:
+        raise ParameterError(problems)
+    if check_region:
+        try:
+            check_regio_id(out["regio_id"])
+            region_dir(out["regio_id"], out["data_dir"] or None)
+        except DataError as err:
+            raise ParameterError(err.problems) from None
+    return out

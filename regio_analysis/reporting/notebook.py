@@ -1,0 +1,34 @@
+"""Helpers that chapter notebooks call to show a table and keep it as a file.
+
+Figures need no helper: the runner keeps every PNG a chapter shows (``figuren/``).
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from regio_analysis.io.files import write_csv
+from regio_analysis.overview import geen_gegevens
+
+
+def toon_tabel(df: pd.DataFrame, naam: str, output_dir: str = "", *, wat: str | None = None):
+    """Display ``df`` without its index, or the visible "geen gegevens" note when it is empty.
+
+    With ``output_dir`` set, the table is also kept as ``<output_dir>/tabellen/<naam>.csv``
+    (written atomically; a named index is kept as a column). ``wat`` names the table in the
+    note (default: ``naam``). Returns None, so a call ending a cell is not shown twice.
+    """
+    from IPython.display import Markdown, display
+
+    if not re.fullmatch(r"[a-z0-9_-]+", naam):
+        raise ValueError(f"table name {naam!r}: use lowercase letters, digits, '-' and '_'")
+    if df.empty:
+        shown = Markdown(geen_gegevens(wat or naam.replace("-", " ")))
+    else:
+        if output_dir:
+            kept = df.reset_index() if any(n is not None for n in df.index.names) else df
+            write_csv(kept, Path(output_dir) / "tabellen" / f"{naam}.csv")
+        shown = df.style.hide(axis="index")
+    display(shown)

@@ -1,0 +1,417 @@
+"""Build every region's report: one kernel per region, regions in parallel, failures isolated.
+
+For each region the chapters are assembled into one notebook (one parameters cell) and
+executed once with papermill, in a kernel that talks over IPC sockets (no TCP ports, so
+concurrent kernels cannot collide). The result is exported to one self-contained HTML
+file. Everything is built in a temporary folder and moved into place when complete: an
+interrupted or failing run never leaves a half report and never removes the previous
+good one. Failed notebooks and logs go to ``out_dir/_mislukt/<regio_id>/``.
+
+Layout of ``out_dir``::
+
+    index.html                     all regions side by side, links to the reports
+    manifest.json                  a row per region and chapter: status, duration, error, cell
+    <regio_id>/rapport.html        the report (offline, no code)
+    <regio_id>/rapport.ipynb       the executed notebook
+    <regio_id>/figuren/*.png       every figure
+    <regio_id>/tabellen/*.csv      tables the chapters wrote
+    <regio_id>/log.txt, vingerafdruk.json
+    _mislukt/<regio_id>/           the failed notebook and log of the last failed run
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html as htmllib
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from typing import Any, Iterable
+
+import nbformat
+
+from regio_analysis import __version__
+from regio_analysis.errors import DataError
+from regio_analysis.io.files import atomic_write
+from regio_analysis.regions import available_region_ids, default_data_dir
+from regio_analysis.reporting.chapters import CHAPTERS, Chapter, ParameterError, check_parameters
+
+MANIFEST = "manifest.json"
+FAILED_DIR = "_mislukt"
+FINGERPRINT = "vingerafdruk.json"
+CHAPTER_KEY = "regio_analysis"  # cell metadata key naming the chapter a cell belongs to
+DEFAULT_TIMEOUT = 900
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
+
+
+# ------------------------------------------------------------------ assembling
+
+
+def assemble(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS) -> nbformat.NotebookNode:
+    """One notebook of all chapters with a single parameters cell holding ``params``.
+
+    Each chapter's own parameters cell is dropped; every other cell is tagged in its
+    metadata with the chapter it came from, so failures and durations map to chapters.
+    """
+    nb = nbformat.v4.new_notebook()
+    lines = [f"{name} = {value!r}" for name, value in params.items()]
+    pcell = nbformat.v4.new_code_cell("\n".join(lines))
+    pcell.metadata["tags"] = ["parameters"]
+    pcell.metadata[CHAPTER_KEY] = {"hoofdstuk": "parameters"}
+    cells = [pcell]
+    for ch in chapters:
+        chapter_nb = nbformat.read(ch.path, as_version=4)
+        for cell in chapter_nb.cells:
+            if "parameters" in cell.get("metadata", {}).get("tags", []):
+                continue
+            cell = nbformat.from_dict(cell)
+            cell.metadata[CHAPTER_KEY] = {"hoofdstuk": ch.name}
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+            cells.append(cell)
+    nb.cells = cells
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+# ------------------------------------------------------------------ fingerprints (skip unchanged)
+
+
+def _hash_files(h: "hashlib._Hash", files: Iterable[Path], root: Path) -> None:
+    for path in sorted(files):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def fingerprint(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
+    """A hash of everything a report depends on: data files, package code, notebooks, parameters."""
+    h = hashlib.sha256()
+    h.update(__version__.encode())
+    h.update(json.dumps(params, sort_keys=True).encode())
+    data_root = Path(params["data_dir"]) if params["data_dir"] else default_data_dir()
+    region = data_root / params["regio_id"]
+    _hash_files(h, (p for p in region.rglob("*") if p.is_file()), region)
+    _hash_files(h, _PACKAGE_DIR.rglob("*.py"), _PACKAGE_DIR)
+    for ch in chapters:
+        h.update(ch.name.encode())
+        h.update(hashlib.sha256(ch.path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "-C", str(_PACKAGE_DIR), "rev-parse", "--short", "HEAD"],
+                             capture_output=True, text=True, timeout=10)
+        return out.stdout.strip() or "onbekend"
+    except (OSError, subprocess.SubprocessError):
+        return "onbekend"
+
+
+# ------------------------------------------------------------------ executing one region
+
+
+def _is_kernel_start_failure(err: BaseException) -> bool:
+    from nbclient.exceptions import CellTimeoutError
+
+    text = str(err)
+    return not isinstance(err, CellTimeoutError) and isinstance(err, (RuntimeError, TimeoutError)) and (
+        "didn't respond" in text or "died before replying" in text or "Kernel died" in text)
+
+
+def _execute(src: Path, dst: Path, params: dict[str, Any], timeout: int, log: logging.Logger) -> None:
+    """Run ``src`` to ``dst`` in an IPC kernel; retry once when the kernel fails to start."""
+    import papermill as pm
+    import traitlets.config
+
+    for attempt in (1, 2):
+        sockets = tempfile.mkdtemp(prefix="ra-k", dir="/tmp")  # short: unix socket paths max ~107 bytes
+        config = traitlets.config.Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
+        try:
+            pm.execute_notebook(str(src), str(dst), parameters=params, kernel_name="python3",
+                                progress_bar=False, log_output=False, execution_timeout=timeout,
+                                start_timeout=120, config=config)
+            return
+        except Exception as err:  # noqa: BLE001 - classified below
+            if attempt == 1 and _is_kernel_start_failure(err):
+                log.warning("kernel startte niet (%s); nieuwe poging", err)
+                continue
+            raise
+        finally:
+            shutil.rmtree(sockets, ignore_errors=True)
+
+
+def _chapter_rows(nb: nbformat.NotebookNode, regio_id: str, chapters: tuple[Chapter, ...]) -> list[dict]:
+    """Status, duration and error per chapter, read from the executed notebook's metadata.
+
+    ``cel`` is the failing cell's number among the chapter's code cells (1-based, as in the
+    chapter notebook) and ``code`` its first line, so a reader finds it in the chapter.
+    """
+    rows = {ch.name: {"regio_id": regio_id, "hoofdstuk": ch.name, "status": "ok", "duur_s": 0.0,
+                      "fout": None, "foutmelding": None, "cel": None, "code": None} for ch in chapters}
+    counters = {name: 0 for name in rows}
+    failed_seen = False
+    for cell in nb.cells:
+        name = cell.metadata.get(CHAPTER_KEY, {}).get("hoofdstuk")
+        row = rows.get(name)
+        if row is None or cell.cell_type != "code":
+            continue
+        counters[name] += 1
+        meta = cell.metadata.get("papermill", {})
+        row["duur_s"] += float(meta.get("duration") or 0.0)
+        error = next((o for o in cell.get("outputs", []) if o.get("output_type") == "error"), None)
+        if meta.get("exception") or error is not None:
+            row.update(status="fout", cel=counters[name], code=(cell.source.strip().splitlines() or [""])[0][:200],
+                       fout=(error or {}).get("ename", "Fout"), foutmelding=str((error or {}).get("evalue", ""))[:500])
+            failed_seen = True
+        elif failed_seen and row["status"] == "ok":
+            row["status"] = "niet uitgevoerd"
+    for row in rows.values():
+        row["duur_s"] = round(row["duur_s"], 2)
+    return list(rows.values())
+
+
+def _region_logger(path: Path) -> logging.Logger:
+    log = logging.getLogger(f"regio_analysis.report.{path.parent.name}.{os.getpid()}.{time.monotonic_ns()}")
+    log.setLevel(logging.INFO)
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+    log.addHandler(handler)
+    log.propagate = False
+    return log
+
+
+def _header_rows(params: dict[str, Any], started: str, seconds: float, data_dir: Path) -> list[tuple[str, str]]:
+    region = data_dir / params["regio_id"]
+    hashes = [f"<code>{htmllib.escape(p.name)}</code> {hashlib.sha256(p.read_bytes()).hexdigest()[:12]}"
+              for p in sorted(region.iterdir()) if p.is_file()]
+    shown = {k: v for k, v in params.items() if k != "output_dir"}
+    return [
+        ("Regio", f"<code>{htmllib.escape(params['regio_id'])}</code>"),
+        ("Parameters", f"<code>{htmllib.escape(json.dumps(shown, ensure_ascii=False))}</code>"),
+        ("Uitgevoerd", f"{htmllib.escape(started)} ({seconds:.0f} s)"),
+        ("Versie", f"regio_analysis {htmllib.escape(__version__)}, commit <code>{htmllib.escape(git_commit())}</code>"),
+        ("Invoerbestanden (sha256)", "<br>".join(hashes)),
+    ]
+
+
+def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | None = None,
+                 params: dict[str, Any] | None = None, timeout: int = DEFAULT_TIMEOUT,
+                 chapters: tuple[Chapter, ...] = CHAPTERS) -> dict[str, Any]:
+    """Build one region's report (the unit of work of a batch; runs in a worker process).
+
+    Returns ``{"regio_id", "status", "duur_s", "rijen", "vingerafdruk"}``; never raises for
+    a failing notebook: the failure is in the result, its notebook and log are kept.
+    """
+    out_dir = Path(out_dir).resolve()
+    values = {**(params or {}), "regio_id": regio_id, "data_dir": _abs(data_dir)}
+    values = check_parameters(values, chapters)
+    fp = fingerprint(values, chapters)
+    start = time.perf_counter()
+    started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{regio_id}.", suffix=".tmp", dir=out_dir))
+    log = _region_logger(work / "log.txt")
+    log.info("start %s, parameters %s", regio_id, values)
+    run_params = {**values, "output_dir": str(work)}
+    src = work / "samengesteld.ipynb"
+    nbformat.write(assemble({**values, "output_dir": ""}, chapters), src)
+    executed = work / "rapport.ipynb"
+    status, error = "ok", None
+    try:
+        _execute(src, executed, run_params, timeout, log)
+    except Exception as err:  # noqa: BLE001 - any failure is recorded, the batch goes on
+        status, error = "fout", f"{type(err).__name__}: {str(err).strip().splitlines()[-1] if str(err).strip() else ''}"
+        log.error("uitvoering mislukt: %s", error)
+    rows = []
+    if executed.exists():
+        nb = nbformat.read(executed, as_version=4)
+        rows = _chapter_rows(nb, regio_id, chapters)
+    if status == "ok":
+        from regio_analysis.reporting.html import extract_images, notebook_to_html
+
+        title = f"Arbeidsmarktanalyse {_region_name(values)}"
+        data_root = Path(values["data_dir"]) if values["data_dir"] else default_data_dir()
+        page = notebook_to_html(nb, title=title, header=_header_rows(values, started, time.perf_counter() - start, data_root))
+        (work / "rapport.html").write_text(page, encoding="utf-8")
+        extract_images(nb, work / "figuren")
+        (work / FINGERPRINT).write_text(json.dumps({"vingerafdruk": fp, "rijen": rows}, indent=1), encoding="utf-8")
+        src.unlink()
+        log.info("klaar in %.1f s", time.perf_counter() - start)
+        _replace_dir(work, out_dir / regio_id)
+    else:
+        if not rows:
+            rows = _failed(regio_id, error, chapters)["rijen"]
+        _replace_dir(work, out_dir / FAILED_DIR / regio_id)
+    for handler in list(log.handlers):
+        handler.close()
+        log.removeHandler(handler)
+    return {"regio_id": regio_id, "status": status, "duur_s": round(time.perf_counter() - start, 2),
+            "fout": error, "rijen": rows, "vingerafdruk": fp}
+
+
+def _abs(data_dir: str | Path | None) -> str:
+    """``data_dir`` as an absolute path (kernels and workers run elsewhere); "" for the default."""
+    return str(Path(data_dir).resolve()) if data_dir else ""
+
+
+def _region_name(params: dict[str, Any]) -> str:
+    from regio_analysis.regions import read_regio_yaml
+
+    root = Path(params["data_dir"]) if params["data_dir"] else default_data_dir()
+    try:
+        return read_regio_yaml(root / params["regio_id"])["naam"]
+    except DataError:
+        return params["regio_id"]
+
+
+def _replace_dir(new: Path, final: Path) -> None:
+    """Move ``new`` to ``final``; the old ``final`` is removed only after the new one is in place."""
+    final.parent.mkdir(parents=True, exist_ok=True)
+    old = None
+    if final.exists():
+        old = final.with_name(f".{final.name}.oud-{os.getpid()}-{time.monotonic_ns()}")
+        os.replace(final, old)
+    os.replace(new, final)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+# ------------------------------------------------------------------ the batch
+
+
+def _unchanged(regio_id: str, out_dir: Path, params: dict[str, Any], chapters) -> dict[str, Any] | None:
+    """The previous result when the region's report is complete and its inputs are unchanged."""
+    folder = out_dir / regio_id
+    try:
+        stored = json.loads((folder / FINGERPRINT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not (folder / "rapport.html").is_file() or stored.get("vingerafdruk") != fingerprint(params, chapters):
+        return None
+    rows = [{**r, "status": "overgeslagen" if r["status"] == "ok" else r["status"]} for r in stored.get("rijen", [])]
+    return {"regio_id": regio_id, "status": "overgeslagen", "duur_s": 0.0, "fout": None, "rijen": rows,
+            "vingerafdruk": stored["vingerafdruk"]}
+
+
+def run_batch(
+    regio_ids: Iterable[str] | None,
+    out_dir: str | Path,
+    jobs: int = 2,
+    force: bool = False,
+    scheduler: str | None = None,
+    *,
+    data_dir: str | Path | None = None,
+    params: dict[str, Any] | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    progress: bool = True,
+    chapters: tuple[Chapter, ...] = CHAPTERS,
+) -> dict[str, Any]:
+    """Build the reports of ``regio_ids`` (None: every region in ``data_dir``) into ``out_dir``.
+
+    Regions run in parallel: ``jobs`` worker processes here, or on the Dask cluster at
+    ``scheduler`` (``out_dir`` and ``data_dir`` must then be on a file system the workers
+    share). Parameters are checked for every region before any kernel starts; a region
+    whose parameters are wrong fails alone. Unchanged regions are skipped unless ``force``.
+    Writes ``manifest.json`` and ``index.html`` and returns the manifest.
+    """
+    from tqdm.auto import tqdm
+
+    out_dir = Path(out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ids = list(regio_ids) if regio_ids is not None else available_region_ids(data_dir)
+    if not ids:
+        raise DataError(f"geen regio's gevonden in {data_dir or default_data_dir()}", file=str(data_dir or ""))
+    started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    results: dict[str, dict[str, Any]] = {}
+    todo: list[str] = []
+    for rid in dict.fromkeys(ids):
+        values = {**(params or {}), "regio_id": rid, "data_dir": _abs(data_dir)}
+        try:
+            checked = check_parameters(values, chapters)
+        except ParameterError as err:
+            results[rid] = _failed(rid, err, chapters)
+            continue
+        previous = None if force else _unchanged(rid, out_dir, checked, chapters)
+        if previous is not None:
+            results[rid] = previous
+        else:
+            todo.append(rid)
+
+    kwargs = dict(out_dir=str(out_dir), data_dir=_abs(data_dir) or None, params=params,
+                  timeout=timeout, chapters=chapters)
+    bar = tqdm(total=len(ids), desc="rapporten", unit="regio", disable=not progress, initial=len(ids) - len(todo))
+    if todo and scheduler:
+        from distributed import Client, as_completed as dask_completed
+
+        with Client(scheduler) as client:
+            futures = {client.submit(build_region, rid, pure=False, **kwargs): rid for rid in todo}
+            for fut in dask_completed(futures):
+                results[futures[fut]] = _result_or_error(fut.result, futures[fut], chapters)
+                bar.update(1)
+    elif todo:
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+            futures = {pool.submit(build_region, rid, **kwargs): rid for rid in todo}
+            for fut in as_completed(futures):
+                results[futures[fut]] = _result_or_error(fut.result, futures[fut], chapters)
+                bar.update(1)
+    bar.close()
+
+    ordered = [results[rid] for rid in dict.fromkeys(ids)]
+    manifest = {
+        "gemaakt": started,
+        "versie": __version__,
+        "commit": git_commit(),
+        "data_dir": str(data_dir or default_data_dir()),
+        "regio's": [{k: r[k] for k in ("regio_id", "status", "duur_s", "fout")} for r in ordered],
+        "rijen": [row for r in ordered for row in r["rijen"]],
+    }
+    with atomic_write(out_dir / MANIFEST) as fh:
+        json.dump(manifest, fh, indent=1, ensure_ascii=False)
+    _write_index(out_dir, ordered, data_dir, started)
+    return manifest
+
+
+def _result_or_error(get, regio_id: str, chapters) -> dict[str, Any]:
+    """The worker's result; a crash of the worker itself becomes a failed region, not a failed batch."""
+    try:
+        return get()
+    except Exception as err:  # noqa: BLE001
+        return _failed(regio_id, err, chapters)
+
+
+def _failed(regio_id: str, err: BaseException | str, chapters, duration: float = 0.0) -> dict[str, Any]:
+    """A region that failed before its chapters ran: every chapter row says why."""
+    name = type(err).__name__ if isinstance(err, BaseException) else "Fout"
+    text = str(err).strip()
+    rows = [{"regio_id": regio_id, "hoofdstuk": ch.name, "status": "fout", "duur_s": 0.0, "fout": name,
+             "foutmelding": text[:500], "cel": None, "code": None} for ch in chapters]
+    return {"regio_id": regio_id, "status": "fout", "duur_s": round(duration, 2), "fout": f"{name}: {text}"[:500],
+            "rijen": rows}
+
+
+def _write_index(out_dir: Path, results: list[dict[str, Any]], data_dir, started: str) -> None:
+    from regio_analysis.data import load_region
+    from regio_analysis.overview import KEY_INDICATOR_LABELS, key_indicators
+    from regio_analysis.regions import list_regions
+    from regio_analysis.reporting.html import index_html
+
+    names = dict(zip(*list_regions(data_dir)[["regio_id", "naam"]].T.values)) if results else {}
+    rows = []
+    for r in results:
+        try:
+            indicators = key_indicators(load_region(r["regio_id"], data_dir))
+        except DataError:
+            indicators = {}
+        rows.append({"regio_id": r["regio_id"], "naam": names.get(r["regio_id"], r["regio_id"]),
+                     "status": {"ok": "gemaakt", "overgeslagen": "ongewijzigd"}.get(r["status"], "mislukt"),
+                     "fout": r.get("fout"), "kerncijfers": indicators,
+                     "rapport": (out_dir / r["regio_id"] / "rapport.html").is_file()})
+    with atomic_write(out_dir / "index.html") as fh:
+        fh.write(index_html(rows, KEY_INDICATOR_LABELS, generated=started, version=__version__))

@@ -1,0 +1,207 @@
+"""The reports in a real browser: headless Debian Chromium, driven by Playwright.
+
+Two default regions are built with the real chapters into a temporary folder, then
+``rapport.html`` and ``index.html`` are opened in Chromium. Checked: every figure is
+decoded (``naturalWidth > 0``) and there is at least one, every table-of-contents link
+points at an element of the page, nothing is written to the console as an error, no
+request goes anywhere but ``file:`` and ``data:`` (requests are recorded, and any other
+one is aborted so nothing leaves the machine), and the index page's links open each
+region's report.
+
+Needs ``/usr/bin/chromium`` (``apt-get install chromium``; Playwright's own browser
+download is not used). Without it the tests skip, except in CI (``CI=true``), where they
+fail: CI installs it in ``.ci/run``.
+"""
+from __future__ import annotations
+
+import os
+import re
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from regio_analysis.regions import default_data_dir, read_regio_yaml
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = [
+    "--no-sandbox",  # runs as root in CI
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# the most complete region and one that publishes little
+REGIONS = ("rond-bommel-en-dommel", "noorderwijzer")
+LOCAL_SCHEMES = ("file:", "data:")
+INSTALL_HINT = "install Debian's chromium: apt-get update && apt-get install -y chromium"
+
+
+def _unavailable(reason: str) -> None:
+    """Fail in CI (which installs the browser), skip elsewhere; always with the reason."""
+    message = f"browser check cannot run: {reason}; {INSTALL_HINT}"
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(message + " (CI=true: .ci/run should have installed it)", pytrace=False)
+    pytest.skip(message)
+
+
+def _require_browser() -> None:
+    if not (CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK)):
+        _unavailable(f"{CHROMIUM} not found")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("the Python package 'playwright' is not installed (pip install -e '.[test]')")
+
+
+def test_chromium_and_playwright_are_available():
+    """A plain failure (not only fixture errors) in CI when the browser is missing."""
+    _require_browser()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_browser()
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as pw:
+        try:
+            chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        except Error as err:
+            _unavailable(f"{CHROMIUM} did not start: {str(err).strip().splitlines()[0]}")
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> Path:
+    """The reports of REGIONS built with the real chapters, as ``run_batch`` writes them."""
+    _require_browser()  # no use building when the browser is missing
+    from regio_analysis.reporting import run_batch
+
+    out = tmp_path_factory.mktemp("rapporten")
+    manifest = run_batch(list(REGIONS), out, jobs=2, progress=False)
+    failed = [r for r in manifest["regio's"] if r["status"] != "ok"]
+    assert not failed, f"reports not built: {failed}; see the logs under {out / '_mislukt'}"
+    return out
+
+
+class Visit:
+    """One page in its own browser context, with every request and every error recorded."""
+
+    def __init__(self, page, requests: list[str], errors: list[str]):
+        self.page, self.requests, self.errors = page, requests, errors
+
+    def network_requests(self) -> list[str]:
+        return [u for u in self.requests if not u.startswith(LOCAL_SCHEMES)]
+
+    def assert_clean(self) -> None:
+        assert self.network_requests() == [], "requests to network addresses (must be offline)"
+        assert self.errors == [], "errors in the browser console"
+
+
+@contextmanager
+def visit(browser, path: Path):
+    context = browser.new_context(service_workers="block")
+    requests: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda req: requests.append(req.url))
+    # record, but never let a request leave the machine
+    context.route(lambda url: not url.startswith(LOCAL_SCHEMES), lambda route: route.abort())
+    page = context.new_page()
+    page.on("console", lambda msg: errors.append(f"console.error: {msg.text} at {msg.location}")
+            if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught exception: {exc}"))
+    try:
+        page.goto(path.as_uri(), wait_until="load")
+        yield Visit(page, requests, errors)
+    finally:
+        context.close()
+
+
+def _images(page) -> list[dict]:
+    # wait for decoding too; a broken image rejects decode() and keeps naturalWidth 0
+    page.evaluate("Promise.all(Array.from(document.images, i => i.decode().catch(() => null)))")
+    return page.evaluate("""Array.from(document.images, (img, n) => ({
+        n, src: img.currentSrc.slice(0, 40), complete: img.complete,
+        width: img.naturalWidth, height: img.naturalHeight}))""")
+
+
+def _unresolved_anchors(page, selector: str) -> tuple[int, list[str]]:
+    """How many in-page links ``selector`` matches, and the ones whose target does not exist."""
+    hrefs = page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
+    missing = page.evaluate("""hrefs => hrefs.filter(h => {
+        const id = decodeURIComponent(h.slice(1));
+        return !(document.getElementById(id) || document.getElementsByName(id).length);
+    })""", hrefs)
+    return len(hrefs), missing
+
+
+# --- the report ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("regio_id", REGIONS)
+def test_report_renders_offline_in_chromium(browser, reports, regio_id):
+    naam = read_regio_yaml(default_data_dir() / regio_id)["naam"]
+    with visit(browser, reports / regio_id / "rapport.html") as v:
+        assert naam in v.page.title()
+
+        images = _images(v.page)
+        assert images, "the report shows no figure"
+        broken = [i for i in images if not (i["complete"] and i["width"] > 0 and i["height"] > 0)]
+        assert broken == [], "figures that did not render"
+
+        toc, missing = _unresolved_anchors(v.page, "nav.ra-toc a[href^='#']")
+        assert toc > 0, "the report has no table of contents"
+        assert missing == [], "table-of-contents links without a target"
+        _, missing = _unresolved_anchors(v.page, "a[href^='#']:not([href='#'])")
+        assert missing == [], "in-page links without a target"
+
+        # following a TOC entry moves the page to that heading
+        last = v.page.locator("nav.ra-toc a").last
+        target = last.get_attribute("href")
+        last.click()
+        assert v.page.evaluate("location.hash") == target
+
+        v.page.wait_for_load_state("networkidle")
+        v.assert_clean()
+        assert any(u.startswith("file:") and u.endswith(f"/{regio_id}/rapport.html") for u in v.requests)
+
+
+# --- the index page -----------------------------------------------------------------------------
+
+def test_index_links_open_each_report(browser, reports):
+    with visit(browser, reports / "index.html") as v:
+        page = v.page
+        hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        assert sorted(hrefs) == sorted(f"{rid}/rapport.html" for rid in REGIONS)
+        for rid in REGIONS:
+            page.click(f"a[href='{rid}/rapport.html']")
+            page.wait_for_url(re.compile(rf"/{re.escape(rid)}/rapport\.html$"))
+            page.wait_for_load_state("load")
+            assert rid in page.inner_text("header.ra-kop")
+            assert _images(page), f"the report of {rid} opened from the index shows no figure"
+            page.go_back(wait_until="load")
+            assert page.url.endswith("/index.html")
+        page.wait_for_load_state("networkidle")
+        v.assert_clean()
+
+
+# --- the checks themselves ----------------------------------------------------------------------
+
+def test_the_checks_catch_network_requests_broken_images_and_console_errors(browser, tmp_path):
+    """The recorder is not blind: remote URLs are seen (and aborted), broken images and errors too."""
+    page_file = tmp_path / "lek.html"
+    page_file.write_text(
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        '<link rel="stylesheet" href="https://cdn.example.invalid/x.css"></head><body>'
+        '<img src="http://192.0.2.1/figuur.png"><img src="data:image/png;base64,AAAA">'
+        '<script>console.error("kapot")</script></body></html>', encoding="utf-8")
+    with visit(browser, page_file) as v:
+        images = _images(v.page)
+        assert [i["width"] for i in images] == [0, 0]
+        assert sorted(v.network_requests()) == ["http://192.0.2.1/figuur.png", "https://cdn.example.invalid/x.css"]
+        assert any("kapot" in e for e in v.errors)
+        with pytest.raises(AssertionError):
+            v.assert_clean()

@@ -1,0 +1,400 @@
+"""The overview chapter: identity, key figures, key indicators, readings, plot helpers.
+
+Expected values are the default regions' published figures (data/regions/*), so a change
+in a transcription or in a selection rule shows up here. Notebooks are not executed here
+(the reporting tests do that); only the structure of 00_overzicht.ipynb is checked.
+"""
+from __future__ import annotations
+
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.colors import to_hex  # noqa: E402
+
+from conftest import REPO  # noqa: E402
+from regio_analysis import overview, plotting  # noqa: E402
+from regio_analysis.data import RegionData, load_region  # noqa: E402
+from regio_analysis.regions import DEFAULT_REGIONS  # noqa: E402
+from regio_analysis.schemas import conform  # noqa: E402
+
+RBD, KGA, PNN, NW = "rond-bommel-en-dommel", "kennemerland-groot-amsterdam", "po-noord-nederland", "noorderwijzer"
+NOTEBOOK = REPO / "notebooks" / "00_overzicht.ipynb"
+
+
+@pytest.fixture(scope="module")
+def regions() -> dict[str, RegionData]:
+    return {rid: load_region(rid) for rid in DEFAULT_REGIONS}
+
+
+@pytest.fixture(scope="module")
+def leeg(tmp_path_factory) -> RegionData:
+    """A region folder holding only a regio.yaml."""
+    root = tmp_path_factory.mktemp("regions")
+    folder = root / "lege-regio"
+    folder.mkdir()
+    (folder / "regio.yaml").write_text(
+        "regio_id: lege-regio\nnaam: Lege Regio\nsectoren: [PO]\nprovincies: [Utrecht]\n", encoding="utf-8")
+    return load_region("lege-regio", root)
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _verzuim_region(regio: dict[int, float], landelijk: dict[int, float]) -> RegionData:
+    rows = [{"jaar": j, "niveau": "regio", "waarde": v, "bron": "test"} for j, v in regio.items()]
+    rows += [{"jaar": j, "niveau": "landelijk", "waarde": v, "bron": "test"} for j, v in landelijk.items()]
+    table = conform(pd.DataFrame(rows), "verzuim")
+    return RegionData("test-regio", {"regio_id": "test-regio", "naam": "Test"}, None, {"verzuim": table})
+
+
+# --- Dutch numbers ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("value, decimals, expected", [
+    (1234.5, None, "1.234,5"), (33541, 0, "33.541"), (6.0, None, "6"), (6.0, 1, "6,0"), (0.75, None, "0,75"),
+    (1e6, None, "1.000.000"), (-2.346, 1, "-2,3"), (6.25, 1, "6,3"), (2.345, 2, "2,35"), (-0.001, 1, "0,0"),
+    (None, None, "–"), (float("nan"), 1, "–"),
+])
+def test_fmt_getal(value, decimals, expected):
+    assert plotting.fmt_getal(value, decimals) == expected
+
+
+def test_fmt_pct():
+    assert plotting.fmt_pct(6.7) == "6,7%"
+    assert plotting.fmt_pct(22) == "22,0%"
+    assert plotting.fmt_pct(22, None) == "22%"
+    assert plotting.fmt_pct(27.65) == "27,7%"  # half away from zero, not banker's rounding
+    assert plotting.fmt_pct(None) == "–"
+
+
+# --- identity --------------------------------------------------------------------------------
+
+def test_identiteit_rond_bommel_en_dommel(regions):
+    df = overview.identiteit(regions[RBD])
+    assert list(df.columns) == ["kenmerk", "waarde"]
+    ident = dict(zip(df["kenmerk"], df["waarde"]))
+    assert ident["Naam"] == "Rond Bommel en Dommel"
+    assert ident["Sectoren"] == "PO, (V)SO"
+    assert ident["Provincies"] == "Noord-Brabant, Gelderland"
+    assert ident["Aantal genoemde gemeenten"] == "12"
+    assert ident["Aantal genoemde besturen"] == "22"
+    assert ident["Aantal genoemde lerarenopleidingen"] == "3"
+    assert ident["Lerarenopleidingen"].startswith("Hogeschool Fontys, ")
+    assert ident["Periode"] == "2026-2029"
+    assert ident["Bron"] == "002_53f7c34f92f653b9.txt"
+    assert "Synthetische tabellen" not in ident
+
+
+def test_identiteit_says_not_named_instead_of_zero(regions):
+    ident = dict(overview.identiteit(regions[KGA]).values)
+    assert ident["Aantal genoemde gemeenten"] == "niet vermeld"
+    assert ident["Aantal genoemde besturen"] == "niet vermeld"
+    assert ident["Sectoren"] == "VO, MBO"
+    assert dict(overview.identiteit(regions[PNN]).values)["Periode"] == "2024"
+
+
+def test_identiteit_labels_synthetic_tables():
+    region = load_region(NW, synthetic=True, seed=0)
+    ident = dict(overview.identiteit(region).values)
+    assert ident["Synthetische tabellen"] == ", ".join(sorted(region.synthetisch))
+    assert "**synthetisch**" in overview.inleiding(region)
+
+
+# --- key figures -----------------------------------------------------------------------------
+
+def _values(df: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    return {k: (r["jaar"], r["waarde"]) for k, r in df.iterrows()}
+
+
+def test_kerncijfers_rond_bommel_en_dommel(regions):
+    df = overview.kerncijfers(regions[RBD])
+    assert list(df.columns) == ["indicator", "jaar", "waarde", "eenheid", "bron"]
+    v = _values(df)
+    assert v["leerlingen"] == ("2024", "33.541")
+    assert v["leerlingen_prognose"] == ("2029", "32.754")
+    assert v["personen"] == ("", "3.758")  # OP 2840 + OOP 918, the region's own 2025 count
+    assert df.loc["personen", "indicator"] == "Personeel OP en OOP (personen)"
+    assert v["fte"] == ("", "2.682")  # OP 2048 + OOP 634
+    assert v["verzuim_regio"] == ("2023", "6,7%")
+    assert v["verzuim_landelijk"] == ("2023", "6,3%")
+    assert v["tekort_onvervuld"] == ("2025", "6%")
+    assert v["instroom"] == ("2025", "5,5%")
+    assert v["uitstroom"] == ("2025", "5,3%")
+    assert "prognose" in df.loc["uitstroom", "indicator"] and "OP" in df.loc["uitstroom", "indicator"]
+    assert v["vertrek_binnen_1_jaar"] == ("2023", "25%")
+    assert v["activiteiten"] == ("2026–2029", "52")
+    assert v["activiteiten_samen_opleiden"][1] == "11"
+    assert v["peer_review_2028"] == ("2028", "Samen Opleiden Rond Bommel en Dommel")
+    assert "aandeel_55plus" not in v
+    assert df.loc["verzuim_regio", "bron"] == "002_53f7c34f92f653b9.txt § Kwalitief > Ziekteverzuim"
+    per_thema = [int(w) for k, (_j, w) in v.items() if k.startswith("activiteiten_")]
+    assert sum(per_thema) == 52
+
+
+def test_kerncijfers_other_regions(regions):
+    kga = _values(overview.kerncijfers(regions[KGA]))
+    assert kga["tekort_totaal"] == ("2024", "3,7%")
+    assert kga["tekort_verborgen"] == ("2024", "2,6%")  # OP, not the DIR value 3.7
+    assert kga["aandeel_55plus"] == ("2023", "27,7%")
+    assert kga["instroom"] == ("2023", "10,7%")
+    assert kga["uitstroom"] == ("2022", "9,9%")
+    assert kga["peer_review_2029"] == ("2029", "Opleidingsschool H2O, Opleidingsschool Nova, ROSA")
+    assert "leerlingen" not in kga and "verzuim_regio" not in kga
+
+    pnn = overview.kerncijfers(regions[PNN])
+    assert _values(pnn)["tekort_totaal"] == ("2034", "5–8%")  # published range ondergrens–bovengrens
+    assert pnn.loc["tekort_totaal", "indicator"] == "Tekort OP (prognose)"
+    assert _values(pnn)["aandeel_55plus"] == ("2023", "22%")
+
+    nw = overview.kerncijfers(regions[NW])
+    assert _values(nw)["uitstroom_starters"] == ("", "21,5%")
+    assert "periode niet vermeld" in nw.loc["uitstroom_starters", "indicator"]
+    assert _values(nw)["activiteiten"] == ("2026–2029", "40")
+    assert _values(nw)["peer_review_2029"] == ("2029", "Opleidingspraktijk Noorderwijzer")
+    assert not any(k.startswith(("leerlingen", "verzuim", "tekort", "personen")) for k in nw.index)
+
+
+# --- key indicators --------------------------------------------------------------------------
+
+EXPECTED_KEYS = {
+    RBD: {"leerlingen": 33541.0, "personen": 3758.0, "verzuim_pct": 6.7, "aandeel_55plus_pct": None,
+          "uitstroom_pct": 5.3, "activiteiten": 52.0},
+    KGA: {"leerlingen": None, "personen": None, "verzuim_pct": None, "aandeel_55plus_pct": 27.7,
+          "uitstroom_pct": 9.9, "activiteiten": 46.0},
+    PNN: {"leerlingen": None, "personen": None, "verzuim_pct": None, "aandeel_55plus_pct": 22.0,
+          "uitstroom_pct": None, "activiteiten": 30.0},
+    NW: {"leerlingen": None, "personen": None, "verzuim_pct": None, "aandeel_55plus_pct": None,
+         "uitstroom_pct": None, "activiteiten": 40.0},
+}
+
+
+@pytest.mark.parametrize("rid", DEFAULT_REGIONS)
+def test_key_indicators(regions, rid):
+    got = overview.key_indicators(regions[rid])
+    assert list(got) == list(overview.KEY_INDICATOR_LABELS)
+    assert got == EXPECTED_KEYS[rid]
+    assert all(v is None or isinstance(v, float) for v in got.values())
+
+
+def test_key_indicator_labels_are_dutch():
+    assert overview.KEY_INDICATOR_LABELS["verzuim_pct"] == "Ziekteverzuim (%)"
+    assert len(set(overview.KEY_INDICATOR_LABELS.values())) == len(overview.KEY_INDICATOR_LABELS)
+
+
+# --- readings --------------------------------------------------------------------------------
+
+def test_lezingen_rond_bommel_en_dommel(regions):
+    region = regions[RBD]
+    assert overview.lezing_verzuim(region) == (
+        "Het ziekteverzuim in de regio steeg van 5,3% (2019) naar 6,7% (2023) en ligt sinds 2022 boven "
+        "het landelijk gemiddelde (6,3% in 2023).")
+    assert overview.lezing_leerlingen(region) == (
+        "Het aantal leerlingen in de regio daalde van 33.657 (2020) naar 33.541 (2024); volgens de prognose "
+        "komt het in 2029 uit op 32.754, 2,3% minder dan in 2024.")
+    assert overview.lezing_activiteiten(region) == (
+        "Het activiteitenplan telt 52 activiteiten in 8 thema's, gepland van 2026 tot en met 2029; "
+        "de meeste vallen onder het thema samen opleiden (11).")
+
+
+def test_leerlingen_from_vestigingen_without_total():
+    """Without region totals, the pupils of the vestigingen are summed per year, soort ``po``
+    (an aggregate of bao/sbo) is not counted twice, and a suppressed cell is left out."""
+    rows = [
+        ("2023", "bao", "100", "false", "01AA01"), ("2023", "bao", "50", "false", "01AA02"),
+        ("2023", "sbo", "10", "false", "01AA01"), ("2023", "po", "160", "false", "01AA01"),
+        ("2024", "bao", "120", "false", "01AA01"), ("2024", "sbo", "*", "false", "01AA01"),
+        ("2026", "bao", "90", "true", "01AA01"),
+    ]
+    raw = pd.DataFrame(rows, columns=["peiljaar", "soort", "aantal", "prognose", "vestigingscode"])
+    raw = raw.assign(niveau="vestiging", bron="test.csv", onderdrukt=raw["aantal"] == "*")
+    raw["aantal"] = raw["aantal"].replace("*", "")
+    table = conform(raw, "leerlingen")
+    region = RegionData("test-regio", {"regio_id": "test-regio", "naam": "Test"}, None, {"leerlingen": table})
+    ll = overview.leerlingen_regio(region)
+    assert ll[["peiljaar", "aantal"]].values.tolist() == [[2023, 160.0], [2024, 120.0], [2026, 90.0]]
+    assert overview.key_indicators(region)["leerlingen"] == 120.0
+    assert overview.lezing_leerlingen(region) == (
+        "Het aantal leerlingen in de regio daalde van 160 (2023) naar 120 (2024); volgens de prognose komt het "
+        "in 2026 uit op 90, 25,0% minder dan in 2024.")
+
+
+def test_lezing_activiteiten_other_regions(regions):
+    assert overview.lezing_activiteiten(regions[PNN]) == (
+        "Het activiteitenplan telt 30 activiteiten in 7 thema's, gepland van 2023 tot en met 2029; "
+        "de meeste vallen onder het thema organisatie en samenwerking (14).")
+    assert overview.lezing_activiteiten(regions[KGA]).endswith("onder het thema professionaliseren (11).")
+
+
+@pytest.mark.parametrize("regio, landelijk, expected", [
+    ({2019: 6.0, 2020: 6.5}, {2019: 5.0, 2020: 5.5},
+     "Het ziekteverzuim in de regio steeg van 6,0% (2019) naar 6,5% (2020) en ligt in de hele periode boven "
+     "het landelijk gemiddelde (5,5% in 2020)."),
+    ({2019: 6.0, 2020: 5.0, 2021: 4.0}, {2019: 5.0, 2020: 5.5, 2021: 5.5},
+     "Het ziekteverzuim in de regio daalde van 6,0% (2019) naar 4,0% (2021) en ligt sinds 2020 onder "
+     "het landelijk gemiddelde (5,5% in 2021)."),
+    ({2019: 4.0, 2020: 6.0}, {2019: 5.0, 2020: 5.0},
+     "Het ziekteverzuim in de regio steeg van 4,0% (2019) naar 6,0% (2020) en ligt in 2020 boven "
+     "het landelijk gemiddelde (5,0% in 2020)."),
+    ({2019: 5.0, 2020: 5.04}, {2020: 5.0},
+     "Het ziekteverzuim in de regio bleef tussen 2019 en 2020 gelijk op 5,0% en is in 2020 gelijk aan "
+     "het landelijk gemiddelde (5,0%)."),
+    ({2023: 6.7}, {},
+     "Het ziekteverzuim in de regio was 6,7% in 2023."),
+])
+def test_lezing_verzuim_cases(regio, landelijk, expected):
+    assert overview.lezing_verzuim(_verzuim_region(regio, landelijk)) == expected
+
+
+# --- plotting helpers ------------------------------------------------------------------------
+
+def _drawn_lines(ax: Axes) -> list:
+    return [line for line in ax.lines if len(line.get_xdata())]
+
+
+def _texts(items) -> list[str]:
+    return [t.get_text() for t in items]
+
+
+def test_set_theme_uses_colourblind_palette():
+    with matplotlib.rc_context():  # leave the global style as it was for other tests
+        plotting.set_theme()
+        cycle = [to_hex(c["color"]) for c in plt.rcParams["axes.prop_cycle"]]
+        assert cycle == plotting.PALETTE
+        assert plt.rcParams["axes.grid"] is True and plt.rcParams["axes.spines.top"] is False
+    assert len(set(plotting.THEMA_KLEUREN.values())) == len(plotting.THEMA_KLEUREN)
+
+
+def test_lijn_regio_landelijk(regions):
+    data = overview.verzuim_reeks(regions[RBD])
+    ax = plotting.lijn_regio_landelijk(data, x="jaar", y="waarde", hue="niveau")
+    assert isinstance(ax, Axes)
+    assert len(_drawn_lines(ax)) == 2
+    assert _texts(ax.get_legend().get_texts()) == ["Regio", "Landelijk"]
+    assert _texts(ax.texts) == ["6,7%", "6,3%"]
+    assert ax.get_xlabel() == "Jaar"
+    ax.figure.canvas.draw()
+    assert all("," in t and t.endswith("%") for t in _texts(ax.get_yticklabels()) if t)
+
+    alleen_regio = data[data["niveau"] == "regio"].drop(columns="niveau")
+    ax = plotting.lijn_regio_landelijk(alleen_regio, x="jaar", y="waarde", hue=None)
+    assert len(_drawn_lines(ax)) == 1 and ax.get_legend() is None and _texts(ax.texts) == ["6,7%"]
+
+
+def test_lijn_realisatie_prognose(regions):
+    ll = overview.leerlingen_regio(regions[RBD])
+    _fig, own = plt.subplots()
+    ax = plotting.lijn_realisatie_prognose(ll, x="peiljaar", y="aantal", ax=own)
+    assert ax is own
+    realisatie, prognose = _drawn_lines(ax)
+    assert list(realisatie.get_xdata()) == [2020, 2021, 2022, 2023, 2024]
+    assert list(prognose.get_xdata()) == [2024, 2025, 2026, 2027, 2028, 2029]  # joined to 2024
+    assert prognose.get_linestyle() == "--"
+    assert _texts(ax.get_legend().get_texts()) == ["Realisatie", "Prognose"]
+    ax.figure.canvas.draw()
+    assert "33.600" in _texts(ax.get_yticklabels())
+
+
+def test_staaf(regions):
+    duur = regions[RBD].personeel.query("kenmerk == 'contractduur'")
+    order = ["korter dan 1 jaar", "1 jaar", "2 t/m 4 jaar", "5 t/m 9 jaar", "10 t/m 19 jaar", "20 jaar en langer"]
+    ax = plotting.staaf(duur, x="waarde", y="categorie", order=order, titel="Duur dienstverband")
+    assert isinstance(ax, Axes)
+    assert len(ax.patches) == 6
+    assert _texts(ax.get_yticklabels()) == order
+    assert _texts(ax.texts) == ["13,4%", "11,6%", "25,6%", "24,1%", "17,2%", "8,1%"]
+    assert ax.get_title() == "Duur dienstverband"
+
+    mix = regions[RBD].personeel.query("kenmerk == 'functiemix'")
+    ax = plotting.staaf(mix, x="functiegroep", y="waarde", pct=True)
+    assert len(ax.patches) == 3 and ax.get_ylabel() == "Aandeel (%)"
+
+
+@pytest.mark.parametrize("rid", DEFAULT_REGIONS)
+def test_tijdlijn_activiteiten(regions, rid):
+    act = regions[rid].activiteiten
+    ax = plotting.tijdlijn_activiteiten(act)
+    assert isinstance(ax, Axes)
+    assert len(ax.patches) == len(act)
+    assert len(ax.get_yticklabels()) == len(act)
+    themas = sorted(act["thema"].unique(), key=list(plotting.THEMA_LABELS).index)
+    assert _texts(ax.get_legend().get_texts()) == [plotting.THEMA_LABELS[t] for t in themas]
+
+
+@pytest.mark.parametrize("rid", DEFAULT_REGIONS)
+def test_figures_for_every_default_region(regions, rid):
+    region = regions[rid]
+    for naam, table in (("leerlingen", "leerlingen"), ("verzuim", "verzuim"), ("activiteiten", "activiteiten")):
+        ax = getattr(overview, f"figuur_{naam}")(region)
+        assert (ax is not None) == region.has(table), naam
+        if ax is not None:
+            assert isinstance(ax, Axes) and ax.get_title()
+        plt.close("all")
+
+
+# --- a region without any table --------------------------------------------------------------
+
+def test_region_without_tables(leeg):
+    assert overview.key_indicators(leeg) == {k: None for k in overview.KEY_INDICATOR_LABELS}
+    kc = overview.kerncijfers(leeg)
+    assert kc.empty and list(kc.columns) == overview.KERNCIJFER_KOLOMMEN
+    assert overview.lezing_leerlingen(leeg) == overview.geen_gegevens("leerlingaantallen")
+    assert overview.lezing_verzuim(leeg) == overview.geen_gegevens("het ziekteverzuim")
+    assert overview.lezing_activiteiten(leeg) == overview.geen_gegevens("activiteiten")
+    assert overview.figuur_leerlingen(leeg) is None
+    assert overview.figuur_verzuim(leeg) is None
+    assert overview.figuur_activiteiten(leeg) is None
+    ident = dict(overview.identiteit(leeg).values)
+    assert ident["Naam"] == "Lege Regio" and ident["Periode"] == "niet vermeld"
+    assert "nog geen tabellen" in overview.inleiding(leeg)
+
+
+def test_geen_gegevens_is_a_visible_dutch_note():
+    text = overview.geen_gegevens("het ziekteverzuim")
+    assert text.startswith("_Geen gegevens over het ziekteverzuim") and text.endswith("_")
+
+
+def test_toon_tabel_hides_index_keeps_csv_and_notes_empty_tables(regions, tmp_path, monkeypatch):
+    import IPython.display
+
+    from regio_analysis.reporting.notebook import toon_tabel
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", shown.append)
+    assert toon_tabel(overview.kerncijfers(regions[RBD]), "overzicht-kerncijfers", str(tmp_path)) is None
+    html = shown[0].to_html()
+    assert "33.541" in html and "verzuim_regio" not in html  # the key index is hidden
+    kc = pd.read_csv(tmp_path / "tabellen" / "overzicht-kerncijfers.csv", dtype=str, keep_default_na=False)
+    assert kc.set_index("sleutel").loc["verzuim_regio", "waarde"] == "6,7%"
+    toon_tabel(overview.kerncijfers(regions[RBD]).iloc[0:0], "leeg", str(tmp_path), wat="kerncijfers")
+    assert shown[1]._repr_markdown_() == overview.geen_gegevens("kerncijfers")
+    assert sorted(p.name for p in (tmp_path / "tabellen").iterdir()) == ["overzicht-kerncijfers.csv"]
+
+
+# --- the notebook's structure (not executed here) ---------------------------------------------
+
+def test_notebook_structure():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nbformat.validate(nb)
+    assert nb.nbformat == 4 and nb.metadata["kernelspec"]["name"] == "python3"
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0].cell_type == "code"
+    namespace: dict = {}
+    exec(tagged[0].source, namespace)  # literals only
+    params = {k: v for k, v in namespace.items() if not k.startswith("__")}
+    assert params == {"regio_id": "rond-bommel-en-dommel", "data_dir": "", "output_dir": "", "seed": 0}
+    markdown = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    assert markdown[0].splitlines()[0] == "# Overzicht"
+    assert sum(line.startswith("# ") for m in markdown for line in m.splitlines()) == 1
+    assert {"## Identiteit", "## Kerncijfers"} <= {line for m in markdown for line in m.splitlines()}
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None

@@ -1,0 +1,256 @@
+"""The report machinery: parameter checks, assembly, the batch runner, HTML, manifest, skipping.
+
+Most tests run small chapter notebooks made here (fast, and able to fail on purpose); the
+acceptance test at the end runs the real chapters for two default regions and a broken one.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from regio_analysis.regions import default_data_dir
+from regio_analysis.reporting import CHAPTERS, Chapter, Param, ParameterError, check_parameters, run_batch
+from regio_analysis.reporting import runner
+from regio_analysis.reporting.chapters import COMMON_PARAMS, all_params
+from regio_analysis.reporting.html import REMOTE_TAG
+
+from conftest import REPO
+
+PARAMS_SOURCE = 'regio_id = "rond-bommel-en-dommel"\ndata_dir = ""\noutput_dir = ""\nseed = 0'
+
+
+def _chapter_nb(path: Path, cells: list) -> Path:
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell(PARAMS_SOURCE)
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {path.stem.title()}"), p, *cells]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def toy_chapters(tmp_path_factory) -> tuple[Chapter, ...]:
+    d = tmp_path_factory.mktemp("chapters")
+    md, code = nbformat.v4.new_markdown_cell, nbformat.v4.new_code_cell
+    ok = _chapter_nb(d / "ok.ipynb", [
+        md("## Gegevens"),
+        code("from regio_analysis.data import load_region\nrd = load_region(regio_id, data_dir or None)"),
+        code("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\nplt.show()"),
+        code("from regio_analysis.reporting.notebook import toon_tabel\n"
+             "toon_tabel(rd.activiteiten[['id', 'thema']].head(3), 'activiteiten', output_dir)"),
+    ])
+    boom = _chapter_nb(d / "boom.ipynb", [
+        md("## Breekt"),
+        code("x = 1"),
+        code("if regio_id == 'noorderwijzer':\n    raise ValueError('expres kapot')"),
+        code("y = 2"),
+    ])
+    return (Chapter("ok", str(ok), "Ok"), Chapter("boom", str(boom), "Boom"))
+
+
+# --- parameters, checked before any kernel starts -----------------------------------------------
+
+def test_parameters_get_defaults_and_types():
+    out = check_parameters({"regio_id": "noorderwijzer"})
+    assert out == {**{k: p.default for k, p in all_params().items()}, "regio_id": "noorderwijzer"}
+
+
+@pytest.mark.parametrize("values, message", [
+    ({"regio": "noorderwijzer"}, "onbekende parameter 'regio'"),
+    ({"seed": "1"}, "'seed' moet van type int zijn"),
+    ({"seed": True}, "'seed' moet van type int zijn"),
+    ({"seed": -1}, "moet 0 of groter zijn"),
+    ({"regio_id": "atlantis"}, "onbekende regio 'atlantis'"),
+    ({"regio_id": "../x"}, "ongeldige regio-id"),
+])
+def test_bad_parameters_are_refused(values, message):
+    with pytest.raises(ParameterError, match=re.escape(message)):
+        check_parameters(values)
+
+
+def test_chapter_parameters_with_choices():
+    ch = (Chapter("x", "00_overzicht.ipynb", "X", {"schatter": Param(str, "ATT", choices=("ATT", "ATE"))}),)
+    assert check_parameters({"schatter": "ATE"}, ch)["schatter"] == "ATE"
+    with pytest.raises(ParameterError, match="niet toegestaan"):
+        check_parameters({"schatter": "ATC"}, ch)
+
+
+# --- the chapter notebooks as committed -----------------------------------------------------------
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.name for c in CHAPTERS])
+def test_chapter_notebook_is_clean_with_one_literal_parameters_cell(chapter):
+    nb = nbformat.read(chapter.path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code), "commit notebooks without outputs"
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    tree = ast.parse(tagged[0].source)
+    assigned = {}
+    for stmt in tree.body:
+        assert isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant), ast.unparse(stmt)
+        assigned[stmt.targets[0].id] = stmt.value.value
+    declared = {**COMMON_PARAMS, **chapter.params}
+    assert set(assigned) == set(declared)
+    for name, value in assigned.items():
+        assert value == declared[name].default, name
+    first = next(c for c in nb.cells if c.cell_type == "markdown")
+    assert first.source.startswith(f"# {chapter.title}")
+
+
+def test_assembled_notebook_has_one_parameters_cell_and_chapter_tags(toy_chapters):
+    nb = runner.assemble(check_parameters({"regio_id": "noorderwijzer"}), toy_chapters)
+    tagged = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and "regio_id = 'noorderwijzer'" in tagged[0].source
+    chapters = [c.metadata[runner.CHAPTER_KEY]["hoofdstuk"] for c in nb.cells]
+    assert chapters[0] == "parameters" and chapters[1:] == sorted(chapters[1:], key=["ok", "boom"].index)
+
+
+# --- the runner ---------------------------------------------------------------------------------------
+
+def _data_dir_with_broken_region(root: Path) -> Path:
+    data = root / "data"
+    for rid in ("noorderwijzer", "rond-bommel-en-dommel"):
+        shutil.copytree(default_data_dir() / rid, data / rid)
+    broken = data / "kapot"
+    broken.mkdir()
+    (broken / "regio.yaml").write_text("regio_id: kapot\nnaam: Kapot\nsectoren: [PO]\nprovincies: [Utrecht]\n")
+    (broken / "personeel.csv").write_text("peiljaar,functiegroep,eenheid,waarde,bron\n2023,OP,fte,-4,x\n")
+    return data
+
+
+def test_batch_isolates_failures_and_writes_manifest_html_and_index(tmp_path, toy_chapters):
+    out = tmp_path / "out"
+    manifest = run_batch(["rond-bommel-en-dommel", "noorderwijzer", "atlantis"], out, jobs=2,
+                         chapters=toy_chapters, progress=False)
+    regions = {r["regio_id"]: r for r in manifest["regio's"]}
+    assert regions["rond-bommel-en-dommel"]["status"] == "ok"
+    assert regions["noorderwijzer"]["status"] == "fout" and regions["atlantis"]["status"] == "fout"
+    assert "ParameterError" in regions["atlantis"]["fout"]
+    rows = {(r["regio_id"], r["hoofdstuk"]): r for r in manifest["rijen"]}
+    failed = rows[("noorderwijzer", "boom")]
+    assert failed["status"] == "fout" and failed["fout"] == "ValueError" and failed["cel"] == 2
+    assert failed["code"].startswith("if regio_id == 'noorderwijzer'")
+    assert rows[("noorderwijzer", "ok")]["status"] == "ok"
+    assert json.loads((out / "manifest.json").read_text()) == manifest
+
+    good = out / "rond-bommel-en-dommel"
+    assert {p.name for p in good.iterdir()} >= {"rapport.html", "rapport.ipynb", "figuren", "tabellen", "log.txt"}
+    assert (good / "figuren" / "figuur-01.png").read_bytes()[:4] == b"\x89PNG"
+    assert (good / "tabellen" / "activiteiten.csv").read_text().startswith("id,thema")
+    assert (out / "_mislukt" / "noorderwijzer" / "rapport.ipynb").is_file(), "the failed notebook is kept"
+    assert not (out / "noorderwijzer").exists(), "a failed region gets no report that looks whole"
+    assert not list(out.glob(".*.tmp")), "no temporary folders left behind"
+
+    page = (good / "rapport.html").read_text()
+    assert "load_region(" not in page, "code input must not be in the report"
+    assert "injected-parameters" not in page and "papermill" not in page
+    assert not REMOTE_TAG.search(page)
+    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?(https?:)?//", page)
+    assert page.count("data:image/png;base64,") >= 1
+    assert 'class="ra-toc"' in page and 'href="#Gegevens"' in page
+    assert runner.git_commit() in page and "regio.yaml" in page  # header: commit and input hashes
+    assert str(tmp_path) not in page, "no local paths leak into the report"
+
+    index = (out / "index.html").read_text()
+    assert 'href="rond-bommel-en-dommel/rapport.html"' in index and "mislukt" in index
+    assert 'href="noorderwijzer/rapport.html"' not in index
+
+
+def test_unchanged_regions_are_skipped_and_changes_rebuild(tmp_path, toy_chapters):
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir() / "rond-bommel-en-dommel", data / "rond-bommel-en-dommel")
+    out = tmp_path / "out"
+    chapters = toy_chapters[:1]
+    first = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    assert first["regio's"][0]["status"] == "ok"
+    html = out / "rond-bommel-en-dommel" / "rapport.html"
+    stamp = html.stat().st_mtime_ns
+    again = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    assert again["regio's"][0]["status"] == "overgeslagen" and html.stat().st_mtime_ns == stamp
+    assert {r["status"] for r in again["rijen"]} == {"overgeslagen"}
+    forced = run_batch(None, out, jobs=1, force=True, data_dir=data, chapters=chapters, progress=False)
+    assert forced["regio's"][0]["status"] == "ok" and html.stat().st_mtime_ns != stamp
+    with open(data / "rond-bommel-en-dommel" / "verzuim.csv", "a") as fh:
+        fh.write("2024,regio,ziekteverzuimpercentage,totaal,procent,7.0,nieuw\n")
+    changed = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    assert changed["regio's"][0]["status"] == "ok"
+
+
+def test_a_failing_rerun_keeps_the_previous_good_report(tmp_path, toy_chapters):
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir() / "noorderwijzer", data / "noorderwijzer")
+    out = tmp_path / "out"
+    assert run_batch(None, out, data_dir=data, chapters=toy_chapters[:1], progress=False)["regio's"][0]["status"] == "ok"
+    before = (out / "noorderwijzer" / "rapport.html").read_bytes()
+    failed = run_batch(None, out, data_dir=data, chapters=toy_chapters, progress=False)
+    assert failed["regio's"][0]["status"] == "fout"
+    assert (out / "noorderwijzer" / "rapport.html").read_bytes() == before
+    assert (out / "_mislukt" / "noorderwijzer" / "log.txt").read_text().count("uitvoering mislukt") == 1
+
+
+def test_kernel_start_failure_is_retried_once_but_cell_errors_are_not(tmp_path, monkeypatch):
+    import logging
+
+    import papermill
+
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(kwargs["config"]["KernelManager"]["transport"])
+        if len(calls) == 1:
+            raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(papermill, "execute_notebook", flaky)
+    runner._execute(Path("a"), Path("b"), {}, 10, logging.getLogger("test"))
+    assert calls == ["ipc", "ipc"]
+
+    def broken(*args, **kwargs):
+        calls.append("cell")
+        raise ValueError("cell error")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", broken)
+    with pytest.raises(ValueError):
+        runner._execute(Path("a"), Path("b"), {}, 10, logging.getLogger("test"))
+    assert calls == ["cell"]
+
+
+def test_batch_on_a_dask_cluster(tmp_path, toy_chapters):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        manifest = run_batch(["rond-bommel-en-dommel", "noorderwijzer"], tmp_path, scheduler=cluster.scheduler_address,
+                             chapters=toy_chapters[:1], progress=False)
+    assert [r["status"] for r in manifest["regio's"]] == ["ok", "ok"]
+    assert (tmp_path / "noorderwijzer" / "rapport.html").is_file()
+
+
+# --- acceptance: the real chapters, two regions and a broken one, through the CLI -------------------
+
+def test_cli_batch_with_a_broken_region(tmp_path):
+    import subprocess
+    import sys
+
+    data = _data_dir_with_broken_region(tmp_path)
+    out = tmp_path / "out"
+    res = subprocess.run([sys.executable, "-m", "regio_analysis.cli", "batch", "--all", "--jobs", "2",
+                          "--out", str(out), "--data-dir", str(data)], capture_output=True, text=True, timeout=600)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "Traceback" not in res.stdout
+    manifest = json.loads((out / "manifest.json").read_text())
+    status = {r["regio_id"]: r["status"] for r in manifest["regio's"]}
+    assert status == {"kapot": "fout", "noorderwijzer": "ok", "rond-bommel-en-dommel": "ok"}
+    broken = [r for r in manifest["rijen"] if r["regio_id"] == "kapot" and r["status"] == "fout"]
+    assert broken and broken[0]["fout"] == "DataError" and broken[0]["cel"] >= 1 and "personeel.csv" in broken[0]["foutmelding"]
+    assert "kapot/overzicht: DataError in cel" in res.stdout
+    for rid in ("noorderwijzer", "rond-bommel-en-dommel"):
+        page = (out / rid / "rapport.html").read_text()
+        assert "Overzicht" in page and "data:image/png;base64," in page
+    assert (out / "index.html").is_file()
