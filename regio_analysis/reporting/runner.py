@@ -21,6 +21,7 @@ Layout of ``out_dir``::
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import html as htmllib
 import json
@@ -90,15 +91,21 @@ def _hash_files(h: "hashlib._Hash", files: Iterable[Path], root: Path) -> None:
         h.update(hashlib.sha256(path.read_bytes()).digest())
 
 
+@functools.lru_cache(maxsize=1)
+def _package_code_hash() -> bytes:
+    """The package's version and source code, hashed once per process."""
+    h = hashlib.sha256(__version__.encode())
+    _hash_files(h, _PACKAGE_DIR.rglob("*.py"), _PACKAGE_DIR)
+    return h.digest()
+
+
 def fingerprint(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
     """A hash of everything a report depends on: data files, package code, notebooks, parameters."""
-    h = hashlib.sha256()
-    h.update(__version__.encode())
+    h = hashlib.sha256(_package_code_hash())
     h.update(json.dumps(params, sort_keys=True).encode())
     data_root = Path(params["data_dir"]) if params["data_dir"] else default_data_dir()
     region = data_root / params["regio_id"]
     _hash_files(h, (p for p in region.rglob("*") if p.is_file()), region)
-    _hash_files(h, _PACKAGE_DIR.rglob("*.py"), _PACKAGE_DIR)
     for ch in chapters:
         h.update(ch.name.encode())
         h.update(hashlib.sha256(ch.path.read_bytes()).digest())
@@ -241,7 +248,9 @@ def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | N
         page = notebook_to_html(nb, title=title, header=_header_rows(values, started, time.perf_counter() - start, data_root))
         (work / "rapport.html").write_text(page, encoding="utf-8")
         extract_images(nb, work / "figuren")
-        (work / FINGERPRINT).write_text(json.dumps({"vingerafdruk": fp, "rijen": rows}, indent=1), encoding="utf-8")
+        indicators = _key_indicators(regio_id, values["data_dir"] or None)
+        stored = {"vingerafdruk": fp, "rijen": rows, "kerncijfers": indicators, "labels": _indicator_labels()}
+        (work / FINGERPRINT).write_text(json.dumps(stored, indent=1, ensure_ascii=False), encoding="utf-8")
         src.unlink()
         log.info("klaar in %.1f s", time.perf_counter() - start)
         _replace_dir(work, out_dir / regio_id)
@@ -253,7 +262,25 @@ def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | N
         handler.close()
         log.removeHandler(handler)
     return {"regio_id": regio_id, "status": status, "duur_s": round(time.perf_counter() - start, 2),
-            "fout": error, "rijen": rows, "vingerafdruk": fp}
+            "fout": error, "rijen": rows, "vingerafdruk": fp,
+            "kerncijfers": indicators if status == "ok" else _key_indicators(regio_id, values["data_dir"] or None)}
+
+
+def _indicator_labels() -> dict[str, str]:
+    from regio_analysis.overview import KEY_INDICATOR_LABELS
+
+    return dict(KEY_INDICATOR_LABELS)
+
+
+def _key_indicators(regio_id: str, data_dir) -> dict[str, Any]:
+    """The index page's figures of a region; {} when its data cannot be loaded."""
+    from regio_analysis.data import load_region
+    from regio_analysis.overview import key_indicators
+
+    try:
+        return key_indicators(load_region(regio_id, data_dir))
+    except DataError:
+        return {}
 
 
 def _abs(data_dir: str | Path | None) -> str:
@@ -297,7 +324,8 @@ def _unchanged(regio_id: str, out_dir: Path, params: dict[str, Any], chapters) -
         return None
     rows = [{**r, "status": "overgeslagen" if r["status"] == "ok" else r["status"]} for r in stored.get("rijen", [])]
     return {"regio_id": regio_id, "status": "overgeslagen", "duur_s": 0.0, "fout": None, "rijen": rows,
-            "vingerafdruk": stored["vingerafdruk"]}
+            "vingerafdruk": stored["vingerafdruk"], "kerncijfers": stored.get("kerncijfers", {}),
+            "labels": stored.get("labels")}
 
 
 def run_batch(
@@ -397,21 +425,18 @@ def _failed(regio_id: str, err: BaseException | str, chapters, duration: float =
 
 
 def _write_index(out_dir: Path, results: list[dict[str, Any]], data_dir, started: str) -> None:
-    from regio_analysis.data import load_region
-    from regio_analysis.overview import KEY_INDICATOR_LABELS, key_indicators
     from regio_analysis.regions import list_regions
     from regio_analysis.reporting.html import index_html
 
+    # labels stored with unchanged reports spare the import of the plotting stack (seconds)
+    labels = next((r["labels"] for r in results if r.get("labels")), None) or _indicator_labels()
     names = dict(zip(*list_regions(data_dir)[["regio_id", "naam"]].T.values)) if results else {}
     rows = []
     for r in results:
-        try:
-            indicators = key_indicators(load_region(r["regio_id"], data_dir))
-        except DataError:
-            indicators = {}
+        indicators = r["kerncijfers"] if "kerncijfers" in r else _key_indicators(r["regio_id"], data_dir)
         rows.append({"regio_id": r["regio_id"], "naam": names.get(r["regio_id"], r["regio_id"]),
                      "status": {"ok": "gemaakt", "overgeslagen": "ongewijzigd"}.get(r["status"], "mislukt"),
                      "fout": r.get("fout"), "kerncijfers": indicators,
                      "rapport": (out_dir / r["regio_id"] / "rapport.html").is_file()})
     with atomic_write(out_dir / "index.html") as fh:
-        fh.write(index_html(rows, KEY_INDICATOR_LABELS, generated=started, version=__version__))
+        fh.write(index_html(rows, labels, generated=started, version=__version__))
