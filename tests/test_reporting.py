@@ -254,3 +254,13 @@ def test_cli_batch_with_a_broken_region(tmp_path):
         page = (out / rid / "rapport.html").read_text()
         assert "Overzicht" in page and "data:image/png;base64," in page
     assert (out / "index.html").is_file()
+
+
+def test_remote_scripts_and_imports_are_stripped_from_exported_pages():
+    from regio_analysis.reporting.html import REMOTE_IMPORT
+
+    page = ('<script src="https://cdn.example/require.js"></script><link rel="stylesheet" href="//cdn.example/a.css">'
+            '<script type="module">const m = await import("https://cdn.example/mermaid.mjs");</script>'
+            '<p>blijft</p><script>var lokaal = 1;</script>')
+    out = REMOTE_IMPORT.sub("", REMOTE_TAG.sub("", page))
+    assert out == "<p>blijft</p><script>var lokaal = 1;</script>"

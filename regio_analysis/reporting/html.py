@@ -20,6 +20,8 @@ REMOTE_TAG = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>",
     re.I,
 )
+# inline module scripts that import from the network (nbconvert's Mermaid loader)
+REMOTE_IMPORT = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?import\(\s*[\"']https?://.*?</script>", re.S | re.I)
 HEADING = re.compile(r'<h([12]) id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link".*?)?</h\1>', re.S)
 
 _STYLE = """
@@ -74,7 +76,7 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, header: list[tupl
     exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, embed_images=True)
     page, _ = exporter.from_notebook_node(clean_notebook(nb))
-    page = REMOTE_TAG.sub("", page)
+    page = REMOTE_IMPORT.sub("", REMOTE_TAG.sub("", page))
     page = re.sub(r"<title>.*?</title>", f"<title>{htmllib.escape(title)}</title>", page, count=1, flags=re.S)
     body_start = page.index(">", page.index("<body")) + 1
     body = page[body_start:]

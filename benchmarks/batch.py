@@ -1,0 +1,364 @@
+"""Batch benchmark: how long the reports of many regions take, in parallel and serially.
+
+Makes N synthetic regions (default 50) in a temporary data folder by copying the default
+regions' folders under new ids (``<orig>-kopie-NN``, ``regio_id`` in regio.yaml rewritten),
+then runs the real chapters with ``run_batch`` and measures
+
+* seconds per region with ``--jobs 1``, on a subset (``--subset``, default 6) to keep it short,
+  half of it just before and half just after the jobs-2 run: the speed of a virtual
+  machine's CPUs drifts over minutes, and this way both runs see the same drift;
+* seconds per region with ``--jobs 2`` (``--jobs``) on all N regions;
+* the speed-up: regions per second with jobs 2 over regions per second with jobs 1;
+* peak memory: the largest sum, over time, of the resident memory of this process and all
+  its descendants (workers and kernels), sampled with psutil every 0.2 s; as a cross-check
+  also ``getrusage``: this process's max RSS plus the largest max RSS of a finished child;
+* an unchanged re-run: ``run_batch`` again with the same inputs, every region skipped.
+
+The package and the chapters are copied to the temporary folder first and imported from
+there (by this process, its workers and the kernels), so edits made in the work tree while
+the benchmark runs cannot change what is measured. Also reported: the CPU time other
+processes used during each run (figures from a busy machine are not comparable), and the
+machine's own speed-up for CPU-bound processes, a reference for the batch's speed-up.
+
+Targets: 50 regions in at most 5 minutes with jobs 2, speed-up at least 1.8, unchanged
+re-run at most 3 s. Exit code 0 when every target passes, 1 when one fails, 2 when a
+report failed to build. Not run by the test suite. Usage::
+
+    .venv/bin/python benchmarks/batch.py                 # 50 regions, subset 6, jobs 2
+    .venv/bin/python benchmarks/batch.py --regions 10 --subset 4 --keep
+"""
+from __future__ import annotations
+
+import argparse
+import compileall
+import importlib.util
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+TARGET_50_S = 5 * 60
+TARGET_SPEEDUP = 1.8
+TARGET_RERUN_S = 3.0
+BUSY_WARNING = 0.05  # share of the machine's CPU used by others above which figures are suspect
+MIB = 1024 * 1024
+
+
+# ------------------------------------------------------------------ code snapshot
+
+
+def snapshot_code(dest: Path) -> Path:
+    """Copy the package (and, in a source checkout, notebooks/ and data/regions/) to ``dest``.
+
+    Must run before ``regio_analysis`` is imported. Sets ``sys.path`` and ``PYTHONPATH`` so
+    this process, the worker processes and the kernels all import the copy. Returns the
+    source checkout (or installed package folder) that was copied.
+    """
+    spec = importlib.util.find_spec("regio_analysis")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("regio_analysis is not installed in this Python")
+    package = Path(next(iter(spec.submodule_search_locations))).resolve()
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+    shutil.copytree(package, dest / "regio_analysis", ignore=ignore)
+    for extra in ("notebooks", "data/regions"):
+        if (package.parent / extra).is_dir():
+            shutil.copytree(package.parent / extra, dest / extra, ignore=ignore)
+    compileall.compile_dir(dest / "regio_analysis", quiet=1)  # as an install does (PYTHONDONTWRITEBYTECODE may be set)
+    sys.path.insert(0, str(dest))
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(dest), os.environ.get("PYTHONPATH")]))
+    return package.parent
+
+
+def describe_checkout(repo: Path) -> str:
+    """``<commit>`` (+ "with uncommitted changes"), read-only; "" outside a git checkout."""
+    try:
+        head = subprocess.run(["git", "-C", str(repo), "rev-parse", "--short", "HEAD"],
+                              capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    return f"{head}{' with uncommitted changes' if dirty else ''}" if head else ""
+
+
+# ------------------------------------------------------------------ synthetic regions
+
+
+def make_regions(data_dir: Path, n: int, source: Path | None = None) -> list[str]:
+    """Copy the default regions round-robin into ``data_dir`` as ``<orig>-kopie-NN``; return the ids."""
+    from regio_analysis.regions import DEFAULT_REGIONS, REGIO_FILE, default_data_dir
+
+    source = source or default_data_dir()
+    ids = []
+    for i in range(n):
+        orig = DEFAULT_REGIONS[i % len(DEFAULT_REGIONS)]
+        new = f"{orig}-kopie-{i + 1:02d}"
+        shutil.copytree(source / orig, data_dir / new)
+        yaml_path = data_dir / new / REGIO_FILE
+        text, count = re.subn(r"(?m)^regio_id:.*$", f"regio_id: {new}", yaml_path.read_text(encoding="utf-8"))
+        if count != 1:
+            raise SystemExit(f"{yaml_path}: expected one 'regio_id:' line, found {count}")
+        yaml_path.write_text(text, encoding="utf-8")
+        ids.append(new)
+    return ids
+
+
+# ------------------------------------------------------------------ memory and CPU
+
+
+class TreeMemory:
+    """Samples the summed RSS of this process and all its descendants in a background thread."""
+
+    def __init__(self, interval: float = 0.2):
+        self.interval, self.peak, self._stop = interval, 0, threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _sample(self) -> int:
+        import psutil
+
+        me = psutil.Process()
+        total = 0
+        for proc in [me, *me.children(recursive=True)]:
+            try:
+                total += proc.memory_info().rss
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._sample())
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "TreeMemory":
+        try:
+            import psutil  # noqa: F401
+        except ImportError:
+            print("psutil not installed: no sampled peak memory", file=sys.stderr)
+            return self
+        self._thread = threading.Thread(target=self._run, name="tree-memory", daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+def rusage_peak() -> int:
+    """Max RSS of this process plus the largest max RSS among finished children, in bytes."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return (own + children) * 1024  # Linux reports KiB
+
+
+def own_cpu() -> float:
+    """CPU seconds of this process and its finished (waited-for) descendants."""
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+
+def machine_busy_cpu() -> float | None:
+    """CPU seconds the whole machine spent busy since boot (None without psutil)."""
+    try:
+        import psutil
+    except ImportError:
+        return None
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0) - getattr(t, "guest", 0.0) - getattr(t, "guest_nice", 0.0)
+
+
+def machine_speedup(jobs: int, reps: int = 3) -> tuple[float, float]:
+    """The machine's own speed-up for ``jobs`` CPU-bound processes (a pure-Python loop),
+    and the seconds one loop takes alone (the machine's current speed).
+
+    The ceiling for the batch's speed-up: on small virtual machines two busy vCPUs often
+    deliver well under twice the work of one. Alternates serial and parallel rounds and
+    compares their summed wall-clock times.
+    """
+    loop = "s = 0\nfor i in range(20_000_000):\n    s += i"
+    serial = parallel = 0.0
+    for _ in range(reps):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", loop], check=True)
+        serial += time.perf_counter() - start
+        start = time.perf_counter()
+        procs = [subprocess.Popen([sys.executable, "-c", loop]) for _ in range(jobs)]
+        for proc in procs:
+            proc.wait()
+        parallel += time.perf_counter() - start
+    return jobs * serial / parallel, serial / reps
+
+
+# ------------------------------------------------------------------ runs
+
+
+def timed_batch(label: str, ids: list[str], out: Path, jobs: int, data_dir: Path, progress: bool) -> dict:
+    from regio_analysis.reporting import run_batch
+
+    print(f"# {label}: {len(ids)} regio's, jobs={jobs} ...", file=sys.stderr, flush=True)
+    busy0, own0 = machine_busy_cpu(), own_cpu()
+    with TreeMemory() as mem:
+        start = time.perf_counter()
+        manifest = run_batch(ids, out, jobs=jobs, data_dir=data_dir, progress=progress)
+        seconds = time.perf_counter() - start
+    busy1, own1 = machine_busy_cpu(), own_cpu()
+    # CPU used by processes outside this tree, as a share of the machine's capacity
+    others = None if busy0 is None else max(0.0, (busy1 - busy0) - (own1 - own0)) / (seconds * (os.cpu_count() or 1))
+    statuses = [r["status"] for r in manifest["regio's"]]
+    failed = [r for r in manifest["regio's"] if r["status"] == "fout"]
+    busy = "" if others is None else f"; other processes used {others:.0%} of the CPU"
+    print(f"#   {seconds:.1f} s; statuses: { {s: statuses.count(s) for s in sorted(set(statuses))} }{busy}",
+          file=sys.stderr, flush=True)
+    return {"label": label, "regions": len(ids), "jobs": jobs, "seconds": seconds, "per_region": seconds / len(ids),
+            "peak_tree": mem.peak, "statuses": statuses, "failed": failed, "others_cpu": others,
+            "own_cpu_s": own1 - own0}
+
+
+def combine(label: str, parts: list[dict]) -> dict:
+    """One result of several runs with the same jobs: times, regions and CPU added up."""
+    seconds = sum(p["seconds"] for p in parts)
+    regions = sum(p["regions"] for p in parts)
+    others = None if any(p["others_cpu"] is None for p in parts) else \
+        sum(p["others_cpu"] * p["seconds"] for p in parts) / seconds
+    return {"label": label, "regions": regions, "jobs": parts[0]["jobs"], "seconds": seconds,
+            "per_region": seconds / regions, "peak_tree": max(p["peak_tree"] for p in parts),
+            "statuses": [s for p in parts for s in p["statuses"]], "failed": [f for p in parts for f in p["failed"]],
+            "others_cpu": others, "own_cpu_s": sum(p["own_cpu_s"] for p in parts),
+            "parts": [{k: p[k] for k in ("regions", "seconds", "own_cpu_s")} for p in parts]}
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--regions", type=int, default=50, help="number of synthetic regions (default 50)")
+    ap.add_argument("--subset", type=int, default=6, help="regions for the jobs-1 run (default 6)")
+    ap.add_argument("--jobs", type=int, default=2, help="parallel jobs for the full run (default 2)")
+    ap.add_argument("--no-warmup", action="store_true", help="skip the uncounted warm-up run of one region")
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder (code, data and reports)")
+    ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
+    ap.add_argument("--progress", action="store_true", help="show run_batch's progress bars")
+    ap.add_argument("--no-calibrate", action="store_true",
+                    help="skip measuring the machine's own speed-up for CPU-bound processes")
+    args = ap.parse_args(argv)
+    if args.regions < 1 or not 1 <= args.subset <= args.regions or args.jobs < 1:
+        ap.error("need --regions >= 1, 1 <= --subset <= --regions, --jobs >= 1")
+    json_path = args.json.resolve() if args.json else None
+
+    root = Path(tempfile.mkdtemp(prefix="ra-bench-"))
+    try:
+        repo = snapshot_code(root / "code")
+        os.chdir(root)  # kernels put their working directory first on sys.path: not the work tree
+        from regio_analysis import __version__
+        from regio_analysis.regions import DEFAULT_REGIONS
+        from regio_analysis.reporting import CHAPTERS
+
+        # Workers are forked afresh by every run_batch and import papermill, nbconvert and the
+        # analysis stack on their first region: a fixed cost per batch that would weigh on the
+        # small jobs-1 runs only. Imported here, every worker inherits them, so seconds per
+        # region compare like with like.
+        for module in ("nbclient", "papermill", "nbconvert", "regio_analysis.data", "regio_analysis.overview",
+                       "regio_analysis.reporting.html"):
+            importlib.import_module(module)
+
+        data_dir = root / "data"
+        data_dir.mkdir()
+        ids = make_regions(data_dir, args.regions)
+        print(f"# code copied from {repo} to {root / 'code'}; {len(ids)} synthetic regions in {data_dir} "
+              f"(copies of {', '.join(DEFAULT_REGIONS)})", file=sys.stderr)
+        if not args.no_warmup:  # imports, font cache, first kernel start: not part of the figures
+            timed_batch("warm-up (not counted)", ids[:1], root / "warmup", 1, data_dir, args.progress)
+        half = (args.subset + 1) // 2
+        serial_parts = [timed_batch("jobs 1, subset (1st half)", ids[:half], root / "serieel-1", 1, data_dir,
+                                    args.progress)]
+        parallel = timed_batch(f"jobs {args.jobs}, all", ids, root / "parallel", args.jobs, data_dir, args.progress)
+        if args.subset > half:
+            serial_parts.append(timed_batch("jobs 1, subset (2nd half)", ids[half: args.subset], root / "serieel-2",
+                                            1, data_dir, args.progress))
+        serial = combine("jobs 1, subset", serial_parts)
+        rerun = timed_batch("unchanged re-run", ids, root / "parallel", args.jobs, data_dir, args.progress)
+        peak_rusage = rusage_peak()
+        ceiling = loop_s = None
+        if not args.no_calibrate:
+            print(f"# machine's own speed-up with {args.jobs} CPU-bound processes ...", file=sys.stderr, flush=True)
+            ceiling, loop_s = machine_speedup(args.jobs)
+    finally:
+        os.chdir(Path.home() if Path.home().is_dir() else "/")
+        if args.keep:
+            print(f"# kept {root}", file=sys.stderr)
+        else:
+            shutil.rmtree(root, ignore_errors=True)
+
+    failed = serial["failed"] + parallel["failed"] + rerun["failed"]
+    speedup = (parallel["regions"] / parallel["seconds"]) / (serial["regions"] / serial["seconds"])
+    projected_50 = parallel["per_region"] * 50
+    all_skipped = all(s == "overgeslagen" for s in rerun["statuses"])
+    n = args.regions
+
+    def others(run: dict) -> str:
+        """CPU seconds per region (drift shows here) and the share of the CPU others used."""
+        cpu = f"{run['own_cpu_s'] / run['regions']:.1f} CPU-s/regio"
+        return cpu if run["others_cpu"] is None else f"{cpu}, others {run['others_cpu']:.0%} CPU"
+
+    rows = [
+        (f"jobs 1 ({serial['regions']} of {n} regions, subset)", f"{serial['seconds']:.1f} s",
+         f"{serial['per_region']:.2f} s/regio", "", "", others(serial)),
+        (f"jobs {args.jobs} ({n} regions)", f"{parallel['seconds']:.1f} s", f"{parallel['per_region']:.2f} s/regio",
+         "50 regions <= 300 s" + ("" if n == 50 else f" (projected: {projected_50:.0f} s)"),
+         verdict((parallel["seconds"] if n == 50 else projected_50) <= TARGET_50_S), others(parallel)),
+        (f"speed-up (throughput jobs {args.jobs} / jobs 1)", f"{speedup:.2f}x", "", f">= {TARGET_SPEEDUP}",
+         verdict(speedup >= TARGET_SPEEDUP),
+         "" if ceiling is None else f"machine's own: {ceiling:.2f}x (loop alone {loop_s:.1f} s)"),
+        (f"unchanged re-run ({n} regions)", f"{rerun['seconds']:.2f} s",
+         "all skipped" if all_skipped else "NOT all skipped", f"<= {TARGET_RERUN_S:.0f} s",
+         verdict(rerun["seconds"] <= TARGET_RERUN_S and all_skipped), others(rerun)),
+        (f"peak memory jobs {args.jobs} (sampled tree)", f"{parallel['peak_tree'] / MIB:.0f} MiB", "", "", "", ""),
+        ("peak memory jobs 1 (sampled tree)", f"{serial['peak_tree'] / MIB:.0f} MiB", "", "", "", ""),
+        ("max RSS self + largest child (getrusage)", f"{peak_rusage / MIB:.0f} MiB", "", "", "", ""),
+    ]
+    checkout = describe_checkout(repo)
+    print(f"regio_analysis {__version__}{f' ({checkout})' if checkout else ''}, chapters: "
+          f"{', '.join(c.name for c in CHAPTERS)}; Python {platform.python_version()}, "
+          f"{os.cpu_count()} CPUs, {platform.machine()}")
+    header = ("measure", "value", "per region", "target", "", "machine")
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    busy_runs = [r["label"] for r in (serial, parallel, rerun) if (r["others_cpu"] or 0) > BUSY_WARNING]
+    if busy_runs:
+        print(f"\nWarning: other processes used more than {BUSY_WARNING:.0%} of the CPU during: "
+              f"{', '.join(busy_runs)}; these figures understate what a quiet machine does.")
+    if failed:
+        print(f"\n{len(failed)} report(s) failed to build:", *(f"  {r['regio_id']}: {r['fout']}" for r in failed),
+              sep="\n")
+
+    if json_path:
+        json_path.write_text(json.dumps({
+            "regions": n, "subset": serial["regions"], "jobs": args.jobs, "cpus": os.cpu_count(),
+            "checkout": checkout, "serial_s": serial["seconds"], "serial_per_region_s": serial["per_region"],
+            "parallel_s": parallel["seconds"], "parallel_per_region_s": parallel["per_region"],
+            "speedup": speedup, "machine_speedup": ceiling, "machine_loop_s": loop_s, "rerun_s": rerun["seconds"], "rerun_all_skipped": all_skipped,
+            "peak_tree_parallel_bytes": parallel["peak_tree"], "peak_tree_serial_bytes": serial["peak_tree"],
+            "peak_rusage_bytes": peak_rusage, "others_cpu": {r["label"]: r["others_cpu"] for r in (serial, parallel, rerun)},
+            "own_cpu_s": {r["label"]: r["own_cpu_s"] for r in (serial, parallel, rerun)}, "serial_parts": serial["parts"],
+            "failed": [r["regio_id"] for r in failed],
+        }, indent=1), encoding="utf-8")
+    if failed:
+        return 2
+    return 0 if all(r[4] == "PASS" for r in rows if r[4]) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
