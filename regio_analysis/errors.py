@@ -1,7 +1,7 @@
 """The one exception type of the package: a problem with input data."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 MAX_ROWS_SHOWN = 5

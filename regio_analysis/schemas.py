@@ -15,7 +15,7 @@ file, column and line numbers. Column names are the Dutch domain terms of DUO/CB
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np

@@ -40,14 +40,14 @@ from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from regio_analysis import __version__
-from regio_analysis.schemas import REDENEN_EINDE, conform
+from regio_analysis.schemas import conform
 
 if TYPE_CHECKING:
     from regio_analysis.data import RegionData

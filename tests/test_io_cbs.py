@@ -5,7 +5,6 @@ import hashlib
 import math
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 from conftest import assert_data_error, load_script, one_row

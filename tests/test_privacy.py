@@ -1,7 +1,6 @@
 """Keyed pseudonymisation (checked against the RFC 4231 HMAC-SHA256 test vector) and suppression."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 

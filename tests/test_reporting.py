@@ -20,7 +20,6 @@ from regio_analysis.reporting import runner
 from regio_analysis.reporting.chapters import COMMON_PARAMS, all_params
 from regio_analysis.reporting.html import REMOTE_TAG
 
-from conftest import REPO
 
 PARAMS_SOURCE = 'regio_id = "rond-bommel-en-dommel"\ndata_dir = ""\noutput_dir = ""\nseed = 0'
 

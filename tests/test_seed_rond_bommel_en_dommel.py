@@ -6,7 +6,6 @@ own arithmetic is checked where it allows (totals, shares, the projection table)
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
