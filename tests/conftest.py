@@ -61,3 +61,23 @@ def load_script(path: Path):
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES
+
+
+def microdata_only_region(root: Path, regio_id: str = "alleen-microdata", seed: int = 0) -> Path:
+    """A data folder with one region that has employment spells and nothing else.
+
+    The spells are the synthetic ones of rond-bommel-en-dommel, written as the region's own
+    ``dienstverbanden.csv``, so the loader treats them as real microdata.
+    """
+    from regio_analysis.data import load_region
+    from regio_analysis.io.files import write_csv
+    from regio_analysis.synthetic import generate_dienstverbanden
+
+    folder = root / regio_id
+    folder.mkdir(parents=True)
+    (folder / "regio.yaml").write_text(
+        f"regio_id: {regio_id}\nnaam: Alleen microdata\nsectoren: [PO]\nprovincies: [Utrecht]\n"
+        "bron: synthetische dienstverbanden (test)\n", encoding="utf-8")
+    spells = generate_dienstverbanden(load_region("rond-bommel-en-dommel"), seed=seed)
+    write_csv(spells.drop(columns=["bron"]).assign(bron="test"), folder / "dienstverbanden.csv")
+    return root

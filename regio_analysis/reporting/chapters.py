@@ -6,6 +6,7 @@ papermill itself only warns about unknown names and never checks types.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -53,9 +54,26 @@ COMMON_PARAMS: dict[str, Param] = {
     "seed": Param(int, 0, check=lambda v: None if v >= 0 else "moet 0 of groter zijn", help="seed voor synthetische data"),
 }
 
+def _between(lo: float, hi: float, value: float) -> str | None:
+    return None if lo <= value <= hi else f"moet tussen {lo} en {hi} liggen"
+
+
+def between(lo: float, hi: float) -> Callable[[Any], str | None]:
+    """A picklable ``Param.check`` (chapters travel to worker processes: no lambdas)."""
+    return functools.partial(_between, lo, hi)
+
+
+def _existing_file(value: str) -> str | None:
+    return None if not value or Path(value).is_file() else "bestand niet gevonden"
+
+
 #: The chapters in report order.
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("overzicht", "00_overzicht.ipynb", "Overzicht"),
+    Chapter("kwantitatief", "01_kwantitatief.ipynb", "Kwantitatieve analyse", {
+        "scenario_bestand": Param(str, "", check=_existing_file, help="YAML met extra SPP-scenario's; leeg = basis, laag, hoog"),
+        "projectiejaren": Param(int, 5, check=between(1, 15), help="aantal jaren van de SPP-projectie"),
+    }),
 )
 
 

@@ -32,3 +32,12 @@ def toon_tabel(df: pd.DataFrame, naam: str, output_dir: str = "", *, wat: str | 
             write_csv(kept, Path(output_dir) / "tabellen" / f"{naam}.csv")
         shown = df.style.hide(axis="index")
     display(shown)
+
+
+def toon_figuur(ax) -> None:
+    """Show the figure an ``ax``-returning figure function drew; nothing when it returned None
+    (the function's reading then says that the data are missing)."""
+    if ax is not None:
+        import matplotlib.pyplot as plt
+
+        plt.show()
