@@ -83,11 +83,29 @@ def _print_batch(manifest: dict, out: Path) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
+def _params(pairs: list[str] | None) -> dict:
+    """``-p naam=waarde`` pairs; values read as YAML scalars (5 -> int, 0.5 -> float, tekst -> str)."""
+    import yaml
+
+    out = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise DataError(f"parameter {pair!r}: schrijf naam=waarde", file="<opdracht>")
+        parsed = yaml.safe_load(value) if value.strip() else ""
+        value = parsed if isinstance(parsed, (int, float, str, bool)) else value
+        if isinstance(value, str) and value and Path(value).exists():
+            value = str(Path(value).resolve())  # kernels run elsewhere: pass files by absolute path
+        out[name.strip()] = value
+    return out
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from regio_analysis.reporting import run_batch
 
     out = Path(args.out)
-    manifest = run_batch([args.regio], out, jobs=1, force=True, data_dir=args.data_dir, timeout=args.timeout)
+    manifest = run_batch([args.regio], out, jobs=1, force=True, data_dir=args.data_dir, timeout=args.timeout,
+                         params=_params(args.param))
     return _print_batch(manifest, out)
 
 
@@ -98,7 +116,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
         raise DataError("geef --all of een of meer regio-id's (niet allebei)", file="<opdracht>")
     out = Path(args.out)
     manifest = run_batch(None if args.all else args.regio, out, jobs=args.jobs, force=args.force,
-                         scheduler=args.scheduler, data_dir=args.data_dir, timeout=args.timeout)
+                         scheduler=args.scheduler, data_dir=args.data_dir, timeout=args.timeout,
+                         params=_params(args.param))
     return _print_batch(manifest, out)
 
 
@@ -158,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("regio")
     p.add_argument("--out", default="reports", help="uitvoermap (standaard: reports)")
     p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
+    p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
+                   help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar)")
     data_dir(p)
     p.set_defaults(func=_cmd_report)
 
@@ -169,6 +190,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="ook ongewijzigde regio's opnieuw maken")
     p.add_argument("--scheduler", default=None, help="adres van een Dask-scheduler (tcp://host:8786)")
     p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
+    p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
+                   help="hoofdstukparameter, bv. -p scenario_bestand=scenarios.yaml (herhaalbaar)")
     data_dir(p)
     p.set_defaults(func=_cmd_batch)
 

@@ -137,8 +137,15 @@ def lezing_personeel(region) -> str:
 
 
 def leeftijd_55plus(region) -> pd.DataFrame:
-    """``niveau, waarde`` share of staff aged 55+ (region, provinces, nation where published)."""
+    """``niveau, waarde, peiljaar``: share of staff aged 55+ (region, provinces, nation where
+    published; else, from the region's own employment spells, in fte on the last observed day)."""
     df = _personeel(region, "leeftijd")
+    if df.empty and region.has("dienstverbanden") and "dienstverbanden" not in region.synthetisch:
+        spells = region.dienstverbanden
+        end = pd.to_datetime(spells["observatie_einde"]).min()
+        ages = workforce.ages_from_spells(spells, end)
+        share = 100 * ages.loc[ages["leeftijd"] >= 55, "fte"].sum() / ages["fte"].sum()
+        return pd.DataFrame({"niveau": ["regio"], "waarde": [round(share, 1)], "peiljaar": [end.year]})
     if df.empty:
         return pd.DataFrame(columns=["niveau", "waarde", "peiljaar"])
     df = df[(df["categorie"] == "55+") & (df["functiegroep"] == "totaal")]

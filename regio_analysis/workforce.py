@@ -381,7 +381,9 @@ def rates_from_spells(spells: pd.DataFrame, vanaf: int | None = None) -> pd.Data
     return pd.DataFrame(rows, columns=cols)
 
 
-def _ages_from_spells(spells: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+def ages_from_spells(spells: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
+    """fte by function group and single age (``functiegroep, leeftijd, fte``) of the spells active on ``when``."""
+    spells = spells.assign(start=pd.to_datetime(spells["start"]), einde=pd.to_datetime(spells["einde"]))
     s = spells[(spells["start"] <= when) & (spells["einde"].isna() | (spells["einde"] > when))]
     age = s["leeftijd_start"] + ((when - s["start"]).dt.days / DAYS_PER_YEAR).astype(int)
     out = pd.DataFrame({"functiegroep": s["functiegroep"], "leeftijd": age.clip(15, 99), "fte": s["fte"]})
@@ -504,7 +506,7 @@ def inputs_from_region(region, *, jaren: int = 5, use_microdata: bool | None = N
         basisjaar = int(end.year)
         tar = pd.DataFrame([(basisjaar + 1, g, mean.loc[g, "instroom"], mean.loc[g, "uitstroom"], 0.0)
                             for g in stock if g in mean.index], columns=["jaar", "functiegroep", *RATES])
-        ages = _ages_from_spells(spells, end)
+        ages = ages_from_spells(spells, end)
         on = (spells["start"] <= end) & spells["einde"].isna()
         fpp = {g: float(v) for g, v in spells[on].groupby("functiegroep")["fte"].mean().items()}
         notes += [f"bezetting, leeftijden en fte per persoon op {end.date()} uit de dienstverbanden{label}",

@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+import pandas as pd
 import pytest
 
 from regio_analysis import quantitative as kw
@@ -123,3 +124,32 @@ def test_chapter_runs_in_the_batch_for_default_regions_and_microdata_only(tmp_pa
     assert "Kwantitatieve analyse" in page and "uit de dienstverbanden" in page
     assert (out / "alleen-microdata" / "tabellen" / "stromen-microdata.csv").is_file()
     assert (out / "rond-bommel-en-dommel" / "tabellen" / "spp-gepubliceerd-nagerekend.csv").is_file()
+
+
+def test_age_share_from_own_microdata(tmp_path):
+    from conftest import microdata_only_region
+
+    region = load_region("alleen-microdata", microdata_only_region(tmp_path))
+    spells = region.dienstverbanden
+    on = spells[spells["einde"].isna()]
+    age = on["leeftijd_start"] + ((pd.Timestamp("2025-12-31") - on["start"]).dt.days / 365.25).astype(int)
+    expected = 100 * on.loc[age >= 55, "fte"].sum() / on["fte"].sum()
+    got = kw.leeftijd_55plus(region)
+    assert got["waarde"].iloc[0] == pytest.approx(expected, abs=0.05)
+    assert kw.fmt_pct(got["waarde"].iloc[0]) in kw.lezing_leeftijd(region)
+
+
+def test_cli_passes_chapter_parameters(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from regio_analysis.cli import _params
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "s.yaml").write_text("scenarios: {}\n", encoding="utf-8")
+    assert _params(["projectiejaren=10", "scenario_bestand=s.yaml"]) == {
+        "projectiejaren": 10, "scenario_bestand": str(tmp_path / "s.yaml")}
+    res = subprocess.run([sys.executable, "-m", "regio_analysis.cli", "report", "noorderwijzer", "--out", str(tmp_path / "o"),
+                          "-p", "projectiejaren=99"], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 1 and "Traceback" not in res.stdout + res.stderr
+    assert "projectiejaren" in res.stdout and "tussen 1 en 15" in res.stdout
