@@ -74,6 +74,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "scenario_bestand": Param(str, "", check=_existing_file, help="YAML met extra SPP-scenario's; leeg = basis, laag, hoog"),
         "projectiejaren": Param(int, 5, check=between(1, 15), help="aantal jaren van de SPP-projectie"),
     }),
+    Chapter("kwalitatief", "02_kwalitatief.ipynb", "Kwalitatieve analyse", {"documenten_dir": Param(str, "", help="map met eigen documenten (.txt, .md, .docx, .pdf); leeg = geen")}),
 )
 
 

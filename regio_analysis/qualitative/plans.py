@@ -1,0 +1,112 @@
+"""The activity plans: theme profile of a region's activity register, its 2026–2029 timeline,
+and the same profile from coded plan text.
+
+The register (table ``activiteiten``) names one ``thema`` per activity, from
+``schemas.THEMAS``: the five themes of the regulation plus register-specific ones (samen
+opleiden, peer review, SPP, ...). The profile shows both; :data:`VIJF_THEMAS` are the five.
+"""
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+from regio_analysis.plotting import thema_label
+from regio_analysis.schemas import ABC, THEMAS
+
+VIJF_THEMAS = ("werven", "matchen", "opleiden", "begeleiden", "professionaliseren")
+PERIODE = (2026, 2029)
+
+
+def theme_profile(activiteiten: pd.DataFrame) -> pd.DataFrame:
+    """Activities per theme: ``thema``, ``label``, ``n_activiteiten``, ``aandeel`` (% of all),
+    in the order of ``schemas.THEMAS``; themes without activities are left out."""
+    if activiteiten.empty:
+        return pd.DataFrame(columns=["thema", "label", "n_activiteiten", "aandeel"])
+    counts = activiteiten["thema"].value_counts()
+    order = [t for t in THEMAS if t in counts.index] + sorted(set(counts.index) - set(THEMAS))
+    out = pd.DataFrame({"thema": order, "n_activiteiten": [int(counts[t]) for t in order]})
+    out["label"] = out["thema"].map(thema_label)
+    out["aandeel"] = 100 * out["n_activiteiten"] / out["n_activiteiten"].sum()
+    return out[["thema", "label", "n_activiteiten", "aandeel"]]
+
+
+def abc_profile(activiteiten: pd.DataFrame) -> pd.DataFrame:
+    """Activities per ambition Aantrekken / Behouden / Continuïteit (``niet ingedeeld`` for none)."""
+    if activiteiten.empty:
+        return pd.DataFrame(columns=["abc", "n_activiteiten", "aandeel"])
+    abc = activiteiten["abc"].fillna("").replace("", "niet ingedeeld")
+    counts = abc.value_counts()
+    order = [a for a in ABC + ("niet ingedeeld",) if a in counts.index]
+    out = pd.DataFrame({"abc": order, "n_activiteiten": [int(counts[a]) for a in order]})
+    out["aandeel"] = 100 * out["n_activiteiten"] / out["n_activiteiten"].sum()
+    return out
+
+
+def activities_in_period(activiteiten: pd.DataFrame, periode: tuple[int, int] = PERIODE) -> pd.DataFrame:
+    """Activities whose dates overlap the years ``periode`` (inclusive), clipped to it."""
+    df = activiteiten.dropna(subset=["start", "einde"]).copy()
+    lo, hi = pd.Timestamp(periode[0], 1, 1), pd.Timestamp(periode[1], 12, 31)
+    df = df[(df["einde"] >= lo) & (df["start"] <= hi)]
+    df["start"] = df["start"].clip(lower=lo)
+    df["einde"] = df["einde"].clip(upper=hi)
+    return df.reset_index(drop=True)
+
+
+def active_per_year(activiteiten: pd.DataFrame, periode: tuple[int, int] = PERIODE) -> pd.DataFrame:
+    """Number of activities running in each year of ``periode`` per theme (theme × year)."""
+    df = activities_in_period(activiteiten, periode)
+    years = list(range(periode[0], periode[1] + 1))
+    rows = []
+    for t, g in df.groupby("thema", sort=False):
+        for y in years:
+            n = int(((g["start"].dt.year <= y) & (g["einde"].dt.year >= y)).sum())
+            rows.append({"thema": t, "jaar": y, "n_activiteiten": n})
+    out = pd.DataFrame(rows, columns=["thema", "jaar", "n_activiteiten"])
+    return out
+
+
+def timeline(activiteiten: pd.DataFrame, ax: Axes | None = None, periode: tuple[int, int] = PERIODE,
+             titel: str | None = None) -> Axes | None:
+    """Gantt chart of the activities in ``periode``, grouped and coloured by theme
+    (``plotting.tijdlijn_activiteiten``), the axis fixed to the period. None when empty."""
+    import matplotlib.dates as mdates
+
+    from regio_analysis.plotting import tijdlijn_activiteiten
+
+    df = activities_in_period(activiteiten, periode)
+    if df.empty:
+        return None
+    ax = tijdlijn_activiteiten(df, ax=ax, titel=titel)
+    ax.set_xlim(mdates.date2num(pd.Timestamp(periode[0], 1, 1)), mdates.date2num(pd.Timestamp(periode[1] + 1, 1, 1)))
+    return ax
+
+
+def profile_from_codings(codings: pd.DataFrame, documenten: pd.DataFrame, groep: str = "thema",
+                         by: str = "regio_id") -> pd.DataFrame:
+    """The theme profile from coded text: per ``by`` and theme the coded units and their share
+    (%) of all theme-coded units, for codes under ``groep`` (``thema``: the five themes)."""
+    prefix = groep + "/"
+    sub = codings[codings["code"].str.startswith(prefix)][["doc_id", "start", "einde", "code"]].drop_duplicates()
+    sub = sub.merge(documenten[["doc_id", by]], on="doc_id")
+    if sub.empty:
+        return pd.DataFrame(columns=[by, "thema", "label", "n_segmenten", "aandeel"])
+    counts = sub.assign(thema=sub["code"].str[len(prefix):]).groupby([by, "thema"]).size().rename("n_segmenten").reset_index()
+    counts["aandeel"] = 100 * counts["n_segmenten"] / counts.groupby(by)["n_segmenten"].transform("sum")
+    counts["label"] = counts["thema"].map(thema_label)
+    rank = {t: i for i, t in enumerate(THEMAS)}
+    counts = counts.sort_values([by, "thema"], key=lambda s: s.map(rank).fillna(len(rank)) if s.name == "thema" else s)
+    return counts[[by, "thema", "label", "n_segmenten", "aandeel"]].reset_index(drop=True)
+
+
+def compare_profiles(register: pd.DataFrame, tekst: pd.DataFrame) -> pd.DataFrame:
+    """Register profile next to the text profile, for the five themes (shares re-based on them)."""
+    reg = register[register["thema"].isin(VIJF_THEMAS)].set_index("thema")["n_activiteiten"]
+    txt = tekst[tekst["thema"].isin(VIJF_THEMAS)].groupby("thema")["n_segmenten"].sum()
+    out = pd.DataFrame({"thema": list(VIJF_THEMAS)})
+    out["label"] = out["thema"].map(thema_label)
+    out["register_n"] = out["thema"].map(reg).fillna(0).astype(int)
+    out["tekst_n"] = out["thema"].map(txt).fillna(0).astype(int)
+    for col, src in (("register_aandeel", "register_n"), ("tekst_aandeel", "tekst_n")):
+        total = out[src].sum()
+        out[col] = 100 * out[src] / total if total else float("nan")
+    return out
