@@ -100,12 +100,26 @@ def _params(pairs: list[str] | None) -> dict:
     return out
 
 
+def _chapters(names: str | None):
+    """The chapters named in ``--hoofdstukken a,b`` (report order kept); all when None."""
+    from regio_analysis.reporting.chapters import CHAPTERS
+
+    if not names:
+        return CHAPTERS
+    wanted = [n.strip() for n in names.split(",") if n.strip()]
+    unknown = [n for n in wanted if n not in {c.name for c in CHAPTERS}]
+    if unknown or not wanted:
+        raise DataError(f"onbekend(e) hoofdstuk(ken) {unknown}; bekend: {', '.join(c.name for c in CHAPTERS)}",
+                        file="<opdracht>")
+    return tuple(c for c in CHAPTERS if c.name in wanted)
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from regio_analysis.reporting import run_batch
 
     out = Path(args.out)
     manifest = run_batch([args.regio], out, jobs=1, force=True, data_dir=args.data_dir, timeout=args.timeout,
-                         params=_params(args.param))
+                         params=_params(args.param), chapters=_chapters(args.hoofdstukken))
     return _print_batch(manifest, out)
 
 
@@ -117,7 +131,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     out = Path(args.out)
     manifest = run_batch(None if args.all else args.regio, out, jobs=args.jobs, force=args.force,
                          scheduler=args.scheduler, data_dir=args.data_dir, timeout=args.timeout,
-                         params=_params(args.param))
+                         params=_params(args.param), chapters=_chapters(args.hoofdstukken))
     return _print_batch(manifest, out)
 
 
@@ -179,6 +193,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
     p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
                    help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar)")
+    p.add_argument("--hoofdstukken", default=None, metavar="A,B",
+                   help="alleen deze hoofdstukken (namen, komma's; standaard alle)")
     data_dir(p)
     p.set_defaults(func=_cmd_report)
 
@@ -192,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
     p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
                    help="hoofdstukparameter, bv. -p scenario_bestand=scenarios.yaml (herhaalbaar)")
+    p.add_argument("--hoofdstukken", default=None, metavar="A,B",
+                   help="alleen deze hoofdstukken (namen, komma's; standaard alle)")
     data_dir(p)
     p.set_defaults(func=_cmd_batch)
 

@@ -81,3 +81,29 @@ def microdata_only_region(root: Path, regio_id: str = "alleen-microdata", seed: 
     spells = generate_dienstverbanden(load_region("rond-bommel-en-dommel"), seed=seed)
     write_csv(spells.drop(columns=["bron"]).assign(bron="test"), folder / "dienstverbanden.csv")
     return root
+
+
+@pytest.fixture(scope="session")
+def full_reports(tmp_path_factory) -> tuple[Path, dict]:
+    """Every real chapter built once for the four default regions and a microdata-only region.
+
+    The chapters' acceptance tests and the browser check all read this one batch (building
+    reports is the slow part of the suite). Returns ``(out_dir, manifest)``.
+    """
+    import shutil
+
+    from regio_analysis.regions import DEFAULT_REGIONS, default_data_dir
+    from regio_analysis.reporting import run_batch
+
+    data = tmp_path_factory.mktemp("regios")
+    for rid in DEFAULT_REGIONS:
+        shutil.copytree(default_data_dir() / rid, data / rid)
+    microdata_only_region(data)
+    out = tmp_path_factory.mktemp("rapporten")
+    manifest = run_batch(None, out, jobs=2, data_dir=data, progress=False)
+    return out, manifest
+
+
+def chapter_status(manifest: dict, hoofdstuk: str) -> dict[str, str]:
+    """``{regio_id: status}`` of one chapter in a batch manifest."""
+    return {r["regio_id"]: r["status"] for r in manifest["rijen"] if r["hoofdstuk"] == hoofdstuk}

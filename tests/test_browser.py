@@ -1,7 +1,7 @@
 """The reports in a real browser: headless Debian Chromium, driven by Playwright.
 
-Two default regions are built with the real chapters into a temporary folder, then
-``rapport.html`` and ``index.html`` are opened in Chromium. Checked: every figure is
+The reports of the suite's shared batch (every real chapter, the default regions and a
+microdata-only one): ``rapport.html`` and ``index.html`` are opened in Chromium. Checked: every figure is
 decoded (``naturalWidth > 0``) and there is at least one, every table-of-contents link
 points at an element of the page, nothing is written to the console as an error, no
 request goes anywhere but ``file:`` and ``data:`` (requests are recorded, and any other
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from regio_analysis.regions import default_data_dir, read_regio_yaml
+from regio_analysis.regions import DEFAULT_REGIONS, default_data_dir, read_regio_yaml
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -33,8 +33,8 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# the most complete region and one that publishes little
-REGIONS = ("rond-bommel-en-dommel", "noorderwijzer")
+# every region of the suite's shared batch: the default ones and one with only microdata
+REGIONS = (*DEFAULT_REGIONS, "alleen-microdata")
 LOCAL_SCHEMES = ("file:", "data:")
 INSTALL_HINT = "install Debian's chromium: apt-get update && apt-get install -y chromium"
 
@@ -76,14 +76,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def reports(tmp_path_factory) -> Path:
-    """The reports of REGIONS built with the real chapters, as ``run_batch`` writes them."""
-    _require_browser()  # no use building when the browser is missing
-    from regio_analysis.reporting import run_batch
-
-    out = tmp_path_factory.mktemp("rapporten")
-    manifest = run_batch(list(REGIONS), out, jobs=2, progress=False)
-    failed = [r for r in manifest["regio's"] if r["status"] != "ok"]
+def reports(full_reports) -> Path:
+    """The reports built with the real chapters, as ``run_batch`` writes them (shared batch)."""
+    _require_browser()
+    out, manifest = full_reports
+    failed = [r for r in manifest["regio's"] if r["status"] != "ok" and r["regio_id"] in REGIONS]
     assert not failed, f"reports not built: {failed}; see the logs under {out / '_mislukt'}"
     return out
 
@@ -143,7 +140,8 @@ def _unresolved_anchors(page, selector: str) -> tuple[int, list[str]]:
 
 @pytest.mark.parametrize("regio_id", REGIONS)
 def test_report_renders_offline_in_chromium(browser, reports, regio_id):
-    naam = read_regio_yaml(default_data_dir() / regio_id)["naam"]
+    folder = default_data_dir() / regio_id
+    naam = read_regio_yaml(folder)["naam"] if folder.is_dir() else "Alleen microdata"  # conftest's region
     with visit(browser, reports / regio_id / "rapport.html") as v:
         assert naam in v.page.title()
 

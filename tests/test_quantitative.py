@@ -101,29 +101,18 @@ def test_reproduction_summary_counts(bommel):
     assert "Van de 105 gepubliceerde cijfers zijn er 96" in text and "reproduceert het model er 96" in text
 
 
-def test_chapter_runs_in_the_batch_for_default_regions_and_microdata_only(tmp_path):
+def test_chapter_runs_in_the_batch_for_default_regions_and_microdata_only(full_reports):
     """Acceptance of issue 4: the chapter in the batch for every default region and a microdata-only one."""
-    import shutil
+    from conftest import chapter_status
 
-    from conftest import microdata_only_region
-    from regio_analysis.regions import default_data_dir
-    from regio_analysis.reporting import run_batch
-    from regio_analysis.reporting.chapters import CHAPTERS
-
-    data = tmp_path / "data"
-    for rid in DEFAULT_REGIONS:
-        shutil.copytree(default_data_dir() / rid, data / rid)
-    microdata_only_region(data)
-    chapters = tuple(c for c in CHAPTERS if c.name in ("overzicht", "kwantitatief"))
-    out = tmp_path / "out"
-    manifest = run_batch(None, out, jobs=2, data_dir=data, chapters=chapters, progress=False)
-    rows = {(r["regio_id"], r["hoofdstuk"]): r["status"] for r in manifest["rijen"]}
-    for rid in (*DEFAULT_REGIONS, "alleen-microdata"):
-        assert rows[(rid, "kwantitatief")] == "ok", json.dumps(manifest["rijen"], indent=1)
+    out, manifest = full_reports
+    status = chapter_status(manifest, "kwantitatief")
+    assert status == {rid: "ok" for rid in (*DEFAULT_REGIONS, "alleen-microdata")}, json.dumps(manifest["rijen"], indent=1)
     page = (out / "alleen-microdata" / "rapport.html").read_text(encoding="utf-8")
     assert "Kwantitatieve analyse" in page and "uit de dienstverbanden" in page
     assert (out / "alleen-microdata" / "tabellen" / "stromen-microdata.csv").is_file()
-    assert (out / "rond-bommel-en-dommel" / "tabellen" / "spp-gepubliceerd-nagerekend.csv").is_file()
+    table = pd.read_csv(out / "rond-bommel-en-dommel" / "tabellen" / "spp-gepubliceerd-nagerekend.csv")
+    assert len(table) == 105 and (table.loc[table["consistent"], "verschil"].abs() <= 1).all()
 
 
 def test_age_share_from_own_microdata(tmp_path):
