@@ -324,6 +324,7 @@ class CoxResult:
     _linear_predictor: np.ndarray | None = field(repr=False, default=None)
     _concordance: float | None = field(repr=False, default=None)
     _lifelines: object = field(repr=False, default=None)
+    _lifelines_frame: pd.DataFrame | None = field(repr=False, default=None)
 
     @property
     def params(self) -> pd.Series:
@@ -370,6 +371,7 @@ class CoxResult:
             fitter = CoxPHFitter()
             fitter.fit(frame, duration_col="_T", event_col="_E", robust=self.robust, **kwargs)
             self._lifelines = fitter
+            self._lifelines_frame = frame
         return self._lifelines
 
     def ph_test(self, time_transform: str = "rank") -> pd.DataFrame:
@@ -381,8 +383,7 @@ class CoxResult:
         from lifelines.statistics import proportional_hazard_test
 
         fitter = self.lifelines
-        test = proportional_hazard_test(fitter, fitter._training_data if hasattr(fitter, "_training_data")
-                                        else None, time_transform=time_transform)
+        test = proportional_hazard_test(fitter, self._lifelines_frame, time_transform=time_transform)
         out = test.summary.reset_index()
         out = out.rename(columns={out.columns[0]: "covariaat", "test_statistic": "statistic"})
         return out[["covariaat", "statistic", "p"]]
