@@ -10,10 +10,13 @@ Typical use::
     q.export_codings(codings, docs, "review.xlsx", review=True)   # for human review
     q.write_qdpx("project.qdpx", docs, codings, q.default_codebook())  # open in ATLAS.ti/NVivo/MAXQDA
 
-Precision and recall of the default codebook against a hand-coded gold set of 240 sentences
-from the four regional activity plans (``tests/data/gold_codes.csv``; themes and topics;
-the codebook was written before the gold set was coded): see ``docs`` of
-:mod:`regio_analysis.qualitative.autocode` and ``tests/test_qualitative_autocode.py``.
+Quality of the default codebook, measured against a hand-coded gold set of 240 sentences
+from the four regional activity plans (``tests/data/gold_codes.csv``; the codebook was
+written before the gold set was coded): precision 0.83 and recall 0.77 overall (micro,
+193 gold codes); for the five themes 0.84 / 0.76, from *begeleiden* (0.92 / 0.96) to
+*werven* (0.86 / 0.38). Per code: ``tests/test_qualitative_autocode.py``. Check automatic
+codes before drawing conclusions: export them for review with ``export_codings(...,
+review=True)``.
 """
 from regio_analysis.qualitative.analysis import (
     Chi2Result,

@@ -130,12 +130,18 @@ class Codebook:
         return [c.path for c in self]
 
     def resolve(self, name: str) -> str | None:
-        """The path of ``name``: a full path, or a leaf name that is unique in the codebook."""
+        """The path of ``name``: a full path, or a leaf name that is unique in the codebook
+        (case-insensitive when nothing matches exactly); None when unknown or ambiguous."""
         name = normalise_path(name)
         if name in self:
             return name
-        hits = [c.path for c in self if c.naam == name or c.path.endswith("/" + name)]
-        return hits[0] if len(hits) == 1 else None
+        low = name.lower()
+        for match in (lambda c: c.path.lower() == low, lambda c: c.naam == name or c.path.endswith("/" + name),
+                      lambda c: c.naam.lower() == low or c.path.lower().endswith("/" + low)):
+            hits = [c.path for c in self if match(c)]
+            if hits:
+                return hits[0] if len(hits) == 1 else None
+        return None
 
     def group(self, top: str) -> list[Code]:
         """The codable codes under the top-level code ``top`` (e.g. ``"thema"``)."""

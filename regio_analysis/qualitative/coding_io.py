@@ -47,10 +47,9 @@ def export_codings(codings: pd.DataFrame, documenten: pd.DataFrame, path: str | 
     ``akkoord`` column for a reviewer to fill in with ja/nee.
     """
     texts = documenten.set_index("doc_id")["tekst"].map(normalise_text)
-    names = documenten.set_index("doc_id")["doc_id"]
     df = codings.copy()
     out = pd.DataFrame({
-        "document": df["doc_id"].map(names),
+        "document": df["doc_id"],
         "segment": [texts[d][s:e] for d, s, e in zip(df["doc_id"], df["start"], df["einde"])],
         "code": df["code"],
         "coder": df["codeur"] if "codeur" in df.columns else "",

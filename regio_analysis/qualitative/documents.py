@@ -272,18 +272,22 @@ def heading_title(line: str) -> str:
     return line.strip().lstrip("#").strip().strip("*").strip()
 
 
+def _trim(text: str, spans) -> list[tuple[int, int]]:
+    """The spans with surrounding white space removed; empty spans dropped."""
+    out = []
+    for a, b in spans:
+        while a < b and text[a].isspace():
+            a += 1
+        while b > a and text[b - 1].isspace():
+            b -= 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
 def _blocks(text: str) -> list[tuple[int, int]]:
     """Spans of blank-line-separated blocks (trimmed of surrounding white space)."""
-    spans = []
-    for m in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            spans.append((s, e))
-    return spans
+    return _trim(text, ((m.start(), m.end()) for m in re.finditer(r"(?:[^\n]|\n(?![ \t]*\n))+", text)))
 
 
 def _continues(prev: str, nxt: str) -> bool:
@@ -319,7 +323,7 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
                 spans.append((lines[1][0], e))
             else:
                 spans.append((s, e))
-    return spans
+    return _trim(text, spans)
 
 
 _SENT_END = re.compile(r"[.!?…]+[\"”’)]*(?=\s)")
@@ -348,15 +352,7 @@ def _sentence_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
             continue
         cuts.append(end)
     cuts = sorted(set(cuts)) + [len(para)]
-    spans = []
-    for a, b in pairwise(cuts):
-        while a < b and para[a].isspace():
-            a += 1
-        while b > a and para[b - 1].isspace():
-            b -= 1
-        if b > a:
-            spans.append((s + a, s + b))
-    return spans
+    return _trim(text, ((s + a, s + b) for a, b in pairwise(cuts)))
 
 
 def segment(documenten: pd.DataFrame, eenheid: str = "zin") -> pd.DataFrame:
