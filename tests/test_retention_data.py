@@ -133,3 +133,11 @@ def test_person_period_rows_and_aggregation():
     assert agg[["periode", "event", "gewicht"]].to_numpy().tolist() == [[1, 1, 2], [2, 0, 2], [3, 1, 2]]
     capped = to_person_period(df, covariates=["x"], max_periods=2)
     assert capped["periode"].max() == 2 and capped["event"].sum() == 1
+
+
+def test_duration_always_exceeds_entry():
+    df = spells([("z", "B1", "S1", "2020-08-01", "2020-08-01", "buiten onderwijs", True),
+                 ("y", "B1", "S1", "2018-12-31", "2019-01-02", "pensioen", False)])
+    out = prepare_spells(df).set_index("persoon_id")
+    assert out.loc["z", "duration"] == pytest.approx(1 / 365.25) and out.loc["z", "event"] == 1
+    assert (out["duration"] > out["entry"]).all()

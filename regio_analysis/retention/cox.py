@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import NullFormatter
 from scipy import stats
 
 from regio_analysis.errors import DataError, Problem
+from regio_analysis.plotting import fmt_getal
 from regio_analysis.retention.km import _as_list, survival_arrays
 
 TIES = ("efron", "breslow")
@@ -356,7 +358,7 @@ class CoxResult:
             frame["_T"] = self._data[s["duration"]].to_numpy(float)
             frame["_E"] = self._data[s["event"]].to_numpy(int)
             kwargs = {}
-            if s["entry"]:
+            if s["entry"] and (self._data[s["entry"]].to_numpy(float) > 0).any():
                 frame["_entry"] = self._data[s["entry"]].to_numpy(float)
                 kwargs["entry_col"] = "_entry"
             if s["weights"]:
@@ -378,11 +380,14 @@ class CoxResult:
         """Proportional-hazards check: lifelines' Schoenfeld-residual test per covariate.
 
         Columns ``covariaat, statistic, p``. A small p suggests the effect changes with
-        tenure. (This is not R's ``cox.zph``, which uses a different test.)
+        tenure. (This is not R's ``cox.zph``, which uses a different test.) Not available for
+        left-truncated data (``entry`` > 0), which lifelines' residuals do not support.
         """
         from lifelines.statistics import proportional_hazard_test
 
         fitter = self.lifelines
+        if "_entry" in self._lifelines_frame.columns:
+            raise ValueError("lifelines' proportional-hazards test does not support delayed entry (left truncation)")
         test = proportional_hazard_test(fitter, self._lifelines_frame, time_transform=time_transform)
         out = test.summary.reset_index()
         out = out.rename(columns={out.columns[0]: "covariaat", "test_statistic": "statistic"})
@@ -400,6 +405,10 @@ class CoxResult:
         ax.errorbar(s["hr"], y, xerr=[s["hr"] - s["ci_lower"], s["ci_upper"] - s["hr"]], fmt="o", capsize=3)
         ax.axvline(1.0, color="0.4", lw=1, ls="--")
         ax.set_xscale("log")
+        lo, hi = ax.get_xlim()
+        ticks = [t for t in (0.1, 0.2, 0.25, 0.5, 0.75, 1, 1.5, 2, 4, 5, 10) if lo <= t <= hi]
+        ax.set_xticks(ticks, [fmt_getal(t) for t in ticks])
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_yticks(y, names)
         ax.set_xlabel("hazard ratio (log-schaal)")
         return ax

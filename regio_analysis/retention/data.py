@@ -131,7 +131,8 @@ def prepare_spells(
     DataFrame with the covariate columns present in ``spells`` (persoon_id, bestuur_id,
     vestigingscode, functiegroep, route, bevoegd, starter, inductie, inductie_intensiteit,
     school_omvang, leeftijd_start, geslacht, fte, contract, start), ``einde`` and
-    ``reden_einde``, and the added ``entry``, ``duration``, ``event`` (0/1), ``event_type``
+    ``reden_einde``, and the added ``entry``, ``duration`` (always > ``entry``; a spell ending
+    on its first day counts as one day), ``event`` (0/1), ``event_type``
     ("" when ``event`` is 0, else *andere school*, *ander bestuur*, *buiten onderwijs*,
     *pensioen*, or *onbekend* for an end without a reason) and ``start_jaar``. Sorted by
     ``persoon_id`` and ``start``. ``attrs`` records the settings and the dropped spells.
@@ -193,7 +194,8 @@ def prepare_spells(
     out["einde"] = d["einde"]
     out["reden_einde"] = reden
     out["entry"] = ((t0 - d["start"]).dt.days.clip(lower=0) / scale).astype(float)
-    out["duration"] = ((d["_end"] - d["start"]).dt.days / scale).astype(float)
+    # a spell that ends on the day it starts counts as one day, so that duration > entry always
+    out["duration"] = ((d["_end"] - d["start"]).dt.days.clip(lower=1) / scale).astype(float)
     out["event"] = event.astype(int)
     out["event_type"] = reden.map(DESTINATIONS).where(event, "").astype(object)
     out["start_jaar"] = d["start"].dt.year.astype(int)

@@ -229,6 +229,9 @@ def kaplan_meier(
             table.insert(i, col, value)
         parts.append(table)
     out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=by_cols + KM_COLUMNS)
+    for col in by_cols:  # keep the order of categorical groups
+        if isinstance(df[col].dtype, pd.CategoricalDtype):
+            out[col] = pd.Categorical(out[col], categories=df[col].cat.categories)
     out.attrs = {"conf_type": conf_type, "conf_level": conf_level, "se_type": "/".join(sorted(used)),
                  "by": by_cols, "duration": duration}
     return out

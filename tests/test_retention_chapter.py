@@ -1,0 +1,143 @@
+"""The retention chapter's tables, readings and privacy rules (regio_analysis.retention.report)."""
+from __future__ import annotations
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from regio_analysis.data import load_region
+from regio_analysis.retention import report as rr
+from regio_analysis.retention import survival_at
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def bommel():
+    return load_region("rond-bommel-en-dommel", synthetic=True, seed=0)
+
+
+@pytest.fixture(scope="module")
+def spells(bommel):
+    return rr.starters(bommel)
+
+
+def test_starters_are_op_starters_with_model_columns(bommel, spells):
+    assert len(spells) >= 100
+    assert set(spells["functiegroep"]) == {"OP"} and spells["starter"].all()
+    for col in ("zij_instroom", "tijdelijk", "school_omvang_100", "leeftijd_10", "entry", "duration", "event"):
+        assert col in spells.columns
+    assert "synthetisch" in rr.inleiding(bommel, spells)
+    assert rr.synthetisch_label(bommel) == " (synthetisch)"
+
+
+def test_ambition_and_published_figure_of_seed_002(bommel, spells):
+    amb = rr.ambities(bommel)
+    assert amb.set_index("horizon")["max"].to_dict() == {1: 0.20, 5: 0.20}
+    pub = rr.gepubliceerd_vertrek(bommel)
+    assert pub.set_index("horizon")["waarde"].to_dict() == {1: 0.25, 4: 0.50}
+    tab = rr.vertrek_en_ambitie(bommel, spells)
+    one = tab[tab["horizon (jaar)"] == 1].iloc[0]
+    km = survival_at(spells, "duration", "event", [1], entry="entry").iloc[0]
+    assert one["geschat vertrek"] == pytest.approx(1 - km["survival"])
+    assert one["ambitie (max)"] == 0.20 and one["gepubliceerd"] == 0.25
+    text = rr.lezing_ambitie(tab, synthetisch=True)
+    pct = f"{(1 - km['survival']) * 100:.1f}".replace(".", ",")
+    assert f"Binnen een jaar verlaat naar schatting {pct}%" in text
+    assert "hooguit 20%" in text and "synthetisch" in text
+
+
+def test_reading_against_an_ambition_is_computed_from_the_interval():
+    def table(v, lo, hi, amb):
+        return pd.DataFrame([[1, v, lo, hi, 100, amb, np.nan]],
+                            columns=["horizon (jaar)", "geschat vertrek", "ci_lower", "ci_upper", "nog gevolgd",
+                                     "ambitie (max)", "gepubliceerd"])
+    assert "aantoonbaar boven" in rr.lezing_ambitie(table(0.25, 0.21, 0.29, 0.20))
+    assert "aantoonbaar onder" in rr.lezing_ambitie(table(0.15, 0.11, 0.19, 0.20))
+    assert "niet aantoonbaar boven" in rr.lezing_ambitie(table(0.22, 0.18, 0.26, 0.20))
+    assert "geen streefwaarde" in rr.lezing_ambitie(table(0.22, 0.18, 0.26, np.nan))
+    assert "Geen gegevens" in rr.lezing_ambitie(pd.DataFrame())
+
+
+def test_hazard_ratio_readings():
+    assert rr.lezing_hr("inductie", 0.8, 0.7, 0.92, 0.002) == (
+        "inductie: 20% lager vertrekrisico (HR 0,80; 95%-BI 0,70–0,92; p = 0,002).")
+    assert rr.lezing_hr("tijdelijk contract", 1.5, 1.1, 2.0, 0.0001).startswith("tijdelijk contract: 50% hoger")
+    assert "p < 0,001" in rr.lezing_hr("x", 1.5, 1.1, 2.0, 0.0001)
+    assert "geen aantoonbaar verschil" in rr.lezing_hr("x", 0.9, 0.7, 1.1, 0.3)
+    assert "niet te schatten" in rr.lezing_hr("x", np.nan, np.nan, np.nan)
+
+
+def test_cox_table_and_reading_follow_the_fit(spells):
+    fit = rr.cox_starters(spells)
+    dt = rr.discreet_starters(spells)
+    tab = rr.cox_tabel(fit, dt)
+    assert list(tab.columns) == ["kenmerk", "HR", "95%-BI", "p", "HR per jaar (discreet)", "lezing"]
+    row = tab[tab["kenmerk"] == "bevoegd"].iloc[0]
+    hr = fit.summary.loc["bevoegd", "hr"]
+    assert row["HR"] == f"{hr:.2f}".replace(".", ",")
+    assert row["lezing"].startswith("bevoegd: ")
+    text = rr.lezing_cox(fit)
+    assert f"{fit.n} starters" in text and "geen effecten" in text
+    # the discrete-time model estimates the same hazard ratio on yearly data
+    assert abs(np.log(dt.summary.loc["inductie", "hr"]) - np.log(fit.summary.loc["inductie", "hr"])) < 0.15
+    assert "Cox-model" in rr.lezing_voorspeld(dt, fit)
+
+
+def test_small_groups_are_left_out_and_counts_suppressed(spells):
+    small = spells.copy()
+    idx = small.index[small["route"] == "onbevoegd"]
+    small = small.drop(idx[5:])  # 5 left: below 10
+    d, weg = rr.groepen(small, "route")
+    assert weg == ["die onbevoegd begonnen"] and "die onbevoegd begonnen" not in set(d["groep"])
+    km = rr.km_per_groep(small, "route")
+    assert "die onbevoegd begonnen" not in set(km["groep"])
+    assert "Weggelaten wegens minder dan 10 starters" in rr.lezing_km(km, "route", 1.0, None, weg)
+    few = spells.iloc[:8]
+    assert rr.retentie_horizonnen(few)["starters"].isna().all()
+    lt = rr.levenstafel(spells.iloc[:60])
+    shown = lt[["in dienst bij begin", "vertrokken", "gecensureerd"]].to_numpy(float)
+    assert np.all(np.isnan(shown) | (shown >= 10) | (shown == 0))
+
+
+def test_group_reading_matches_the_curves(spells):
+    km = rr.km_per_groep(spells, "inductie")
+    at = rr._op_horizon(km, 1.0).set_index("groep")["survival"]
+    text = rr.lezing_km(km, "inductie", 1.0, rr.logrank_per_kenmerk(spells, "inductie"))
+    for g, s in at.items():
+        assert f"{round(s * 100)}% van de starters {g}" in text
+    assert rr.figuur_km(km, "titel", horizon=5, ambitie=0.2) is not None
+
+
+def test_destinations_add_up_and_are_read(bommel):
+    ci = rr.bestemmingen(bommel, 5)
+    assert set(ci["event_type"]) <= {"andere school", "ander bestuur", "buiten onderwijs", "pensioen", "onbekend"}
+    last = ci[ci["time"] == ci["time"].max()]
+    assert 0 < last["cif"].sum() < 1
+    text = rr.lezing_bestemmingen(ci)
+    top = last.sort_values("cif").iloc[-1]
+    assert f"De grootste stroom is '{top['bestemming']}'" in text
+    assert rr.figuur_bestemmingen(ci, "t") is not None
+
+
+def test_diagnostics(spells):
+    fit = rr.cox_starters(spells)
+    ph = rr.ph_tabel(fit)
+    assert len(ph) == len(fit.summary)
+    text = rr.lezing_diagnostiek(fit, ph)
+    assert f"{fit.concordance:.2f}".replace(".", ",") in text
+    assert len(rr.rmst_tabel(spells, 5)) == 3
+    assert set(rr.logrank_tabel(spells)["kenmerk"]) == {"route", "bevoegdheid", "inductie"}
+
+
+def test_region_without_spells_gives_no_data_texts(bommel):
+    empty = rr.starters(load_region("rond-bommel-en-dommel"))  # no synthetic microdata
+    assert empty.empty
+    assert "Geen gegevens" in rr.inleiding(bommel, empty)
+    assert rr.km_per_groep(empty, "route").empty and rr.figuur_km(pd.DataFrame()) is None
+    assert rr.retentie_horizonnen(empty).empty and rr.vertrek_en_ambitie(bommel, empty).empty
+    assert rr.cox_starters(empty) is None and rr.cox_tabel(None).empty
+    assert "Geen gegevens" in rr.lezing_cox(None) and "Geen gegevens" in rr.lezing_diagnostiek(None, rr.ph_tabel(None))
+    assert rr.levenstafel(empty).empty and rr.rmst_tabel(empty).empty and rr.logrank_tabel(empty).empty
+    assert rr.figuur_voorspeld(None, empty) is None
