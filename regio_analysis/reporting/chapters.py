@@ -75,6 +75,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "projectiejaren": Param(int, 5, check=between(1, 15), help="aantal jaren van de SPP-projectie"),
     }),
     Chapter("kwalitatief", "02_kwalitatief.ipynb", "Kwalitatieve analyse", {"documenten_dir": Param(str, "", help="map met eigen documenten (.txt, .md, .docx, .pdf); leeg = geen")}),
+    Chapter("retentie", "03_retentie.ipynb", "Retentie van startende leraren", {"retentie_horizon": Param(int, 5, check=between(1, 10), help="horizon in jaren van curves, bestemmingen en gemiddelde tijd in dienst")}),
 )
 
 
