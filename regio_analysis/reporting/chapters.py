@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from regio_analysis.errors import DataError, Problem
+from regio_analysis.induction import check_cohort_year, check_covariates
 from regio_analysis.regions import check_regio_id, region_dir
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -76,6 +77,8 @@ CHAPTERS: tuple[Chapter, ...] = (
     }),
     Chapter("kwalitatief", "02_kwalitatief.ipynb", "Kwalitatieve analyse", {"documenten_dir": Param(str, "", help="map met eigen documenten (.txt, .md, .docx, .pdf); leeg = geen")}),
     Chapter("retentie", "03_retentie.ipynb", "Retentie van startende leraren", {"retentie_horizon": Param(int, 5, check=between(1, 10), help="horizon in jaren van curves, bestemmingen en gemiddelde tijd in dienst")}),
+    Chapter("inductie_effect", "04_inductie_effect.ipynb", "Effect van inductie op behoud", {"cohort_van": Param(int, 2019, check=check_cohort_year, help="eerste startjaar van de starters"), "cohort_tot": Param(int, 2024, check=check_cohort_year, help="laatste startjaar van de starters"), "horizon": Param(int, 3, choices=(1, 3, 5), help="hoofdhorizon in jaren"), "estimand": Param(str, "ATT", choices=("ATT", "ATE"), help="ATT: effect bij wie inductie kreeg; ATE: bij alle starters"), "covariates": Param(str, "bevoegd, log_school_omvang, route, contract", check=check_covariates, help="kenmerken waarvoor wordt gecorrigeerd")}),
+    Chapter("peer_review", "05_peer_review.ipynb", "Bewijsdossier peer review", {"kader_bestand": Param(str, "", check=_existing_file, help="YAML met het kwaliteitskader (waarborgen, indicatoren, streefwaarden); leeg = meegeleverd kader"), "peer_review_documenten": Param(str, "", help="map met eigen documenten van het partnerschap (.txt, .md, .docx, .pdf); leeg = geen")}),
 )
 
 
