@@ -102,7 +102,15 @@ def heatmap(matrix: pd.DataFrame, ax: Axes | None = None, *, titel: str | None =
     data = matrix.astype(float)
     rename = (lambda s: labels.get(s, s)) if labels else (lambda s: s)
     data = data.rename(index=rename, columns=rename)
-    annot = data.map(lambda v: "" if pd.isna(v) else format(v, fmt).replace(".", ","))
+    digits = int(fmt[1]) if re.fullmatch(r"\.\d[fg]", fmt) else 2
+
+    def label(v):
+        if pd.isna(v):
+            return ""
+        v = 0.0 if round(v, digits) == 0 else v  # no "-0,0"
+        return format(v, fmt).replace(".", ",")
+
+    annot = data.map(label)
     sns.heatmap(data, annot=annot, fmt="", cmap=cmap, linewidths=0.5, linecolor="white", cbar=False, ax=ax,
                 annot_kws={"fontsize": "x-small"})
     ax.set(xlabel="", ylabel="", title=titel)
