@@ -1238,6 +1238,18 @@ def lezing_cyclus(d: Dossier) -> str:
     return tekst + "."
 
 
+def lezing_ontbrekend(d: Dossier) -> str:
+    """One sentence on the missing evidence."""
+    o = d.ontbrekend
+    if o.empty:
+        return "Voor elke waarborg zijn indicatoren met gegevens en tekstfragmenten gevonden; er ontbreekt geen bewijs."
+    per = o.groupby("waarborg_id", sort=False).size()
+    n_ind = int(o["onderdeel"].str.startswith("indicator").sum())
+    return (f"Het dossier mist {len(o)} onderdelen ({n_ind} indicatoren zonder gegevens), het meest bij "
+            f"{d.kader.waarborg(per.idxmax()).titel.lower()} ({per.max()}); de tabel zegt per onderdeel wat er "
+            "nodig is.")
+
+
 def figuur_behoud(d: Dossier, ax: Axes | None = None) -> Axes | None:
     """Starter retention at 1, 3 and 5 years against the targets (bars and target markers)."""
     import matplotlib.pyplot as plt
@@ -1252,7 +1264,8 @@ def figuur_behoud(d: Dossier, ax: Axes | None = None) -> Axes | None:
     if ax is None:
         _fig, ax = plt.subplots(figsize=(6.5, 3.5))
     synth = f" ({SYNTH})" if df["synthetisch"].any() else ""
-    plotting.staaf(df, x="indicator", y="waarde", ax=ax, decimals=0, titel=f"Behoud van starters{synth}",
+    df = df.assign(horizon=df["indicator"].str.replace(r"^Behoud van starters\s*", "", regex=True))
+    plotting.staaf(df, x="horizon", y="waarde", ax=ax, decimals=0, titel=f"Behoud van starters{synth}",
                    ylabel="Nog bij hetzelfde bestuur (%)")
     for x, doel in enumerate(df["doel"]):
         ax.plot([x - 0.4, x + 0.4], [doel, doel], color="black", linestyle="--", linewidth=1.2)

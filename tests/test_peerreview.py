@@ -1,0 +1,368 @@
+"""Issue 8: peer-review evidence (framework as data, indicators, dossier, workbook, template)."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+import yaml
+from conftest import assert_data_error, one_row, seed_text, squash
+
+from regio_analysis import peerreview as peer
+from regio_analysis.data import load_region
+from regio_analysis.errors import DataError
+from regio_analysis.regions import DEFAULT_REGIONS
+
+
+@pytest.fixture(scope="module")
+def po_noord():
+    return load_region("po-noord-nederland", synthetic=True)
+
+
+@pytest.fixture(scope="module")
+def bommel():
+    return load_region("rond-bommel-en-dommel", synthetic=True)
+
+
+@pytest.fixture(scope="module")
+def po_noord_dossier(po_noord):
+    return peer.dossier(po_noord)
+
+
+def _framework_copy(tmp_path, edit) -> str:
+    data = yaml.safe_load(peer.default_framework_path().read_text(encoding="utf-8"))
+    edit(data)
+    path = tmp_path / "kader.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def _indicator(data: dict, ident: str) -> dict:
+    return next(i for w in data["waarborgen"] for c in w["criteria"] for i in c["indicatoren"] if i["id"] == ident)
+
+
+# --- Samen Opleiden coverage against seed 001 ------------------------------------------------------
+
+def test_transcribed_student_counts_are_the_seeds():
+    text = squash(seed_text("001"))
+    for number in ("1744", "971", "1520", "272", "1.930.055"):
+        assert number in text, number
+
+
+def test_coverage_reproduces_seed_001_and_flags_the_stated_funding(po_noord):
+    cov = peer.samen_opleiden_coverage(po_noord.samen_opleiden, per_student_eur=955, kengetallen=po_noord.kengetallen)
+    s = cov.summary
+    assert round(one_row(s, instituut="NHL Stenden")["aandeel_partnerschap"], 1) == 55.7
+    assert round(one_row(s, instituut="Hanzehogeschool")["aandeel_partnerschap"], 1) == 17.9
+    total = one_row(s, instituut="totaal")
+    assert round(total["aandeel_partnerschap"], 1) == 38.1
+    assert total["nog_te_plaatsen"] == 2021 and total["extra_bekostiging_eur"] == 1_930_055
+    # the per-institute amounts printed in the seed
+    assert one_row(s, instituut="NHL Stenden")["extra_bekostiging_eur"] == 738_215
+    assert one_row(s, instituut="Hanzehogeschool")["extra_bekostiging_eur"] == 1_191_840
+    assert total["bekostiging_bij_100_procent_eur"] == 3_117_120
+    # every stated figure is checked; only the current funding is inconsistent
+    assert len(cov.controles) >= 10
+    bad = cov.inconsistenties
+    assert list(bad["indicator"]) == ["bekostiging_huidig"]
+    row = bad.iloc[0]
+    assert row["vermeld"] == 1_091_565 and row["berekend"] == 1_243 * 955 == 1_187_065
+    text = " ".join(cov.meldingen())
+    assert "€ 1.091.565" in text and "€ 1.187.065" in text and "1.243 studenten × € 955" in text
+    assert "precies 100 studenten" in text
+
+
+def test_coverage_shares_checked_at_printed_precision(po_noord):
+    cov = peer.samen_opleiden_coverage(po_noord.samen_opleiden, kengetallen=po_noord.kengetallen)
+    shares = cov.controles[cov.controles["eenheid"] == "procent"]
+    # 56 (printed) vs 55.68 and 17.9 vs 17.89: both consistent at the precision printed
+    assert len(shares) == 6 and shares["consistent"].all()
+
+
+def test_coverage_of_a_hand_made_table_and_bad_input():
+    students = pd.DataFrame({"instituut": ["A", "B", "A"], "jaar": [2024, 2024, 2025],
+                             "studenten_totaal": [100, 50, 80], "studenten_partnerschap": [25, 50, 80]})
+    cov = peer.samen_opleiden_coverage(students, per_student_eur=1000)
+    assert cov.controles.empty
+    t24 = one_row(cov.summary, instituut="totaal", jaar=2024)
+    assert t24["aandeel_partnerschap"] == pytest.approx(50.0) and t24["extra_bekostiging_eur"] == 75_000
+    assert one_row(cov.summary, instituut="totaal", jaar=2025)["nog_te_plaatsen"] == 0
+    with pytest.raises(DataError, match="studenten_partnerschap"):
+        peer.samen_opleiden_coverage(students.drop(columns="studenten_partnerschap"))
+    with pytest.raises(DataError, match="regel 3"):
+        peer.samen_opleiden_coverage(students.assign(studenten_partnerschap=[25, 60, 80]))
+
+
+def test_dossier_reports_coverage_and_inconsistency(po_noord_dossier):
+    d = po_noord_dossier
+    cov = one_row(d.indicatoren, indicator_id="samen_opleiden_dekking")
+    assert round(cov["waarde"], 1) == 38.1 and cov["doel"] == 100 and cov["doel_bron"].startswith("ambitie regio")
+    assert cov["status"] == "niet gehaald"
+    fund = one_row(d.indicatoren, indicator_id="bekostiging_navolgbaar")
+    assert fund["waarde"] == 1 and fund["status"] == "niet gehaald" and "1.091.565" in fund["bewijs"]
+    reading = peer.lezing_dekking(d)
+    assert "38,1%" in reading and "€ 1.930.055" in reading and "Niet consistent" in reading
+
+
+# --- statuses come from the framework file ----------------------------------------------------------
+
+@pytest.mark.parametrize("waarde, doel, richting, expected", [
+    (80, 80, "hoger", "gehaald"), (76, 80, "hoger", "bijna"), (70, 80, "hoger", "niet gehaald"),
+    (0, 0, "lager", "gehaald"), (2, 0, "lager", "bijna"), (7, 0, "lager", "niet gehaald"), (None, 80, "hoger", "ontbreekt"),
+    (float("nan"), 80, "hoger", "ontbreekt"), (90, 80, "hoger", "gehaald"),
+])
+def test_indicator_status(waarde, doel, richting, expected):
+    assert peer.indicator_status(waarde, doel, richting, gehaald=0, bijna=5) == expected
+
+
+def test_default_framework_loads_and_marks_waarborg_3_and_4():
+    k = peer.load_framework()
+    assert [w.naam for w in k.waarborgen[:2]] == ["De lerende leraar", "De leeromgeving"]
+    assert [w.te_controleren for w in k.waarborgen] == [False, False, True, True]
+    assert k.cyclus_jaren == 6 and all(w.codes for w in k.waarborgen)
+    table = k.table()
+    assert set(table["berekening"]) <= set(peer.BEREKENINGEN) and table["indicator_id"].is_unique
+    for horizon in (1, 3, 5):
+        assert f"behoud_starters_{horizon}_jaar" in set(table["berekening"])
+
+
+def test_changing_a_target_in_the_yaml_changes_the_status(tmp_path, bommel):
+    before = peer.dossier(bommel)
+    ind = one_row(before.indicatoren, indicator_id="inductie_dekking")
+    assert ind["status"] == "niet gehaald" and 50 < ind["waarde"] < 90
+
+    lowered = _framework_copy(tmp_path, lambda d: _indicator(d, "inductie_dekking").update(doel=50))
+    after = peer.dossier(bommel, framework=lowered)
+    assert one_row(after.indicatoren, indicator_id="inductie_dekking")["status"] == "gehaald"
+    assert one_row(after.indicatoren, indicator_id="inductie_dekking")["waarde"] == ind["waarde"]
+    # the output files follow the file too
+    wb_path = peer.write_workbook(after, tmp_path / "dossier.xlsx")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(wb_path)["W1 De lerende leraar"]
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    row = next(r for r in rows if r[1] == "Startende leraren met inductie")
+    assert row[4] == 50 and row[6] == "gehaald"
+
+
+def test_thresholds_and_ambition_come_from_the_file(tmp_path, bommel):
+    base = one_row(peer.dossier(bommel).indicatoren, indicator_id="behoud_starters_1_jaar")
+    assert base["doel"] == 80 and "vertrek_binnen_1_jaar_max = 20" in base["doel_bron"]  # 100 - 20
+    gap = base["doel"] - base["waarde"]
+    assert base["status"] == ("bijna" if gap <= 5 else "niet gehaald")
+
+    def widen(d):
+        _indicator(d, "behoud_starters_1_jaar")["drempels"] = {"gehaald": 0, "bijna": float(gap) + 1}
+    assert one_row(peer.dossier(bommel, framework=_framework_copy(tmp_path, widen)).indicatoren,
+                   indicator_id="behoud_starters_1_jaar")["status"] == "bijna"
+
+    def own_target(d):
+        i = _indicator(d, "behoud_starters_1_jaar")
+        i["doel_uit_ambitie"] = None
+        i["doel"] = 60
+    row = one_row(peer.dossier(bommel, framework=_framework_copy(tmp_path, own_target)).indicatoren,
+                  indicator_id="behoud_starters_1_jaar")
+    assert row["doel"] == 60 and row["doel_bron"] == "kader" and row["status"] == "gehaald"
+
+
+# --- bad framework files -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("edit, parts", [
+    (lambda d: _indicator(d, "inductie_dekking").update(richting="omhoog"),
+     ["waarborgen[W1].criteria[W1.2].indicatoren[inductie_dekking].richting", "omhoog"]),
+    (lambda d: _indicator(d, "tevredenheid_studenten").update(berekening="geluk"),
+     ["indicatoren[tevredenheid_studenten].berekening", "onbekende berekening"]),
+    (lambda d: _indicator(d, "samen_opleiden_dekking").update(doel="honderd"),
+     ["indicatoren[samen_opleiden_dekking].doel", "getal"]),
+    (lambda d: _indicator(d, "behoud_starters_1_jaar").update(drempels={"gehaald": 5, "bijna": 1}),
+     ["indicatoren[behoud_starters_1_jaar].drempels.bijna"]),
+    (lambda d: _indicator(d, "bezoeken_als_peer").pop("kengetal"), ["indicatoren[bezoeken_als_peer].kengetal"]),
+    (lambda d: d["waarborgen"][0].update(drempel=3), ["waarborgen[W1].drempel", "onbekende sleutel"]),
+    (lambda d: d["waarborgen"][1].update(te_controleren="misschien"), ["waarborgen[W2].te_controleren"]),
+    (lambda d: d.update(waarborgen=[]), ["'waarborgen'", "niet-lege lijst"]),
+    (lambda d: _indicator(d, "behoud_starters_3_jaar").update(id="behoud_starters_1_jaar"), ["dubbele indicator-id"]),
+])
+def test_bad_framework_yaml_names_file_and_key(tmp_path, edit, parts):
+    path = _framework_copy(tmp_path, edit)
+    assert_data_error(lambda: peer.load_framework(path), path, parts)
+
+
+def test_unreadable_framework_files(tmp_path):
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text("waarborgen: [\n  - id: W1\n", encoding="utf-8")
+    assert_data_error(lambda: peer.load_framework(broken), broken, ["geen geldige YAML"])
+    listed = tmp_path / "lijst.yaml"
+    listed.write_text("- a\n- b\n", encoding="utf-8")
+    assert_data_error(lambda: peer.load_framework(listed), listed, ["mapping"])
+    assert_data_error(lambda: peer.load_framework(tmp_path / "weg.yaml"), tmp_path / "weg.yaml", ["niet gevonden"])
+
+
+def test_framework_code_missing_from_the_codebook(tmp_path, bommel):
+    path = _framework_copy(tmp_path, lambda d: d["waarborgen"][0].update(codes=["thema/bestaat-niet"]))
+    assert_data_error(lambda: peer.dossier(bommel, framework=path), path,
+                      ["waarborgen[W1].codes[0]", "thema/bestaat-niet"])
+
+
+# --- other indicators ---------------------------------------------------------------------------------
+
+def test_peer_review_cycle_statuses():
+    p = pd.DataFrame({
+        "naam": ["a", "b", "c", "d", "e", "f", "g"],
+        "soort": ["opleidingsschool"] * 5 + ["samen_opleiden", "samenwerking"],
+        "laatste_peer_review": [2023, 2015, 2020, None, None, 2022, 2020],
+        "peer_review_jaar": [None, None, 2029, None, 2025, 2028, None],
+    })
+    for c in ("laatste_peer_review", "peer_review_jaar"):
+        p[c] = p[c].astype("Int64")
+    cyc = peer.peer_review_cycle(p, peiljaar=2026, cyclus_jaren=6).set_index("naam")
+    assert list(cyc.index) == ["a", "b", "c", "d", "e", "f"]  # 'samenwerking' holds no peer review
+    assert cyc["status"].to_dict() == {"a": "op schema", "b": "te laat", "c": "later dan de cyclus",
+                                       "d": "niet gepland", "e": "te laat", "f": "op schema"}
+    assert cyc.loc["a", "volgende"] == 2029 and cyc.loc["c", "uiterlijk"] == 2026
+
+
+def test_peer_review_cycle_of_kennemerland():
+    d = peer.dossier(load_region("kennemerland-groot-amsterdam", synthetic=True))
+    cyc = d.cyclus.set_index("naam")
+    assert cyc.loc["ROSA", "uiterlijk"] == 2031 and cyc.loc["ROSA", "volgende"] == 2029
+    assert (cyc["status"] == "op schema").all()
+    assert one_row(d.indicatoren, indicator_id="peer_review_cyclus")["status"] == "gehaald"
+
+
+def test_retention_and_survey_indicators(bommel):
+    from regio_analysis.retention import prepare_spells, survival_at
+
+    d = peer.dossier(bommel)
+    sp = prepare_spells(bommel.dienstverbanden, starters_only=True)
+    sp = sp[sp["duration"] > sp["entry"]]
+    expected = survival_at(sp, "duration", "event", [1, 3, 5], entry="entry")["survival"].to_numpy() * 100
+    got = [one_row(d.indicatoren, indicator_id=f"behoud_starters_{h}_jaar") for h in (1, 3, 5)]
+    assert [g["waarde"] for g in got] == pytest.approx(list(expected))
+    assert all(g["synthetisch"] and "synthetisch" in g["bron"] for g in got)
+    # the 5-year trend only has cohorts followed for five years
+    assert d.trends["behoud_starters_5_jaar"]["jaar"].max() <= 2020
+    assert "doel" in peer.lezing_behoud(d)
+    stud = one_row(d.indicatoren, indicator_id="tevredenheid_studenten")
+    e = bommel.enquete[bommel.enquete["groep"] == "student"]
+    assert stud["waarde"] == pytest.approx(100 * (e["waarde"] >= 4).mean())
+    cert = one_row(d.indicatoren, indicator_id="gecertificeerde_schoolopleiders")
+    assert cert["status"] == "ontbreekt" and "schoolopleiders" in cert["ontbreekt"]
+
+
+def test_certified_teacher_educators_from_key_figures(bommel):
+    import copy
+
+    region = copy.copy(bommel)
+    region.tables = dict(bommel.tables)
+    extra = pd.DataFrame([{"onderwerp": "samen_opleiden", "indicator": "gecertificeerde_schoolopleiders", "jaar": 2025,
+                           "functiegroep": "totaal", "categorie": "totaal", "niveau": "regio", "eenheid": "aantal",
+                           "waarde": 18.0, "bron": "test", "opmerking": "", "onderdrukt": False},
+                          {"onderwerp": "samen_opleiden", "indicator": "schoolopleiders", "jaar": 2025,
+                           "functiegroep": "totaal", "categorie": "totaal", "niveau": "regio", "eenheid": "aantal",
+                           "waarde": 20.0, "bron": "test", "opmerking": "", "onderdrukt": False}])
+    region.tables["kengetallen"] = pd.concat([bommel.kengetallen, extra], ignore_index=True)
+    row = one_row(peer.dossier(region).indicatoren, indicator_id="gecertificeerde_schoolopleiders")
+    assert row["waarde"] == pytest.approx(90.0) and row["status"] == "bijna"
+
+
+# --- qualitative evidence ------------------------------------------------------------------------------
+
+def test_quotes_come_from_register_and_documents_anonymised(tmp_path, bommel):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "verslag.txt").write_text(
+        "Verslag van de stuurgroep.\n\nMevrouw De Vries organiseerde de visitatie van de opleidingsschool; "
+        "de peer review leverde drie ontwikkelpunten op.\n", encoding="utf-8")
+    d = peer.dossier(bommel, documents_dir=docs, citaten_per_code=10)
+    w4 = d.citaten("W4")
+    own = w4[w4["document"] == "verslag"]
+    assert not own.empty and "[naam]" in own.iloc[0]["citaat"]
+    assert not d.bewijs["citaat"].str.contains("De Vries").any()
+    assert d.bewijs["document"].str.startswith("Activiteit ").any()  # the activity register
+    with pytest.raises(DataError):
+        peer.dossier(bommel, documents_dir=tmp_path / "bestaat-niet")
+
+
+# --- outputs ---------------------------------------------------------------------------------------------
+
+def test_workbook_has_a_sheet_per_waarborg(tmp_path, po_noord_dossier):
+    from openpyxl import load_workbook
+
+    d = po_noord_dossier
+    wb = load_workbook(peer.write_workbook(d, tmp_path / "d.xlsx"))
+    assert wb.sheetnames == ["Overzicht", "W1 De lerende leraar", "W2 De leeromgeving", "W3 Organisatie en partnerschap",
+                             "W4 Kwaliteitszorg", "Ontbrekend bewijs", "Peer-reviewcyclus", "Samen Opleiden"]
+    for w in d.kader.waarborgen:
+        rows = [[c.value for c in r] for r in wb[f"{w.id} {w.naam}"].iter_rows()]
+        head = next(i for i, r in enumerate(rows) if r[:2] == ["Criterium", "Indicator"])
+        assert rows[head][2:] == ["Waarde", "Eenheid", "Doel", "Doelbron", "Status", "Trend", "Bron", "Bewijs"]
+        ind = d.indicatoren[d.indicatoren["waarborg_id"] == w.id]
+        body = rows[head + 1: head + 1 + len(ind)]
+        assert [r[1] for r in body] == list(ind["indicator"]) and [r[6] for r in body] == list(ind["status"])
+        assert any(r[0] == "Kwalitatief bewijs (geanonimiseerde citaten)" for r in rows)
+        assert any(r[0] == w.reflectievragen[0] for r in rows)
+    cov = [[c.value for c in r] for r in wb["Samen Opleiden"].iter_rows()]
+    assert any(r[0] == "totaal" and r[7] == 1_930_055 for r in cov)
+    assert any(isinstance(r[0], str) and "1.091.565" in r[0] for r in cov)
+
+
+def test_self_evaluation_template_md_and_docx(tmp_path, po_noord_dossier):
+    import docx
+
+    d = po_noord_dossier
+    paths = peer.bewaar(d, tmp_path)
+    assert [p.relative_to(tmp_path).as_posix() for p in paths] == [
+        "peer_review/bewijsdossier_po-noord-nederland.xlsx", "peer_review/zelfevaluatie_po-noord-nederland.md",
+        "peer_review/zelfevaluatie_po-noord-nederland.docx"]
+    md = paths[1].read_text(encoding="utf-8")
+    for w in d.kader.waarborgen:
+        assert f"## {w.titel}" in md and w.reflectievragen[0] in md
+    assert md.count("### Reflectie van het partnerschap") == 4 and md.count("_In te vullen door het partnerschap._") == 4
+    assert "38,1%" in md and "1.091.565" in md and "synthetisch" in md
+    assert d.bewijs.iloc[0]["citaat"] in md
+    assert md.count("nog te controleren") == 2
+    document = docx.Document(str(paths[2]))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert [w.titel for w in d.kader.waarborgen] == [h for h in headings if h.startswith("Waarborg")]
+    assert len(document.tables) == 4 and document.tables[1].rows[0].cells[0].text == "Indicator"
+    assert sum("In te vullen door het partnerschap." in p.text for p in document.paragraphs) == 4
+    assert peer.bewaar(d, "") == []
+
+
+def test_region_without_partnership_data_gets_a_dossier_of_what_is_missing(tmp_path):
+    from conftest import microdata_only_region
+
+    region = load_region("alleen-microdata", microdata_only_region(tmp_path / "data"), synthetic=True)
+    assert not region.has("partnerschappen") and not region.has("activiteiten")
+    d = peer.dossier(region)
+    assert one_row(d.indicatoren, indicator_id="peer_review_cyclus")["status"] == "ontbreekt"
+    assert not d.indicatoren.loc[d.indicatoren["indicator_id"] == "behoud_starters_1_jaar", "synthetisch"].iloc[0]
+    missing = d.ontbrekend
+    assert (missing["onderdeel"] == "partnerschappen").sum() == 1
+    assert (missing["onderdeel"] == "kwalitatief bewijs").sum() == len(d.kader.waarborgen)
+    assert missing["onderdeel"].str.contains("Studenten opgeleid in een partnerschap").any()
+    assert "ontbreken" in peer.lezing_overzicht(d) and "mist" in peer.lezing_ontbrekend(d)
+    assert peer.lezing_cyclus(d).startswith("_Geen gegevens")
+    paths = peer.bewaar(d, tmp_path / "uit")
+    md = paths[1].read_text(encoding="utf-8")
+    assert "tabel partnerschappen" in md and "### Ontbrekend bewijs" in md
+
+
+def test_batch_produces_chapter_workbook_and_template_for_every_region(full_reports):
+    """Acceptance of issue 8: the chapter, workbook and template for every default region
+    (and a microdata-only region without partnership data)."""
+    from conftest import chapter_status
+
+    out, manifest = full_reports
+    regions = (*DEFAULT_REGIONS, "alleen-microdata")
+    assert chapter_status(manifest, "peer_review") == {r: "ok" for r in regions}, json.dumps(manifest["rijen"], indent=1)
+    for rid in regions:
+        folder = out / rid / "peer_review"
+        assert (folder / f"bewijsdossier_{rid}.xlsx").is_file()
+        assert (folder / f"zelfevaluatie_{rid}.md").is_file() and (folder / f"zelfevaluatie_{rid}.docx").is_file()
+        page = (out / rid / "rapport.html").read_text(encoding="utf-8")
+        assert "Bewijsdossier peer review" in page
+    page = (out / "po-noord-nederland" / "rapport.html").read_text(encoding="utf-8")
+    assert "38,1%" in page and "1.930.055" in page
+    md = (out / "alleen-microdata" / "peer_review" / "zelfevaluatie_alleen-microdata.md").read_text(encoding="utf-8")
+    assert "tabel partnerschappen" in md
