@@ -179,3 +179,31 @@ def test_person_period_weights_and_truncation():
     assert pp["periode"].tolist() == [1, 3, 4, 5]
     assert pp["gewicht"].tolist() == [3.0, 2.0, 2.0, 2.0]
     assert pp["event"].tolist() == [0.0, 0.0, 0.0, 2.0]
+
+
+@pytest.mark.parametrize("kw", [{}, {"ties": "breslow"}, {"weights": "w", "cluster": "school"},
+                                {"entry": "entry", "strata": "s"}])
+def test_covariate_pattern_path_equals_row_path(monkeypatch, kw):
+    """Large data with few covariate patterns use risk-set counts per pattern: same fit as row sums."""
+    import importlib
+
+    cox_module = importlib.import_module("regio_analysis.retention.cox")  # the module, not the function
+
+    df = simulate_grouped(3000, seed=4)
+    df["w"] = 0.5 + (np.arange(len(df)) % 3)
+    df["entry"] = np.where(np.arange(len(df)) % 5 == 0, df["time"] / 3, 0.0)
+    df["s"] = np.arange(len(df)) % 2
+    fast = cox(df, "time", "event", ["x1", "x2"], **kw)
+    monkeypatch.setattr(cox_module, "MAX_PATTERN_CELLS", 0)
+    slow = cox(df, "time", "event", ["x1", "x2"], **kw)
+    np.testing.assert_allclose(fast.summary[["coef", "se"]], slow.summary[["coef", "se"]], rtol=1e-9, atol=1e-12)
+    assert fast.loglik == pytest.approx(slow.loglik, rel=1e-12)
+
+
+def test_km_cluster_robust_with_singleton_clusters_equals_robust(rossi):
+    a = kaplan_meier(rossi.assign(c=np.arange(len(rossi))), "week", "arrest", se_type="robust", cluster="c")
+    b = kaplan_meier(rossi, "week", "arrest", se_type="robust")
+    np.testing.assert_allclose(a["se"], b["se"], rtol=1e-10)
+    # people in pairs: clustering changes the standard error
+    c = kaplan_meier(rossi.assign(c=np.arange(len(rossi)) // 2), "week", "arrest", cluster="c")
+    assert not np.allclose(c["se"].dropna(), b["se"].dropna())

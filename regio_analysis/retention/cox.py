@@ -87,28 +87,67 @@ class _Stratum:
     pair_frac: np.ndarray     # Efron pairs: l / d
     mean_w: np.ndarray        # per event time: mean case weight of its events
     d_count: np.ndarray       # per event time: number of events
+    # covariate patterns (when rows share few distinct covariate vectors): risk sets as counts
+    pat_x: np.ndarray | None = None     # (G, p) distinct covariate rows
+    risk_w: np.ndarray | None = None    # (K, G) case weight at risk per event time and pattern
+    dead_w: np.ndarray | None = None    # (K, G) case weight of the events per event time and pattern
+    dead_w_pat: np.ndarray | None = None  # (G,) total event weight per pattern
 
 
-def _strata(stop, ev, start, strata_codes, ties) -> list[_Stratum]:
+MAX_PATTERN_CELLS = 30_000_000  # K x G above this: sum over rows instead of patterns
+
+
+def _reverse_cumsum(a: np.ndarray) -> np.ndarray:
+    return np.cumsum(a[::-1], axis=0)[::-1]
+
+
+def _patterns(x: np.ndarray, max_groups: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Distinct rows of ``x`` and each row's pattern number; None when there are more than ``max_groups``."""
+    codes = np.zeros(len(x), np.int64)
+    for j in range(x.shape[1]):
+        cj, uj = pd.factorize(x[:, j])
+        codes, _ = pd.factorize(codes * len(uj) + cj)
+        if codes.max(initial=-1) + 1 > max_groups:
+            return None
+    _, first = np.unique(codes, return_index=True)  # first row of each pattern (codes are 0..G-1)
+    return x[first], codes
+
+
+def _strata(stop, ev, start, w, x, strata_codes, ties) -> list[_Stratum]:
     out = []
     for code in np.unique(strata_codes):
         rows = np.flatnonzero(strata_codes == code)
-        s_stop, s_ev, s_start = stop[rows], ev[rows], start[rows]
+        s_stop, s_ev, s_start, s_w = stop[rows], ev[rows], start[rows], w[rows]
         times = np.unique(s_stop[s_ev == 1])
+        n_t = len(times)
         k_stop = np.searchsorted(times, s_stop, side="right") - 1
         k_entry = np.searchsorted(times, s_start, side="right") - 1
         dead = np.flatnonzero(s_ev == 1)
         k_dead = k_stop[dead]
-        d_count = np.bincount(k_dead, minlength=len(times)).astype(float)
+        d_count = np.bincount(k_dead, minlength=n_t).astype(float)
+        pair_k = np.repeat(np.arange(n_t), d_count.astype(int))
         if ties == "efron":
-            pair_k = np.repeat(np.arange(len(times)), d_count.astype(int))
             starts = np.repeat(np.cumsum(d_count) - d_count, d_count.astype(int))
             pair_frac = (np.arange(len(pair_k)) - starts) / d_count[pair_k]
         else:
-            pair_k = np.repeat(np.arange(len(times)), d_count.astype(int))
             pair_frac = np.zeros(len(pair_k))
-        out.append(_Stratum(rows, k_stop, k_entry, dead, k_dead, len(times), pair_k, pair_frac,
-                            np.zeros(len(times)), d_count))
+        dw = np.bincount(k_dead, weights=s_w[dead], minlength=n_t)
+        mean_w = np.divide(dw, d_count, out=np.zeros_like(dw), where=d_count > 0)
+        st = _Stratum(rows, k_stop, k_entry, dead, k_dead, n_t, pair_k, pair_frac, mean_w, d_count)
+        pattern = _patterns(x[rows], max_groups=len(rows) // 4) if x.shape[1] and len(rows) > 1000 else None
+        if pattern is not None and len(pattern[0]) * max(n_t, 1) <= MAX_PATTERN_CELLS:
+            pat_x, pat_of = pattern
+            g = len(pat_x)
+            cells = n_t * g
+            ok = k_stop >= 0
+            at = np.bincount(k_stop[ok] * g + pat_of[ok], weights=s_w[ok], minlength=cells)
+            ok = k_entry >= 0
+            at -= np.bincount(k_entry[ok] * g + pat_of[ok], weights=s_w[ok], minlength=cells)
+            st.pat_x = pat_x
+            st.risk_w = _reverse_cumsum(at.reshape(n_t, g))
+            st.dead_w = np.bincount(k_dead * g + pat_of[dead], weights=s_w[dead], minlength=cells).reshape(n_t, g)
+            st.dead_w_pat = st.dead_w.sum(axis=0)
+        out.append(st)
     return out
 
 
@@ -125,6 +164,14 @@ def _risk_sums(values: np.ndarray, st: _Stratum) -> np.ndarray:
     return out
 
 
+def group_sum(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Row sums of ``values`` (n x m) per ``index`` (0..size-1): a fast ``np.add.at``."""
+    out = np.empty((size, values.shape[1]))
+    for j in range(values.shape[1]):
+        out[:, j] = np.bincount(index, weights=values[:, j], minlength=size)
+    return out
+
+
 def _outer_columns(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     p = x.shape[1]
     iu, ju = np.triu_indices(p)
@@ -132,42 +179,47 @@ def _outer_columns(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def _sym(vec: np.ndarray, iu, ju, p) -> np.ndarray:
-    """(n, p(p+1)/2) upper-triangle columns -> (n, p, p) symmetric matrices."""
-    out = np.zeros((vec.shape[0], p, p))
-    out[:, iu, ju] = vec
-    out[:, ju, iu] = vec
+    """(p(p+1)/2,) upper-triangle entries -> (p, p) symmetric matrix."""
+    out = np.zeros((p, p))
+    out[iu, ju] = vec
+    out[ju, iu] = vec
     return out
+
+
+def _sums(beta, x, w, st: _Stratum, need_info: bool):
+    """Risk-set sums (S0, S1, S2) and event sums per event time, and the events' sum of w*eta and w*x."""
+    if st.pat_x is not None:
+        xg = st.pat_x
+        eta = xg @ beta
+        r = np.exp(eta)
+        xx, iu, ju = _outer_columns(xg)
+        cols = np.hstack([r[:, None], r[:, None] * xg] + ([r[:, None] * xx] if need_info else []))
+        return st.risk_w @ cols, st.dead_w @ cols, st.dead_w_pat @ eta, st.dead_w_pat @ xg, iu, ju
+    xs, ws = x[st.rows], w[st.rows]
+    eta = xs @ beta
+    r = ws * np.exp(eta)
+    xx, iu, ju = _outer_columns(xs) if need_info else (None, None, None)
+    cols = np.hstack([r[:, None], r[:, None] * xs] + ([r[:, None] * xx] if need_info else []))
+    dead = st.dead
+    return (_risk_sums(cols, st), group_sum(st.k_dead, cols[dead], st.n_times),
+            float(ws[dead] @ eta[dead]), ws[dead] @ xs[dead], iu, ju)
 
 
 def _loglik_grad_info(beta, x, w, strata: list[_Stratum], need_info=True):
     p = x.shape[1]
     loglik, grad, info = 0.0, np.zeros(p), np.zeros((p, p))
     for st in strata:
-        xs, ws = x[st.rows], w[st.rows]
-        eta = xs @ beta
-        r = ws * np.exp(eta)
-        xx, iu, ju = _outer_columns(xs) if need_info else (None, None, None)
-        cols = [r[:, None], r[:, None] * xs] + ([r[:, None] * xx] if need_info else [])
-        risk = _risk_sums(np.hstack(cols), st)
+        risk, dsum, dead_eta, dead_x, iu, ju = _sums(beta, x, w, st, need_info)
         s0, s1 = risk[:, 0], risk[:, 1:1 + p]
-        dead = st.dead
-        kd = st.k_dead
-        dvals = np.hstack(cols)[dead]
-        dsum = np.zeros((st.n_times, dvals.shape[1]))
-        np.add.at(dsum, kd, dvals)
-        dw = np.bincount(kd, weights=ws[dead], minlength=st.n_times)
-        mean_w = np.divide(dw, st.d_count, out=np.zeros_like(dw), where=st.d_count > 0)
-        st.mean_w = mean_w
         k, f = st.pair_k, st.pair_frac
         den = s0[k] - f * dsum[k, 0]
         a = (s1[k] - f[:, None] * dsum[k, 1:1 + p]) / den[:, None]
-        mw = mean_w[k]
-        loglik += float(np.sum(ws[dead] * eta[dead]) - np.sum(mw * np.log(den)))
-        grad += (ws[dead, None] * xs[dead]).sum(0) - (mw[:, None] * a).sum(0)
+        mw = st.mean_w[k]
+        loglik += float(dead_eta - np.sum(mw * np.log(den)))
+        grad += dead_x - (mw[:, None] * a).sum(0)
         if need_info:
-            s2 = risk[:, 1 + p:]
-            b = (s2[k] - f[:, None] * dsum[k, 1 + p:]) / den[:, None]
-            info += (_sym(b * mw[:, None], iu, ju, p).sum(0) - np.einsum("n,ni,nj->ij", mw, a, a))
+            b = (risk[k, 1 + p:] - f[:, None] * dsum[k, 1 + p:]) / den[:, None]
+            info += _sym(mw @ b, iu, ju, p) - (a * mw[:, None]).T @ a
     return loglik, grad, info
 
 
@@ -209,22 +261,17 @@ def _score_residuals(beta, x, w, ev, strata: list[_Stratum]) -> np.ndarray:
         risk = _risk_sums(np.hstack([r[:, None], r[:, None] * xs]), st)
         s0, s1 = risk[:, 0], risk[:, 1:]
         dead, kd = st.dead, st.k_dead
-        dsum = np.zeros((st.n_times, p + 1))
-        np.add.at(dsum, kd, np.hstack([r[dead, None], r[dead, None] * xs[dead]]))
+        dsum = group_sum(kd, np.hstack([r[dead, None], r[dead, None] * xs[dead]]), st.n_times)
         k, f = st.pair_k, st.pair_frac
         den = s0[k] - f * dsum[k, 0]
         a = (s1[k] - f[:, None] * dsum[k, 1:]) / den[:, None]
         h = st.mean_w[k] / den  # hazard increment per Efron step
         nt = st.n_times
         H = np.bincount(k, weights=h, minlength=nt)
-        G = np.zeros((nt, p))
-        np.add.at(G, k, h[:, None] * a)
+        G = group_sum(k, h[:, None] * a, nt)
         H1 = np.bincount(k, weights=(1 - f) * h, minlength=nt)  # the events' own share
-        G1 = np.zeros((nt, p))
-        np.add.at(G1, k, ((1 - f) * h)[:, None] * a)
-        abar = np.zeros((nt, p))
-        np.add.at(abar, k, a)
-        abar /= np.maximum(st.d_count, 1)[:, None]
+        G1 = group_sum(k, ((1 - f) * h)[:, None] * a, nt)
+        abar = group_sum(k, a, nt) / np.maximum(st.d_count, 1)[:, None]
         cumH = np.concatenate([[0.0], np.cumsum(H)])
         cumG = np.vstack([np.zeros((1, p)), np.cumsum(G, axis=0)])
         hs, he = st.k_stop + 1, st.k_entry + 1
@@ -448,7 +495,7 @@ def cox(
     codes = np.asarray(codes)
     center = np.average(x, axis=0, weights=w) if len(x) and w.sum() > 0 else np.zeros(x.shape[1])
     xc = x - center
-    sts = _strata(stop, ev, start, codes, ties)
+    sts = _strata(stop, ev, start, w, xc, codes, ties)
     beta, loglik, loglik0, info, converged, iters = _fit(xc, w, sts)
     naive = np.linalg.inv(info) if len(beta) else np.zeros((0, 0))
     if robust is None:
@@ -458,9 +505,7 @@ def cox(
         u = _score_residuals(beta, xc, w, ev, sts) * w[:, None]
         if cluster is not None:
             g = pd.factorize(df[cluster])[0]
-            summed = np.zeros((g.max() + 1, len(beta)))
-            np.add.at(summed, g, u)
-            u = summed
+            u = group_sum(g, u, g.max() + 1)
         dfb = u @ naive
         var = dfb.T @ dfb
     se = np.sqrt(np.diag(var))

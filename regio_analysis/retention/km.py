@@ -146,9 +146,8 @@ def _ij_var_log_s(stop, ev, w, start, times, n, d, cluster=None, chunk=2000):
         if cluster is not None:
             g = inverse[rows]
             _, gi = np.unique(g, return_inverse=True)
-            summed = np.zeros((gi.max() + 1, len(times)))
-            np.add.at(summed, gi, infl)
-            infl = summed
+            infl = np.vstack([np.bincount(gi, weights=infl[:, j], minlength=gi.max() + 1)
+                              for j in range(infl.shape[1])]).T
         var += np.einsum("ij,ij->j", infl, infl)
     return var
 
