@@ -307,16 +307,24 @@ def to_person_period(
         keep_rows = np.ones(len(df), bool)
     first, last, ev = first[keep_rows], last[keep_rows], ev[keep_rows]
     src = df[keep_rows]
+    covs = list(covariates) if covariates is not None else [c for c in src.columns if c not in (duration, event, entry)]
+    w_src = src[weights].to_numpy(float) if weights else np.ones(len(src))
+    src = src[covs].reset_index(drop=True)
+    if aggregate:
+        # collapse spells with equal covariates and equal periods and outcome before expanding
+        src = src.assign(_first=first, _last=last, _ev=ev, _w=w_src)
+        src = src.groupby(covs + ["_first", "_last", "_ev"], sort=False, observed=True, dropna=False)["_w"].sum()
+        src = src.reset_index()
+        first, last, ev, w_src = (src[c].to_numpy() for c in ("_first", "_last", "_ev", "_w"))
+        src = src[covs]
     n = (last - first + 1).astype(np.int64)
     row = np.repeat(np.arange(len(src)), n)
     periode = np.arange(len(row), dtype=np.int64) - np.repeat(np.cumsum(n) - n, n) + np.repeat(first, n)
     is_last = periode == last[row]
-    covs = list(covariates) if covariates is not None else [c for c in src.columns if c not in (duration, event, entry)]
-    w = src[weights].to_numpy(float)[row] if weights else np.ones(len(row))
-    out = pd.DataFrame({c: src[c].to_numpy()[row] for c in covs})
+    out = src.iloc[row].reset_index(drop=True)
     out["periode"] = periode
     out["event"] = (is_last & (ev[row] == 1)).astype(np.int64)
-    out["gewicht"] = w
+    out["gewicht"] = w_src[row]
     if aggregate:
         out["event"] = out["event"] * out["gewicht"]
         keys = covs + ["periode"]

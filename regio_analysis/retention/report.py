@@ -165,10 +165,15 @@ def figuur_km(km: pd.DataFrame, titel: str = "", ax: Axes | None = None, horizon
                 label=f"ambitie: hooguit {fmt_pct(ambitie * 100, 0)} vertrek in jaar 1")
     if horizon:
         ax.set_xlim(0, horizon)
+    return _behoud_as(ax, titel, "nog in dienst bij het bestuur")
+
+
+def _behoud_as(ax: Axes, titel: str, ylabel: str) -> Axes:
+    """Axes of a retention figure: 0-100 % with Dutch ticks, years since the start."""
     ax.set_ylim(0, 102)
     ax.yaxis.set_major_formatter(nl_formatter(0, pct=True))
     ax.set_xlabel("jaren sinds de start")
-    ax.set_ylabel("nog in dienst bij het bestuur")
+    ax.set_ylabel(ylabel)
     if titel:
         ax.set_title(titel)
     ax.legend(loc="lower left")
@@ -641,14 +646,7 @@ def figuur_voorspeld(model: DiscreteTimeResult | None, spells: pd.DataFrame, tit
         label = "met inductie" if profiles.iloc[k]["inductie"] else "zonder inductie"
         ax.step(np.concatenate([[0.0], g["tijd"]]), np.concatenate([[100.0], g["survival"] * 100]), where="post",
                 label=label, color=PALETTE[i])
-    ax.set_ylim(0, 102)
-    ax.yaxis.set_major_formatter(nl_formatter(0, pct=True))
-    ax.set_xlabel("jaren sinds de start")
-    ax.set_ylabel("voorspeld nog in dienst")
-    if titel:
-        ax.set_title(titel)
-    ax.legend(loc="lower left")
-    return ax
+    return _behoud_as(ax, titel, "voorspeld nog in dienst")
 
 
 def lezing_voorspeld(model: DiscreteTimeResult | None, fit: CoxResult | None) -> str:
