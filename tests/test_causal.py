@@ -1,0 +1,302 @@
+"""regio_analysis.causal against published reference values and the LaLonde benchmark.
+
+References (see tests/fixtures/lalonde/README.md for the data):
+* R WeightIt / cobalt on MatchIt's ``lalonde`` (README and "Getting started" vignette of WeightIt):
+  ATT weights from ``treat ~ age + educ + married + nodegree + race + re74 + re75`` give an
+  effective sample size of the controls of 99.82, ``lm_weightit(re78 ~ treat)`` 1214.1 (SE 798.2,
+  M-estimation) with intercept 5135.1; cobalt's balance before/after; entropy balancing 98.46.
+* The NSW experiment (Dehejia & Wahba 1999): experimental ATT $1,794.34.
+* VanderWeele & Ding (2017), Ann Intern Med 167:268: RR 3.9 (95 % CI 1.8 to 8.7) has E-value 7.26
+  and 3.0 for the lower limit.
+* R survival ``coxph(Surv(week, arrest) ~ fin + age + race + wexp + mar + paro + prio, rossi)``:
+  coefficient of ``fin`` -0.37942.
+"""
+from __future__ import annotations
+
+import math
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import FIXTURES, assert_data_error, one_row
+
+from regio_analysis import causal
+from regio_analysis.errors import DataError
+
+matplotlib.use("Agg")
+
+LALONDE = FIXTURES / "lalonde"
+COVS = ["age", "educ", "married", "nodegree", "race", "re74", "re75"]
+EXPERIMENTAL_ATT = 1794.34
+
+
+@pytest.fixture(scope="module")
+def lalonde() -> pd.DataFrame:
+    return pd.read_csv(LALONDE / "lalonde_matchit.csv")
+
+
+@pytest.fixture(scope="module")
+def att_weights(lalonde):
+    return causal.propensity_weights(lalonde, "treat", COVS, "ATT")
+
+
+# ----------------------------------------------------------------------------- published values
+
+
+def test_att_weights_and_ipw_estimate_equal_weightit(lalonde, att_weights):
+    assert att_weights.ess["controle"] == pytest.approx(99.82, abs=0.005)
+    assert att_weights.ess["behandeld"] == pytest.approx(185)
+    # WeightIt's unstabilised control weights run from 0.009 to 3.743; ours are stabilised by n0/n1
+    ctrl = att_weights.weights[lalonde["treat"] == 0] * 185 / 429
+    assert ctrl.max() == pytest.approx(3.743, abs=0.0005) and ctrl.min() == pytest.approx(0.009, abs=0.0005)
+    est = causal.estimate_effect(lalonde, "treat", "re78", COVS, "ATT", "ipw", weights=att_weights)
+    assert est.estimate == pytest.approx(1214.1, abs=0.05)
+    assert est.se == pytest.approx(798.2, abs=0.05)  # M-estimation including the propensity model
+    assert est.arms["controle"][0] == pytest.approx(5135.1, abs=0.05)
+    assert est.ci == pytest.approx((est.estimate - 1.959964 * est.se, est.estimate + 1.959964 * est.se))
+
+
+# cobalt::bal.tab(W1): continuous rows are SMDs with the treated SD, binary rows raw differences
+COBALT = {  # covariate: (kind, before, after)
+    "age": ("continu", -0.3094, 0.1188), "educ": ("continu", 0.0550, -0.0284),
+    "re74": ("continu", -0.7211, -0.0021), "re75": ("continu", -0.2903, 0.0110),
+    "married": ("binair", -0.3236, 0.0186), "nodegree": ("binair", 0.1114, 0.0184),
+    "race: black": ("binair", 0.6404, -0.0022), "race: hispan": ("binair", -0.0827, 0.0002),
+    "race: white": ("binair", -0.5577, 0.0021),
+}
+
+
+def test_balance_table_equals_cobalt(lalonde, att_weights):
+    table = causal.balance_table(lalonde, "treat", COVS, att_weights, sd="treated")
+    for cov, (kind, before, after) in COBALT.items():
+        column = "smd" if kind == "continu" else "verschil"
+        assert one_row(table, covariaat=cov, weging="ongewogen")[column] == pytest.approx(before, abs=6e-5), cov
+        assert one_row(table, covariaat=cov, weging="gewogen")[column] == pytest.approx(after, abs=6e-5), cov
+        assert one_row(table, covariaat=cov, weging="gewogen")["type"] == kind
+    # the binary SMD is the difference over sqrt(p1 (1 - p1)) of the treated
+    p1 = lalonde.loc[lalonde["treat"] == 1, "married"].mean()
+    row = one_row(table, covariaat="married", weging="ongewogen")
+    assert row["smd"] == pytest.approx(row["verschil"] / math.sqrt(p1 * (1 - p1)))
+    assert causal.max_abs_smd(table) == pytest.approx(0.1188, abs=6e-5)
+
+
+def test_entropy_balancing_equals_weightit_ebal(lalonde):
+    """fit="balance" for the ATT is entropy balancing: WeightIt's ebal gives ESS 98.46, estimate 1273."""
+    w = causal.propensity_weights(lalonde, "treat", COVS, "ATT", fit="balance")
+    assert w.ess["controle"] == pytest.approx(98.46, abs=0.005)
+    table = causal.balance_table(lalonde, "treat", COVS, w, sd="treated")
+    assert causal.max_abs_smd(table) < 1e-6
+    est = causal.estimate_effect(lalonde, "treat", "re78", COVS, "ATT", "ipw", weights=w)
+    assert est.estimate == pytest.approx(1273, abs=0.5)
+
+
+def test_ate_balance_weights_balance_the_groups(lalonde):
+    w = causal.propensity_weights(lalonde, "treat", COVS, "ATE", fit="balance")
+    assert causal.max_abs_smd(causal.balance_table(lalonde, "treat", COVS, w)) < 1e-6
+
+
+def test_e_value_published_example():
+    ev = causal.e_value(3.9, 1.8, 8.7)
+    assert ev.point == pytest.approx(3.9 + math.sqrt(3.9 * 2.9))
+    assert round(ev.point, 1) == 7.3 and round(ev.ci, 1) == 3.0  # printed as 7.26 and 3.0
+    protective = causal.e_value(1 / 3.9, 1 / 8.7, 1 / 1.8)
+    assert protective.point == pytest.approx(ev.point) and protective.ci == pytest.approx(ev.ci)
+    assert causal.e_value(0.9, 0.7, 1.1).ci == 1.0
+    # common outcome: HR -> RR = (1 - 0.5^sqrt(HR)) / (1 - 0.5^sqrt(1/HR)) (VanderWeele 2017 table)
+    hr = causal.e_value(0.56, 0.46, 0.69, measure="HR", rare=False)
+    rr = (1 - 0.5 ** math.sqrt(0.56)) / (1 - 0.5 ** math.sqrt(1 / 0.56))
+    assert hr.rr == pytest.approx(rr) and hr.point == pytest.approx(1 / rr + math.sqrt(1 / rr * (1 / rr - 1)))
+    assert causal.e_value(2.0, measure="OR", rare=False).rr == pytest.approx(math.sqrt(2))
+    assert causal.e_value(2.0, measure="HR", rare=True).rr == 2.0
+
+
+def test_weighted_cox_matches_r_survival_on_rossi():
+    from lifelines.datasets import load_rossi
+
+    rossi = load_rossi()
+    cov = ["age", "race", "wexp", "mar", "paro", "prio"]
+    cox = causal.weighted_cox(rossi, "week", "arrest", "fin", None, covariates=cov)
+    assert cox.log_hr == pytest.approx(-0.37942, abs=5e-5)
+    assert cox.hr == pytest.approx(math.exp(-0.37942), abs=5e-5)
+    assert cox.n == 432 and cox.events == 114
+
+
+# ----------------------------------------------------------------------------- the LaLonde benchmark
+
+
+def test_lalonde_experimental_benchmark_is_recovered(lalonde):
+    experiment = pd.read_csv(LALONDE / "nsw_dw_experiment.csv")
+    truth = causal.estimate_effect(experiment, "treat", "re78", [], "ATT", "naive")
+    assert truth.estimate == pytest.approx(EXPERIMENTAL_ATT, abs=0.01)
+
+    naive = causal.estimate_effect(lalonde, "treat", "re78", COVS, "ATT", "naive")
+    assert naive.estimate < 0 and naive.ci[1] < EXPERIMENTAL_ATT  # the observational comparison misleads
+    for method in ("ipw", "aipw", "match"):
+        for fit in ("ml", "balance"):
+            est = causal.estimate_effect(lalonde, "treat", "re78", COVS, "ATT", method, fit=fit)
+            assert est.ci[0] < EXPERIMENTAL_ATT < est.ci[1], (method, fit, est.summary)
+            assert abs(est.estimate - EXPERIMENTAL_ATT) < abs(naive.estimate - EXPERIMENTAL_ATT)
+    match = causal.estimate_effect(lalonde, "treat", "re78", COVS, "ATT", "match")
+    assert match.n_treated == match.n_control == len(match.matches) < 185
+    assert match.details["behandeld_zonder_paar"] == 185 - match.n_treated
+    assert match.matches["afstand_logit_ps"].max() <= match.details["caliper_logit"]
+    assert match.matches["controle"].is_unique  # without replacement
+
+
+def test_sandwich_se_agrees_with_bootstrap(lalonde):
+    for estimand, method in (("ATE", "ipw"), ("ATT", "aipw"), ("ATE", "aipw")):
+        analytic = causal.estimate_effect(lalonde, "treat", "re78", COVS, estimand, method)
+        boot = causal.bootstrap_effect(lalonde, "treat", "re78", COVS, estimand, method, n_boot=100, seed=1)
+        assert boot.estimate == analytic.estimate and boot.details["bootstrap"] + boot.details["mislukt"] == 100
+        assert 0.75 < analytic.se / boot.se < 1.33, (estimand, method, analytic.se, boot.se)
+
+
+def test_stabilising_does_not_change_hajek_estimates(lalonde):
+    for estimand in ("ATT", "ATE"):
+        a = causal.propensity_weights(lalonde, "treat", COVS, estimand, stabilize=True)
+        b = causal.propensity_weights(lalonde, "treat", COVS, estimand, stabilize=False)
+        ea = causal.estimate_effect(lalonde, "treat", "re78", COVS, estimand, "ipw", weights=a)
+        eb = causal.estimate_effect(lalonde, "treat", "re78", COVS, estimand, "ipw", weights=b)
+        assert ea.estimate == pytest.approx(eb.estimate) and ea.se == pytest.approx(eb.se)
+    ate = causal.propensity_weights(lalonde, "treat", COVS, "ATE")
+    assert ate.weights.sum() == pytest.approx(len(lalonde), rel=0.2)
+
+
+def test_trimming_formula_and_splines(lalonde):
+    w = causal.propensity_weights(lalonde, "treat", COVS, "ATE", trim=0.1)
+    ps = w.ps
+    assert ((w.weights == 0) == ((ps < 0.1) | (ps > 0.9))).all()
+    assert w.summary["n_getrimd"].sum() == int(((ps < 0.1) | (ps > 0.9)).sum()) > 0
+    flexible = causal.propensity_score(lalonde, "treat", COVS, splines=4)
+    assert "bs(" in flexible.formula and any(t.startswith("bs(") for t in flexible.summary["term"])
+    own = causal.propensity_score(lalonde, "treat", COVS, formula="age + I(age**2) + educ + C(race) + re74 + re75")
+    assert "I(age ** 2)" in set(own.summary["term"])
+    assert causal.propensity_formula(lalonde, ["age", "race"], interactions=True) == '(Q("age") + C(Q("race")))**2'
+
+
+def test_fast_design_equals_patsy(lalonde):
+    fast = causal.main_effects_design(lalonde, COVS)
+    slow = causal._design(lalonde, causal.propensity_formula(lalonde, COVS), COVS, "x", "x")
+    slow.columns = [c.replace('C(Q("race"))', "race").replace('Q("', "").replace('")', "") for c in slow.columns]
+    pd.testing.assert_frame_equal(fast, slow[fast.columns], check_dtype=False)
+
+
+def test_effective_sample_size():
+    assert causal.effective_sample_size([1, 1, 1, 1]) == 4
+    assert causal.effective_sample_size([2, 0, 0]) == 1
+    assert causal.effective_sample_size([0, 0]) == 0
+
+
+# ----------------------------------------------------------------------------- survival
+
+
+def _survival_data(n=600, seed=3, ties=False):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    a = (rng.random(n) < 1 / (1 + np.exp(-x))).astype(int)
+    t = rng.exponential(1 / (0.4 * np.exp(0.5 * x - 0.3 * a)))
+    c = rng.uniform(0.5, 6, n)
+    d = pd.DataFrame({"x": x, "a": a, "tijd": np.minimum(t, c), "gebeurtenis": (t <= c).astype(int),
+                      "school": rng.integers(0, 40, n)})
+    if ties:
+        d["tijd"] = np.ceil(d["tijd"] * 12) / 12
+    return d
+
+
+def test_ipcw_risk_equals_one_minus_kaplan_meier():
+    """Satten & Datta (2001): IPCW with Kaplan-Meier censoring reproduces 1 - KM (lifelines)."""
+    from lifelines import KaplanMeierFitter
+
+    d = _survival_data()
+    for h in (0.5, 1.0, 2.0):
+        w = causal.ipcw_weights(d, "tijd", "gebeurtenis", h, group="a").to_numpy()
+        y = ((d["gebeurtenis"] == 1) & (d["tijd"] <= h)).to_numpy()
+        for arm in (0, 1):
+            m = (d["a"] == arm).to_numpy()
+            km = KaplanMeierFitter().fit(d.loc[m, "tijd"], d.loc[m, "gebeurtenis"]).survival_function_at_times(h)
+            assert (w[m] * y[m]).sum() / w[m].sum() == pytest.approx(1 - km.iloc[0], abs=1e-12)
+    # the naive survival contrast is exactly the Kaplan-Meier difference and RMST
+    eff = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], method="naive", horizons=(2,))
+    km = {arm: KaplanMeierFitter().fit(d.loc[d.a == arm, "tijd"], d.loc[d.a == arm, "gebeurtenis"]) for arm in (0, 1)}
+    rd = one_row(eff.horizons, maat="risicosverschil")["schatting"]
+    assert rd == pytest.approx(km[0].survival_function_at_times(2).iloc[0] - km[1].survival_function_at_times(2).iloc[0])
+    from lifelines.utils import restricted_mean_survival_time
+
+    rmst = one_row(eff.horizons, maat="rmst-verschil")["schatting"]
+    expected = restricted_mean_survival_time(km[1], t=2) - restricted_mean_survival_time(km[0], t=2)
+    assert rmst == pytest.approx(expected, abs=1e-9)
+
+
+def test_ipcw_with_ties_and_cox_censoring():
+    d = _survival_data(ties=True)
+    w = causal.ipcw_weights(d, "tijd", "gebeurtenis", 2.0, group="a")
+    known = ((d["gebeurtenis"] == 1) & (d["tijd"] <= 2)) | (d["tijd"] > 2)
+    assert ((w > 0) == known).all() and (w[known] >= 1).all()
+    wc = causal.ipcw_weights(d, "tijd", "gebeurtenis", 2.0, covariates=["x"], group="a", model="cox")
+    assert ((wc > 0) == known).all() and (wc[known] >= 1).all()
+
+
+def test_survival_effect_recovers_a_known_effect():
+    """Confounded by x; the true risk difference at t=2 comes from the exponential model."""
+    d = _survival_data(n=4000, seed=11)
+    eff = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="aipw",
+                                 horizons=(2,), cluster="school")
+    naive = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="naive", horizons=(2,))
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=400_000)
+    truth = np.mean(np.exp(-0.4 * np.exp(0.5 * x) * 2) - np.exp(-0.4 * np.exp(0.5 * x - 0.3) * 2))
+    est = one_row(eff.horizons, maat="risicosverschil")
+    assert abs(est["schatting"] - truth) < 2.5 * est["se"]
+    assert abs(one_row(naive.horizons, maat="risicosverschil")["schatting"] - truth) > 3 * est["se"]
+    assert eff.cox.cluster == "school" and eff.cox.hr < 1
+    assert set(eff.summary["maat"]) >= {"hazardratio", "risicosverschil", "rmst-verschil", "risico behandeld"}
+    assert causal.weighted_km(d, "tijd", "gebeurtenis", "a", eff.weights).weighted
+
+
+# ----------------------------------------------------------------------------- bad input
+
+
+def test_bad_input_raises_data_error(lalonde):
+    f = "<DataFrame>"
+    assert_data_error(lambda: causal.propensity_weights(lalonde, "treat", ["age", "geen"]), f, ["geen", "ontbreekt"])
+    three = lalonde.assign(treat=lalonde["treat"].where(lalonde.index != 3, 2))
+    assert_data_error(lambda: causal.estimate_effect(three, "treat", "re78", COVS), f, ["binair", "treat", "regel 4"])
+    text = lalonde.assign(treat=np.where(lalonde["treat"] == 1, "ja", "nee"))
+    assert_data_error(lambda: causal.propensity_score(text, "treat", COVS), f, ["binair", "'ja'"])
+    assert_data_error(lambda: causal.propensity_score(lalonde.assign(treat=1), "treat", COVS), f,
+                      ["te weinig", "niet-behandelde"])
+    gap = lalonde.assign(age=lalonde["age"].where(lalonde.index != 0))
+    assert_data_error(lambda: causal.balance_table(gap, "treat", COVS), f, ["ontbrekende waarde", "age", "regel 1"])
+    separated = lalonde.assign(marker=lalonde["treat"] * 10.0)
+    assert_data_error(lambda: causal.propensity_score(separated, "treat", ["marker"]), f, ["geen overlap"])
+    no_y = lalonde.assign(re78=lalonde["re78"].where(lalonde.index != 5))
+    assert_data_error(lambda: causal.estimate_effect(no_y, "treat", "re78", COVS), f, ["uitkomst ontbreekt", "re78"])
+    assert_data_error(lambda: causal.estimate_effect(lalonde, "treat", "race", COVS), f, ["getal", "race"])
+    assert_data_error(lambda: causal.propensity_score(lalonde, "treat", COVS, formula="age + onbekend"), f,
+                      ["formule"])
+    jittered = lalonde.assign(age=lalonde["age"] + np.linspace(0, 0.01, len(lalonde)))  # no two equal scores
+    assert_data_error(lambda: causal.estimate_effect(jittered, "treat", "re78", COVS, method="match", caliper=1e-9),
+                      f, ["geen overlap", "caliper"])
+    assert_data_error(lambda: causal.propensity_weights(lalonde, "treat", COVS, "ATE", trim=0.49999), f,
+                      ["geen overlap", "trimmen"])
+    assert_data_error(lambda: causal.balance_table(lalonde, "treat", COVS, weights=np.ones(3)), f, ["3 gewichten"])
+    with pytest.raises(DataError):
+        causal.weighted_km(lalonde.assign(t=-1.0, e=1), "t", "e", "treat")
+    with pytest.raises(ValueError):
+        causal.estimate_effect(lalonde, "treat", "re78", COVS, "ATE", "match")
+    with pytest.raises(ValueError):
+        causal.estimate_effect(lalonde, "treat", "re78", COVS, "ATT", "regressie")
+
+
+def test_plots_return_axes(lalonde, att_weights):
+    from matplotlib.axes import Axes
+
+    table = causal.balance_table(lalonde, "treat", COVS, att_weights)
+    est = causal.estimate_effect(lalonde, "treat", "re78", COVS)
+    d = _survival_data()
+    eff = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], horizons=(1, 2))
+    for ax in (att_weights.plot(), causal.love_plot(table), est.plot(), eff.plot(), eff.cox.plot(),
+               att_weights.model.plot()):
+        assert isinstance(ax, Axes)
+    assert [t.get_text() for t in causal.love_plot(table).get_yticklabels()][-1] == "race: black"

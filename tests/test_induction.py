@@ -1,0 +1,219 @@
+"""The induction study (chapter 04_inductie_effect): cohort, truth, validation, wording, batch."""
+from __future__ import annotations
+
+import json
+import math
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from regio_analysis import causal, induction
+from regio_analysis.data import RegionData, load_region
+from regio_analysis.errors import DataError
+from regio_analysis.regions import DEFAULT_REGIONS
+from regio_analysis.synthetic import SyntheticParams, generate_dienstverbanden
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def region():
+    return load_region("rond-bommel-en-dommel", None, synthetic=True, seed=0)
+
+
+@pytest.fixture(scope="module")
+def study(region):
+    return induction.run_study(induction.study_cohort(region.dienstverbanden), "ATT", 3)
+
+
+def test_parameter_checks():
+    assert induction.parse_covariates(" bevoegd,route ; contract bevoegd") == ["bevoegd", "route", "contract"]
+    assert induction.check_covariates(induction.DEFAULT_COVARIATES) is None
+    assert "onbekende covariaat leeftijd" in induction.check_covariates("bevoegd, leeftijd")
+    assert induction.check_covariates(" , ") == "noem minstens één covariaat"
+    assert induction.check_cohort_year(2019) is None and induction.check_cohort_year(2026)
+
+
+def test_cohort_follows_the_target_trial(region):
+    cohort = induction.study_cohort(region.dienstverbanden, 2020, 2023, "bevoegd, log_school_omvang, route")
+    d = cohort.data
+    assert d["starter"].all() and (d["functiegroep"] == "OP").all() and (d["entry"] == 0).all()
+    assert d["start_jaar"].between(2020, 2023).all() and d["inductie"].dtype == bool
+    assert np.allclose(d["log_school_omvang"], np.log(d["school_omvang"]))
+    counts = cohort.flow["aantal"].tolist()
+    assert counts[:5] == sorted(counts[:5], reverse=True) and counts[5] + counts[6] == counts[4] == len(d)
+    assert cohort.n_arms == {"met inductie": int(d["inductie"].sum()), "zonder inductie": int((~d["inductie"]).sum())}
+    assert cohort.synthetic and cohort.usable
+    trial = induction.target_trial(2020, 2023, 3, "ATT", cohort.covariates)
+    assert list(trial["onderdeel"]) == ["Deelnemers", "Strategieën", "Toewijzing", "Tijdstip nul", "Uitkomst",
+                                        "Follow-up", "Causaal contrast"]
+    assert "2020–2023" in trial.iloc[0, 1] and "bevoegdheid" in trial.iloc[2, 2] and "(ATT)" in trial.iloc[6, 1]
+
+
+def _few_starters(spells: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+    eligible = spells["starter"] & (spells["functiegroep"] == "OP") & (spells["start"].dt.year.between(2019, 2024))
+    return pd.concat([spells[~spells["starter"]].iloc[:100], spells[eligible].iloc[:n]])
+
+
+def test_small_counts_are_suppressed_and_no_estimate_is_made(region):
+    few = _few_starters(region.dienstverbanden)
+    cohort = induction.study_cohort(few)
+    small = cohort.flow[(cohort.flow["onderdrukt"])]
+    assert not small.empty and small["aantal"].isna().all()
+    assert not cohort.usable
+    with pytest.raises(DataError, match="te weinig starters"):
+        induction.run_study(cohort)
+    assert "Te weinig starters" in induction.lezing_stroom(cohort)
+
+
+def test_analyse_never_raises():
+    spells = generate_dienstverbanden(load_region("noorderwijzer"), seed=1)
+    none = RegionData("x", {"naam": "X"}, None, {})
+    assert "Geen gegevens over dienstverbanden" in induction.analyse(none).message
+    tiny = RegionData("x", {"naam": "X"}, None, {"dienstverbanden": _few_starters(spells)})
+    out = induction.analyse(tiny)
+    assert out.study is None and "Te weinig starters" in out.message
+    bad = RegionData("x", {"naam": "X"}, None, {"dienstverbanden": spells.drop(columns=["contract"])})
+    out = induction.analyse(bad)
+    assert out.study is None and "contract" in out.message and "kan niet worden uitgevoerd" in out.message
+    reversed_years = induction.analyse(RegionData("x", {"naam": "X"}, None, {"dienstverbanden": spells}), 2024, 2020)
+    assert reversed_years.study is None and "ligt na" in reversed_years.message
+
+
+def test_balance_after_weighting_below_0_1_in_every_default_region():
+    """Acceptance: |SMD| < 0.1 after weighting on the synthetic data (the chapter's weights)."""
+    for rid in DEFAULT_REGIONS:
+        reg = load_region(rid, None, synthetic=True, seed=0)
+        cohort = induction.study_cohort(reg.dienstverbanden)
+        w = causal.propensity_weights(cohort.data, "inductie", cohort.covariates, "ATT", fit="balance")
+        table = causal.balance_table(cohort.data, "inductie", cohort.covariates, w, sd="treated")
+        assert causal.max_abs_smd(table) < 0.1, rid
+        assert causal.max_abs_smd(table, "ongewogen") > 0.3, rid  # there was confounding to remove
+
+
+def test_study_tables_and_readings(study):
+    assert causal.max_abs_smd(study.balance) < 0.1
+    effects = study.effects_table()
+    assert effects["maat"].iloc[0] == "hazardratio (vertrek)" and set(effects["horizon"]) >= {"1 jaar", "3 jaar", "5 jaar"}
+    rd = study.estimate()
+    row = effects[(effects["horizon"] == "3 jaar") & effects["maat"].str.startswith("verschil in vertrek")].iloc[0]
+    assert row["schatting"] == pytest.approx(100 * rd["schatting"])
+    sens = induction.sensitivity_table(study)
+    assert len(sens) == 7 and sens["analyse"].iloc[0].startswith("naïef")
+    assert sens["max |SMD|"].iloc[1] < 1e-6 < sens["max |SMD|"].iloc[0]
+    assert study.sensitivity["rv"].notna().all(), study.sensitivity["opmerking"].tolist()
+    # the naive hazard ratio is the unweighted one
+    naive = causal.weighted_cox(study.cohort.data, "duration", "event", "inductie", None)
+    assert study.naive.cox.hr == pytest.approx(naive.hr)
+    assert study.evalue.point == pytest.approx(causal.e_value(study.main.cox.hr, measure="HR", rare=study.rare).point)
+    texts = [induction.lezing_stroom(study.cohort), induction.lezing_overlap(study.main.weights),
+             induction.lezing_balans(study.balance), induction.lezing_risico(study), induction.lezing_naief(study),
+             induction.lezing_naief_risico(study), induction.conclusie(study)]
+    assert all(t.endswith((".", "*")) for t in texts)
+    assert "alle kenmerken zijn in balans" in texts[2]
+    assert "synthetisch" in texts[-1]
+
+
+def _numbers(**changes) -> induction.ConclusionNumbers:
+    base = {"horizon": 3, "estimand": "ATT", "rd": -6.0, "rd_lo": -10.0, "rd_hi": -2.0, "hr": 0.8, "hr_lo": 0.7,
+            "hr_hi": 0.92, "sens_min": -7.0, "sens_max": -4.5, "e_point": 1.8, "e_ci": 1.3,
+            "covariates": ("bevoegd", "route"), "synthetic": False}
+    return induction.ConclusionNumbers(**{**base, **changes})
+
+
+def test_conclusion_states_uncertainty_honestly():
+    benefit = induction.conclusie_tekst(_numbers())
+    assert benefit.startswith("**Inductie gaat in deze gegevens samen met minder vertrek.**")
+    assert "6,0 procentpunt lager" in benefit and "−10,0 tot −2,0 procentpunt" in benefit
+    assert "hazardratio voor vertrek 0,80 (95%-BI 0,70 tot 0,92)" in benefit
+    assert "tussen −7,0 en −4,5 procentpunt" in benefit and "risicoratio van 1,80" in benefit
+    assert "bevoegdheid en route naar het beroep" in benefit and "synthetisch" not in benefit
+    assert "breed" not in benefit
+
+    harm = induction.conclusie_tekst(_numbers(rd=5.0, rd_lo=1.0, rd_hi=9.0, estimand="ATE"))
+    assert "méér vertrek" in harm and "over alle starters" in harm
+
+    unclear = induction.conclusie_tekst(_numbers(rd=-3.0, rd_lo=-19.0, rd_hi=13.0, e_ci=1.0, synthetic=True))
+    assert unclear.startswith("**De gegevens laten geen duidelijk effect van inductie zien.**")
+    assert "ook geen effect past bij de gegevens" in unclear and "geen effect van inductie" not in unclear[40:]
+    assert "Het interval is breed (32 procentpunt)" in unclear
+    assert "sluit geen effect al in" in unclear and unclear.endswith("in de regio.*")
+
+    missing = induction.conclusie_tekst(_numbers(rd=None, rd_lo=None, rd_hi=None, sens_min=None, sens_max=None))
+    assert "te weinig starters bekend" in missing and "gevoeligheidsanalyses" not in missing
+
+
+def test_balance_reading():
+    table = pd.DataFrame({"covariaat": ["a", "b", "a", "b"], "weging": ["ongewogen"] * 2 + ["gewogen"] * 2,
+                          "smd": [0.5, -0.7, 0.02, -0.15]})
+    text = induction.lezing_balans(table)
+    assert "het meest in b (SMD −0,70)" in text.replace("-", "−") and "0,15: niet alle kenmerken" in text
+
+
+def test_true_effects_match_the_generator():
+    """With a large synthetic region the correct conditional Cox model recovers log 0.8, and the
+    model risk of the controls agrees with their Kaplan-Meier estimate."""
+    from lifelines import KaplanMeierFitter
+
+    reg = load_region("po-noord-nederland")
+    spells = generate_dienstverbanden(reg, seed=7, params=SyntheticParams(personen=15000))
+    cohort = induction.study_cohort(spells)
+    d = cohort.data
+    cox = causal.weighted_cox(d, "duration", "event", "inductie", None, covariates=cohort.covariates)
+    assert abs(cox.log_hr - math.log(0.8)) < 2.5 * cox.se
+    controls = d[~d["inductie"]]
+    truth = induction.true_effects(controls, spells, (1, 3), estimand="ATE")
+    km = KaplanMeierFitter().fit(controls["duration"], controls["event"])
+    for h, risk in zip(truth["horizon"], truth["risico_controle"]):
+        assert 1 - km.survival_function_at_times(h).iloc[0] == pytest.approx(risk, abs=0.04)
+    att = induction.true_effects(d, spells, (3,))
+    assert att["risicoverschil"].iloc[0] < 0 < att["rmst_verschil"].iloc[0]
+    assert att.attrs["log_hr"] == pytest.approx(math.log(0.8))
+    with pytest.raises(DataError, match="geen synthetische"):
+        induction.true_effects(d, spells.copy().pipe(lambda s: setattr(s, "attrs", {}) or s))
+
+
+def test_fast_validation_naive_is_biased_and_ipw_aipw_recover_the_truth():
+    """CI version of benchmarks/causal_validation.py: three large replications."""
+    reg = load_region("kennemerland-groot-amsterdam")
+    rows = []
+    for seed in (1, 2, 3):
+        rows += induction.simulate_replicate(reg, seed, SyntheticParams(personen=12000))
+    table = induction.validation_table(pd.DataFrame(rows)).set_index(["doel", "methode"])
+    rd = table.loc["risicoverschil_3j"]
+    naive = rd.loc["naief"]
+    assert naive["bias"] < -0.05 and abs(naive["bias"]) > 3 * naive["gem_se"] / math.sqrt(3)
+    for method in ("ipw_ml", "ipw_cbps", "aipw_ml", "aipw_cbps"):
+        r = rd.loc[method]
+        assert abs(r["bias"]) < 2.5 * r["gem_se"] / math.sqrt(3), (method, r.to_dict())
+        assert abs(r["bias"]) < abs(naive["bias"]) / 2
+    hr = table.loc["log_hr"]
+    assert hr.loc["naief", "bias"] < -0.15
+    assert abs(hr.loc["cox_gecorrigeerd", "bias"]) < 2.5 * hr.loc["cox_gecorrigeerd", "gem_se"] / math.sqrt(3)
+
+
+def test_reproducibility_table(region):
+    table = induction.reproducibility(region, {"seed": 0, "horizon": 3})
+    names = dict(zip(table["naam"], table["waarde"]))
+    assert names["lifelines"] and names["statsmodels"] and names["seed"] == "0" and names["horizon"] == "3"
+    digest = names["dienstverbanden (synthetisch)"]
+    assert len(digest) == 64 and digest == induction.table_hash(region.dienstverbanden)
+    assert (table["onderdeel"] == "invoerbestand (sha256)").sum() == len(region.bestanden)
+
+
+def test_chapter_runs_in_the_batch_for_default_regions_and_microdata_only(full_reports):
+    """Acceptance: the chapter runs for every default region (and a region with its own spells)."""
+    from conftest import chapter_status
+
+    out, manifest = full_reports
+    status = chapter_status(manifest, "inductie_effect")
+    assert status == {rid: "ok" for rid in (*DEFAULT_REGIONS, "alleen-microdata")}, json.dumps(manifest["rijen"], indent=1)
+    for rid in DEFAULT_REGIONS:
+        page = (out / rid / "rapport.html").read_text(encoding="utf-8")
+        assert "Effect van inductie op behoud" in page and "<strong>synthetisch</strong>" in page
+        balance = pd.read_csv(out / rid / "tabellen" / "inductie-balans.csv")
+        assert balance.loc[balance["weging"] == "gewogen", "smd"].abs().max() < 0.1
+    own = (out / "alleen-microdata" / "rapport.html").read_text(encoding="utf-8")
+    assert "aangeleverde personeelsgegevens" in own
