@@ -94,11 +94,14 @@ def test_small_groups_are_left_out_and_counts_suppressed(spells):
     km = rr.km_per_groep(small, "route")
     assert "die onbevoegd begonnen" not in set(km["groep"])
     assert "Weggelaten wegens minder dan 10 starters" in rr.lezing_km(km, "route", 1.0, None, weg)
-    few = spells.iloc[:8]
-    assert rr.retentie_horizonnen(few)["starters"].isna().all()
+    few = rr.retentie_horizonnen(spells.iloc[:8])
+    assert few["starters"].isna().all() and (few["vertrek binnen 1 jaar"] == "–").all()
     lt = rr.levenstafel(spells.iloc[:60])
-    shown = lt[["in dienst bij begin", "vertrokken", "gecensureerd"]].to_numpy(float)
+    shown = lt[["in dienst bij begin", "vertrokken", "gecensureerd"]].astype("Float64").to_numpy(float, na_value=np.nan)
     assert np.all(np.isnan(shown) | (shown >= 10) | (shown == 0))
+    assert np.isnan(shown).any()
+    # a yearly probability is hidden wherever its number of leavers is
+    assert (lt.loc[lt["vertrokken"].isna(), "kans op vertrek in dit jaar"] == "–").all()
 
 
 def test_group_reading_matches_the_curves(spells):
@@ -141,3 +144,35 @@ def test_region_without_spells_gives_no_data_texts(bommel):
     assert "Geen gegevens" in rr.lezing_cox(None) and "Geen gegevens" in rr.lezing_diagnostiek(None, rr.ph_tabel(None))
     assert rr.levenstafel(empty).empty and rr.rmst_tabel(empty).empty and rr.logrank_tabel(empty).empty
     assert rr.figuur_voorspeld(None, empty) is None
+
+
+def test_chapter_runs_in_the_batch_for_default_regions_and_microdata_only(full_reports):
+    """Acceptance: the chapter runs in the batch for every default region and one with its own spells."""
+    from conftest import chapter_status
+
+    from regio_analysis.regions import DEFAULT_REGIONS
+
+    out, manifest = full_reports
+    status = chapter_status(manifest, "retentie")
+    assert status == {rid: "ok" for rid in (*DEFAULT_REGIONS, "alleen-microdata")}, manifest["rijen"]
+    for rid in DEFAULT_REGIONS:
+        page = (out / rid / "rapport.html").read_text(encoding="utf-8")
+        assert "Retentie van startende leraren" in page and "synthetisch" in page
+        cox_table = pd.read_csv(out / rid / "tabellen" / "retentie-cox.csv")
+        assert "inductie" in set(cox_table["kenmerk"])
+    bommel = pd.read_csv(out / "rond-bommel-en-dommel" / "tabellen" / "retentie-ambitie.csv")
+    assert bommel.loc[0, "ambitie regio (maximaal)"] == "20%"
+    own = (out / "alleen-microdata" / "rapport.html").read_text(encoding="utf-8")
+    assert "Retentie van startende leraren" in own
+
+
+def test_region_with_its_own_spells_is_not_labelled_synthetic(tmp_path):
+    from conftest import microdata_only_region
+
+    root = microdata_only_region(tmp_path)
+    region = load_region("alleen-microdata", root, synthetic=True)
+    spells = rr.starters(region)
+    assert len(spells) > 100 and rr.synthetisch_label(region) == ""
+    assert "synthetisch" not in rr.inleiding(region, spells)
+    assert rr.ambities(region).empty
+    assert "geen streefwaarde" in rr.lezing_ambitie(rr.vertrek_en_ambitie(region, spells))

@@ -256,10 +256,20 @@ def retentie_horizonnen(spells: pd.DataFrame, horizons: Sequence[float] = HORIZO
         for g, hg in h.groupby("groep", observed=True, sort=False):
             row = {"kenmerk": wat, "groep": g, "starters": int(n.get(g, 0))}
             for r in hg.itertuples():
-                row[f"vertrek binnen {fmt_getal(r.time)} jaar"] = _pct_ci(r.vertrek, r.vertrek_lower, r.vertrek_upper)
+                # a share of fewer than k people is not shown
+                row[f"vertrek binnen {fmt_getal(r.time)} jaar"] = (
+                    _pct_ci(r.vertrek, r.vertrek_lower, r.vertrek_upper) if row["starters"] >= k else "–")
             rows.append(row)
     out = pd.DataFrame(rows)
-    return suppress_small_cells(out, ["starters"], k=k).drop(columns="onderdrukt")
+    return _aantallen(out, ["starters"], k)
+
+
+def _aantallen(df: pd.DataFrame, columns: list[str], k: int = K) -> pd.DataFrame:
+    """Counts about people: below ``k`` suppressed (empty), the rest as whole numbers."""
+    out = suppress_small_cells(df, columns, k=k).drop(columns="onderdrukt")
+    for c in columns:
+        out[c] = out[c].round().astype("Int64")
+    return out
 
 
 def _pct_ci(v, lo, hi) -> str:
@@ -325,7 +335,7 @@ def tabel_vertrek_en_ambitie(tabel: pd.DataFrame) -> pd.DataFrame:
         "gepubliceerd cijfer": [fmt_pct(v * 100, 0) if pd.notna(v) else "–" for v in tabel["gepubliceerd"]],
         "nog gevolgd": tabel["nog gevolgd"].round().astype(int),
     })
-    return suppress_small_cells(out, ["nog gevolgd"]).drop(columns="onderdrukt")
+    return _aantallen(out, ["nog gevolgd"])
 
 
 def lezing_ambitie(tabel: pd.DataFrame, synthetisch: bool = False) -> str:
@@ -583,10 +593,11 @@ def levenstafel(spells: pd.DataFrame, max_jaren: int = 7) -> pd.DataFrame:
         "kans op vertrek in dit jaar": [fmt_pct(v * 100, 1) for v in lt["vertrek_kans"]],
         "nog in dienst (cumulatief)": [fmt_pct(v * 100, 1) for v in lt["survival"]],
     })
-    out = suppress_small_cells(out, ["in dienst bij begin", "vertrokken", "gecensureerd"])
-    # a probability computed from fewer than K people at risk is not shown either
-    out.loc[out["in dienst bij begin"].isna(), ["kans op vertrek in dit jaar"]] = "–"
-    return out.drop(columns="onderdrukt")
+    out = _aantallen(out, ["in dienst bij begin", "vertrokken", "gecensureerd"])
+    # a yearly probability would reveal a suppressed number of leavers: not shown either
+    hidden = out["in dienst bij begin"].isna() | out["vertrokken"].isna()
+    out.loc[hidden, "kans op vertrek in dit jaar"] = "–"
+    return out
 
 
 def rmst_tabel(spells: pd.DataFrame, horizon: float = 5.0, kenmerk: str = "inductie") -> pd.DataFrame:
