@@ -212,8 +212,9 @@ class InductionStudy:
         for col in ("schatting", "ci_laag", "ci_hoog"):
             out[col] = out[col] * scale
         out["horizon"] = out["horizon"].map(lambda h: "hele follow-up" if pd.isna(h) else f"{int(h)} jaar")
-        return out[["maat", "horizon", "schatting", "ci_laag", "ci_hoog", "n"]].rename(
+        out = out[["maat", "horizon", "schatting", "ci_laag", "ci_hoog", "n"]].rename(
             columns={"ci_laag": "95%-bi laag", "ci_hoog": "95%-bi hoog"}).reset_index(drop=True)
+        return suppress_small_cells(out, "n")  # n: starters whose status at the horizon is known
 
 
 def _rd_row(effect: causal.SurvivalEffect, horizon: int) -> dict[str, float]:

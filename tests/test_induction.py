@@ -97,6 +97,7 @@ def test_study_tables_and_readings(study):
     assert causal.max_abs_smd(study.balance) < 0.1
     effects = study.effects_table()
     assert effects["maat"].iloc[0] == "hazardratio (vertrek)" and set(effects["horizon"]) >= {"1 jaar", "3 jaar", "5 jaar"}
+    assert not effects["onderdrukt"].any() and (effects["n"] >= 10).all()
     rd = study.estimate()
     row = effects[(effects["horizon"] == "3 jaar") & effects["maat"].str.startswith("verschil in vertrek")].iloc[0]
     assert row["schatting"] == pytest.approx(100 * rd["schatting"])
