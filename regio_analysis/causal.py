@@ -29,7 +29,7 @@ Methods and their references
   without replacement, treated in order of decreasing score, with a caliper in standard
   deviations of the logit (Austin 2011: 0.2); ATT only; paired standard error.
 * **Survival**: IPW-weighted Kaplan-Meier curves and a weighted Cox model with a robust
-  (cluster) standard error (lifelines); risk differences and differences in restricted mean
+  (cluster) standard error (the retention module's Cox, equal to R); risk differences and differences in restricted mean
   survival time (RMST) at fixed horizons by inverse probability of censoring weighting
   (IPCW, Robins & Finkelstein 2000; the censoring distribution by Kaplan-Meier per arm or a
   Cox model on covariates) combined with IPW or AIPW.
@@ -1152,11 +1152,11 @@ def weighted_cox(df: pd.DataFrame, duration: str, event: str, treatment: str, we
                  file: str = SOURCE) -> CoxEffect:
     """Cox model of the hazard on the treatment (plus ``covariates``), weighted, robust SE.
 
-    lifelines' CoxPHFitter with case weights and the robust sandwich estimator, clustered on
-    ``cluster`` when given (note: it ignores ties and runs about 2 % below R's robust SE).
+    :func:`regio_analysis.retention.cox` (Efron ties, case weights, robust sandwich SE clustered
+    on ``cluster`` when given: equal to R's ``coxph(..., weights=, cluster=)``).
     With propensity weights and no covariates this is the marginal (population) hazard ratio.
     """
-    from lifelines import CoxPHFitter
+    from regio_analysis.retention import cox
 
     _check(df, treatment, list(covariates), extra=[c for c in (cluster, entry) if c], file=file)
     _check_survival(df, duration, event, file)
@@ -1174,14 +1174,12 @@ def weighted_cox(df: pd.DataFrame, duration: str, event: str, treatment: str, we
     if entry:
         frame["_S"] = df[entry].to_numpy(float)
     frame = frame[keep]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cph = CoxPHFitter().fit(frame, duration_col="_T", event_col="_E", weights_col="_W", robust=True,
-                                cluster_col="_K" if cluster else None, entry_col="_S" if entry else None)
-    row = cph.summary.loc["_A"]
-    b, se = float(row["coef"]), float(row["se(coef)"])
+    fit = cox(frame, "_T", "_E", ["_A", *(X.columns if X is not None else [])], weights="_W",
+              cluster="_K" if cluster else None, entry="_S" if entry else None, robust=True)
+    row = fit.summary.loc["_A"]
+    b, se = float(row["coef"]), float(row["se"])
     return CoxEffect(hr=math.exp(b), ci=(math.exp(b - Z95 * se), math.exp(b + Z95 * se)), log_hr=b, se=se,
-                     p=float(row["p"]), n=int(keep.sum()), events=int(frame["_E"].sum()), fitter=cph, cluster=cluster)
+                     p=float(row["p"]), n=int(keep.sum()), events=int(frame["_E"].sum()), fitter=fit, cluster=cluster)
 
 
 @dataclass

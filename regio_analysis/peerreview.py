@@ -591,8 +591,7 @@ class _Context:
             if d.empty or not d["starter"].any():
                 self._starters = pd.DataFrame()
             else:
-                sp = prepare_spells(d, starters_only=True, exit_from="bestuur")
-                self._starters = sp[sp["duration"] > sp["entry"]].reset_index(drop=True)
+                self._starters = prepare_spells(d, starters_only=True, exit_from="bestuur")
         return self._starters
 
     @property

@@ -129,9 +129,11 @@ def _images(page) -> list[dict]:
 def _unresolved_anchors(page, selector: str) -> tuple[int, list[str]]:
     """How many in-page links ``selector`` matches, and the ones whose target does not exist."""
     hrefs = page.eval_on_selector_all(selector, "els => els.map(e => e.getAttribute('href'))")
+    # as the HTML standard finds a fragment's target: the raw fragment first, then percent-decoded
+    # (nbconvert writes ids of headings with non-ASCII letters percent-encoded)
     missing = page.evaluate("""hrefs => hrefs.filter(h => {
-        const id = decodeURIComponent(h.slice(1));
-        return !(document.getElementById(id) || document.getElementsByName(id).length);
+        const found = id => document.getElementById(id) || document.getElementsByName(id).length;
+        return !(found(h.slice(1)) || found(decodeURIComponent(h.slice(1))));
     })""", hrefs)
     return len(hrefs), missing
 

@@ -264,3 +264,11 @@ def test_remote_scripts_and_imports_are_stripped_from_exported_pages():
             '<p>blijft</p><script>var lokaal = 1;</script>')
     out = REMOTE_IMPORT.sub("", REMOTE_TAG.sub("", page))
     assert out == "<p>blijft</p><script>var lokaal = 1;</script>"
+
+
+def test_chapters_are_picklable():
+    """Chapters travel to worker processes: a lambda as a Param check breaks every batch."""
+    import pickle
+
+    back = pickle.loads(pickle.dumps(CHAPTERS))
+    assert [(c.name, list(c.params)) for c in back] == [(c.name, list(c.params)) for c in CHAPTERS]

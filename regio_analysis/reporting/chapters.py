@@ -47,14 +47,6 @@ class Chapter:
         return NOTEBOOK_DIR / self.notebook
 
 
-#: Parameters every chapter has (the assembled report has them once).
-COMMON_PARAMS: dict[str, Param] = {
-    "regio_id": Param(str, "rond-bommel-en-dommel", help="de regio"),
-    "data_dir": Param(str, "", help="map met regiomappen; leeg = meegeleverde gegevens"),
-    "output_dir": Param(str, "", help="map voor figuren en tabellen; leeg = niets wegschrijven"),
-    "seed": Param(int, 0, check=lambda v: None if v >= 0 else "moet 0 of groter zijn", help="seed voor synthetische data"),
-}
-
 def _between(lo: float, hi: float, value: float) -> str | None:
     return None if lo <= value <= hi else f"moet tussen {lo} en {hi} liggen"
 
@@ -68,6 +60,24 @@ def _existing_file(value: str) -> str | None:
     return None if not value or Path(value).is_file() else "bestand niet gevonden"
 
 
+def _existing_dir(value: str) -> str | None:
+    return None if not value or Path(value).is_dir() else "map niet gevonden"
+
+
+def _non_negative(value: int) -> str | None:
+    return None if value >= 0 else "moet 0 of groter zijn"
+
+
+#: Parameters every chapter has (the assembled report has them once).
+COMMON_PARAMS: dict[str, Param] = {
+    "regio_id": Param(str, "rond-bommel-en-dommel", help="de regio"),
+    "data_dir": Param(str, "", help="map met regiomappen; leeg = meegeleverde gegevens"),
+    "output_dir": Param(str, "", help="map voor figuren en tabellen; leeg = niets wegschrijven"),
+    "seed": Param(int, 0, check=_non_negative, help="seed voor synthetische data"),
+}
+
+_DOCS = "(.txt, .md, .docx, .pdf); leeg = geen"
+
 #: The chapters in report order.
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("overzicht", "00_overzicht.ipynb", "Overzicht"),
@@ -75,10 +85,28 @@ CHAPTERS: tuple[Chapter, ...] = (
         "scenario_bestand": Param(str, "", check=_existing_file, help="YAML met extra SPP-scenario's; leeg = basis, laag, hoog"),
         "projectiejaren": Param(int, 5, check=between(1, 15), help="aantal jaren van de SPP-projectie"),
     }),
-    Chapter("kwalitatief", "02_kwalitatief.ipynb", "Kwalitatieve analyse", {"documenten_dir": Param(str, "", help="map met eigen documenten (.txt, .md, .docx, .pdf); leeg = geen")}),
-    Chapter("retentie", "03_retentie.ipynb", "Retentie van startende leraren", {"retentie_horizon": Param(int, 5, check=between(1, 10), help="horizon in jaren van curves, bestemmingen en gemiddelde tijd in dienst")}),
-    Chapter("inductie_effect", "04_inductie_effect.ipynb", "Effect van inductie op behoud", {"cohort_van": Param(int, 2019, check=check_cohort_year, help="eerste startjaar van de starters"), "cohort_tot": Param(int, 2024, check=check_cohort_year, help="laatste startjaar van de starters"), "horizon": Param(int, 3, choices=(1, 3, 5), help="hoofdhorizon in jaren"), "estimand": Param(str, "ATT", choices=("ATT", "ATE"), help="ATT: effect bij wie inductie kreeg; ATE: bij alle starters"), "covariates": Param(str, "bevoegd, log_school_omvang, route, contract", check=check_covariates, help="kenmerken waarvoor wordt gecorrigeerd")}),
-    Chapter("peer_review", "05_peer_review.ipynb", "Bewijsdossier peer review", {"kader_bestand": Param(str, "", check=_existing_file, help="YAML met het kwaliteitskader (waarborgen, indicatoren, streefwaarden); leeg = meegeleverd kader"), "peer_review_documenten": Param(str, "", help="map met eigen documenten van het partnerschap (.txt, .md, .docx, .pdf); leeg = geen")}),
+    Chapter("kwalitatief", "02_kwalitatief.ipynb", "Kwalitatieve analyse", {
+        "documenten_dir": Param(str, "", check=_existing_dir, help=f"map met eigen documenten {_DOCS}"),
+    }),
+    Chapter("retentie", "03_retentie.ipynb", "Retentie van startende leraren", {
+        "retentie_horizon": Param(int, 5, check=between(1, 10),
+                                  help="horizon in jaren van curves, bestemmingen en gemiddelde tijd in dienst"),
+    }),
+    Chapter("inductie_effect", "04_inductie_effect.ipynb", "Effect van inductie op behoud", {
+        "cohort_van": Param(int, 2019, check=check_cohort_year, help="eerste startjaar van de starters"),
+        "cohort_tot": Param(int, 2024, check=check_cohort_year, help="laatste startjaar van de starters"),
+        "horizon": Param(int, 3, choices=(1, 3, 5), help="hoofdhorizon in jaren"),
+        "estimand": Param(str, "ATT", choices=("ATT", "ATE"),
+                          help="ATT: effect bij wie inductie kreeg; ATE: bij alle starters"),
+        "covariates": Param(str, "bevoegd, log_school_omvang, route, contract", check=check_covariates,
+                            help="kenmerken waarvoor wordt gecorrigeerd"),
+    }),
+    Chapter("peer_review", "05_peer_review.ipynb", "Bewijsdossier peer review", {
+        "kader_bestand": Param(str, "", check=_existing_file,
+                               help="YAML met het kwaliteitskader (waarborgen, indicatoren, streefwaarden); leeg = meegeleverd kader"),
+        "peer_review_documenten": Param(str, "", check=_existing_dir,
+                                        help=f"map met eigen documenten van het partnerschap {_DOCS}"),
+    }),
 )
 
 
