@@ -109,3 +109,15 @@ def test_own_documents_are_coded_compared_and_exported(regions, tmp_path):
     assert [p.name for p in written] == ["autocodering_review.csv", "autocodering.qdpx"]
     assert all(p.stat().st_size > 0 for p in written)
     assert "1 eigen document" in kwal.inleiding(region, eigen[0])
+
+
+def test_chapter_runs_in_the_batch_for_every_default_region(full_reports):
+    """Acceptance of issue 7: the chapter in the suite's shared batch of all chapters."""
+    from conftest import chapter_status
+
+    out, manifest = full_reports
+    status = chapter_status(manifest, "kwalitatief")
+    assert {r: status.get(r) for r in DEFAULT_REGIONS} == {r: "ok" for r in DEFAULT_REGIONS}
+    for rid in DEFAULT_REGIONS:
+        page = (out / rid / "rapport.html").read_text(encoding="utf-8")
+        assert "Kwalitatieve analyse" in page and "synthetisch" in page
