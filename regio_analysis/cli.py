@@ -187,30 +187,27 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir(p)
     p.set_defaults(func=_cmd_validate)
 
+    def report_options(p):
+        p.add_argument("--out", default="reports", help="uitvoermap (standaard: reports)")
+        p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
+        p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
+                       help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar)")
+        p.add_argument("--hoofdstukken", default=None, metavar="A,B",
+                       help="alleen deze hoofdstukken (namen, komma's; standaard alle)")
+        data_dir(p)
+
     p = sub.add_parser("report", help="maak het rapport van een regio (altijd opnieuw)")
     p.add_argument("regio")
-    p.add_argument("--out", default="reports", help="uitvoermap (standaard: reports)")
-    p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
-    p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
-                   help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar)")
-    p.add_argument("--hoofdstukken", default=None, metavar="A,B",
-                   help="alleen deze hoofdstukken (namen, komma's; standaard alle)")
-    data_dir(p)
+    report_options(p)
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("batch", help="maak de rapporten van meerdere regio's, parallel, met een index")
     p.add_argument("regio", nargs="*", help="regio-id's (of --all)")
     p.add_argument("--all", action="store_true", help="alle regio's in de gegevensmap")
     p.add_argument("--jobs", type=int, default=2, help="aantal regio's tegelijk (standaard 2)")
-    p.add_argument("--out", default="reports", help="uitvoermap (standaard: reports)")
     p.add_argument("--force", action="store_true", help="ook ongewijzigde regio's opnieuw maken")
     p.add_argument("--scheduler", default=None, help="adres van een Dask-scheduler (tcp://host:8786)")
-    p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
-    p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
-                   help="hoofdstukparameter, bv. -p scenario_bestand=scenarios.yaml (herhaalbaar)")
-    p.add_argument("--hoofdstukken", default=None, metavar="A,B",
-                   help="alleen deze hoofdstukken (namen, komma's; standaard alle)")
-    data_dir(p)
+    report_options(p)
     p.set_defaults(func=_cmd_batch)
 
     p = sub.add_parser("import", help="lees een bronbestand (DUO, CBS, koppeling) als canonieke tabel")

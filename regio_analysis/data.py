@@ -62,6 +62,20 @@ class RegionData:
         return f"RegionData({self.regio_id!r}, {self.naam!r}: {present}{synth})"
 
 
+def kengetal_rijen(kengetallen: pd.DataFrame, indicator: str, onderwerp: str | None = None, *,
+                   niveau: str = "regio", **match: Any) -> pd.DataFrame:
+    """Rows of a ``kengetallen`` table with a value for ``indicator`` (and ``onderwerp``, ``niveau``
+    and any ``column=value`` in ``match``), in the table's order."""
+    if kengetallen.empty:
+        return kengetallen
+    sel = (kengetallen["indicator"] == indicator) & (kengetallen["niveau"] == niveau)
+    if onderwerp is not None:
+        sel &= kengetallen["onderwerp"] == onderwerp
+    for col, value in match.items():
+        sel &= kengetallen[col] == value
+    return kengetallen[sel].dropna(subset=["waarde"])
+
+
 def _read_folder(folder: Path) -> tuple[dict[str, Any] | None, dict[str, pd.DataFrame], dict[str, str], list[Problem]]:
     """Read everything in a region folder, collecting problems instead of stopping."""
     problems: list[Problem] = []

@@ -112,7 +112,8 @@ def bronbestanden(region) -> pd.DataFrame:
 
 # --- selections (small, shared by kerncijfers / key_indicators / lezingen) ----------------------
 
-def _regio(df: pd.DataFrame) -> pd.DataFrame:
+def regio_rijen(df: pd.DataFrame) -> pd.DataFrame:
+    """The region-level rows of a table with a ``niveau`` column (all rows without one)."""
     return df[df["niveau"] == "regio"] if "niveau" in df.columns else df
 
 
@@ -204,7 +205,7 @@ def _personeel_totaal(region, eenheid: str) -> dict[str, Any] | None:
     published; the label names those groups.
     """
     pers = region.personeel
-    pers = _regio(pers[(pers["eenheid"] == eenheid) & (pers["kenmerk"] == "totaal") & (pers["categorie"] == "totaal")])
+    pers = regio_rijen(pers[(pers["eenheid"] == eenheid) & (pers["kenmerk"] == "totaal") & (pers["categorie"] == "totaal")])
     pers = pers.dropna(subset=["waarde"])
     if not pers.empty:
         last = pers[pers["peiljaar"] == pers["peiljaar"].max()]
@@ -215,7 +216,7 @@ def _personeel_totaal(region, eenheid: str) -> dict[str, Any] | None:
                 "groepen": groepen, "bron": _bron(rows)}
     indicator = {"personen": "personen", "fte": "formatieplaatsen"}[eenheid]
     kg = region.kengetallen
-    kg = _regio(kg[(kg["indicator"] == indicator) & (kg["eenheid"] == eenheid)]).dropna(subset=["waarde"])
+    kg = regio_rijen(kg[(kg["indicator"] == indicator) & (kg["eenheid"] == eenheid)]).dropna(subset=["waarde"])
     for categorie in EIGEN_CATEGORIEEN:
         rows = kg[kg["categorie"] == categorie]
         if rows.empty:
@@ -233,7 +234,7 @@ def _personeel_totaal(region, eenheid: str) -> dict[str, Any] | None:
 
 def _aandeel_55plus(region) -> pd.Series | None:
     df = region.personeel
-    df = _regio(df[(df["kenmerk"] == "leeftijd") & (df["categorie"] == "55+") & (df["eenheid"] == "procent")])
+    df = regio_rijen(df[(df["kenmerk"] == "leeftijd") & (df["categorie"] == "55+") & (df["eenheid"] == "procent")])
     df = _voorkeur_functiegroep(df.dropna(subset=["waarde"]))
     if df.empty:
         return None
@@ -243,7 +244,7 @@ def _aandeel_55plus(region) -> pd.Series | None:
 def _stroom(region, richting: str) -> tuple[pd.Series, bool] | None:
     """The current rate (percent) of inflow or outflow: latest realised, else first forecast."""
     df = region.stromen
-    df = _regio(df[(df["richting"] == richting) & (df["eenheid"] == "procent") & (df["kenmerk"] == "totaal")
+    df = regio_rijen(df[(df["richting"] == richting) & (df["eenheid"] == "procent") & (df["kenmerk"] == "totaal")
                    & (df["categorie"] == "totaal")]).dropna(subset=["waarde"])
     rows, prognose = _actueel(df, "jaar")
     rows = _voorkeur_functiegroep(rows)
@@ -359,7 +360,7 @@ def _per_thema(act: pd.DataFrame):
 def _tekort_rijen(region) -> list[tuple[str, str, str, str, str, str]]:
     """One row per shortage component in percent: preferred function group, latest realised
     year (else first forecast year); a published range (ondergrens/bovengrens) as ``a–b%``."""
-    df = _regio(region.tekort)
+    df = regio_rijen(region.tekort)
     df = df[df["eenheid"] == "procent"].dropna(subset=["waarde"])
     out = []
     order = list(TEKORT_LABELS) + sorted(set(df["component"]) - set(TEKORT_LABELS))
@@ -388,7 +389,7 @@ RETENTIE_INDICATOREN = {
 
 
 def _retentie_rijen(region):
-    kg = _regio(region.kengetallen)
+    kg = regio_rijen(region.kengetallen)
     kg = kg[(kg["onderwerp"] == "retentie") & (kg["eenheid"] == "procent")].dropna(subset=["waarde"])
     for indicator, (sleutel, label) in RETENTIE_INDICATOREN.items():
         rows = _voorkeur_functiegroep(kg[kg["indicator"] == indicator])

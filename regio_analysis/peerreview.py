@@ -34,12 +34,12 @@ from typing import Any, Callable
 
 import numpy as np
 import pandas as pd
-import yaml
 from matplotlib.axes import Axes
 
 from regio_analysis import __version__
+from regio_analysis.data import kengetal_rijen
 from regio_analysis.errors import DataError, Problem
-from regio_analysis.io.files import atomic_write
+from regio_analysis.io.files import atomic_write, read_yaml
 from regio_analysis.overview import geen_gegevens
 from regio_analysis.plotting import LEEG, fmt_getal, fmt_pct, opsomming
 from regio_analysis.privacy import DEFAULT_K
@@ -329,15 +329,7 @@ def load_framework(path: str | Path | None = None) -> Framework:
     """
     p = Path(path) if path else default_framework_path()
     name = str(p)
-    if not p.is_file():
-        raise DataError(Problem(name, "kaderbestand niet gevonden"))
-    try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as err:
-        raise DataError(Problem(name, f"geen geldige UTF-8 tekst (byte {err.start})")) from None
-    except yaml.YAMLError as err:
-        raise DataError(Problem(name, f"geen geldige YAML: {err}")) from None
-    return parse_framework(data, name)
+    return parse_framework(read_yaml(p), name)
 
 
 def indicator_status(waarde: float | None, doel: float | None, richting: str, gehaald: float = 0.0,
@@ -689,14 +681,7 @@ def _satisfaction(ctx: _Context, groepen: tuple[str, ...], wie: str) -> Meting:
 
 
 def _kengetal_rows(kg: pd.DataFrame, indicator: str, onderwerp: str | None = None, categorie: str = "") -> pd.DataFrame:
-    if kg.empty:
-        return kg
-    sel = (kg["indicator"] == indicator) & (kg["niveau"] == "regio")
-    if onderwerp:
-        sel &= kg["onderwerp"] == onderwerp
-    if categorie:
-        sel &= kg["categorie"] == categorie
-    rows = kg[sel].dropna(subset=["waarde"])
+    rows = kengetal_rijen(kg, indicator, onderwerp or None, **({"categorie": categorie} if categorie else {}))
     if not categorie and not rows.empty and rows["categorie"].isin(["totaal", "onderwijsregio"]).any():
         rows = rows[rows["categorie"].isin(["totaal", "onderwijsregio"])]
     return rows

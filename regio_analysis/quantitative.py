@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from regio_analysis import plotting, workforce
-from regio_analysis.overview import geen_gegevens, verzuim_reeks
+from regio_analysis.overview import geen_gegevens, regio_rijen, verzuim_reeks
 from regio_analysis.plotting import fmt_getal, fmt_pct, opsomming
 
 GROEP_LABELS = {"OP": "onderwijzend personeel", "OOP": "onderwijsondersteunend personeel",
@@ -22,10 +22,6 @@ GROEP_LABELS = {"OP": "onderwijzend personeel", "OOP": "onderwijsondersteunend p
 SOORT_LABELS = {"bao": "basisonderwijs", "sbo": "speciaal basisonderwijs", "so": "speciaal onderwijs",
                 "vso": "voortgezet speciaal onderwijs", "so_vso": "(voortgezet) speciaal onderwijs",
                 "po": "primair onderwijs", "vo": "voortgezet onderwijs", "mbo": "mbo", "totaal": "totaal"}
-
-
-def _regio(df: pd.DataFrame) -> pd.DataFrame:
-    return df[df["niveau"] == "regio"] if not df.empty and "niveau" in df.columns else df
 
 
 def _personeel(region, kenmerk: str) -> pd.DataFrame:
@@ -84,7 +80,7 @@ def lezing_leerlingen_per_soort(region) -> str:
 def personeel_per_functiegroep(region) -> pd.DataFrame:
     """``functiegroep, personen, fte, aandeel`` for the region's own area (latest published)."""
     rows = {}
-    kg = _regio(region.kengetallen)
+    kg = regio_rijen(region.kengetallen)
     if not kg.empty:
         kg = kg[(kg["onderwerp"] == "basisgegevens") & kg["categorie"].isin(["onderwijsregio", "totaal"])
                 & kg["functiegroep"].isin(workforce.GROEPEN)]
@@ -93,7 +89,7 @@ def personeel_per_functiegroep(region) -> pd.DataFrame:
             if col:
                 rows.setdefault(r["functiegroep"], {})[col] = r["waarde"]
     mix = _personeel(region, "functiemix")
-    for _, r in _regio(mix).iterrows():
+    for _, r in regio_rijen(mix).iterrows():
         rows.setdefault(r["functiegroep"], {})["aandeel"] = r["waarde"]
     if not rows:
         return pd.DataFrame(columns=["functiegroep", "personen", "fte", "aandeel"])
@@ -180,7 +176,7 @@ def deeltijd(region) -> pd.DataFrame:
     df = region.personeel
     if df.empty:
         return pd.DataFrame(columns=["kenmerk", "categorie", "waarde", "eenheid"])
-    df = _regio(df[df["kenmerk"].isin(["deeltijd", "werkweek", "deeltijdfactor"])]).dropna(subset=["waarde"])
+    df = regio_rijen(df[df["kenmerk"].isin(["deeltijd", "werkweek", "deeltijdfactor"])]).dropna(subset=["waarde"])
     return df[["kenmerk", "categorie", "waarde", "eenheid"]].drop_duplicates(["kenmerk", "categorie"]).reset_index(drop=True)
 
 
@@ -213,7 +209,7 @@ def lezing_deeltijd(region) -> str:
 
 def contractduur(region) -> pd.DataFrame:
     df = _personeel(region, "contractduur")
-    return _regio(df)[["categorie", "waarde", "peiljaar"]].reset_index(drop=True) if not df.empty else \
+    return regio_rijen(df)[["categorie", "waarde", "peiljaar"]].reset_index(drop=True) if not df.empty else \
         pd.DataFrame(columns=["categorie", "waarde", "peiljaar"])
 
 
@@ -292,7 +288,7 @@ TEKORT_COMPONENTEN = {"totaal": "totaal tekort", "zichtbaar": "zichtbaar tekort 
 def tekortcomponenten(region) -> pd.DataFrame:
     """Latest published shortage per component and group, in percent: ``functiegroep, component,
     jaar, waarde, ondergrens, bovengrens`` (ranges where the source gives one)."""
-    df = _regio(region.tekort)
+    df = regio_rijen(region.tekort)
     cols = ["functiegroep", "component", "jaar", "waarde", "ondergrens", "bovengrens"]
     if df.empty:
         return pd.DataFrame(columns=cols)
@@ -341,7 +337,7 @@ def lezing_tekort(region) -> str:
 
 def tevredenheid(region) -> pd.DataFrame:
     """``aspect, waarde, doel`` share of satisfied staff per aspect and the region's target."""
-    kg = _regio(region.kengetallen)
+    kg = regio_rijen(region.kengetallen)
     if kg.empty:
         return pd.DataFrame(columns=["aspect", "waarde", "doel", "jaar"])
     sat = kg[kg["onderwerp"] == "tevredenheid"].dropna(subset=["waarde"])
@@ -393,7 +389,7 @@ def lezing_tevredenheid(region) -> str:
 
 def stromen(region) -> pd.DataFrame:
     """Published inflow/outflow rates: ``jaar, functiegroep, richting, kenmerk, categorie, waarde, prognose``."""
-    df = _regio(region.stromen)
+    df = regio_rijen(region.stromen)
     cols = ["jaar", "functiegroep", "richting", "kenmerk", "categorie", "waarde", "prognose"]
     if df.empty:
         return pd.DataFrame(columns=cols)
@@ -589,9 +585,10 @@ def spp(region, *, scenario_bestand: str = "", jaren: int = 5) -> SPP:
 
 def reproductie(region) -> pd.DataFrame:
     """:func:`workforce.reproduce_published`, or an empty frame for a region without a described raming."""
-    if not region.has("raming") or not isinstance((region.meta or {}).get("raming_methode"), dict):
+    try:
+        return workforce.reproduce_published(region)
+    except workforce.NoPublishedMethod:
         return pd.DataFrame()
-    return workforce.reproduce_published(region)
 
 
 def stromen_uit_microdata(region) -> pd.DataFrame:

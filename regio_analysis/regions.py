@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from regio_analysis.errors import DataError, Problem
+from regio_analysis.io.files import read_yaml
 from regio_analysis.schemas import SLUG_PATTERN
 
 DEFAULT_REGIONS = (
@@ -81,14 +81,7 @@ def read_regio_yaml(folder: str | Path) -> dict[str, Any]:
     folder = Path(folder)
     path = folder / REGIO_FILE
     name = str(path)
-    if not path.is_file():
-        raise DataError(Problem(name, "bestand niet gevonden"))
-    try:
-        meta = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as err:
-        raise DataError(Problem(name, f"geen geldige UTF-8 tekst (byte {err.start})")) from None
-    except yaml.YAMLError as err:
-        raise DataError(Problem(name, f"geen geldige YAML: {err}")) from None
+    meta = read_yaml(path)
     if not isinstance(meta, dict):
         raise DataError(Problem(name, "verwacht een YAML-mapping met sleutels als regio_id, naam, sectoren"))
     problems = [Problem(name, f"verplichte sleutel '{k}' ontbreekt") for k in _REQUIRED_KEYS if not meta.get(k)]

@@ -47,6 +47,7 @@ import numpy as np
 import pandas as pd
 
 from regio_analysis import __version__
+from regio_analysis.data import kengetal_rijen
 from regio_analysis.schemas import conform
 
 if TYPE_CHECKING:
@@ -107,11 +108,8 @@ class Target:
 
 def _kengetal(region: "RegionData", onderwerp: str, indicator: str, categorie: str | None = None) -> tuple[float, str] | None:
     """The latest regional value of a key figure (optionally of one ``categorie``)."""
-    kg = region.kengetallen
-    rows = kg[(kg["onderwerp"] == onderwerp) & (kg["indicator"] == indicator) & (kg["niveau"] == "regio")]
-    if categorie is not None:
-        rows = rows[rows["categorie"] == categorie]
-    rows = rows.dropna(subset=["waarde"])
+    rows = kengetal_rijen(region.kengetallen, indicator, onderwerp,
+                          **({} if categorie is None else {"categorie": categorie}))
     if rows.empty:
         return None
     row = rows.sort_values("jaar", na_position="first").iloc[-1]

@@ -36,9 +36,10 @@ from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from regio_analysis.data import kengetal_rijen
 from regio_analysis.errors import DataError, Problem
+from regio_analysis.io.files import read_yaml
 
 GROEPEN = ("OP", "OOP", "DIR")
 INDICATOREN = ("benodigd_fte", "voorraad_fte", "instroom_fte", "uitstroom_fte", "pensioen_fte", "tekort_fte",
@@ -159,12 +160,7 @@ def load_scenarios(path: str | Path) -> dict[str, Scenario]:
     """
     path = Path(path)
     name = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise DataError(Problem(name, "bestand niet gevonden")) from None
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        raise DataError(Problem(name, f"geen geldige YAML: {err}")) from None
+    raw = read_yaml(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("scenarios"), dict):
         raise DataError(Problem(name, "verwacht een sleutel 'scenarios' met per naam een mapping"))
     out = dict(SCENARIOS)
@@ -253,10 +249,10 @@ def project(inputs: WorkforceInputs, scenario: str | Scenario = "basis",
     for g in inp.groepen:
         stock = float(inp.voorraad[g])
         ages = _age_vector(inp, g)
+        per_year = inp.saldo.get(g, "cumulatief") == "per_jaar"
         for year in sorted(inp.jaren):
             r = _rates(inp, g, year) / 100.0
             demand = _rnd(_demand(inp, g, year), inp.afronden)
-            per_year = inp.saldo.get(g, "cumulatief") == "per_jaar"
             start = demand if per_year else stock
             base = demand if inp.basis_stromen == "vraag" else start
             inflow = _rnd(r["instroom"] * base, inp.afronden)
@@ -393,21 +389,11 @@ def ages_from_spells(spells: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
 # ------------------------------------------------------------------ inputs from a region
 
 
-def _kg(region, onderwerp: str, indicator: str, **match) -> pd.DataFrame:
-    df = region.kengetallen
-    if df.empty:
-        return df
-    df = df[(df["onderwerp"] == onderwerp) & (df["indicator"] == indicator) & (df["niveau"] == "regio")]
-    for col, value in match.items():
-        df = df[df[col] == value]
-    return df.dropna(subset=["waarde"])
-
-
 def _published_stock(region) -> tuple[dict[str, float], list[str]]:
     """Base-year fte per group from the published tables, with source notes."""
     stock, notes = {}, []
     for g in GROEPEN:
-        rows = _kg(region, "basisgegevens", "formatieplaatsen", functiegroep=g)
+        rows = kengetal_rijen(region.kengetallen, "formatieplaatsen", "basisgegevens", functiegroep=g)
         rows = rows[rows["categorie"].isin(["onderwijsregio", "totaal"])] if not rows.empty else rows
         if not rows.empty:
             stock[g] = float(rows["waarde"].iloc[0])
@@ -464,13 +450,17 @@ def _published_rates(region, groups) -> pd.DataFrame:
 
 def missing_inputs(region) -> list[str]:
     """What a region lacks for an SPP projection (empty list: :func:`inputs_from_region` works)."""
-    missing = []
     if region.has("dienstverbanden") and "dienstverbanden" not in region.synthetisch:
-        return missing
+        return []
     stock, _ = _published_stock(region)
+    return _missing(stock, _published_rates(region, list(stock) or list(GROEPEN)))
+
+
+def _missing(stock: dict[str, float], rates: pd.DataFrame) -> list[str]:
+    missing = []
     if not stock:
         missing.append("de bezetting in fte per functiegroep (formatieplaatsen) of personeelsmicrodata")
-    if _published_rates(region, stock or GROEPEN).empty:
+    if rates.empty:
         missing.append("in- en uitstroompercentages per functiegroep")
     return missing
 
@@ -515,16 +505,16 @@ def inputs_from_region(region, *, jaren: int = 5, use_microdata: bool | None = N
                   "onvervulde werkgelegenheid: niet bekend uit microdata (0 %)"]
     else:
         stock, stock_notes = _published_stock(region)
-        tar = _published_rates(region, list(stock))
+        tar = _published_rates(region, list(stock) or list(GROEPEN))
         problems = [Problem(f"regio {region.regio_id}", f"voor een SPP-projectie ontbreekt {m}")
-                    for m in missing_inputs(region)]
+                    for m in _missing(stock, tar)]
         if problems:
             raise DataError(problems)
         notes += stock_notes
         notes.append("in-, uitstroom en onvervulde werkgelegenheid: gepubliceerde percentages (stromen, tekort), "
                      "hier toegepast op de bezetting aan het begin van elk jaar")
         ages, fpp = None, {}
-        avg = _kg(region, "onvervuld", "gemiddelde_omvang_arbeidsovereenkomst")
+        avg = kengetal_rijen(region.kengetallen, "gemiddelde_omvang_arbeidsovereenkomst", "onvervuld")
         if avg.empty and region.has("raming"):
             avg = region.raming[region.raming["indicator"] == "gemiddelde_fte_per_persoon"]
         if not avg.empty:
@@ -577,10 +567,14 @@ _PUBLISHED = ("benodigd_fte", "instroom_fte", "uitstroom_fte", "tekort_fte", "on
               "te_vervullen_fte", "te_vervullen_personen")
 
 
+class NoPublishedMethod(DataError):
+    """The region publishes no projection whose method ``regio.yaml`` describes."""
+
+
 def _method(region) -> dict[str, Any]:
     method = (region.meta or {}).get("raming_methode")
     if not region.has("raming") or not isinstance(method, dict):
-        raise DataError(Problem(f"regio {region.regio_id}", "de regio publiceert geen raming met een beschreven "
+        raise NoPublishedMethod(Problem(f"regio {region.regio_id}", "de regio publiceert geen raming met een beschreven "
                                 "methode (raming.csv en 'raming_methode' in regio.yaml)"))
     return method
 

@@ -14,6 +14,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -89,6 +90,21 @@ def sniff_delimiter(text: str, candidates: str = ";,\t") -> str:
     header = next((ln for ln in text.split("\n") if ln.strip()), "")
     counts = {d: len(next(csv.reader([header], delimiter=d))) for d in candidates}
     return max(counts, key=lambda d: (counts[d], -candidates.index(d)))
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a UTF-8 YAML file; DataError naming the file (and the line of a syntax error)
+    for a missing, empty, undecodable or malformed file."""
+    import yaml
+
+    tf = read_text(path, encodings=("utf-8-sig",))
+    try:
+        return yaml.safe_load(tf.text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        rows = (mark.line + 1,) if mark is not None else ()
+        raise DataError(Problem(str(path), f"geen geldige YAML: {getattr(err, 'problem', None) or err}",
+                                rows=rows)) from None
 
 
 def read_delimited(

@@ -306,16 +306,9 @@ def codebook_from_dict(data: Any, file: str = "<codeboek>") -> Codebook:
 def load_codebook(path: str | Path) -> Codebook:
     """Read a codebook YAML file; malformed YAML or content gives a DataError naming the file
     (and the line for YAML syntax errors)."""
-    from regio_analysis.io.files import read_text
+    from regio_analysis.io.files import read_yaml
 
-    tf = read_text(path)
-    try:
-        data = yaml.safe_load(tf.text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        rows = (mark.line + 1,) if mark is not None else ()
-        raise DataError(Problem(str(path), f"geen geldige YAML: {getattr(err, 'problem', None) or err}", rows=rows)) from None
-    return codebook_from_dict(data, file=str(path))
+    return codebook_from_dict(read_yaml(path), file=str(path))
 
 
 def default_codebook() -> Codebook:

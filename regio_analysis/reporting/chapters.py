@@ -7,12 +7,12 @@ papermill itself only warns about unknown names and never checks types.
 from __future__ import annotations
 
 import functools
+import importlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from regio_analysis.errors import DataError, Problem
-from regio_analysis.induction import check_cohort_year, check_covariates
 from regio_analysis.regions import check_regio_id, region_dir
 
 _PACKAGE = Path(__file__).resolve().parents[1]
@@ -56,6 +56,16 @@ def between(lo: float, hi: float) -> Callable[[Any], str | None]:
     return functools.partial(_between, lo, hi)
 
 
+def _call(module: str, name: str, value: Any) -> str | None:
+    return getattr(importlib.import_module(module), name)(value)
+
+
+def check_from(module: str, name: str) -> Callable[[Any], str | None]:
+    """A ``Param.check`` that lives in an analysis module, imported only when a value is checked
+    (importing this registry must not load statsmodels and friends); picklable."""
+    return functools.partial(_call, module, name)
+
+
 def _existing_file(value: str) -> str | None:
     return None if not value or Path(value).is_file() else "bestand niet gevonden"
 
@@ -77,6 +87,7 @@ COMMON_PARAMS: dict[str, Param] = {
 }
 
 _DOCS = "(.txt, .md, .docx, .pdf); leeg = geen"
+_COHORT_YEAR = check_from("regio_analysis.induction", "check_cohort_year")
 
 #: The chapters in report order.
 CHAPTERS: tuple[Chapter, ...] = (
@@ -93,13 +104,13 @@ CHAPTERS: tuple[Chapter, ...] = (
                                   help="horizon in jaren van curves, bestemmingen en gemiddelde tijd in dienst"),
     }),
     Chapter("inductie_effect", "04_inductie_effect.ipynb", "Effect van inductie op behoud", {
-        "cohort_van": Param(int, 2019, check=check_cohort_year, help="eerste startjaar van de starters"),
-        "cohort_tot": Param(int, 2024, check=check_cohort_year, help="laatste startjaar van de starters"),
+        "cohort_van": Param(int, 2019, check=_COHORT_YEAR, help="eerste startjaar van de starters"),
+        "cohort_tot": Param(int, 2024, check=_COHORT_YEAR, help="laatste startjaar van de starters"),
         "horizon": Param(int, 3, choices=(1, 3, 5), help="hoofdhorizon in jaren"),
         "estimand": Param(str, "ATT", choices=("ATT", "ATE"),
                           help="ATT: effect bij wie inductie kreeg; ATE: bij alle starters"),
-        "covariates": Param(str, "bevoegd, log_school_omvang, route, contract", check=check_covariates,
-                            help="kenmerken waarvoor wordt gecorrigeerd"),
+        "covariates": Param(str, "bevoegd, log_school_omvang, route, contract",
+                            check=check_from("regio_analysis.induction", "check_covariates"), help="kenmerken waarvoor wordt gecorrigeerd"),
     }),
     Chapter("peer_review", "05_peer_review.ipynb", "Bewijsdossier peer review", {
         "kader_bestand": Param(str, "", check=_existing_file,
