@@ -10,6 +10,8 @@ import pytest
 
 from regio_analysis import DataError
 from regio_analysis.retention import (
+    LogrankResult,
+    NotEstimableWarning,
     cause_specific_cox,
     cause_specific_summary,
     cox,
@@ -17,6 +19,7 @@ from regio_analysis.retention import (
     discrete_time_hazard,
     kaplan_meier,
     life_table,
+    logrank_test,
     survival_at,
     to_counting_process,
     to_person_period,
@@ -207,3 +210,146 @@ def test_km_cluster_robust_with_singleton_clusters_equals_robust(rossi):
     # people in pairs: clustering changes the standard error
     c = kaplan_meier(rossi.assign(c=np.arange(len(rossi)) // 2), "week", "arrest", cluster="c")
     assert not np.allclose(c["se"].dropna(), b["se"].dropna())
+
+
+# ----------------------------------------------------------------------------- issue 13: regressions
+
+
+def test_discrete_time_weights_count_events_as_weighted_without_aggregation(rossi):
+    """A row of weight w is w spells: its event is w events, not 1 event and w - 1 non-events."""
+    spells = rossi.assign(maanden=rossi["week"] / 4)
+    covs = ["fin", "age", "prio"]
+    plain = discrete_time_hazard(spells, "maanden", "arrest", covs)
+    for aggregate in (False, True):
+        double = discrete_time_hazard(spells.assign(w2=2.0), "maanden", "arrest", covs, weights="w2",
+                                      aggregate=aggregate)
+        np.testing.assert_allclose(double.summary["coef"], plain.summary["coef"], atol=1e-8)
+        np.testing.assert_allclose(double.baseline["coef"], plain.baseline["coef"], atol=1e-8)
+        # integer weights = replicated spells (coefficients and model-based SEs)
+        weighted = discrete_time_hazard(spells, "maanden", "arrest", covs, weights="w", aggregate=aggregate)
+        replicated = discrete_time_hazard(spells.loc[spells.index.repeat(spells["w"])], "maanden", "arrest", covs)
+        np.testing.assert_allclose(weighted.summary[["coef", "se"]], replicated.summary[["coef", "se"]], atol=1e-8)
+
+
+def test_discrete_time_ignores_an_entry_column_unless_named(rossi):
+    spells = rossi.assign(maanden=rossi["week"] / 4)
+    spells["entry"] = np.where((spells.index % 2 == 0) & (spells["maanden"] > 4), 3.5, 0.0)
+    default = discrete_time_hazard(spells, "maanden", "arrest", ["fin", "age"])
+    none = discrete_time_hazard(spells.drop(columns="entry"), "maanden", "arrest", ["fin", "age"])
+    named = discrete_time_hazard(spells, "maanden", "arrest", ["fin", "age"], entry="entry")
+    np.testing.assert_allclose(default.summary["coef"], none.summary["coef"], atol=1e-12)
+    assert default.n_person_periods == none.n_person_periods > named.n_person_periods
+
+
+def tied_groups():
+    """Ties (Efron matters), a three-level group and a numeric covariate."""
+    rng = np.random.default_rng(13)
+    n = 240
+    g = rng.choice(["a", "b", "c"], n)
+    x = rng.normal(size=n)
+    t = np.ceil(rng.exponential(1, n) / np.exp(0.4 * (g == "b") + 0.3 * x) * 4)
+    c = np.ceil(rng.uniform(0, 10, n))
+    return pd.DataFrame({"tijd": np.minimum(t, c), "status": (t <= c).astype(int), "g": g, "x": x,
+                         "school": rng.integers(0, 12, n)})
+
+
+def test_cox_refuses_zero_weights_like_r():
+    """R's coxph refuses weights <= 0; a zero weight would still count in Efron's tie correction."""
+    df = tied_groups()
+    zero = df.assign(w=np.where(np.arange(len(df)) % 10 == 0, 0.0, 1.0))
+    with pytest.raises(DataError, match=r"kolom 'w': gewichten moeten groter dan 0 zijn.*\[regel 2, 12, 22"):
+        cox(zero, "tijd", "status", ["g", "x"], weights="w")
+    # what the user should do: drop the rows (then the fit is that of the remaining data)
+    dropped = cox(zero[zero["w"] > 0], "tijd", "status", ["g", "x"], weights="w")
+    assert dropped.converged
+
+
+def test_cox_not_estimable_dummy_is_nan_with_a_warning_and_the_others_are_estimated():
+    df = tied_groups()
+    df.loc[df["g"] == "c", "status"] = 0  # level c: no events -> its coefficient is -infinity
+    for ties in ("efron", "breslow"):
+        with pytest.warns(NotEstimableWarning, match=r"`g\[c\]` is niet te schatten"):
+            fit = cox(df, "tijd", "status", ["g", "x"], ties=ties)
+        assert fit.converged and fit.not_estimable == ["g[c]"]
+        assert np.isnan(fit.summary.loc["g[c]", "coef"])
+        # the others equal the fit without the rows of level c (R's limit)
+        ref = cox(df[df["g"] != "c"], "tijd", "status", ["g", "x"], ties=ties)
+        np.testing.assert_allclose(fit.summary.loc[["g[b]", "x"], ["coef", "se"]],
+                                   ref.summary.loc[["g[b]", "x"], ["coef", "se"]], atol=1e-7)
+
+
+def test_cox_collinear_column_is_nan_with_a_warning():
+    df = tied_groups().assign(x2=lambda d: 2 * d["x"] + 1)
+    with pytest.warns(NotEstimableWarning, match=r"`x2` is niet te schatten.*lineaire combinatie"):
+        fit = cox(df, "tijd", "status", ["g", "x", "x2"])
+    ref = cox(df, "tijd", "status", ["g", "x"])
+    assert np.isnan(fit.summary.loc["x2", "coef"])
+    np.testing.assert_allclose(fit.summary.loc[ref.summary.index, ["coef", "se"]], ref.summary[["coef", "se"]],
+                               atol=1e-9)
+
+
+def test_cox_clear_errors_instead_of_linalg_errors():
+    df = tied_groups()
+    with pytest.raises(DataError, match=r"kolom 'k': covariaat `k` is constant"):
+        cox(df.assign(k=1.0), "tijd", "status", ["x", "k"])
+    with pytest.raises(DataError, match=r"covariaat `g` is constant"):
+        cox(df.assign(g="a"), "tijd", "status", ["g", "x"])
+    with pytest.raises(DataError, match="geen gebeurtenissen"):
+        cox(df.assign(status=0).head(2), "tijd", "status", ["x"])
+    two = pd.DataFrame({"tijd": [1.0, 2.0], "status": [1, 0], "x": [0.0, 1.0]})
+    with pytest.raises(DataError, match="te weinig gegevens"):  # the likelihood has no maximum
+        cox(two, "tijd", "status", ["x"])
+    with pytest.raises(DataError, match="te weinig gegevens"):  # no one else at risk in each stratum
+        cox(two.assign(status=1, s=[1, 2]), "tijd", "status", ["x"], strata="s")
+    holes = df.assign(school=np.where(np.arange(len(df)) % 20 == 0, np.nan, df["school"]))
+    with pytest.raises(DataError, match=r"kolom 'school': clusterkolom `school` heeft 12 lege waarden"):
+        cox(holes, "tijd", "status", ["x"], cluster="school")
+    with pytest.raises(DataError, match=r"stratumkolom `school` heeft 12 lege waarden"):
+        cox(holes, "tijd", "status", ["x"], strata="school")
+    with pytest.raises(DataError, match=r"clusterkolom `school` heeft 12 lege waarden"):
+        kaplan_meier(holes, "tijd", "status", cluster="school")
+    with pytest.raises(DataError, match=r"clusterkolom `school` heeft 12 lege waarden"):
+        discrete_time_hazard(holes, "tijd", "status", ["x"], cluster="school")
+    with pytest.raises(DataError, match=r"covariaat `k` is constant"):
+        discrete_time_hazard(df.assign(k=1.0), "tijd", "status", ["x", "k"])
+
+
+def test_reference_levels_are_chosen_and_reported():
+    df = tied_groups()
+    default = cox(df, "tijd", "status", ["g", "x"])
+    assert list(default.summary.index) == ["g[b]", "g[c]", "x"]
+    assert default.summary["referentie"].tolist() == ["a", "a", None]
+    fit = cox(df, "tijd", "status", ["g", "x"], reference={"g": "b"})
+    assert list(fit.summary.index) == ["g[a]", "g[c]", "x"] and fit.summary.attrs["referentie"] == {"g": "b"}
+    assert fit.summary.loc["g[a]", "coef"] == pytest.approx(-default.summary.loc["g[b]", "coef"], abs=1e-8)
+    assert fit.loglik == pytest.approx(default.loglik, abs=1e-9)
+    dt = discrete_time_hazard(df, "tijd", "status", ["g", "x"], reference={"g": "c"})
+    assert list(dt.summary.index) == ["g[a]", "g[b]", "x"] and set(dt.summary["referentie"].dropna()) == {"c"}
+    pred = dt.predict_survival(pd.DataFrame({"g": ["c"], "x": [0.0]}))
+    np.testing.assert_allclose(pred["hazard"], dt.baseline["hazard"])  # the reference profile is the baseline
+    with pytest.raises(DataError, match="referentieniveau 'z' komt niet voor"):
+        cox(df, "tijd", "status", ["g"], reference={"g": "z"})
+    with pytest.raises(DataError, match="numerieke kolom"):
+        cox(df, "tijd", "status", ["g", "x"], reference={"x": 0})
+
+
+def test_empty_group_values_are_left_out_like_r():
+    df = tied_groups()
+    holes = df.assign(g=df["g"].where(np.arange(len(df)) % 7 != 0))  # 35 empty values
+    kept = holes.dropna(subset=["g"])
+    a = logrank_test(holes, "tijd", "status", "g")
+    b = logrank_test(kept, "tijd", "status", "g")
+    assert a.df == 2 and a.chisq == pytest.approx(b.chisq, abs=1e-12) and a.weggelaten == 35
+    assert a.summary["g"].tolist() == ["a", "b", "c"]
+    ka = kaplan_meier(holes, "tijd", "status", by="g")
+    kb = kaplan_meier(kept, "tijd", "status", by="g")
+    pd.testing.assert_frame_equal(ka, kb, check_like=False)
+    assert ka.attrs["weggelaten"] == 35 and set(ka["g"]) == {"a", "b", "c"}
+
+
+def test_logrank_result_object():
+    out = logrank_test(tied_groups(), "tijd", "status", "g")
+    assert isinstance(out, LogrankResult)
+    assert list(out.summary.columns) == ["g", "observed", "expected"]
+    assert out["p"] == out.p == out.get("p") and out.get("nope", 1) == 1
+    assert out.summary["observed"].sum() == pytest.approx(out.summary["expected"].sum())

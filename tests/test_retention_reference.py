@@ -5,6 +5,10 @@ The reference values in ``tests/reference/retention_r/reference.json`` were prod
 from the CSV files that lifelines ships (rossi, waltons, lung, stanford_heart,
 multicenter_aids_cohort) and from R's ``mgus2`` (exported to ``mgus2.csv``), so both sides
 read identical data. Agreement is required to 1e-4.
+
+A second set (``survival_datasets.R`` -> ``survival_datasets.json``) uses survival's own
+veteran, ovarian, colon, pbc and cgd (exported with added weights and delayed entry to CSV
+files beside it) and is required to agree to 1e-6.
 """
 from __future__ import annotations
 
@@ -131,10 +135,10 @@ def test_logrank_matches_survdiff(data, case, args):
     name, t, e, group, strata = args
     out = logrank_test(data[name], t, e, group, strata=strata)
     ref = R[case]
-    assert out["chisq"] == pytest.approx(ref["chisq"], abs=TOL)
-    assert out["df"] == ref["df"]
-    close(out["table"]["observed"], ref["observed"])
-    close(out["table"]["expected"], ref["expected"])
+    assert out.chisq == pytest.approx(ref["chisq"], abs=TOL)
+    assert out.df == ref["df"]
+    close(out.summary["observed"], ref["observed"])
+    close(out.summary["expected"], ref["expected"])
 
 
 # ----------------------------------------------------------------------------- Cox
@@ -221,3 +225,167 @@ def test_aalen_johansen_matches_multistate_survfit(data):
     close(death["se"], ref["death_se"])
     close(pcm["ci_lower"], ref["pcm_lower"])
     close(pcm["ci_upper"], ref["pcm_upper"])
+
+
+# ----------------------------------------------------------------------------- survival's own datasets
+# veteran, ovarian, colon, pbc and cgd with added weights and delayed entry
+# (tests/reference/retention_r/survival_datasets.R); agreement to 1e-6.
+
+S = json.loads((REF_DIR / "survival_datasets.json").read_text())
+TOL6 = 1e-6
+
+
+@pytest.fixture(scope="module")
+def sdata():
+    d = {name: pd.read_csv(REF_DIR / f"{name}.csv") for name in ("veteran", "ovarian", "colon", "pbc", "cgd")}
+    d["colon_death"] = d["colon"][d["colon"]["etype"] == 2].reset_index(drop=True)
+    d["colon_cc"] = d["colon"].dropna(subset=["nodes"]).reset_index(drop=True)
+    d["colon_cc_death"] = d["colon_cc"][d["colon_cc"]["etype"] == 2].reset_index(drop=True)
+    d["pbc312"] = d["pbc"].dropna(subset=["trt"]).reset_index(drop=True)
+    return d
+
+
+S_KM = {
+    "km_veteran_trt": ("veteran", "time", "status", {"by": "trt"}),
+    "km_veteran_celltype_w": ("veteran", "time", "status", {"by": "celltype", "weights": "w"}),
+    "km_veteran_entry": ("veteran", "time", "status", {"entry": "entry"}),
+    "km_ovarian_rx_wint": ("ovarian", "futime", "fustat", {"by": "rx", "weights": "w_int"}),
+    "km_pbc_trt_entry": ("pbc", "time", "dood", {"by": "trt", "entry": "entry"}),  # 106 empty trt: dropped
+    "km_colon_rx_entry_w": ("colon_death", "time", "status", {"by": "rx", "entry": "entry", "weights": "w"}),
+    "km_cgd_treat_cluster": ("cgd", "tstop", "status", {"by": "treat", "entry": "tstart", "cluster": "id"}),
+}
+
+
+def _km_rows(km, by, label):
+    """The rows of our table for R's stratum label (``trt=1``), or all rows."""
+    if not by:
+        return km
+    value = label.split("=", 1)[1]
+    return km[km[by].astype(str).str.replace(r"\.0$", "", regex=True) == value]
+
+
+@pytest.mark.parametrize("conf_type", ["log", "log-log", "plain"])
+@pytest.mark.parametrize("case", list(S_KM))
+def test_kaplan_meier_matches_survfit_on_survival_datasets(sdata, case, conf_type):
+    name, t, e, kw = S_KM[case]
+    km = kaplan_meier(sdata[name], t, e, conf_type=conf_type, **kw)
+    key = conf_type.replace("-", "_")
+    ref = S[case][key]
+    by = kw.get("by")
+    labels = list(dict.fromkeys(ref["strata"])) if "strata" in ref else [None]
+    strata = np.array(ref.get("strata", [None] * len(np.atleast_1d(ref["time"]))))
+    med = median_survival(km)
+    mref = S[case]["median_" + key]
+    for i, label in enumerate(labels):
+        ours = _km_rows(km, by, label) if label else km
+        sel = strata == label
+        for col, rcol in [("time", "time"), ("at_risk", "n_risk"), ("events", "n_event"), ("survival", "surv"),
+                          ("se", "std_err"), ("ci_lower", "lower"), ("ci_upper", "upper")]:
+            close(ours[col], arr(ref[rcol])[sel], tol=TOL6)
+        m = _km_rows(med, by, label) if label else med
+        for col, rcol in [("mediaan", "median"), ("ci_lower", "lower"), ("ci_upper", "upper")]:
+            close(m[col], arr(mref[rcol])[i], tol=TOL6)
+    if by:
+        assert km.attrs["weggelaten"] == int(sdata[name][by].isna().sum())
+
+
+S_LOGRANK = {
+    "logrank_veteran_celltype": ("veteran", "time", "status", "celltype", {}),
+    "logrank_veteran_trt_strata": ("veteran", "time", "status", "trt", {"strata": "celltype"}),
+    "logrank_ovarian_rx": ("ovarian", "futime", "fustat", "rx", {}),
+    "logrank_pbc_trt": ("pbc", "time", "dood", "trt", {}),  # rows with empty trt dropped
+    "logrank_colon_rx_strata": ("colon_death", "time", "status", "rx", {"strata": "sex"}),
+    "logrank_veteran_trt_entry": ("veteran", "time", "status", "trt", {"entry": "entry"}),
+    "logrank_veteran_celltype_entry": ("veteran", "time", "status", "celltype", {"entry": "entry"}),
+    "logrank_pbc_trt_entry": ("pbc312", "time", "dood", "trt", {"entry": "entry"}),
+}
+
+
+@pytest.mark.parametrize("case", list(S_LOGRANK))
+def test_logrank_matches_survdiff_on_survival_datasets(sdata, case):
+    name, t, e, group, kw = S_LOGRANK[case]
+    out = logrank_test(sdata[name], t, e, group, **kw)
+    ref = S[case]
+    assert out.chisq == pytest.approx(ref["chisq"], abs=TOL6)
+    assert out.summary is out.table and out["chisq"] == out.chisq  # the old dict access still works
+    if "groups" in ref:
+        assert out.df == ref["df"]
+        table = out.summary.assign(g=out.summary[group].astype(str).str.replace(r"\.0$", "", regex=True))
+        table = table.set_index("g").loc[ref["groups"]]
+        close(table["observed"], ref["observed"], tol=TOL6)
+        close(table["expected"], ref["expected"], tol=TOL6)
+    assert out.weggelaten == int(sdata[name][group].isna().sum())
+
+
+def test_exact_score_test_is_the_logrank_test():
+    """The delayed-entry references use coxph's exact-ties score test: equal to survdiff where both apply."""
+    ref = S["check_exact_score_is_survdiff"]
+    assert ref["score"] == pytest.approx(ref["survdiff"], rel=1e-10)
+
+
+VET = ["trt", "celltype", "karno", "diagtime", "age", "prior"]
+VET_REF = {"reference": {"celltype": "squamous"}}  # R's factor order
+S_COX = {
+    "cox_veteran_efron": ("veteran", "time", "status", VET, VET_REF),
+    "cox_veteran_breslow": ("veteran", "time", "status", VET, VET_REF | {"ties": "breslow"}),
+    "cox_veteran_weights": ("veteran", "time", "status", VET, VET_REF | {"weights": "w"}),
+    "cox_veteran_strata": ("veteran", "time", "status", ["trt", "karno", "age"], {"strata": "celltype"}),
+    "cox_veteran_entry": ("veteran", "time", "status", ["trt", "celltype", "karno"], VET_REF | {"entry": "entry"}),
+    "cox_veteran_entry_weights_breslow": ("veteran", "time", "status", ["trt", "celltype", "karno"],
+                                          VET_REF | {"entry": "entry", "weights": "w", "ties": "breslow"}),
+    "cox_ovarian_efron": ("ovarian", "futime", "fustat", ["age", "ecog.ps", "rx"], {}),
+    "cox_ovarian_wint": ("ovarian", "futime", "fustat", ["age", "ecog.ps", "rx"], {"weights": "w_int"}),
+    "cox_colon_cluster": ("colon_cc", "time", "status", ["rx", "sex", "age", "nodes"],
+                          {"strata": "etype", "cluster": "id", "reference": {"rx": "Obs"}}),
+    "cox_colon_cluster_breslow": ("colon_cc", "time", "status", ["rx", "sex", "age", "nodes"],
+                                  {"strata": "etype", "cluster": "id", "ties": "breslow", "reference": {"rx": "Obs"}}),
+    "cox_colon_entry_weights": ("colon_cc_death", "time", "status", ["rx", "age", "nodes"],
+                                {"entry": "entry", "weights": "w", "reference": {"rx": "Obs"}}),
+    "cox_pbc_efron": ("pbc312", "time", "dood", ["age", "edema", "lbili", "albumin", "protime"], {}),
+    "cox_pbc_breslow": ("pbc312", "time", "dood", ["age", "edema", "lbili", "albumin", "protime"], {"ties": "breslow"}),
+    "cox_pbc_entry_weights": ("pbc312", "time", "dood", ["age", "edema", "lbili", "albumin", "protime"],
+                              {"entry": "entry", "weights": "w"}),
+    "cox_cgd_efron": ("cgd", "tstop", "status", ["treat", "sex", "age", "inherit", "steroids", "propylac"],
+                      {"entry": "tstart", "cluster": "id", "reference": {"sex": "male"}}),
+    "cox_cgd_breslow": ("cgd", "tstop", "status", ["treat", "sex", "age", "inherit", "steroids", "propylac"],
+                        {"entry": "tstart", "cluster": "id", "ties": "breslow", "reference": {"sex": "male"}}),
+    "cox_cgd_strata_weights": ("cgd", "tstop", "status", ["treat", "age", "inherit"],
+                               {"entry": "tstart", "cluster": "id", "weights": "w", "strata": "hos.cat"}),
+}
+
+
+def _r_names(index):
+    return [n.replace("[", "").replace("]", "") for n in index]
+
+
+@pytest.mark.parametrize("case", list(S_COX))
+def test_cox_matches_coxph_on_survival_datasets(sdata, case):
+    name, t, e, covs, kw = S_COX[case]
+    fit = cox(sdata[name], t, e, covs, **kw)
+    ref = S[case]
+    assert fit.converged and not fit.not_estimable
+    s = fit.summary.set_axis(_r_names(fit.summary.index)).loc[np.atleast_1d(ref["names"])]
+    close(s["coef"], ref["coef"], tol=TOL6)
+    close(s["se"], ref["se"], tol=TOL6)
+    if "naive_se" in ref:
+        assert fit.robust
+        naive = pd.Series(np.sqrt(np.diag(fit.naive_var)), index=_r_names(fit.summary.index))
+        close(naive.loc[np.atleast_1d(ref["names"])], ref["naive_se"], tol=TOL6)
+    assert fit.loglik == pytest.approx(ref["loglik"], abs=TOL6)
+    assert fit.concordance == pytest.approx(ref["concordance"], abs=TOL6)
+    for cov, level in kw.get("reference", {}).items():  # the summary names the reference level
+        assert set(fit.summary.loc[fit.summary.index.str.startswith(f"{cov}["), "referentie"]) == {level}
+
+
+@pytest.mark.parametrize("ties", ["efron", "breslow"])
+def test_cox_not_estimable_coefficient_is_nan_and_the_others_match_r(sdata, ties):
+    """A group without events: R warns and estimates the others; we report that one as NaN."""
+    ref = S[f"cox_veteran_not_estimable_{ties}"]
+    assert ref["infinite_coef"] < -15  # R's "coefficient may be infinite"
+    with pytest.warns(UserWarning, match=r"`groep\[c\]` is niet te schatten"):
+        fit = cox(sdata["veteran"], "time", "status", ["groep", "karno", "age"], ties=ties)
+    assert fit.converged and fit.not_estimable == ["groep[c]"]
+    assert fit.summary.loc["groep[c]", ["coef", "se", "hr", "p"]].isna().all()
+    s = fit.summary.set_axis(_r_names(fit.summary.index)).loc[ref["names"]]
+    close(s["coef"], ref["coef"], tol=TOL6)
+    close(s["se"], ref["se"], tol=TOL6)

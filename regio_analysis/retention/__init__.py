@@ -13,7 +13,7 @@ from regio_analysis.retention.competing import (
     cause_specific_summary,
     cumulative_incidence,
 )
-from regio_analysis.retention.cox import CoxResult, cox, design_matrix
+from regio_analysis.retention.cox import CoxResult, NotEstimableWarning, cox, design_matrix
 from regio_analysis.retention.data import (
     DESTINATION_LABELS,
     prepare_spells,
@@ -22,6 +22,7 @@ from regio_analysis.retention.data import (
 )
 from regio_analysis.retention.discrete import DiscreteTimeResult, discrete_time_hazard
 from regio_analysis.retention.km import (
+    LogrankResult,
     kaplan_meier,
     life_table,
     logrank_test,
@@ -31,7 +32,7 @@ from regio_analysis.retention.km import (
 )
 
 __all__ = [
-    "DESTINATION_LABELS", "CoxResult", "DiscreteTimeResult", "cause_specific_cox", "cause_specific_summary",
+    "DESTINATION_LABELS", "CoxResult", "DiscreteTimeResult", "LogrankResult", "NotEstimableWarning", "cause_specific_cox", "cause_specific_summary",
     "cox", "cumulative_incidence", "design_matrix", "discrete_time_hazard", "kaplan_meier", "life_table",
     "logrank_test", "median_survival", "prepare_spells", "rmst", "survival_at", "to_counting_process",
     "to_person_period",

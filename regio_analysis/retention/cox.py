@@ -21,6 +21,7 @@ plots.
 """
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -30,44 +31,113 @@ from matplotlib.axes import Axes
 from matplotlib.ticker import NullFormatter
 from scipy import stats
 
-from regio_analysis.errors import DataError, Problem
+from regio_analysis.errors import DataError, Problem, rows_from_index
 from regio_analysis.plotting import fmt_getal
-from regio_analysis.retention.km import _as_list, survival_arrays
+from regio_analysis.retention.km import _as_list, check_no_missing, survival_arrays
 
 TIES = ("efron", "breslow")
+
+
+class NotEstimableWarning(UserWarning):
+    """A model coefficient could not be estimated (reported as NaN) or the fit did not converge."""
 
 
 # ----------------------------------------------------------------------------- design matrix
 
 
-def design_matrix(df: pd.DataFrame, covariates: Sequence[str], file: str = "<spells>") -> pd.DataFrame:
-    """Numeric columns for ``covariates``: booleans as 0/1, text/categories as dummies (first level dropped).
+def _is_numeric(s: pd.Series) -> bool:
+    return pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s)
 
-    A categorical covariate becomes ``<name>[<level>]`` columns against its first level
-    (sorted, or the category order). Missing values raise a DataError naming the rows.
+
+def category_levels(s: pd.Series, column: str, reference=None, file: str = "<spells>") -> list:
+    """Levels of a categorical covariate that occur in ``s``, the reference level first.
+
+    Without ``reference`` the first level is the first category (``pd.Categorical``) or the
+    first in sorted order (text). ``reference`` is matched on its text.
+    """
+    cats = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.dropna().astype(str).unique())
+    text = s.astype(str)
+    levels = [lv for lv in cats if (text == str(lv)).any()]
+    if reference is not None:
+        match = [lv for lv in levels if str(lv) == str(reference)]
+        if not match:
+            raise DataError(Problem(file, f"referentieniveau '{reference}' komt niet voor in de kolom (niveaus: "
+                                          f"{', '.join(str(v) for v in levels)})", column=column))
+        levels = match + [lv for lv in levels if str(lv) != str(reference)]
+    return levels
+
+
+def _check_reference(df: pd.DataFrame, covariates: Sequence[str], reference, file: str) -> dict:
+    reference = dict(reference or {})
+    problems = []
+    for col in reference:
+        if col not in covariates:
+            problems.append(Problem(file, "referentie opgegeven voor een kolom die geen covariaat is", column=col))
+        elif col in df.columns and _is_numeric(df[col]):
+            problems.append(Problem(file, "referentie opgegeven voor een numerieke kolom; maak er tekst of een "
+                                          "pd.Categorical van", column=col))
+    if problems:
+        raise DataError(problems)
+    return reference
+
+
+def design_matrix(df: pd.DataFrame, covariates: Sequence[str], file: str = "<spells>",
+                  reference: dict | None = None) -> pd.DataFrame:
+    """Numeric columns for ``covariates``: booleans as 0/1, text/categories as dummies against a reference.
+
+    A categorical covariate becomes ``<name>[<level>]`` columns against its reference level:
+    ``reference[name]`` when given, else the first level (sorted, or the category order).
+    Missing values raise a DataError naming the rows. ``attrs["referentie"]`` maps each
+    categorical covariate to its reference level.
     """
     missing = [c for c in covariates if c not in df.columns]
     if missing:
         raise DataError([Problem(file, "kolom ontbreekt", column=c) for c in missing])
+    reference = _check_reference(df, covariates, reference, file)
     parts = []
     problems = []
+    refs = {}
     for col in covariates:
         s = df[col]
         if s.isna().any():
             problems.append(Problem(file, "ontbrekende waarden", column=col,
                                     rows=tuple(int(i) + 2 for i in np.flatnonzero(s.isna().to_numpy())[:50])))
             continue
-        if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+        if _is_numeric(s):
             parts.append(s.astype(float).rename(col))
         else:
-            cat = s if isinstance(s.dtype, pd.CategoricalDtype) else s.astype(str).astype(
-                pd.CategoricalDtype(sorted(s.astype(str).unique())))
-            levels = [lv for lv in cat.cat.categories if (cat == lv).any()]
+            levels = category_levels(s, col, reference.get(col), file)
+            text = s.astype(str)
+            if levels:
+                refs[col] = levels[0]
             for lv in levels[1:]:
-                parts.append((cat == lv).astype(float).rename(f"{col}[{lv}]"))
+                parts.append((text == str(lv)).astype(float).rename(f"{col}[{lv}]"))
     if problems:
         raise DataError(problems)
-    return pd.concat(parts, axis=1) if parts else pd.DataFrame(index=df.index)
+    out = pd.concat(parts, axis=1) if parts else pd.DataFrame(index=df.index)
+    out.attrs["referentie"] = refs
+    return out
+
+
+def reference_column(columns: Sequence[str], covariates: Sequence[str], refs: dict) -> list:
+    """Per design column the reference level of its covariate (None for numeric covariates)."""
+    out = []
+    for name in columns:
+        cov = next((c for c in covariates if name.startswith(f"{c}[") and name.endswith("]")), None)
+        out.append(str(refs[cov]) if cov in refs else None)
+    return out
+
+
+def check_not_constant(df: pd.DataFrame, covariates: Sequence[str], file: str = "<spells>") -> None:
+    """DataError for covariates with a single value: their effect cannot be estimated."""
+    problems = []
+    for col in covariates:
+        if col in df.columns and df[col].nunique(dropna=True) <= 1:
+            value = df[col].dropna().iloc[0] if df[col].notna().any() else "leeg"
+            problems.append(Problem(file, f"covariaat `{col}` is constant (alleen de waarde {value}); zijn effect is "
+                                          "niet te schatten: laat hem weg uit het model", column=col))
+    if problems:
+        raise DataError(problems)
 
 
 # ----------------------------------------------------------------------------- engine
@@ -186,36 +256,46 @@ def _sym(vec: np.ndarray, iu, ju, p) -> np.ndarray:
     return out
 
 
+def _shifted_exp(eta: np.ndarray) -> tuple[np.ndarray, float]:
+    """exp(eta - m) and m = max(eta): risk scores without overflow (the partial likelihood
+    depends on them only through ratios within a stratum)."""
+    m = float(eta.max()) if len(eta) else 0.0
+    return np.exp(eta - m), m
+
+
 def _sums(beta, x, w, st: _Stratum, need_info: bool):
-    """Risk-set sums (S0, S1, S2) and event sums per event time, and the events' sum of w*eta and w*x."""
+    """Risk-set sums (S0, S1, S2) and event sums per event time (risk scores scaled by exp(-m)),
+    the events' sum of w*eta and w*x, and the shift m."""
     if st.pat_x is not None:
         xg = st.pat_x
         eta = xg @ beta
-        r = np.exp(eta)
+        r, m = _shifted_exp(eta)
         xx, iu, ju = _outer_columns(xg)
         cols = np.hstack([r[:, None], r[:, None] * xg] + ([r[:, None] * xx] if need_info else []))
-        return st.risk_w @ cols, st.dead_w @ cols, st.dead_w_pat @ eta, st.dead_w_pat @ xg, iu, ju
+        return st.risk_w @ cols, st.dead_w @ cols, st.dead_w_pat @ eta, st.dead_w_pat @ xg, iu, ju, m
     xs, ws = x[st.rows], w[st.rows]
     eta = xs @ beta
-    r = ws * np.exp(eta)
+    rr, m = _shifted_exp(eta)
+    r = ws * rr
     xx, iu, ju = _outer_columns(xs) if need_info else (None, None, None)
     cols = np.hstack([r[:, None], r[:, None] * xs] + ([r[:, None] * xx] if need_info else []))
     dead = st.dead
     return (_risk_sums(cols, st), group_sum(st.k_dead, cols[dead], st.n_times),
-            float(ws[dead] @ eta[dead]), ws[dead] @ xs[dead], iu, ju)
+            float(ws[dead] @ eta[dead]), ws[dead] @ xs[dead], iu, ju, m)
 
 
 def _loglik_grad_info(beta, x, w, strata: list[_Stratum], need_info=True):
     p = x.shape[1]
     loglik, grad, info = 0.0, np.zeros(p), np.zeros((p, p))
     for st in strata:
-        risk, dsum, dead_eta, dead_x, iu, ju = _sums(beta, x, w, st, need_info)
+        risk, dsum, dead_eta, dead_x, iu, ju, m = _sums(beta, x, w, st, need_info)
         s0, s1 = risk[:, 0], risk[:, 1:1 + p]
         k, f = st.pair_k, st.pair_frac
         den = s0[k] - f * dsum[k, 0]
         a = (s1[k] - f[:, None] * dsum[k, 1:1 + p]) / den[:, None]
         mw = st.mean_w[k]
-        loglik += float(dead_eta - np.sum(mw * np.log(den)))
+        with np.errstate(divide="ignore"):
+            loglik += float(dead_eta - np.sum(mw * (np.log(den) + m)))
         grad += dead_x - (mw[:, None] * a).sum(0)
         if need_info:
             b = (risk[k, 1 + p:] - f[:, None] * dsum[k, 1 + p:]) / den[:, None]
@@ -223,30 +303,88 @@ def _loglik_grad_info(beta, x, w, strata: list[_Stratum], need_info=True):
     return loglik, grad, info
 
 
-def _fit(x, w, strata, max_iter=50, tol=1e-10):
+def _newton_step(info: np.ndarray, grad: np.ndarray) -> np.ndarray:
+    """Solve ``info @ step = grad`` after scaling to unit diagonal (least squares if singular)."""
+    d = np.sqrt(np.clip(np.diag(info), 0, None))
+    d[~(d > 0)] = 1.0
+    a = info / np.outer(d, d)
+    try:
+        step = np.linalg.solve(a, grad / d)
+    except np.linalg.LinAlgError:
+        step = np.full(len(d), np.nan)
+    if not np.all(np.isfinite(step)):
+        step = np.linalg.lstsq(a, grad / d, rcond=None)[0]
+    return step / d
+
+
+INFINITE_INFO = 1e-10  # information below this fraction of its value at beta = 0: an infinite estimate
+
+
+def _fit(x, w, strata, free, info0_diag, beta0=None, max_iter=50, tol=1e-10):
+    """Newton-Raphson with step halving over the ``free`` coefficients (the others stay at ``beta0``).
+
+    A coefficient whose information vanishes (monotone likelihood: its estimate is infinite,
+    e.g. a group without events) is frozen where it is, which is where R's ``coxph`` stops
+    too; the others converge to their values in the limit.
+    Returns beta, loglik, information, converged, iterations, the last step and the frozen mask.
+    """
     p = x.shape[1]
-    beta = np.zeros(p)
-    loglik0, grad, info = _loglik_grad_info(beta, x, w, strata)
-    loglik = loglik0
-    converged = p == 0
-    for it in range(max_iter):
-        if p == 0:
+    free = free.copy()
+    frozen = np.zeros(p, bool)
+    beta = np.zeros(p) if beta0 is None else np.array(beta0, float)
+    loglik, grad, info = _loglik_grad_info(beta, x, w, strata)
+    converged = not free.any()
+    last = np.zeros(p)
+    it = 0
+    for it in range(1, max_iter + 1):
+        vanished = free & ~(np.diag(info) >= INFINITE_INFO * info0_diag)
+        frozen |= vanished
+        free &= ~vanished
+        if converged or not free.any():
+            converged = True
             break
-        step = np.linalg.solve(info, grad)
+        step = np.zeros(p)
+        step[free] = _newton_step(info[np.ix_(free, free)], grad[free])
+        full = np.max(np.abs(step))
         new = beta + step
         new_ll, new_grad, new_info = _loglik_grad_info(new, x, w, strata)
+        slack = 1e-12 * max(1.0, abs(loglik))  # rounding of the log-likelihood
         halvings = 0
-        while (not np.isfinite(new_ll) or new_ll < loglik - 1e-12) and halvings < 30:
+        while (not np.isfinite(new_ll) or new_ll < loglik - slack) and halvings < 30:
             step /= 2
             new = beta + step
             new_ll, new_grad, new_info = _loglik_grad_info(new, x, w, strata)
             halvings += 1
+        if not np.isfinite(new_ll) or new_ll < loglik - slack:
+            # no step improves the likelihood: at its maximum (to rounding) or stuck
+            converged = full < 1e-6
+            break
         done = abs(new_ll - loglik) <= tol * max(1.0, abs(loglik)) and np.max(np.abs(step)) < 1e-9
-        beta, loglik, grad, info = new, new_ll, new_grad, new_info
+        beta, loglik, grad, info, last = new, new_ll, new_grad, new_info, step
         if done:
             converged = True
             break
-    return beta, loglik, loglik0, info, converged, it + 1 if p else 0
+    return beta, loglik, info, converged, it, last, frozen
+
+
+def _aliased(info0: np.ndarray, tol: float = 1e-9) -> np.ndarray:
+    """Columns whose information at beta = 0 is (nearly) a linear combination of earlier
+    columns', as R's Cholesky check (``toler.chol``): their coefficients are not estimable."""
+    p = len(info0)
+    out = np.zeros(p, bool)
+    kept: list[int] = []
+    scale = np.max(np.abs(np.diag(info0))) if p else 0.0
+    for j in range(p):
+        d = info0[j, j]
+        if kept:
+            a = info0[np.ix_(kept, kept)]
+            b = info0[kept, j]
+            d = d - b @ np.linalg.lstsq(a, b, rcond=None)[0]
+        if not (d > tol * max(info0[j, j], 0) and d > 1e-14 * scale):
+            out[j] = True
+        else:
+            kept.append(j)
+    return out
 
 
 def _score_residuals(beta, x, w, ev, strata: list[_Stratum]) -> np.ndarray:
@@ -256,7 +394,7 @@ def _score_residuals(beta, x, w, ev, strata: list[_Stratum]) -> np.ndarray:
     for st in strata:
         xs, ws = x[st.rows], w[st.rows]
         eta = xs @ beta
-        rr = np.exp(eta)
+        rr, _ = _shifted_exp(eta)
         r = ws * rr
         risk = _risk_sums(np.hstack([r[:, None], r[:, None] * xs]), st)
         s0, s1 = risk[:, 0], risk[:, 1:]
@@ -374,6 +512,7 @@ class CoxResult:
     _concordance: float | None = field(repr=False, default=None)
     _lifelines: object = field(repr=False, default=None)
     _lifelines_frame: pd.DataFrame | None = field(repr=False, default=None)
+    not_estimable: list[str] = field(default_factory=list)  # NaN coefficients (aliased or infinite)
 
     @property
     def params(self) -> pd.Series:
@@ -400,7 +539,7 @@ class CoxResult:
             from lifelines import CoxPHFitter
 
             s = self.spec
-            x = design_matrix(self._data, s["covariates"])
+            x = design_matrix(self._data, s["covariates"], reference=s.get("reference"))
             frame = x.copy()
             frame["_T"] = self._data[s["duration"]].to_numpy(float)
             frame["_E"] = self._data[s["event"]].to_numpy(int)
@@ -474,52 +613,119 @@ def cox(
     *,
     robust: bool | None = None,
     conf_level: float = 0.95,
+    reference: dict | None = None,
+    file: str = "<spells>",
 ) -> CoxResult:
     """Fit a Cox model; see the module docstring for what matches R.
 
     ``covariates`` are column names; text or categorical columns become dummies against
-    their first level (:func:`design_matrix`). ``entry`` gives left truncation or the
-    start of ``(start, stop]`` counting-process rows (then ``cluster`` should name the
-    person, so the robust variance treats a person's rows together). ``summary`` is
-    indexed by (dummy) covariate with columns ``coef, se, hr, ci_lower, ci_upper, z, p``.
+    a reference level: ``reference={"route": "pabo"}``, else the first level
+    (:func:`design_matrix`); the ``referentie`` column of ``summary`` names it. ``entry``
+    gives left truncation or the start of ``(start, stop]`` counting-process rows (then
+    ``cluster`` should name the person, so the robust variance treats a person's rows
+    together). ``summary`` is indexed by (dummy) covariate with columns ``coef, se, hr,
+    ci_lower, ci_upper, z, p, referentie``.
+
+    As R's ``coxph``: case weights must be positive; a coefficient that is not estimable
+    (a column that is a linear combination of others, or an infinite estimate such as a
+    group without events) is NaN, with a :class:`NotEstimableWarning` naming it, while the
+    others are estimated. Constant covariates, empty cluster/strata values and data without
+    events raise a DataError.
     """
     if ties not in TIES:
         raise ValueError(f"ties={ties!r}: choose one of {TIES}")
-    stop, ev, w, start = survival_arrays(df, duration, event, weights, entry)
-    x_df = design_matrix(df, covariates)
+    stop, ev, w, start = survival_arrays(df, duration, event, weights, entry, file=file)
+    if weights and np.any(w <= 0):
+        raise DataError(Problem(file, "gewichten moeten groter dan 0 zijn (zoals in R's coxph); laat rijen met "
+                                      "gewicht 0 weg", column=weights, rows=rows_from_index(np.flatnonzero(w <= 0))))
+    strata_cols = _as_list(strata)
+    for col in strata_cols:
+        check_no_missing(df, col, "stratumkolom", file)
+    check_no_missing(df, cluster, "clusterkolom", file)
+    if not (ev == 1).any():
+        raise DataError(Problem(file, f"geen gebeurtenissen ({len(df)} rijen): een Cox-model is niet te schatten",
+                                column=event))
+    x_df = design_matrix(df, covariates, file=file, reference=reference)
+    check_not_constant(df, covariates, file)
     x = x_df.to_numpy(float)
     names = list(x_df.columns)
-    strata_cols = _as_list(strata)
+    refs = x_df.attrs.get("referentie", {})
     codes = (df[strata_cols].astype(str).agg("|".join, axis=1).pipe(pd.factorize)[0] if strata_cols
              else np.zeros(len(df), int))
     codes = np.asarray(codes)
     center = np.average(x, axis=0, weights=w) if len(x) and w.sum() > 0 else np.zeros(x.shape[1])
     xc = x - center
     sts = _strata(stop, ev, start, w, xc, codes, ties)
-    beta, loglik, loglik0, info, converged, iters = _fit(xc, w, sts)
-    naive = np.linalg.inv(info) if len(beta) else np.zeros((0, 0))
+    p = xc.shape[1]
+    loglik0, _, info0 = _loglik_grad_info(np.zeros(p), xc, w, sts)
+    aliased = _aliased(info0)
+    if p and aliased.all():
+        raise DataError(Problem(file, f"te weinig gegevens om een Cox-model te schatten ({len(df)} rijen, "
+                                      f"{int((ev == 1).sum())} gebeurtenissen)", column=event))
+    free = ~aliased
+    scale0 = np.diag(info0).copy()
+    beta, loglik, info, converged, iters, last, infinite = _fit(xc, w, sts, free, scale0)
+    if not converged:
+        # a coefficient still moving when Newton-Raphson stops: infinite too; refit the others
+        moving = free & ~infinite & (np.abs(last) > 1e-6 * np.maximum(1.0, np.abs(beta)))
+        if moving.any() and (free & ~infinite & ~moving).any():
+            infinite |= moving
+            beta, loglik, info, converged, more, _, also = _fit(xc, w, sts, free & ~infinite, scale0, beta0=beta)
+            infinite |= also
+            iters += more
+    free = free & ~infinite
+    if p and not free.any():
+        raise DataError(Problem(file, f"te weinig gegevens om een Cox-model te schatten ({len(df)} rijen, "
+                                      f"{int((ev == 1).sum())} gebeurtenissen): geen enkele coëfficiënt is eindig",
+                                column=event))
+    for j in np.flatnonzero(aliased):
+        warnings.warn(f"Cox-model: de coëfficiënt van `{names[j]}` is niet te schatten: de kolom is (binnen de "
+                      "strata) een lineaire combinatie van andere covariaten; gerapporteerd als NaN (R: NA).",
+                      NotEstimableWarning, stacklevel=2)
+    for j in np.flatnonzero(infinite):
+        warnings.warn(f"Cox-model: de coëfficiënt van `{names[j]}` is niet te schatten (oneindig: de likelihood "
+                      "blijft stijgen, bijvoorbeeld doordat een groep geen gebeurtenissen heeft); gerapporteerd als "
+                      "NaN. De andere coëfficiënten zijn geschat zoals R's coxph dat doet.",
+                      NotEstimableWarning, stacklevel=2)
+    if not converged:
+        warnings.warn("Cox-model: Newton-Raphson is niet geconvergeerd; behandel de schattingen met argwaan.",
+                      NotEstimableWarning, stacklevel=2)
+    fi = np.flatnonzero(free)
+    naive = np.full((p, p), np.nan)
+    if len(fi):
+        sub = info[np.ix_(fi, fi)]
+        try:
+            naive[np.ix_(fi, fi)] = np.linalg.inv(sub)
+        except np.linalg.LinAlgError:
+            naive[np.ix_(fi, fi)] = np.linalg.pinv(sub)
     if robust is None:
         robust = cluster is not None or bool(np.any(w != np.floor(w)))
     var = naive
-    if robust and len(beta):
-        u = _score_residuals(beta, xc, w, ev, sts) * w[:, None]
+    if robust and len(fi):
+        u = _score_residuals(beta, xc, w, ev, sts)[:, fi] * w[:, None]
         if cluster is not None:
             g = pd.factorize(df[cluster])[0]
             u = group_sum(g, u, g.max() + 1)
-        dfb = u @ naive
-        var = dfb.T @ dfb
-    se = np.sqrt(np.diag(var))
+        dfb = u @ naive[np.ix_(fi, fi)]
+        var = np.full((p, p), np.nan)
+        var[np.ix_(fi, fi)] = dfb.T @ dfb
+    coef = np.where(free, beta, np.nan)
+    se = np.sqrt(np.diag(var)) if p else np.zeros(0)
     z = stats.norm.ppf(1 - (1 - conf_level) / 2)
-    summary = pd.DataFrame({"coef": beta, "se": se}, index=pd.Index(names, name="covariaat"))
+    summary = pd.DataFrame({"coef": coef, "se": se}, index=pd.Index(names, name="covariaat"))
     summary["hr"] = np.exp(summary["coef"])
     summary["ci_lower"] = np.exp(summary["coef"] - z * se)
     summary["ci_upper"] = np.exp(summary["coef"] + z * se)
     summary["z"] = summary["coef"] / se
     summary["p"] = 2 * stats.norm.sf(np.abs(summary["z"]))
+    summary["referentie"] = reference_column(names, covariates, refs)
+    summary.attrs["referentie"] = dict(refs)
     return CoxResult(
         summary=summary, loglik=loglik, loglik_null=loglik0, n=len(df), n_events=float((w * ev).sum()),
         ties=ties, robust=bool(robust), converged=converged, iterations=iters, var=var, naive_var=naive,
         spec={"duration": duration, "event": event, "covariates": list(covariates), "strata": strata_cols,
-              "cluster": cluster, "weights": weights, "entry": entry, "_strata_codes": codes},
+              "cluster": cluster, "weights": weights, "entry": entry, "_strata_codes": codes,
+              "reference": dict(reference or {})},
         _data=df, _linear_predictor=xc @ beta,
+        not_estimable=[names[j] for j in np.flatnonzero(aliased | infinite)],
     )

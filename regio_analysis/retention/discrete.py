@@ -27,7 +27,15 @@ import statsmodels.api as sm
 from matplotlib.axes import Axes
 from scipy import stats
 
-from regio_analysis.retention.cox import design_matrix
+from regio_analysis.retention.cox import (
+    _check_reference,
+    _is_numeric,
+    category_levels,
+    check_not_constant,
+    design_matrix,
+    reference_column,
+)
+from regio_analysis.retention.km import check_no_missing, survival_arrays
 from regio_analysis.retention.data import to_person_period
 
 LINKS = ("cloglog", "logit")
@@ -102,14 +110,10 @@ class DiscreteTimeResult:
         return ax
 
 
-def _levels_of(df: pd.DataFrame, covariates: Sequence[str]) -> dict:
-    out = {}
-    for c in covariates:
-        s = df[c]
-        if not (pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s)):
-            cats = s.cat.categories if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.astype(str).unique())
-            out[c] = [lv for lv in cats if (s.astype(str) == str(lv)).any()]
-    return out
+def _levels_of(df: pd.DataFrame, covariates: Sequence[str], reference: dict | None = None) -> dict:
+    """Levels of each categorical covariate, the reference level first."""
+    reference = _check_reference(df, covariates, reference, "<spells>")
+    return {c: category_levels(df[c], c, reference.get(c)) for c in covariates if not _is_numeric(df[c])}
 
 
 def _design_like(df: pd.DataFrame, covariates, columns, levels) -> np.ndarray:
@@ -128,13 +132,14 @@ def discrete_time_hazard(
     covariates: Sequence[str],
     link: str = "cloglog",
     *,
-    entry: str | None = "entry",
+    entry: str | None = None,
     width: float = 1.0,
     max_periods: int | None = None,
     cluster: str | None = None,
     weights: str | None = None,
     aggregate: bool = True,
     conf_level: float = 0.95,
+    reference: dict | None = None,
 ) -> DiscreteTimeResult:
     """Fit a discrete-time hazard model on the spells in ``df``.
 
@@ -144,12 +149,20 @@ def discrete_time_hazard(
     ``max_periods`` are dropped (spells still at risk then are censored there).
     ``cluster`` (e.g. ``"vestigingscode"`` or ``"bestuur_id"``) gives cluster-robust
     standard errors. ``weights`` (case weights, e.g. inverse-probability weights) are
-    carried into the counts; use them with ``cluster`` for valid standard errors.
+    carried into the counts (a row of weight w counts as w spells); use them with ``cluster``
+    for valid standard errors. ``entry`` (left truncation) is not used unless named, as in
+    :func:`kaplan_meier` and :func:`cox`. Categorical covariates are coded against
+    ``reference[name]`` or their first level; the ``referentie`` column of ``summary``
+    names it.
     """
     if link not in LINKS:
         raise ValueError(f"link={link!r}: choose one of {LINKS}")
     covariates = list(covariates)
-    levels = _levels_of(df, covariates)
+    survival_arrays(df, duration, event, weights, entry)
+    check_no_missing(df, cluster, "clusterkolom")
+    design_matrix(df, covariates, reference=reference)  # missing columns or values, unknown reference
+    check_not_constant(df, covariates)
+    levels = _levels_of(df, covariates, reference)
     keep = covariates + ([cluster] if cluster and cluster not in covariates else [])
     pp = to_person_period(df, duration, event, entry=entry, width=width, max_periods=max_periods,
                           covariates=keep, aggregate=aggregate, weights=weights)
@@ -164,16 +177,19 @@ def discrete_time_hazard(
     dummies = np.zeros((len(frame), len(periods)))
     dummies[np.arange(len(frame)), p_idx] = 1.0
     x = np.hstack([dummies, x_df.to_numpy(float)])
-    events = frame["event"].to_numpy(float)
     trials = frame["gewicht"].to_numpy(float)
+    # aggregated rows hold weighted event counts; person-period rows hold 0/1: weigh them
+    events = frame["event"].to_numpy(float) * (1.0 if aggregate else trials)
     endog = np.column_stack([events, trials - events])
     family = sm.families.Binomial(link=sm.families.links.CLogLog() if link == "cloglog" else sm.families.links.Logit())
     glm = sm.GLM(endog, x, family=family)
+    # converge on the parameters, not the deviance (whose size follows the scale of the weights)
+    fit_kw = {"tol": 1e-10, "tol_criterion": "params", "maxiter": 200}
     if cluster:
         groups = pd.factorize(frame[cluster])[0]
-        res = glm.fit(cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False})
+        res = glm.fit(cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False}, **fit_kw)
     else:
-        res = glm.fit()
+        res = glm.fit(**fit_kw)
     params = np.asarray(res.params)
     bse = np.asarray(res.bse)
     k = len(periods)
@@ -185,6 +201,9 @@ def discrete_time_hazard(
     summary["ci_upper"] = np.exp(summary["coef"] + z * summary["se"])
     summary["z"] = summary["coef"] / summary["se"]
     summary["p"] = 2 * stats.norm.sf(np.abs(summary["z"]))
+    refs = {c: lv[0] for c, lv in levels.items() if lv}
+    summary["referentie"] = reference_column(columns, covariates, refs)
+    summary.attrs["referentie"] = refs
     baseline = pd.DataFrame({"periode": periods, "coef": params[:k], "se": bse[:k]})
     baseline["hazard"] = _inverse_link(link, baseline["coef"].to_numpy())
     return DiscreteTimeResult(summary=summary, baseline=baseline, link=link, width=width, model=res,

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -75,8 +76,23 @@ def survival_arrays(df: pd.DataFrame, duration: str, event: str, weights: str | 
     return stop, ev.astype(float), w, start
 
 
+def check_no_missing(df: pd.DataFrame, column: str | None, role: str, file: str = "<spells>") -> None:
+    """DataError when ``column`` (a cluster or strata column) is absent or has empty values."""
+    if not column:
+        return
+    if column not in df.columns:
+        raise DataError(Problem(file, "kolom ontbreekt", column=column))
+    bad = np.flatnonzero(df[column].isna().to_numpy())
+    if len(bad):
+        raise DataError(Problem(file, f"{role} `{column}` heeft {len(bad)} lege waarden", column=column,
+                                rows=tuple(int(i) + 2 for i in bad[:50])))
+
+
 def _groups(df: pd.DataFrame, by: list[str]):
-    """(key tuple, positional index) per group, in sorted order; one group when ``by`` is empty."""
+    """(key tuple, positional index) per group, in sorted order; one group when ``by`` is empty.
+
+    Rows with an empty value in a ``by`` column belong to no group (R drops them too).
+    """
     if not by:
         return [((), np.arange(len(df)))]
     missing = [c for c in by if c not in df.columns]
@@ -84,8 +100,13 @@ def _groups(df: pd.DataFrame, by: list[str]):
         raise DataError([Problem("<spells>", "kolom ontbreekt", column=c) for c in missing])
     codes = df[by].reset_index(drop=True)
     return [((k if isinstance(k, tuple) else (k,)), idx.to_numpy())
-            for k, idx in codes.groupby(by, sort=True, dropna=False, observed=True).indices.items()
+            for k, idx in codes.groupby(by, sort=True, dropna=True, observed=True).indices.items()
             for idx in [pd.Index(idx)]]
+
+
+def _n_empty(df: pd.DataFrame, cols: list[str]) -> int:
+    """Rows with an empty value in any of ``cols`` (left out of every group)."""
+    return int(df[cols].isna().any(axis=1).sum()) if cols else 0
 
 
 # ----------------------------------------------------------------------------- core
@@ -184,8 +205,12 @@ def _one_curve(stop, ev, w, start, conf_type, level, se_type, cluster=None):
     lower, upper = _conf_int(surv, se_log, conf_type, level)
     table = pd.DataFrame({"time": times, "at_risk": n, "events": d, "censored": c, "survival": surv,
                           "se": surv * se_log, "ci_lower": lower, "ci_upper": upper})
-    # R keeps the last time's se where S is 0 undefined; so do we
-    table.loc[~(surv > 0), "se"] = np.nan
+    # where S is 0 R leaves Greenwood's se undefined; the robust (IJ) se of S is 0 there, and
+    # then so is R's plain interval
+    zero = ~(surv > 0)
+    table.loc[zero, "se"] = 0.0 if robust else np.nan
+    if robust and conf_type == "plain":
+        table.loc[zero, ["ci_lower", "ci_upper"]] = 0.0
     return table, ("robust" if robust else "greenwood")
 
 
@@ -217,6 +242,7 @@ def kaplan_meier(
         raise ValueError(f"se_type={se_type!r}: choose one of {SE_TYPES}")
     by_cols = _as_list(by)
     stop, ev, w, start = survival_arrays(df, duration, event, weights, entry)
+    check_no_missing(df, cluster, "clusterkolom")
     cl = df[cluster].to_numpy() if cluster else None
     parts = []
     used = set()
@@ -232,7 +258,7 @@ def kaplan_meier(
         if isinstance(df[col].dtype, pd.CategoricalDtype):
             out[col] = pd.Categorical(out[col], categories=df[col].cat.categories)
     out.attrs = {"conf_type": conf_type, "conf_level": conf_level, "se_type": "/".join(sorted(used)),
-                 "by": by_cols, "duration": duration}
+                 "by": by_cols, "duration": duration, "weggelaten": _n_empty(df, by_cols)}
     return out
 
 
@@ -440,6 +466,35 @@ def life_table(
 # ----------------------------------------------------------------------------- log-rank
 
 
+@dataclass
+class LogrankResult:
+    """A log-rank test: ``chisq``, ``df``, ``p`` and ``summary`` (per group ``observed`` and
+    ``expected`` events, summed over strata). ``result["chisq"]`` etc. still work."""
+
+    chisq: float
+    df: int
+    p: float
+    summary: pd.DataFrame
+    group: str
+    n: int = 0
+    weggelaten: int = 0  # rows left out: empty group or strata value
+
+    @property
+    def table(self) -> pd.DataFrame:
+        return self.summary
+
+    def __getitem__(self, key: str):
+        if key not in ("chisq", "df", "p", "table"):
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def get(self, key: str, default=None):
+        try:
+            return self[key]
+        except KeyError:
+            return default
+
+
 def logrank_test(
     df: pd.DataFrame,
     duration: str,
@@ -447,21 +502,28 @@ def logrank_test(
     group: str,
     strata: str | Sequence[str] | None = None,
     entry: str | None = None,
-) -> dict:
+) -> LogrankResult:
     """Log-rank test of equal survival across ``group`` (optionally stratified), as R's ``survdiff``.
 
-    Returns ``{"chisq", "df", "p", "table"}``; ``table`` has per group the ``observed``
-    and ``expected`` events (summed over strata).
+    Returns a :class:`LogrankResult` (``chisq``, ``df``, ``p``, ``summary`` with per group
+    the ``observed`` and ``expected`` events summed over strata). As in R, rows with an
+    empty group or strata value are left out (counted in ``weggelaten``).
     """
     stop, ev, _w, start = survival_arrays(df, duration, event, None, entry)
     if group not in df.columns:
         raise DataError(Problem("<spells>", "kolom ontbreekt", column=group))
-    levels, g = np.unique(df[group].astype(str).to_numpy(), return_inverse=True)
+    strata_cols = _as_list(strata)
+    keep = df[group].notna().to_numpy()
+    codes_kept, levels = pd.factorize(df[group][keep], sort=True)
+    levels = np.asarray(levels)
+    g = np.full(len(df), -1)
+    g[keep] = codes_kept
     k = len(levels)
     obs = np.zeros(k)
     exp = np.zeros(k)
     var = np.zeros((k, k))
-    for _, idx in _groups(df, _as_list(strata)):
+    for _, idx in _groups(df, strata_cols):
+        idx = idx[keep[idx]]
         times = np.unique(stop[idx][ev[idx] == 1])
         if len(times) == 0:
             continue
@@ -490,4 +552,6 @@ def logrank_test(
     dof = int(np.linalg.matrix_rank(var[:-1, :-1])) if k > 1 else 0
     p = float(stats.chi2.sf(chisq, dof)) if dof > 0 else np.nan
     table = pd.DataFrame({group: levels, "observed": obs, "expected": exp})
-    return {"chisq": chisq, "df": dof, "p": p, "table": table}
+    n_used = sum(len(idx[keep[idx]]) for _, idx in _groups(df, strata_cols))
+    return LogrankResult(chisq=chisq, df=dof, p=p, summary=table, group=group, n=n_used,
+                         weggelaten=len(df) - n_used)
