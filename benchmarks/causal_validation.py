@@ -10,16 +10,24 @@ Each replication generates new spells for a region with a new seed, builds the s
 of the chapter ``04_inductie_effect`` (OP starters 2019-2024) and estimates the ATT with the
 naive comparison, IPW and AIPW (propensity model by maximum likelihood and by covariate
 balance, CBPS), plus the hazard ratio from the naive, the IPW-weighted and the
-covariate-adjusted Cox model. It prints, per target and method: the mean truth, the mean
-estimate, the bias, the empirical SD, the mean SE, bias/SE, RMSE and the 95 % CI coverage.
+covariate-adjusted Cox model. Every estimate gets two intervals: ``sandwich`` (the analytic SE,
+censoring weights taken as known) and ``bootstrap`` (the chapter's default: ``--n-boot``
+replicates of the whole pipeline, schools resampled as in the chapter, propensity, censoring,
+outcome and Cox models refitted). It prints, per target, method and interval: the mean truth,
+the mean estimate, the bias, the empirical SD, the mean SE, bias/SE, RMSE, the 95 % CI
+coverage and its Monte Carlo SE, and PASS/FAIL against 94 % for the chapter's interval.
 
-    .venv/bin/python benchmarks/causal_validation.py                 # 4 default regions x 50 seeds
-    .venv/bin/python benchmarks/causal_validation.py --reps 10       # quicker: 4 x 10
-    .venv/bin/python benchmarks/causal_validation.py --personen 12000 --reps 25   # larger cohorts
-    .venv/bin/python benchmarks/causal_validation.py --csv rows.csv  # keep every replication
+    .venv/bin/python benchmarks/causal_validation.py                  # 4 default regions x 100 seeds, 200 boots
+    .venv/bin/python benchmarks/causal_validation.py --reps 10        # quicker: 4 x 10
+    .venv/bin/python benchmarks/causal_validation.py --n-boot 0       # sandwich intervals only (fast)
+    .venv/bin/python benchmarks/causal_validation.py --csv rows.csv   # keep every replication
 
-Targets (exit code 1 when one fails): IPW and AIPW risk differences with |bias| < 0.25 SE
-and coverage >= 90 %; the naive risk difference biased by more than 3 Monte Carlo SEs.
+Targets (exit code 1 when one fails): for the chapter's interval (bootstrap), coverage >= 94 %
+for the risk and RMST differences of every adjusted estimator (IPW and AIPW, ML and CBPS) and
+|bias| < 0.25 SE; the naive risk difference biased by more than 3 Monte Carlo SEs. The hazard
+ratios are reported without a target: the generator's log HR is conditional, the IPW-weighted
+Cox model estimates a marginal HR, which differs (non-collapsibility); the covariate-adjusted
+Cox model (conditional, robust SE) is not an interval the chapter shows.
 """
 from __future__ import annotations
 
@@ -29,30 +37,38 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from regio_analysis import induction
+from regio_analysis import DataError, induction
 from regio_analysis.regions import DEFAULT_REGIONS
 
 _REGIONS: dict = {}
 
 
-def _replicate(job: tuple[str, int, int | None, int, str]) -> list[dict]:
-    regio_id, seed, personen, horizon, estimand = job
+def _replicate(job: tuple[str, int, int | None, int, str, int, str | None]) -> list[dict]:
+    regio_id, seed, personen, horizon, estimand, n_boot, cluster = job
     from regio_analysis.data import load_region
     from regio_analysis.synthetic import SyntheticParams
 
     if regio_id not in _REGIONS:  # one load per worker process and region
         _REGIONS[regio_id] = load_region(regio_id)
     params = SyntheticParams(personen=personen) if personen else SyntheticParams()
-    return induction.simulate_replicate(_REGIONS[regio_id], seed, params, horizon=horizon, estimand=estimand)
+    try:
+        return induction.simulate_replicate(_REGIONS[regio_id], seed, params, horizon=horizon, estimand=estimand,
+                                            n_boot=n_boot, cluster=cluster)
+    except DataError as err:  # e.g. no overlap: the CBPS fit cannot balance this sample; counted, not hidden
+        return [{"regio": regio_id, "seed": seed, "mislukt": str(err)}]
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--reps", type=int, default=50, help="replications per region (default 50: 200 in all)")
+    ap.add_argument("--reps", type=int, default=100, help="replications per region (default 100: 400 in all)")
+    ap.add_argument("--n-boot", type=int, default=induction.N_BOOT,
+                    help=f"bootstrap replicates per replication (default {induction.N_BOOT}, as the chapter; 0: none)")
+    ap.add_argument("--cluster", default=induction.CLUSTER, help="resampling/cluster column (default: as the chapter)")
     ap.add_argument("--regions", nargs="*", default=list(DEFAULT_REGIONS), help="region ids (default: the 4 default)")
     ap.add_argument("--personen", type=int, default=None, help="staff size of the generated region (default: published)")
     ap.add_argument("--horizon", type=int, default=3)
@@ -62,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--csv", default="", help="write every replication's estimates to this CSV")
     args = ap.parse_args(argv)
 
-    jobs = [(r, args.first_seed + i, args.personen, args.horizon, args.estimand)
+    cluster = args.cluster or None
+    jobs = [(r, args.first_seed + i, args.personen, args.horizon, args.estimand, args.n_boot, cluster)
             for r in args.regions for i in range(args.reps)]
     t0 = time.perf_counter()
     rows: list[dict] = []
@@ -73,22 +90,40 @@ def main(argv: list[str] | None = None) -> int:
     data = pd.DataFrame(rows)
     if args.csv:
         data.to_csv(args.csv, index=False)
+    failed = data[data["mislukt"].notna()] if "mislukt" in data else data.iloc[:0]
+    data = data[data["mislukt"].isna()].drop(columns="mislukt") if "mislukt" in data else data
     table = induction.validation_table(data)
     per_rep = data.drop_duplicates(["regio", "seed"])
-    print(f"{len(jobs)} replicaties ({', '.join(args.regions)}; estimand {args.estimand}, horizon {args.horizon} jaar) "
-          f"in {seconds:.0f} s; cohort per replicatie: gemiddeld {per_rep['n'].mean():.0f} starters, "
+    adjusted = ("ipw_ml", "ipw_cbps", "aipw_ml", "aipw_cbps")
+    default = "bootstrap" if args.n_boot else "sandwich"
+    targets = (f"risicoverschil_{args.horizon}j", f"rmst_verschil_{args.horizon}j")
+    table["doel_94"] = np.where(table["doel"].isin(targets) & table["methode"].isin(adjusted)
+                                & (table["interval"] == default),
+                                np.where(table["dekking_95"] >= 0.94, "PASS", "FAIL"), "")
+    print(f"{len(jobs)} replicaties ({', '.join(args.regions)}; estimand {args.estimand}, horizon {args.horizon} jaar, "
+          f"bootstrap {args.n_boot} steekproeven per replicatie, cluster {cluster}) in {seconds:.0f} s; "
+          f"cohort per replicatie: gemiddeld {per_rep['n'].mean():.0f} starters, "
           f"{per_rep['n_behandeld'].mean():.0f} met inductie")
-    with pd.option_context("display.width", 200, "display.max_columns", 20):
-        print(table.round(4).to_string(index=False))
+    print(f"mislukte replicaties (geen schatting mogelijk, bv. geen balans haalbaar): {len(failed)} van {len(jobs)}"
+          + "".join(f"\n  {r.regio} seed {r.seed}: {r.mislukt}" for r in failed.itertuples()))
+    if "boot_mislukt" in per_rep:
+        b = per_rep["boot_mislukt"]
+        print(f"mislukte bootstrapsteekproeven per replicatie: gemiddeld {b.mean():.1f} van {args.n_boot} "
+              f"(maximum {b.max():.0f}); ze tellen niet mee in de SE")
+    cols = ["doel", "methode", "interval", "replicaties", "waarheid", "bias", "gem_se", "sd_schatting", "bias_per_se",
+            "rmse", "dekking_95", "mc_se_dekking", "doel_94"]
+    with pd.option_context("display.width", 220, "display.max_columns", 20):
+        print(table[cols].round(4).to_string(index=False))
 
     failures = []
-    rd = table[table["doel"] == f"risicoverschil_{args.horizon}j"].set_index("methode")
-    for m in ("ipw_ml", "ipw_cbps", "aipw_ml", "aipw_cbps"):
-        if abs(rd.loc[m, "bias_per_se"]) >= 0.25:
-            failures.append(f"{m}: |bias|/SE = {abs(rd.loc[m, 'bias_per_se']):.2f} >= 0.25")
-        if rd.loc[m, "dekking_95"] < 0.90:
-            failures.append(f"{m}: dekking {rd.loc[m, 'dekking_95']:.3f} < 0.90")
-    naive = rd.loc["naief"]
+    rd = table[table["doel"].isin(targets) & (table["interval"] == default)]
+    for _, r in rd[rd["methode"].isin(adjusted)].iterrows():
+        if abs(r["bias_per_se"]) >= 0.25:
+            failures.append(f"{r['doel']} {r['methode']}: |bias|/SE = {abs(r['bias_per_se']):.2f} >= 0.25")
+        if r["dekking_95"] < 0.94:
+            failures.append(f"{r['doel']} {r['methode']} ({default}): dekking {r['dekking_95']:.3f} < 0.94 "
+                            f"(MC-SE {r['mc_se_dekking']:.3f})")
+    naive = rd[(rd["methode"] == "naief") & (rd["doel"] == targets[0])].iloc[0]
     if abs(naive["bias"]) <= 3 * naive["mc_se_bias"]:
         failures.append(f"naief: bias {naive['bias']:.4f} not beyond 3 Monte Carlo SEs ({naive['mc_se_bias']:.4f})")
     for f in failures:

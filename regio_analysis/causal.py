@@ -259,11 +259,11 @@ def _fit_balance(t: np.ndarray, X: pd.DataFrame, estimand: str, file: str, colum
                    hess=lambda b: fun(b)[2], method="trust-exact", options={"gtol": 1e-10, "maxiter": 500})
     eta = Xs @ res.x
     ps = 1 / (1 + np.exp(-np.clip(eta, -50, 50)))
-    w = _raw_weights(ps, t, estimand, stabilize=False)
+    w = _raw_weights(np.clip(ps, 1e-12, 1 - 1e-12), t, estimand, stabilize=False)
     def wmean(mask):
         return Xs[mask].T @ w[mask] / w[mask].sum()
     gap = np.abs(wmean(t == 1) - wmean(t == 0)).max()
-    if not np.isfinite(eta).all() or gap > 1e-4:
+    if not np.isfinite(eta).all() or not gap <= 1e-4:
         raise DataError(Problem(file, "geen overlap: het propensitymodel kan de groepen niet in balans brengen "
                                       "(schatting op balans convergeert niet); kies minder of grovere kenmerken",
                                 column=column))
@@ -724,12 +724,35 @@ def _ipw_fit(t, y, s, w, ps=None, X=None, estimand="ATT", cluster=None, fit="ml"
 
 
 def _outcome_model(y, X, fit_mask, s, binary):
-    family = sm.families.Binomial() if binary else sm.families.Gaussian()
+    """Weighted outcome regression on the rows of ``fit_mask`` (weights ``s``), predicted for all rows.
+
+    Logistic (IRLS) for a 0/1 outcome, least squares otherwise: the same fit as statsmodels'
+    ``GLM(..., var_weights=s)`` (tested), in plain numpy because the bootstrap refits it
+    hundreds of times. Rank-deficient designs get the minimum-norm solution (as GLM's pinv).
+    """
     Xa = np.asarray(X, float)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = sm.GLM(y[fit_mask], Xa[fit_mask], family=family, var_weights=s[fit_mask]).fit()
-    return np.asarray(res.predict(Xa), float), res
+    Xf, yf, wf = Xa[fit_mask], y[fit_mask], s[fit_mask]
+    if not binary:
+        r = np.sqrt(wf)
+        beta = np.linalg.lstsq(Xf * r[:, None], yf * r, rcond=None)[0]
+        return Xa @ beta, beta
+    beta = np.zeros(Xa.shape[1])
+    eta = np.full(len(yf), 0.0)
+    dev_old = np.inf
+    for _ in range(100):
+        mu = 1 / (1 + np.exp(-eta))
+        v = np.clip(mu * (1 - mu), 1e-10, None)
+        z = eta + (yf - mu) / v
+        r = np.sqrt(wf * v)
+        beta = np.linalg.lstsq(Xf * r[:, None], z * r, rcond=None)[0]
+        eta = np.clip(Xf @ beta, -30, 30)
+        mu = 1 / (1 + np.exp(-eta))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            dev = -2 * np.sum(wf * (yf * np.log(np.clip(mu, 1e-300, None)) + (1 - yf) * np.log(np.clip(1 - mu, 1e-300, None))))
+        if abs(dev - dev_old) <= 1e-10 * (abs(dev) + 0.1):
+            break
+        dev_old = dev
+    return 1 / (1 + np.exp(-np.clip(Xa @ beta, -30, 30))), beta
 
 
 def _aipw_fit(t, y, s, ps, w, Xo, estimand, binary, cluster):
@@ -973,41 +996,64 @@ def _step_right(times: np.ndarray, values: np.ndarray, at: np.ndarray) -> np.nda
     return np.where(pos >= 0, values[np.clip(pos, 0, None)], 1.0)
 
 
-def _censoring_model(df: pd.DataFrame, duration: str, event: str, group: str | None,
-                     covariates: Sequence[str] | None, model: str, file: str):
-    """Fit the censoring distribution once; return ``G(at, left)`` evaluated per row."""
-    from lifelines import CoxPHFitter, KaplanMeierFitter
+def _product_limit(T: np.ndarray, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Kaplan-Meier steps (unweighted, no delayed entry): distinct times and S at them.
 
-    _choice("model", model, CENSORING_MODELS)
-    T = df[duration].to_numpy(float)
-    C = 1 - df[event].astype(int).to_numpy()
+    The censoring distribution is refitted in every bootstrap replicate, so this is kept to
+    plain numpy; it equals :func:`regio_analysis.retention.kaplan_meier` (tested).
+    """
+    times, inv = np.unique(T, return_inverse=True)
+    events = np.bincount(inv, weights=d, minlength=len(times))
+    at_risk = np.cumsum(np.bincount(inv, minlength=len(times))[::-1])[::-1]
+    return times, np.cumprod(1 - events / at_risk)
+
+
+def _breslow(T: np.ndarray, d: np.ndarray, risk: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Breslow's cumulative baseline hazard at the distinct event times (``risk`` = exp(x'b))."""
+    times, inv = np.unique(T, return_inverse=True)
+    events = np.bincount(inv, weights=d, minlength=len(times))
+    risk_sum = np.cumsum(np.bincount(inv, weights=risk, minlength=len(times))[::-1])[::-1]
+    keep = events > 0
+    return times[keep], np.cumsum(events[keep] / risk_sum[keep])
+
+
+def _censoring_fit(T: np.ndarray, C: np.ndarray, groups: np.ndarray | None, X: np.ndarray | None, model: str,
+                   file: str):
+    """Fit the censoring distribution once; return ``G(at, left)`` evaluated per row (arrays)."""
+    n = len(T)
     if model == "km":
-        groups = df[group].to_numpy() if group else np.zeros(len(df))
+        groups = np.zeros(n) if groups is None else groups
         curves = []
         for g in pd.unique(groups):
             m = groups == g
-            sf = KaplanMeierFitter().fit(T[m], C[m]).survival_function_
-            curves.append((m, sf.index.to_numpy(float), sf.iloc[:, 0].to_numpy(float)))
+            curves.append((m, *_product_limit(T[m], C[m])))
 
         def G(at, left=True):
             at = np.asarray(at, float)
-            out = np.empty(len(df))
+            out = np.empty(n)
             step = _step_left if left else _step_right
             for m, times, values in curves:
                 out[m] = step(times, values, at[m])
             return out
         return G
 
-    cols = list(dict.fromkeys(list(covariates or []) + ([group] if group else [])))
-    X = main_effects_design(df, cols).drop(columns="Intercept")
-    X = X.loc[:, X.std() > 0] if len(X) > 1 else X
-    frame = X.set_axis([f"x{i}" for i in range(X.shape[1])], axis=1).assign(_T=T, _C=C)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        cph = CoxPHFitter(penalizer=1e-4).fit(frame, duration_col="_T", event_col="_C")
-    base = cph.baseline_cumulative_hazard_
-    times, H = base.index.to_numpy(float), base.iloc[:, 0].to_numpy(float)
-    risk = cph.predict_partial_hazard(frame).to_numpy(float)
+    from regio_analysis.retention import cox
+
+    X = np.zeros((n, 0)) if X is None else X
+    X = X[:, X.std(axis=0) > 0] if n > 1 else X
+    if X.shape[1]:
+        names = [f"x{i}" for i in range(X.shape[1])]
+        frame = pd.DataFrame(X, columns=names).assign(_T=T, _C=C)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            beta = cox(frame, "_T", "_C", names, robust=False).params.to_numpy(float)
+        if not np.isfinite(beta).all():
+            raise DataError(Problem(file, "het censureringsmodel (Cox) is niet te schatten met deze kenmerken"))
+        eta = X @ beta
+        risk = np.exp(eta - eta.mean())
+    else:
+        risk = np.ones(n)
+    times, H = _breslow(T, C, risk)
 
     def G(at, left=True):
         at = np.asarray(at, float)
@@ -1017,17 +1063,39 @@ def _censoring_model(df: pd.DataFrame, duration: str, event: str, group: str | N
     return G
 
 
+def _censoring_model(df: pd.DataFrame, duration: str, event: str, group: str | None,
+                     covariates: Sequence[str] | None, model: str, file: str):
+    """Fit the censoring distribution once; return ``G(at, left)`` evaluated per row."""
+    _choice("model", model, CENSORING_MODELS)
+    T = df[duration].to_numpy(float)
+    C = 1 - df[event].astype(int).to_numpy()
+    groups = df[group].to_numpy() if group else None
+    X = None
+    if model == "cox":
+        cols = list(dict.fromkeys(list(covariates or []) + ([group] if group else [])))
+        X = main_effects_design(df, cols).drop(columns="Intercept").to_numpy(float)
+    return _censoring_fit(T, C, groups, X, model, file)
+
+
 def censoring_survival(df: pd.DataFrame, duration: str, event: str, at, *, left: bool = True,
                        group: str | None = None, covariates: Sequence[str] | None = None,
                        model: str = "km", file: str = SOURCE) -> np.ndarray:
     """The probability of remaining uncensored, G(t), at each row's own time ``at`` (array).
 
-    ``model="km"``: Kaplan-Meier of the censoring times (lifelines), per value of ``group``
-    when given. ``model="cox"``: a Cox model of the censoring hazard on ``covariates`` (and
-    ``group``). ``left=True`` gives the left limit G(t-), else G(t).
+    ``model="km"``: Kaplan-Meier of the censoring times, per value of ``group`` when given.
+    ``model="cox"``: a Cox model of the censoring hazard on ``covariates`` (and ``group``;
+    :func:`regio_analysis.retention.cox`, Efron ties) with Breslow's baseline hazard.
+    ``left=True`` gives the left limit G(t-), else G(t).
     """
     _check_survival(df, duration, event, file)
     return _censoring_model(df, duration, event, group, covariates, model, file)(at, left)
+
+
+def _ipcw(T: np.ndarray, E: np.ndarray, G, horizon: float) -> np.ndarray:
+    ev = (E == 1) & (T <= horizon)
+    beyond = T > horizon
+    g = np.where(ev, G(T, left=True), G(np.full(len(T), float(horizon)), left=False))
+    return np.where(ev | beyond, 1.0 / np.clip(g, 1e-6, None), 0.0)
 
 
 def ipcw_weights(df: pd.DataFrame, duration: str, event: str, horizon: float, *, group: str | None = None,
@@ -1042,48 +1110,64 @@ def ipcw_weights(df: pd.DataFrame, duration: str, event: str, horizon: float, *,
     """
     _check_survival(df, duration, event, file)
     G = _censoring_model(df, duration, event, group, covariates, model, file)
-    T = df[duration].to_numpy(float)
-    E = df[event].astype(int).to_numpy()
-    ev = (E == 1) & (T <= horizon)
-    beyond = T > horizon
-    g = np.where(ev, G(T, left=True), G(np.full(len(T), float(horizon)), left=False))
-    w = np.where(ev | beyond, 1.0 / np.clip(g, 1e-6, None), 0.0)
+    w = _ipcw(df[duration].to_numpy(float), df[event].astype(int).to_numpy(), G, horizon)
     return pd.Series(w, index=df.index, name="ipcw")
 
 
 @dataclass
 class KaplanMeierCurves:
-    """Kaplan-Meier curves per group (optionally weighted), as lifelines fitters."""
+    """Kaplan-Meier curves per group (optionally weighted): :func:`regio_analysis.retention.kaplan_meier`.
 
-    fitters: dict[str, Any]
+    ``table`` is retention's tidy table with a ``groep`` column; ``se_type`` says which
+    standard error the intervals use (``robust``: infinitesimal jackknife, as R's
+    ``survfit(..., weights=, robust=TRUE)``; ``greenwood`` without weights).
+    """
+
+    table: pd.DataFrame
     weighted: bool
+    conf_type: str
+    se_type: str
+
+    @property
+    def groups(self) -> list[str]:
+        return list(self.table["groep"].cat.categories)
 
     @property
     def summary(self) -> pd.DataFrame:
-        frames = []
-        for label, kmf in self.fitters.items():
-            sf = kmf.survival_function_.iloc[:, 0]
-            ci = kmf.confidence_interval_
-            frames.append(pd.DataFrame({"groep": label, "tijd": sf.index.to_numpy(float), "overleving": sf.to_numpy(),
-                                        "ci_laag": ci.iloc[:, 0].to_numpy(), "ci_hoog": ci.iloc[:, 1].to_numpy()}))
-        return pd.concat(frames, ignore_index=True)
+        t = self.table
+        return pd.DataFrame({"groep": t["groep"].astype(str), "tijd": t["time"].to_numpy(float),
+                             "at_risk": t["at_risk"].to_numpy(float), "overleving": t["survival"].to_numpy(float),
+                             "se": t["se"].to_numpy(float), "ci_laag": t["ci_lower"].to_numpy(float),
+                             "ci_hoog": t["ci_upper"].to_numpy(float)})
+
+    def _curve(self, label: str) -> pd.DataFrame:
+        return self.table[self.table["groep"] == label]
 
     def at(self, times: Sequence[float]) -> pd.DataFrame:
-        """Survival per group at ``times`` (tidy: groep, tijd, overleving)."""
+        """Survival per group at ``times`` (tidy: groep, tijd, overleving, ci_laag, ci_hoog)."""
         rows = []
-        for label, kmf in self.fitters.items():
-            for t, s in zip(times, kmf.survival_function_at_times(list(times)).to_numpy()):
-                rows.append({"groep": label, "tijd": float(t), "overleving": float(s)})
-        return pd.DataFrame(rows)
+        for label in self.groups:
+            g = self._curve(label)
+            tg = g["time"].to_numpy(float)
+            for t in times:
+                pos = np.searchsorted(tg, float(t), side="right") - 1
+                if pos < 0:
+                    vals = (1.0, 1.0, 1.0)
+                else:
+                    vals = tuple(float(g[c].iloc[pos]) for c in ("survival", "ci_lower", "ci_upper"))
+                rows.append({"groep": label, "tijd": float(t), "overleving": vals[0], "ci_laag": vals[1],
+                             "ci_hoog": vals[2]})
+        return pd.DataFrame(rows, columns=["groep", "tijd", "overleving", "ci_laag", "ci_hoog"])
 
     def plot(self, ax: Axes | None = None, risk: bool = True, unit: str = "jaar") -> Axes:
         """Curves of the cumulative risk (``risk=True``: 1 - S) or of survival per group."""
         if ax is None:
             _, ax = plt.subplots()
-        for label, kmf in self.fitters.items():
-            sf = kmf.survival_function_.iloc[:, 0]
-            y = 1 - sf if risk else sf
-            ax.step(sf.index, y, where="post", label=label)
+        for label in self.groups:
+            g = self._curve(label)
+            x = np.concatenate([[0.0], g["time"].to_numpy(float)])
+            sf = np.concatenate([[1.0], g["survival"].to_numpy(float)])
+            ax.step(x, 1 - sf if risk else sf, where="post", label=label)
         ax.set_xlabel(f"tijd sinds start ({unit})")
         ax.set_ylabel("cumulatief aandeel vertrokken" if risk else "aandeel nog in dienst")
         ax.set_ylim(0, 1 if not risk else max(0.05, min(1.0, ax.get_ylim()[1])))
@@ -1092,35 +1176,43 @@ class KaplanMeierCurves:
 
 
 def weighted_km(df: pd.DataFrame, duration: str, event: str, group: str, weights=None, *,
-                entry: str | None = None, labels: dict | None = None, file: str = SOURCE) -> KaplanMeierCurves:
-    """Kaplan-Meier per value of ``group`` with optional case weights (lifelines).
+                entry: str | None = None, labels: dict | None = None, conf_type: str = "log-log",
+                file: str = SOURCE) -> KaplanMeierCurves:
+    """Kaplan-Meier per value of ``group`` with optional case weights (:func:`retention.kaplan_meier`).
 
     With inverse probability of treatment weights these are the curves of the weighted
-    (pseudo-)population. ``labels`` maps group values to display names.
+    (pseudo-)population. With weights the standard errors are the robust (infinitesimal
+    jackknife) ones, as R's ``survfit(..., weights=, robust=TRUE)``: they do not change when
+    all weights are multiplied by a constant (Greenwood on weighted counts would). Without
+    weights: Greenwood. ``conf_type``: ``"log-log"`` (default) or R's ``"log"``. Rows with
+    weight 0 or an empty ``group`` are left out. ``labels`` maps group values to names.
     """
-    from lifelines import KaplanMeierFitter
+    from regio_analysis.retention import kaplan_meier
 
     _check_survival(df, duration, event, file)
     if group not in df.columns:
         raise DataError(Problem(file, "kolom ontbreekt", column=group))
+    if entry and entry not in df.columns:
+        raise DataError(Problem(file, "kolom ontbreekt", column=entry))
     w = _weights_array(df, weights, file)
-    fitters = {}
-    values = sorted(pd.unique(df[group]), key=lambda v: (-float(v) if isinstance(v, (bool, int, float, np.number)) else 0, str(v)))
-    for g in values:
-        m = (df[group] == g).to_numpy()
-        if w is not None:
-            m = m & (w > 0)
-        if not m.any():
-            continue
-        label = (labels or {}).get(g, str(g))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # lifelines warns about non-integer weights
-            kmf = KaplanMeierFitter(label=label).fit(
-                df.loc[m, duration].to_numpy(float), df.loc[m, event].astype(int).to_numpy(),
-                entry=df.loc[m, entry].to_numpy(float) if entry else None,
-                weights=w[m] if w is not None else None)
-        fitters[label] = kmf
-    return KaplanMeierCurves(fitters=fitters, weighted=w is not None)
+    present = df[group].notna().to_numpy()
+    values = sorted(pd.unique(df.loc[present, group]),
+                    key=lambda v: (-float(v) if isinstance(v, (bool, int, float, np.number)) else 0, str(v)))
+    names = {v: str((labels or {}).get(v, str(v))) for v in values}
+    keep = present & ((w > 0) if w is not None else True)
+    if not keep.any():
+        raise DataError(Problem(file, "geen rijen met een positief gewicht en een groep", column=group))
+    frame = pd.DataFrame({"_T": df[duration].to_numpy(float)[keep], "_E": df[event].astype(int).to_numpy()[keep],
+                          "_W": (w if w is not None else np.ones(len(df)))[keep],
+                          "groep": pd.Categorical([names[v] for v in df[group].to_numpy()[keep]],
+                                                  categories=list(dict.fromkeys(names[v] for v in values
+                                                                                if (keep & (df[group] == v).to_numpy()).any())))})
+    if entry:
+        frame["_S"] = df[entry].to_numpy(float)[keep]
+    se_type = "robust" if w is not None else "greenwood"
+    table = kaplan_meier(frame, "_T", "_E", by="groep", weights="_W" if w is not None else None,
+                         entry="_S" if entry else None, conf_type=conf_type, se_type=se_type)
+    return KaplanMeierCurves(table=table, weighted=w is not None, conf_type=conf_type, se_type=se_type)
 
 
 @dataclass
@@ -1184,7 +1276,13 @@ def weighted_cox(df: pd.DataFrame, duration: str, event: str, treatment: str, we
 
 @dataclass
 class SurvivalEffect:
-    """Survival contrasts of a treatment: weighted KM, weighted Cox HR, risk and RMST differences."""
+    """Survival contrasts of a treatment: weighted KM, weighted Cox HR, risk and RMST differences.
+
+    ``interval`` says how the standard errors and 95 % intervals were made: ``"sandwich"``
+    (M-estimation / influence function with the censoring weights taken as known; the Cox
+    HR robust) or ``"bootstrap"`` (``bootstrap`` then holds every replicate's estimates and
+    ``details`` the number of replicates, failures and the resampling unit).
+    """
 
     weights: PropensityWeights
     km: KaplanMeierCurves
@@ -1193,6 +1291,9 @@ class SurvivalEffect:
     method: str
     estimand: str
     labels: tuple[str, str]
+    interval: str = "sandwich"
+    bootstrap: pd.DataFrame | None = None
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def summary(self) -> pd.DataFrame:
@@ -1202,8 +1303,8 @@ class SurvivalEffect:
         return pd.concat([hr, self.horizons], ignore_index=True)[
             ["maat", "horizon", "schatting", "se", "ci_laag", "ci_hoog", "n"]]
 
-    def e_value(self, rare: bool = False) -> EValue:
-        """E-value of the hazard ratio (common outcome unless ``rare``)."""
+    def e_value(self, *, rare: bool) -> EValue:
+        """E-value of the hazard ratio; ``rare``: is the outcome rare (< 15 % by the end of follow-up)?"""
         return e_value(self.cox.hr, self.cox.ci[0], self.cox.ci[1], measure="HR", rare=rare)
 
     def plot(self, ax: Axes | None = None, risk: bool = True) -> Axes:
@@ -1213,12 +1314,204 @@ class SurvivalEffect:
         return ax
 
 
+# ----------------------------------------------------------------------------- survival bootstrap
+
+
+def _ps_design(df: pd.DataFrame, covariates: Sequence[str], *, formula: str | None = None, splines: int = 0,
+               interactions: bool = False, file: str = SOURCE) -> np.ndarray:
+    """The propensity design of :func:`propensity_score` for these options, as an array."""
+    if formula or splines or interactions:
+        rhs = formula or propensity_formula(df, covariates, splines=splines, interactions=interactions)
+        return _design(df, rhs, [] if formula else list(covariates), file, "propensitymodel").to_numpy(float)
+    return main_effects_design(df, covariates).to_numpy(float)
+
+
+def _refit_weights(t: np.ndarray, X: np.ndarray, fit: str, estimand: str, trim: float | None, file: str,
+                   column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Propensity scores and (stabilised) weights refitted on a resample, as :func:`propensity_weights`."""
+    if (t == 1).sum() < 2 or (t == 0).sum() < 2:
+        raise DataError(Problem(file, "te weinig behandelde of niet-behandelde rijen in de steekproef", column=column))
+    if fit == "ml":
+        ps = np.clip(np.asarray(_fit_logit(t, pd.DataFrame(X)).fittedvalues, float), 1e-12, 1 - 1e-12)
+        tr = t == 1
+        if ps[tr].min() > ps[~tr].max() or ps[~tr].min() > ps[tr].max():
+            raise DataError(Problem(file, "geen overlap (perfecte scheiding)", column=column))
+    else:
+        ps = np.clip(_fit_balance(t, pd.DataFrame(X), estimand, file, column)[0], 1e-12, 1 - 1e-12)
+    w = _raw_weights(ps, t, estimand, stabilize=True)
+    if trim:
+        keep = (ps >= trim) & (ps <= 1 - trim)
+        if (keep & (t == 1)).sum() < 2 or (keep & (t == 0)).sum() < 2:
+            raise DataError(Problem(file, "geen overlap na trimmen", column=column))
+        w = np.where(keep, w, 0.0)
+    return ps, w
+
+
+def _arm_means(method: str, t, y, s, w, ps, Xo, estimand: str, binary: bool) -> tuple[float, float]:
+    """The two arm means of :func:`estimate_effect` (point estimates only; the same code)."""
+    if method == "naive":
+        return _ipw_fit(t, y, s, np.ones_like(t))[:2]
+    if method == "ipw":
+        return _ipw_fit(t, y, s, w)[:2]
+    keep = w > 0
+    return _aipw_fit(t[keep], y[keep], s[keep], ps[keep], w[keep], Xo[keep], estimand, binary, None)[:2]
+
+
+def _weighted_log_hr(T, E, t, w) -> float:
+    """Log hazard ratio of the treatment from the weighted Cox model (retention.cox, Efron)."""
+    from regio_analysis.retention import cox
+
+    keep = w > 0
+    frame = pd.DataFrame({"_T": T[keep], "_E": E[keep], "_A": t[keep], "_W": w[keep]})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(cox(frame, "_T", "_E", ["_A"], weights="_W", robust=False).params.iloc[0])
+
+
+def _replicate(idx: np.ndarray, data: dict, variants: dict[str, dict], horizons: Sequence[float], estimand: str,
+               hazard_ratio: Sequence[str], labels: tuple[str, str], file: str) -> list[tuple]:
+    """Every variant's estimates on the rows ``idx``: the whole pipeline refitted (PS, censoring, outcome, Cox)."""
+    t, T, E, Xo = data["t"][idx], data["T"][idx], data["E"][idx], data["Xo"][idx]
+    for label, mask in (("behandelde", t == 1), ("niet-behandelde", t == 0)):
+        if not mask.any():
+            raise DataError(Problem(file, f"geen {label} rijen in de steekproef", column=data["treatment"]))
+    out: list[tuple] = []
+    fits: dict = {}
+    censoring: dict = {}
+    for name, v in variants.items():
+        if v["method"] == "naive":
+            ps, w = None, np.ones(len(idx))
+        else:
+            key = (v["fit"], v["design"], v["trim"])
+            if key not in fits:
+                fits[key] = _refit_weights(t, data["designs"][v["design"]][idx], v["fit"], estimand, v["trim"],
+                                           file, data["treatment"])
+            ps, w = fits[key]
+        cens = v["censoring"]
+        if cens not in censoring:
+            censoring[cens] = _censoring_fit(T, 1 - E, t, data["Xc"][idx] if cens == "cox" else None, cens, file)
+        G = censoring[cens]
+        for h in horizons:
+            s = _ipcw(T, E, G, h)
+            for label, mask in (("behandelde", t == 1), ("niet-behandelde", t == 0)):
+                if not (s[mask] > 0).any():
+                    raise DataError(Problem(file, f"geen {label} rij met een bekende uitkomst na {h}"))
+            for maat, y, binary in (("risico", ((E == 1) & (T <= h)).astype(float), True),
+                                    ("rmst", np.minimum(T, h), False)):
+                mu1, mu0 = _arm_means(v["method"], t, np.where(s > 0, y, 0.0), s, w, ps, Xo, estimand, binary)
+                diff = "risicosverschil" if maat == "risico" else "rmst-verschil"
+                out += [(name, f"{maat} {labels[0]}", float(h), mu1), (name, f"{maat} {labels[1]}", float(h), mu0),
+                        (name, diff, float(h), mu1 - mu0)]
+        if name in hazard_ratio:
+            out.append((name, "log_hr", np.nan, _weighted_log_hr(T, E, t, w)))
+    return out
+
+
+def _variant(df: pd.DataFrame, covariates: Sequence[str], options: dict, file: str,
+             designs: dict[str, np.ndarray]) -> dict:
+    """Normalise one variant's options; its propensity design is added to ``designs`` once."""
+    options = dict(options)
+    pw = options.pop("weights", None)
+    method = options.pop("method", "aipw")
+    _choice("method", method, ("naive", "ipw", "aipw"))
+    censoring = options.pop("censoring", "km")
+    _choice("censoring", censoring, CENSORING_MODELS)
+    if pw is not None:  # refit the propensity model the weights came from
+        model = pw.model
+        default = propensity_formula(df, model.covariates)
+        formula = None if model.formula == default else model.formula
+        fit, trim, extra = model.fit, pw.trim, {"formula": formula}
+    else:
+        fit, trim = options.pop("fit", "ml"), options.pop("trim", None)
+        extra = {k: options.pop(k) for k in ("formula", "splines", "interactions") if k in options}
+    if options:
+        raise TypeError(f"unknown variant options: {sorted(options)}")
+    _choice("fit", fit, ("ml", "balance"))
+    key = repr(sorted(extra.items()))
+    if method != "naive" and key not in designs:
+        designs[key] = _ps_design(df, covariates, file=file, **extra)
+    return {"method": method, "fit": fit, "trim": trim, "design": key, "censoring": censoring}
+
+
+def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: str, covariates: Sequence[str],
+                       variants: dict[str, dict], *, estimand: str = "ATT", horizons: Sequence[float] = (1, 3, 5),
+                       cluster: str | None = None, n_boot: int = 200, seed: int = 0,
+                       hazard_ratio: Sequence[str] = (), labels: tuple[str, str] = DEFAULT_LABELS,
+                       file: str = SOURCE) -> pd.DataFrame:
+    """Nonparametric bootstrap of the survival contrasts over the whole pipeline.
+
+    Each replicate draws rows (or, with ``cluster``, whole clusters) with replacement and
+    refits everything an estimate depends on: the propensity model, the censoring model
+    (so the censoring weights are not taken as known), the AIPW outcome models and, for the
+    variants named in ``hazard_ratio``, the weighted Cox model. ``variants`` maps a name to
+    the options of :func:`survival_effect` (``method``, ``fit``, ``trim``, ``formula``,
+    ``splines``, ``interactions``, ``censoring``, or ``weights``: a
+    :class:`PropensityWeights` whose model is refitted); the variants share the resamples.
+    Spline bases keep the knots of the full data.
+
+    Returns a tidy table ``replicatie, variant, maat, horizon, schatting`` (``maat`` as in
+    :attr:`SurvivalEffect.horizons`, plus ``log_hr``) of the successful replicates;
+    ``attrs`` has ``replicaties``, ``mislukt`` (replicates in which a model could not be
+    fitted or an arm had no known outcome: left out) and ``eenheid`` (rows or the cluster).
+    """
+    _choice("estimand", estimand, ESTIMANDS)
+    covariates = list(covariates)
+    _check(df, treatment, covariates, extra=[c for c in (cluster,) if c], file=file)
+    _check_survival(df, duration, event, file)
+    designs: dict[str, np.ndarray] = {}
+    specs = {name: _variant(df, covariates, opts, file, designs) for name, opts in variants.items()}
+    data = {"t": df[treatment].astype(float).to_numpy(), "T": df[duration].to_numpy(float),
+            "E": df[event].astype(int).to_numpy(), "Xo": main_effects_design(df, covariates).to_numpy(float),
+            "designs": designs, "treatment": treatment}
+    if any(v["censoring"] == "cox" for v in specs.values()):
+        data["Xc"] = main_effects_design(df, list(dict.fromkeys(covariates + [treatment]))).drop(
+            columns="Intercept").to_numpy(float)
+    rng = np.random.default_rng(seed)
+    if cluster:
+        codes = pd.factorize(df[cluster])[0]
+        members = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes))[:-1])
+    rows, failed = [], 0
+    for b in range(n_boot):
+        if cluster:
+            idx = np.concatenate([members[i] for i in rng.integers(0, len(members), len(members))])
+        else:
+            idx = rng.integers(0, len(df), len(df))
+        try:
+            rows += [(b, *r) for r in _replicate(idx, data, specs, horizons, estimand, hazard_ratio, labels, file)]
+        except (DataError, np.linalg.LinAlgError, ValueError):
+            failed += 1
+    out = pd.DataFrame(rows, columns=["replicatie", "variant", "maat", "horizon", "schatting"])
+    out.attrs = {"replicaties": n_boot - failed, "mislukt": failed, "eenheid": cluster or "rij"}
+    return out
+
+
+def _apply_bootstrap(effect: SurvivalEffect, draws: pd.DataFrame, variant: str) -> SurvivalEffect:
+    """Replace the SEs and intervals of ``effect`` by estimate ± z × bootstrap SD (HR on the log scale)."""
+    d = draws[draws["variant"] == variant]
+    sd = d.dropna(subset=["horizon"]).groupby(["maat", "horizon"])["schatting"].std(ddof=1)
+    h = effect.horizons.copy()
+    for i, row in h.iterrows():
+        se = float(sd.get((row["maat"], row["horizon"]), np.nan))
+        h.loc[i, ["se", "ci_laag", "ci_hoog"]] = [se, *_wald(row["schatting"], se)]
+    c = effect.cox
+    se = float(d.loc[d["maat"] == "log_hr", "schatting"].std(ddof=1))
+    lo, hi = _wald(c.log_hr, se)
+    cox = CoxEffect(hr=c.hr, ci=(math.exp(lo), math.exp(hi)), log_hr=c.log_hr, se=se,
+                    p=float(2 * stats.norm.sf(abs(c.log_hr / se))) if se > 0 else float("nan"), n=c.n,
+                    events=c.events, fitter=c.fitter, cluster=c.cluster)
+    details = {"replicaties": draws.attrs["replicaties"], "mislukt": draws.attrs["mislukt"],
+               "eenheid": draws.attrs["eenheid"]}
+    return SurvivalEffect(weights=effect.weights, km=effect.km, cox=cox, horizons=h, method=effect.method,
+                          estimand=effect.estimand, labels=effect.labels, interval="bootstrap", bootstrap=d,
+                          details=details)
+
+
 def survival_effect(df: pd.DataFrame, treatment: str, duration: str, event: str, covariates: Sequence[str], *,
                     estimand: str = "ATT", method: str = "aipw", horizons: Sequence[float] = (1, 3, 5),
                     weights: PropensityWeights | None = None, formula: str | None = None, splines: int = 0,
                     interactions: bool = False, trim: float | None = None, fit: str = "ml",
                     cluster: str | None = None, censoring: str = "km", labels: tuple[str, str] = DEFAULT_LABELS,
-                    file: str = SOURCE) -> SurvivalEffect:
+                    n_boot: int = 0, seed: int = 0, file: str = SOURCE) -> SurvivalEffect:
     """The effect of ``treatment`` on a time to event, weighted by the propensity score.
 
     * weighted Kaplan-Meier curves per arm (:func:`weighted_km`);
@@ -1228,6 +1521,12 @@ def survival_effect(df: pd.DataFrame, treatment: str, duration: str, event: str,
       (RMST, the expected time without the event up to the horizon) per arm and their
       differences, by IPCW (censoring per ``censoring`` model: ``"km"`` per arm or ``"cox"``
       on the covariates) combined with ``method`` ``"ipw"``, ``"aipw"`` or ``"naive"``.
+
+    Intervals: with ``n_boot=0`` the sandwich SEs of :func:`estimate_effect`, which take the
+    censoring weights as known and cover somewhat less than 95 %
+    (``benchmarks/causal_validation.py``); with ``n_boot > 0`` estimate ± 1.96 × the SD over
+    ``n_boot`` bootstrap replicates of the whole pipeline (:func:`survival_bootstrap`;
+    clusters resampled when ``cluster`` is given; seeded by ``seed``).
 
     ``horizons`` beyond the longest follow-up are left out (no status known there).
     """
@@ -1246,12 +1545,12 @@ def survival_effect(df: pd.DataFrame, treatment: str, duration: str, event: str,
     cox = weighted_cox(df, duration, event, treatment, w, cluster=cluster, file=file)
     T = df[duration].to_numpy(float)
     E = df[event].astype(int).to_numpy()
-    rows = []
+    G = _censoring_model(df, duration, event, treatment, covariates if censoring == "cox" else None, censoring, file)
+    rows, used = [], []
     for h in horizons:
         if not (T > h).any():
             continue
-        s = ipcw_weights(df, duration, event, h, group=treatment, covariates=covariates if censoring == "cox" else None,
-                         model=censoring, file=file).to_numpy()
+        s = _ipcw(T, E, G, h)
         work = df.assign(_risk=np.where(s > 0, ((E == 1) & (T <= h)).astype(float), np.nan),
                          _rmst=np.where(s > 0, np.minimum(T, h), np.nan), _s=s)
         for name, col in (("risico", "_risk"), ("rmst", "_rmst")):
@@ -1260,6 +1559,7 @@ def survival_effect(df: pd.DataFrame, treatment: str, duration: str, event: str,
                                     censoring_weights="_s", cluster=cluster, file=file)
             except DataError:
                 continue  # e.g. no treated row with a known status at this horizon
+            used.append(float(h))
             n_known = int((s > 0).sum())
             for arm, label in (("behandeld", labels[0]), ("controle", labels[1])):
                 m, se = r.arms[arm]
@@ -1268,20 +1568,33 @@ def survival_effect(df: pd.DataFrame, treatment: str, duration: str, event: str,
             rows.append({"maat": f"{name}sverschil" if name == "risico" else "rmst-verschil", "horizon": float(h),
                          "schatting": r.estimate, "se": r.se, "ci_laag": r.ci[0], "ci_hoog": r.ci[1], "n": n_known})
     horizons_df = pd.DataFrame(rows, columns=["maat", "horizon", "schatting", "se", "ci_laag", "ci_hoog", "n"])
-    return SurvivalEffect(weights=pw, km=km, cox=cox, horizons=horizons_df, method=method, estimand=estimand,
-                          labels=labels)
+    effect = SurvivalEffect(weights=pw, km=km, cox=cox, horizons=horizons_df, method=method, estimand=estimand,
+                            labels=labels)
+    if n_boot:
+        options = {"method": method, "censoring": censoring}
+        if method != "naive":
+            options["weights"] = pw
+        draws = survival_bootstrap(df, treatment, duration, event, covariates, {"hoofd": options}, estimand=estimand,
+                                   horizons=sorted(set(used)), cluster=cluster, n_boot=n_boot, seed=seed,
+                                   hazard_ratio=("hoofd",), labels=labels, file=file)
+        effect = _apply_bootstrap(effect, draws, "hoofd")
+    return effect
 
 
 # ----------------------------------------------------------------------------- E-value
 
 
-def rr_from(estimate: float, measure: str = "RR", rare: bool = True) -> float:
+def rr_from(estimate: float, measure: str = "RR", rare: bool | None = None) -> float:
     """An approximate risk ratio from a risk, odds or hazard ratio (VanderWeele & Ding 2017, table).
 
     For a common outcome (> 15 % by the end of follow-up): ``sqrt(OR)`` and
     ``(1 - 0.5**sqrt(HR)) / (1 - 0.5**sqrt(1/HR))``; for a rare outcome the ratio itself.
+    For an OR or HR ``rare`` must be given (True or False), as R's ``EValue`` requires.
     """
     _choice("measure", measure, ("RR", "OR", "HR"))
+    if measure != "RR" and (rare is None or rare not in (True, False)):
+        raise TypeError(f"E-waarde van een {measure}: geef rare=True (uitkomst bij < 15 % aan het eind van de "
+                        f"follow-up) of rare=False (vaker); nu rare={rare!r}")
     if estimate <= 0:
         raise ValueError("a ratio must be positive")
     if measure == "RR" or rare:
@@ -1314,8 +1627,11 @@ class EValue:
 
 
 def e_value(estimate: float, lo: float | None = None, hi: float | None = None, *, measure: str = "RR",
-            rare: bool = True) -> EValue:
+            rare: bool | None = None) -> EValue:
     """E-value (VanderWeele & Ding 2017) of a ratio estimate and its CI.
+
+    For ``measure="OR"`` or ``"HR"`` the keyword ``rare`` is required (no default, as in R's
+    ``EValue::evalues.OR/HR``): a common outcome converts the ratio to an approximate RR first.
 
     The E-value of a risk ratio RR > 1 is ``RR + sqrt(RR (RR - 1))`` (for RR < 1: of 1/RR).
     For the CI the limit closest to 1 is used; an interval containing 1 has E-value 1.

@@ -1,11 +1,18 @@
 """The ``regio-analysis`` command.
 
 Data problems are printed as one readable paragraph (file, column, rows) on stderr with a
-non-zero exit code, never as a traceback.
+non-zero exit code, never as a traceback; so are problems with the disk (full, read-only,
+no permission) and the command line itself (exit 2).
+
+Pseudonymisation key: regions with microdata (``dienstverbanden``, ``enquete``,
+``open_antwoorden``) need ``REGIO_ANALYSIS_KEY`` (or an existing key file, see
+``regio_analysis.privacy``); ``--sleutel-aanmaken`` creates one. Synthetic demonstration data
+needs no key.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -27,7 +34,9 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     shown.loc[~df["geldig"], "naam"] = "(ongeldig) " + df.loc[~df["geldig"], "probleem"].str.slice(0, 60)
     with pd.option_context("display.max_colwidth", 60, "display.width", 160):
         print(shown.to_string(index=False))
-    return EXIT_OK
+    for problem in df.loc[~df["geldig"], "probleem"]:
+        print(f"fout: {problem}", file=sys.stderr)
+    return EXIT_OK if df["geldig"].all() else EXIT_INVALID
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -55,11 +64,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_synthetic(args: argparse.Namespace) -> int:
     from regio_analysis.data import load_region
     from regio_analysis.io.files import write_csv
+    from regio_analysis.reporting.outdir import check_out_dir, claim
     from regio_analysis.synthetic import calibration_targets, generate_microdata
 
+    _key_option(args)
+    root = check_out_dir(args.out, args.data_dir)
     region = load_region(args.regio, args.data_dir)
     tables = generate_microdata(region, seed=args.seed)
-    out = Path(args.out) / region.regio_id
+    out = claim(root / region.regio_id, option="--out/<regio>")
     for name, df in tables.items():
         path = write_csv(df, out / f"{name}.csv")
         print(f"{path}: {len(df)} rijen (synthetisch, seed={args.seed})")
@@ -83,20 +95,32 @@ def _print_batch(manifest: dict, out: Path) -> int:
     return EXIT_INVALID if failed else EXIT_OK
 
 
-def _params(pairs: list[str] | None) -> dict:
-    """``-p naam=waarde`` pairs; values read as YAML scalars (5 -> int, 0.5 -> float, tekst -> str)."""
+def _params(pairs: list[str] | None, chapters=None) -> dict:
+    """``-p naam=waarde`` pairs. A parameter declared as text keeps its value literally (a path
+    such as ``my docs #1`` stays whole; file and folder parameters are made absolute, since
+    kernels run elsewhere); other values are read as YAML scalars (5 -> int, 0.5 -> float)."""
     import yaml
 
+    from regio_analysis.reporting.chapters import CHAPTERS, all_params
+
+    specs = all_params(chapters or CHAPTERS)
     out = {}
     for pair in pairs or []:
         name, sep, value = pair.partition("=")
-        if not sep or not name.strip():
+        name = name.strip()
+        if not sep or not name:
             raise DataError(f"parameter {pair!r}: schrijf naam=waarde", file="<opdracht>")
-        parsed = yaml.safe_load(value) if value.strip() else ""
-        value = parsed if isinstance(parsed, (int, float, str, bool)) else value
-        if isinstance(value, str) and value and Path(value).exists():
-            value = str(Path(value).resolve())  # kernels run elsewhere: pass files by absolute path
-        out[name.strip()] = value
+        spec = specs.get(name)
+        if spec is not None and spec.type is str:
+            if spec.path and value:
+                value = os.path.abspath(os.path.expanduser(value))
+        else:
+            try:
+                parsed = yaml.safe_load(value) if value.strip() else ""
+            except yaml.YAMLError:
+                parsed = value
+            value = parsed if isinstance(parsed, (int, float, str, bool)) else value
+        out[name] = value
     return out
 
 
@@ -114,25 +138,43 @@ def _chapters(names: str | None):
     return tuple(c for c in CHAPTERS if c.name in wanted)
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
+def _key_option(args: argparse.Namespace) -> None:
+    """``--sleutel-aanmaken``: create the pseudonymisation key file now (when no key is set),
+    telling the user where, here on the terminal and never inside a report."""
+    if not getattr(args, "sleutel_aanmaken", False):
+        return
+    import warnings
+
+    from regio_analysis import privacy
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        privacy.get_key(create=True)
+    for w in caught:
+        print(f"let op: {w.message}", file=sys.stderr)
+    if not os.environ.get(privacy.KEY_ENV):  # workers and kernels inherit an explicit, existing key file
+        os.environ[privacy.KEY_FILE_ENV] = str(privacy.default_key_file())
+
+
+def _run(args: argparse.Namespace, regio_ids, jobs: int, force: bool, scheduler=None) -> int:
     from regio_analysis.reporting import run_batch
 
+    _key_option(args)
+    chapters = _chapters(args.hoofdstukken)
     out = Path(args.out)
-    manifest = run_batch([args.regio], out, jobs=1, force=True, data_dir=args.data_dir, timeout=args.timeout,
-                         params=_params(args.param), chapters=_chapters(args.hoofdstukken))
+    manifest = run_batch(regio_ids, out, jobs=jobs, force=force, scheduler=scheduler, data_dir=args.data_dir,
+                         timeout=args.timeout, params=_params(args.param, chapters), chapters=chapters)
     return _print_batch(manifest, out)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    return _run(args, [args.regio], jobs=1, force=True)
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    from regio_analysis.reporting import run_batch
-
     if args.all == bool(args.regio):
         raise DataError("geef --all of een of meer regio-id's (niet allebei)", file="<opdracht>")
-    out = Path(args.out)
-    manifest = run_batch(None if args.all else args.regio, out, jobs=args.jobs, force=args.force,
-                         scheduler=args.scheduler, data_dir=args.data_dir, timeout=args.timeout,
-                         params=_params(args.param), chapters=_chapters(args.hoofdstukken))
-    return _print_batch(manifest, out)
+    return _run(args, None if args.all else args.regio, jobs=args.jobs, force=args.force, scheduler=args.scheduler)
 
 
 IMPORTERS = {
@@ -149,15 +191,18 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from regio_analysis.io.files import write_csv
     from regio_analysis.regions import available_region_ids
 
+    out = Path(args.out) if args.out else None
+    if out is not None:  # checked before reading: a wrong --out costs nothing
+        if out.is_dir():
+            raise DataError("--out is een bestaande map; geef de naam van een CSV-bestand", file=str(out))
+        if out.resolve() == Path(args.path).resolve():
+            raise DataError("--out is het bronbestand zelf; bronbestanden worden nooit overschreven", file=str(out))
     func = getattr(loaders, IMPORTERS[args.kind][0])
     if args.kind == "vestiging-regio":
         df = func(args.path, known_regions=available_region_ids(args.data_dir))
     else:
         df = func(args.path)
-    if args.out:
-        out = Path(args.out)
-        if out.resolve() == Path(args.path).resolve():
-            raise DataError("--out is het bronbestand zelf; bronbestanden worden nooit overschreven", file=str(out))
+    if out is not None:
         write_csv(df, out)
         print(f"{out}: {len(df)} rijen")
     else:
@@ -167,8 +212,37 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its usage errors in Dutch (exit 2, no traceback)."""
+
+    def error(self, message: str):
+        for en, nl in (("argument ", "optie "), ("the following arguments are required", "verplicht"),
+                       ("invalid choice", "ongeldige keuze"), ("unrecognized arguments", "onbekende opties"),
+                       ("expected one argument", "verwacht een waarde"), ("choose from", "kies uit")):
+            message = message.replace(en, nl)
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: fout: {message}\n")
+
+
+def positive_int(text: str) -> int:
+    """argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen geheel getal") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"moet een positief geheel getal zijn (1 of meer), niet {value}")
+    return value
+
+
+KEY_HELP = ("maak een pseudonimiseringssleutel aan in ~/.config/regio_analysis/ (of op het pad in "
+            "REGIO_ANALYSIS_KEY_FILE) als er nog geen is; zonder deze optie is een ontbrekende sleutel een fout. "
+            "Alleen nodig voor regio's met microdata (dienstverbanden, enquete, open_antwoorden); "
+            "synthetische demonstratiedata heeft geen sleutel nodig")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="regio-analysis",
         description="Arbeidsmarkt-, retentie- en kwalitatieve analyses voor onderwijsregio's.",
     )
@@ -189,11 +263,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     def report_options(p):
         p.add_argument("--out", default="reports", help="uitvoermap (standaard: reports)")
-        p.add_argument("--timeout", type=int, default=900, help="maximale duur van een cel in seconden")
+        p.add_argument("--timeout", type=positive_int, default=900, help="maximale duur van een cel in seconden")
         p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
                        help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar)")
         p.add_argument("--hoofdstukken", default=None, metavar="A,B",
                        help="alleen deze hoofdstukken (namen, komma's; standaard alle)")
+        p.add_argument("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
         data_dir(p)
 
     p = sub.add_parser("report", help="maak het rapport van een regio (altijd opnieuw)")
@@ -204,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("batch", help="maak de rapporten van meerdere regio's, parallel, met een index")
     p.add_argument("regio", nargs="*", help="regio-id's (of --all)")
     p.add_argument("--all", action="store_true", help="alle regio's in de gegevensmap")
-    p.add_argument("--jobs", type=int, default=2, help="aantal regio's tegelijk (standaard 2)")
+    p.add_argument("--jobs", type=positive_int, default=2, help="aantal regio's tegelijk (standaard 2)")
     p.add_argument("--force", action="store_true", help="ook ongewijzigde regio's opnieuw maken")
     p.add_argument("--scheduler", default=None, help="adres van een Dask-scheduler (tcp://host:8786)")
     report_options(p)
@@ -214,14 +289,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=sorted(IMPORTERS), help="; ".join(f"{k}: {v[1]}" for k, v in IMPORTERS.items()))
     p.add_argument("path", help="het bronbestand (of de map, voor cbs-odata); wordt alleen gelezen")
     p.add_argument("--out", default=None, help="schrijf de canonieke tabel als CSV naar dit bestand")
-    p.add_argument("--rows", type=int, default=10, help="aantal regels in de voorvertoning")
+    p.add_argument("--rows", type=positive_int, default=10, help="aantal regels in de voorvertoning")
     data_dir(p)
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("synthetic", help="schrijf synthetische microdata voor een regio als CSV")
     p.add_argument("regio")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="data/generated", help="uitvoermap (standaard: data/generated)")
+    p.add_argument("--out", default="data/generated",
+                   help="uitvoermap, buiten de regiomappen (standaard: data/generated); per regio een submap")
+    p.add_argument("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
     data_dir(p)
     p.set_defaults(func=_cmd_synthetic)
     return parser
@@ -233,6 +310,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DataError as err:
         print(f"fout: {err}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as err:  # a full, read-only or forbidden disk: one paragraph naming the path
+        from regio_analysis.io.files import describe_os_error
+
+        print(f"fout: {describe_os_error(err)}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("afgebroken", file=sys.stderr)

@@ -16,7 +16,7 @@ import pandas as pd
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.files import read_delimited
 from regio_analysis.privacy import pseudonymise
-from regio_analysis.regions import REGIO_FILE, read_regio_yaml, region_dir
+from regio_analysis.regions import REGIO_FILE, check_inside, read_regio_yaml, region_dir
 from regio_analysis.schemas import TABLES, conform
 
 # columns that identify people, pseudonymised at load time in every table that has them
@@ -89,6 +89,11 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any] | None, dict[str, pd.Data
     for path in sorted(folder.iterdir()):
         if path.name == REGIO_FILE or path.name.startswith("."):
             continue
+        try:
+            check_inside(path, folder)
+        except DataError as err:
+            problems.extend(err.problems)
+            continue
         if path.suffix.lower() != ".csv":
             problems.append(Problem(str(path), "onbekend bestand in de regiomap; wordt overgeslagen", severity="warning"))
             continue
@@ -126,11 +131,23 @@ def validate_region(regio_id_or_dir: str | Path, data_dir: str | Path | None = N
 
 
 def _resolve(regio_id_or_dir: str | Path, data_dir: str | Path | None) -> Path:
-    """A ``Path`` is a region folder; a ``str`` is always a region id (never a path)."""
+    """A ``Path`` is a region folder; a ``str`` is always a region id (never a path).
+
+    A ``str`` that looks like a path (holds a ``/``) is still not opened, but an error
+    says so plainly when no such folder exists, rather than calling it a bad id.
+    """
     if isinstance(regio_id_or_dir, Path):
+        if not regio_id_or_dir.exists():
+            raise DataError(Problem(str(regio_id_or_dir), "map niet gevonden: deze map bestaat niet"))
         if not regio_id_or_dir.is_dir():
-            raise DataError(Problem(str(regio_id_or_dir), "map niet gevonden"))
+            raise DataError(Problem(str(regio_id_or_dir), "dit is geen map (een bestand?)"))
         return regio_id_or_dir
+    if isinstance(regio_id_or_dir, str) and ("/" in regio_id_or_dir or "\\" in regio_id_or_dir):
+        as_path = Path(regio_id_or_dir)
+        if not as_path.exists():
+            raise DataError(Problem(regio_id_or_dir, "map niet gevonden: deze map bestaat niet"))
+        if not as_path.is_dir():
+            raise DataError(Problem(regio_id_or_dir, "dit is geen map (een bestand?); geef een regiomap of regio-id"))
     return region_dir(regio_id_or_dir, data_dir)
 
 

@@ -28,7 +28,7 @@ import pandas as pd
 from regio_analysis import causal
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.plotting import fmt_getal, opsomming
-from regio_analysis.privacy import suppress_small_cells
+from regio_analysis.privacy import describe, protect, suppress_small_cells
 
 TREATMENT = "inductie"
 DURATION = "duration"
@@ -39,6 +39,8 @@ HORIZONS = (1, 3, 5)
 ESTIMANDS = causal.ESTIMANDS
 FIRST_YEAR, LAST_YEAR = 2019, 2025  # the observation window of the spells
 MIN_PER_GROUP = 10  # fewer people in an arm: no estimate is shown (privacy and precision)
+N_BOOT = 200  # bootstrap replicates of the main analysis (its 95 % intervals)
+BOOT_SEED = 0
 
 #: covariates the study may adjust for, with their Dutch description
 COVARIATES: dict[str, str] = {
@@ -144,11 +146,24 @@ def study_cohort(spells: pd.DataFrame, cohort_van: int = 2019, cohort_tot: int =
     d[TREATMENT] = d[TREATMENT].astype(bool)
     steps.append((f"  {LABELS[0]}", int(d[TREATMENT].sum())))
     steps.append((f"  {LABELS[1]}", int((~d[TREATMENT]).sum())))
-    flow = suppress_small_cells(pd.DataFrame(steps, columns=["stap", "aantal"]), "aantal")
+    flow = _flow_table(steps)
     synthetic = bool(spells.attrs.get("synthetisch")) or spells.get("bron", pd.Series(dtype=str)).astype(str) \
         .str.contains("synthetisch").any()
     return StudyCohort(data=d.reset_index(drop=True), flow=flow, covariates=names, cohort_van=cohort_van,
                        cohort_tot=cohort_tot, synthetic=bool(synthetic))
+
+
+def _flow_table(steps: list[tuple[str, int]]) -> pd.DataFrame:
+    """The selection flow with counts below 10 suppressed; the two arms add up to the step
+    before them, so a hidden arm gets the other arm (or that total) hidden as well."""
+    flow = suppress_small_cells(pd.DataFrame(steps, columns=["stap", "aantal"]), "aantal")
+    total, arms = len(steps) - 3, [len(steps) - 2, len(steps) - 1]
+    values = {i: float(v) for i, (_, v) in enumerate(steps)}
+    hidden = protect(values, set(flow.index[flow["aantal"].isna()]),
+                     [({arms[0]: 1.0, arms[1]: 1.0, total: -1.0}, 0.0)], margins={total})
+    for i in hidden:
+        flow.loc[i, ["aantal", "onderdrukt"]] = [np.nan, True]
+    return describe(flow, aantallen=["aantal"], geen_aantallen=[], sommen=[[total, arms, "aantal"]])
 
 
 def target_trial(cohort_van: int, cohort_tot: int, horizon: int, estimand: str, covariates: Sequence[str]) -> pd.DataFrame:
@@ -227,13 +242,18 @@ def _rd_row(effect: causal.SurvivalEffect, horizon: int) -> dict[str, float]:
 
 
 def run_study(cohort: StudyCohort, estimand: str = "ATT", horizon: int = 3, *,
-              cluster: str | None = CLUSTER) -> InductionStudy:
+              cluster: str | None = CLUSTER, n_boot: int = N_BOOT, seed: int = BOOT_SEED) -> InductionStudy:
     """Naive and adjusted estimates, balance, sensitivity analyses and the E-value.
 
     Main analysis: propensity weights from a logistic model fitted on covariate balance
     (CBPS: the weighted means of the covariates match exactly), AIPW with censoring weights
     (Kaplan-Meier per arm) for the risk and RMST differences at 1, 3 and 5 years, and the
-    weighted Cox hazard ratio with standard errors clustered by school. Sensitivity: IPW
+    weighted Cox hazard ratio. The main analysis's 95 % intervals come from ``n_boot``
+    bootstrap replicates of the whole pipeline (schools resampled; propensity, censoring and
+    outcome models and the Cox model refitted), because the sandwich SEs take the censoring
+    weights as known and cover only about 91 % (``benchmarks/causal_validation.py``);
+    ``n_boot=0`` gives the sandwich intervals (standard errors clustered by school). The
+    naive comparison and the sensitivity analyses keep sandwich intervals. Sensitivity: IPW
     instead of AIPW, the propensity model by maximum likelihood, trimming at [0.05, 0.95], a
     flexible propensity model (splines and interactions), censoring modelled on the covariates.
     Raises DataError when an arm has fewer than :data:`MIN_PER_GROUP` people.
@@ -247,7 +267,8 @@ def run_study(cohort: StudyCohort, estimand: str = "ATT", horizon: int = 3, *,
     cl = cluster if cluster and cluster in df.columns and df[cluster].nunique() > 1 else None
     horizons = tuple(sorted(set(HORIZONS) | {horizon}))
     kw = {"estimand": estimand, "horizons": horizons, "cluster": cl, "labels": LABELS}
-    main = causal.survival_effect(df, TREATMENT, DURATION, EVENT, cov, method="aipw", fit="balance", **kw)
+    main = causal.survival_effect(df, TREATMENT, DURATION, EVENT, cov, method="aipw", fit="balance", n_boot=n_boot,
+                                  seed=seed, **kw)
     naive = causal.survival_effect(df, TREATMENT, DURATION, EVENT, cov, method="naive", weights=main.weights, **kw)
     sd = "treated" if estimand == "ATT" else "pooled"
     balance = causal.balance_table(df, TREATMENT, cov, main.weights, sd=sd)
@@ -257,13 +278,14 @@ def run_study(cohort: StudyCohort, estimand: str = "ATT", horizon: int = 3, *,
 
     def add(label: str, effect: causal.SurvivalEffect | None, error: str = "", weighted: bool = True) -> None:
         row = {"analyse": label, "hr": np.nan, "hr_laag": np.nan, "hr_hoog": np.nan, "rv": np.nan, "rv_laag": np.nan,
-               "rv_hoog": np.nan, "max_smd": np.nan, "ess_controle": np.nan, "opmerking": error}
+               "rv_hoog": np.nan, "max_smd": np.nan, "ess_controle": np.nan, "interval": "", "opmerking": error}
         if effect is not None:
             bal = causal.balance_table(df, TREATMENT, cov, effect.weights if weighted else None, sd=sd)
             t = df[TREATMENT].to_numpy()
             row.update({"hr": effect.cox.hr, "hr_laag": effect.cox.ci[0], "hr_hoog": effect.cox.ci[1],
                         **_rd_row(effect, horizon),
                         "max_smd": causal.max_abs_smd(bal, "gewogen" if weighted else "ongewogen"),
+                        "interval": effect.interval,
                         "ess_controle": effect.weights.ess[LABELS[1]] if weighted else float((~t).sum())})
         rows.append(row)
 
@@ -361,6 +383,22 @@ def lezing_risico(study: InductionStudy) -> str:
         return f"Na {h} jaar is de uitkomst van te weinig starters bekend voor een schatting."
     return (f"Na {h} jaar is in de gewogen vergelijking naar schatting {_pct(r1['schatting'])} van de starters "
             f"{LABELS[0]} bij hun bestuur vertrokken, tegen {_pct(r0['schatting'])} {LABELS[1]}.")
+
+
+def lezing_interval(study: InductionStudy) -> str:
+    """One sentence on how the intervals of the main analysis were made."""
+    main = study.main
+    if main.interval != "bootstrap":
+        return ("De 95%-betrouwbaarheidsintervallen komen uit sandwich-standaardfouten (geclusterd per school); de "
+                "censureringsgewichten gelden daarin als bekend, waardoor de intervallen iets te smal zijn.")
+    d = main.details
+    unit = "scholen" if d["eenheid"] == CLUSTER else ("rijen" if d["eenheid"] == "rij" else f"clusters ({d['eenheid']})")
+    failed = (f" {fmt_getal(d['mislukt'], 0)} steekproeven waren niet te schatten en zijn weggelaten."
+              if d["mislukt"] else "")
+    return (f"De getoonde intervallen zijn 95%-betrouwbaarheidsintervallen uit {fmt_getal(d['replicaties'], 0)} "
+            f"bootstrapsteekproeven: er worden steeds {unit} met teruglegging getrokken en het propensitymodel, het "
+            "censureringsmodel, de uitkomstmodellen en het Cox-model worden in elke steekproef opnieuw geschat; het "
+            "interval is de schatting plus en min 1,96 keer de standaardafwijking over de steekproeven." + failed)
 
 
 def lezing_naief(study: InductionStudy) -> str:
@@ -563,16 +601,19 @@ VALIDATION_METHODS: dict[str, dict[str, Any]] = {
 
 
 def simulate_replicate(region, seed: int, params=None, *, horizon: int = 3, estimand: str = "ATT",
-                       cohort_van: int = 2019, cohort_tot: int = 2024,
-                       covariates: str = DEFAULT_COVARIATES) -> list[dict[str, Any]]:
+                       cohort_van: int = 2019, cohort_tot: int = 2024, covariates: str = DEFAULT_COVARIATES,
+                       n_boot: int = 0, cluster: str | None = None) -> list[dict[str, Any]]:
     """One replication of the validation: generate spells, estimate, compare with the truth.
 
     Generates ``dienstverbanden`` for ``region`` (a RegionData) with ``seed`` and
     ``params`` (:class:`regio_analysis.synthetic.SyntheticParams`), builds the study cohort
-    and returns one row per estimator and target: the risk difference and the RMST
+    and returns one row per estimator, target and interval: the risk difference and the RMST
     difference at ``horizon`` (truth from :func:`true_effects`), and the log hazard ratio
     (truth: the generator's conditional ``inductie_log_hr``; the naive, the IPW-weighted
-    marginal and the covariate-adjusted Cox model).
+    marginal and the covariate-adjusted Cox model). ``interval`` is ``"sandwich"`` (SEs of
+    :func:`causal.survival_effect`, clustered on ``cluster``) and, with ``n_boot > 0``,
+    ``"bootstrap"``: the chapter's interval, ``n_boot`` replicates of the whole pipeline
+    (:func:`causal.survival_bootstrap`, resampling ``cluster``), shared by the estimators.
     """
     from regio_analysis.synthetic import SyntheticParams, generate_dienstverbanden
 
@@ -582,26 +623,48 @@ def simulate_replicate(region, seed: int, params=None, *, horizon: int = 3, esti
     truth = true_effects(df, spells, (horizon,), estimand).iloc[0]
     log_hr = float(spells.attrs["params"]["inductie_log_hr"])
     base = {"regio": region.regio_id, "seed": seed, "n": len(df), "n_behandeld": cohort.n_arms[LABELS[0]]}
+    targets = (("risicoverschil", "risicosverschil", truth["risicoverschil"]),
+               ("rmst_verschil", "rmst-verschil", truth["rmst_verschil"]))
     rows = []
     weights: dict[str, causal.PropensityWeights] = {}
+    estimates: dict[tuple[str, str], float] = {}
     for name, options in VALIDATION_METHODS.items():
         fit = options.get("fit", "ml")
         if fit not in weights:
             weights[fit] = causal.propensity_weights(df, TREATMENT, cov, estimand, fit=fit, labels=LABELS)
         effect = causal.survival_effect(df, TREATMENT, DURATION, EVENT, cov, estimand=estimand, horizons=(horizon,),
-                                        method=options["method"], weights=weights[fit], cluster=None, labels=LABELS)
+                                        method=options["method"], weights=weights[fit], cluster=cluster, labels=LABELS)
         h = effect.horizons
-        for target, measure, true in (("risicoverschil", "risicosverschil", truth["risicoverschil"]),
-                                      ("rmst_verschil", "rmst-verschil", truth["rmst_verschil"])):
+        for target, measure, true in targets:
             r = h[h["maat"] == measure].iloc[0]
-            rows.append({**base, "methode": name, "doel": f"{target}_{horizon}j", "schatting": r["schatting"],
-                         "se": r["se"], "waarheid": true})
+            estimates[(name, measure)] = r["schatting"]
+            rows.append({**base, "methode": name, "doel": f"{target}_{horizon}j", "interval": "sandwich",
+                         "schatting": r["schatting"], "se": r["se"], "waarheid": true})
         if name in ("naief", "ipw_cbps"):
-            rows.append({**base, "methode": name, "doel": "log_hr", "schatting": effect.cox.log_hr,
-                         "se": effect.cox.se, "waarheid": log_hr})
-    adj = causal.weighted_cox(df, DURATION, EVENT, TREATMENT, None, covariates=cov)
-    rows.append({**base, "methode": "cox_gecorrigeerd", "doel": "log_hr", "schatting": adj.log_hr, "se": adj.se,
-                 "waarheid": log_hr})
+            estimates[(name, "log_hr")] = effect.cox.log_hr
+            rows.append({**base, "methode": name, "doel": "log_hr", "interval": "sandwich",
+                         "schatting": effect.cox.log_hr, "se": effect.cox.se, "waarheid": log_hr})
+    adj = causal.weighted_cox(df, DURATION, EVENT, TREATMENT, None, covariates=cov, cluster=cluster)
+    rows.append({**base, "methode": "cox_gecorrigeerd", "doel": "log_hr", "interval": "sandwich",
+                 "schatting": adj.log_hr, "se": adj.se, "waarheid": log_hr})
+    if n_boot:
+        variants = {name: {"method": o["method"], **({"weights": weights[o.get("fit", "ml")]}
+                                                      if o["method"] != "naive" else {})}
+                    for name, o in VALIDATION_METHODS.items()}
+        draws = causal.survival_bootstrap(df, TREATMENT, DURATION, EVENT, cov, variants, estimand=estimand,
+                                          horizons=(horizon,), cluster=cluster, n_boot=n_boot, seed=seed,
+                                          hazard_ratio=("ipw_cbps",), labels=LABELS)
+        sd = draws.groupby(["variant", "maat"])["schatting"].std(ddof=1)
+        base["boot_mislukt"] = draws.attrs["mislukt"]
+        rows = [{**r, "boot_mislukt": draws.attrs["mislukt"]} for r in rows]
+        for name in VALIDATION_METHODS:
+            for target, measure, true in targets:
+                rows.append({**base, "methode": name, "doel": f"{target}_{horizon}j", "interval": "bootstrap",
+                             "schatting": estimates[(name, measure)], "se": float(sd[(name, measure)]),
+                             "waarheid": true})
+        rows.append({**base, "methode": "ipw_cbps", "doel": "log_hr", "interval": "bootstrap",
+                     "schatting": estimates[("ipw_cbps", "log_hr")], "se": float(sd[("ipw_cbps", "log_hr")]),
+                     "waarheid": log_hr})
     return rows
 
 
@@ -610,7 +673,8 @@ def validation_table(rows: pd.DataFrame) -> pd.DataFrame:
     d = rows.assign(fout=rows["schatting"] - rows["waarheid"],
                     gedekt=(rows["schatting"] - causal.Z95 * rows["se"] <= rows["waarheid"])
                     & (rows["waarheid"] <= rows["schatting"] + causal.Z95 * rows["se"]))
-    g = d.groupby(["doel", "methode"], sort=False)
+    keys = ["doel", "methode"] + (["interval"] if "interval" in d.columns else [])
+    g = d.groupby(keys, sort=False)
     out = pd.DataFrame({
         "replicaties": g.size(),
         "waarheid": g["waarheid"].mean(),
@@ -623,6 +687,7 @@ def validation_table(rows: pd.DataFrame) -> pd.DataFrame:
     }).reset_index()
     out["bias_per_se"] = out["bias"] / out["gem_se"]
     out["mc_se_bias"] = out["sd_schatting"] / np.sqrt(out["replicaties"])
+    out["mc_se_dekking"] = np.sqrt(out["dekking_95"] * (1 - out["dekking_95"]) / out["replicaties"])
     return out
 
 
@@ -691,6 +756,6 @@ def sensitivity_table(study: InductionStudy) -> pd.DataFrame:
                                              for a, b in zip(s["hr_laag"], s["hr_hoog"])],
         f"risicoverschil {study.horizon} jaar (pp)": s["rv"],
         "rv 95%-bi": [f"{_pp(a)} – {_pp(b)}" if pd.notna(a) else "" for a, b in zip(s["rv_laag"], s["rv_hoog"])],
-        "max |SMD|": s["max_smd"], "effectieve n controle": s["ess_controle"].round(0),
+        "max |SMD|": s["max_smd"], "effectieve n controle": s["ess_controle"].round(0), "interval": s["interval"],
         "opmerking": s["opmerking"],
     })

@@ -40,6 +40,7 @@ from regio_analysis import __version__
 from regio_analysis.data import kengetal_rijen
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.files import atomic_write, read_yaml
+from regio_analysis.io.safe_text import guard_workbook, markdown_text
 from regio_analysis.overview import geen_gegevens
 from regio_analysis.plotting import LEEG, fmt_getal, fmt_pct, opsomming
 from regio_analysis.privacy import DEFAULT_K
@@ -1414,20 +1415,27 @@ def write_workbook(d: Dossier, path: str | Path) -> Path:
             ws.cell(row, 1, m).font = Font(bold=True, color="B00000")
         widths(ws, {c: 18 for c in "ABCDEFGHI"})
 
+    guard_workbook(wb)  # text from data that starts with = + - @ stays text, never a formula
     with atomic_write(path, "wb") as fh:
         wb.save(fh)
     return Path(path)
 
 
 def _md_cell(text: Any) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    return _md(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _md(text: Any) -> str:
+    """Text from data as Markdown text: raw HTML escaped, no link syntax (no javascript: link)."""
+    return markdown_text(text)
 
 
 def self_evaluation_markdown(d: Dossier) -> str:
     """The self-evaluation template in Markdown: per waarborg the evidence (indicators,
-    quotes, missing evidence) and the reflection questions, with the reflection left open."""
-    lines = [f"# Zelfevaluatie Samen Opleiden — {d.naam}", "",
-             f"Ontwikkelingsgerichte peer review · kader: *{d.kader.naam}* (versie {d.kader.versie}) · "
+    quotes, missing evidence) and the reflection questions, with the reflection left open.
+    Every text from data or the framework file is escaped (:func:`_md`)."""
+    lines = [f"# Zelfevaluatie Samen Opleiden — {_md(d.naam)}", "",
+             f"Ontwikkelingsgerichte peer review · kader: *{_md(d.kader.naam)}* (versie {_md(d.kader.versie)}) · "
              f"peiljaar {d.peiljaar} · opgesteld met regio_analysis {__version__}", "",
              "> Dit sjabloon is vooraf ingevuld met het bewijs uit de gegevens en documenten van de regio. "
              "De kritische reflectie per waarborg schrijft het partnerschap zelf; het panel van peers bespreekt die "
@@ -1437,11 +1445,11 @@ def self_evaluation_markdown(d: Dossier) -> str:
         lines += [f"> **Let op:** indicatoren uit {opsomming(synth)} zijn berekend op {SYNTH}e gegevens; vervang ze "
                   "door eigen gegevens voordat u het dossier gebruikt.", ""]
     for w in d.kader.waarborgen:
-        lines += [f"## {w.titel}", "", w.beschrijving, ""]
+        lines += [f"## {_md(w.titel)}", "", _md(w.beschrijving), ""]
         if w.te_controleren:
             lines += ["_Deze waarborg is nog te controleren tegen de officiële tekst van het kwaliteitskader._", ""]
         if w.criteria:
-            lines += ["**Criteria**", ""] + [f"- {c.id} {c.naam}" + (f": {c.beschrijving}" if c.beschrijving else "")
+            lines += ["**Criteria**", ""] + [f"- {_md(c.id)} {_md(c.naam)}" + (f": {_md(c.beschrijving)}" if c.beschrijving else "")
                                               for c in w.criteria] + [""]
         lines += ["### Wat de gegevens laten zien", ""]
         t = d.tabel(w.id)
@@ -1457,13 +1465,13 @@ def self_evaluation_markdown(d: Dossier) -> str:
         if q.empty:
             lines += ["_Geen tekstfragmenten gevonden._", ""]
         else:
-            lines += [f"- “{r.citaat}” — {r.document} (code {r.code})" for r in q.itertuples(index=False)] + [""]
+            lines += [f"- “{_md(r.citaat)}” — {_md(r.document)} (code {_md(r.code)})" for r in q.itertuples(index=False)] + [""]
         o = d.ontbrekend_voor(w.id)
         if not o.empty:
-            lines += ["### Ontbrekend bewijs", ""] + [f"- {r.onderdeel}: {r.ontbreekt}" for r in o.itertuples(index=False)] + [""]
+            lines += ["### Ontbrekend bewijs", ""] + [f"- {_md(r.onderdeel)}: {_md(r.ontbreekt)}" for r in o.itertuples(index=False)] + [""]
         lines += ["### Reflectie van het partnerschap", ""]
         if w.reflectievragen:
-            lines += [f"{i}. {v}" for i, v in enumerate(w.reflectievragen, 1)] + [""]
+            lines += [f"{i}. {_md(v)}" for i, v in enumerate(w.reflectievragen, 1)] + [""]
         lines += ["_In te vullen door het partnerschap._", "", "**Sterke punten:** …", "", "**Ontwikkelpunten:** …", ""]
     return "\n".join(lines)
 

@@ -46,7 +46,8 @@ NIVEAU_LABELS = {"regio": "Regio", "landelijk": "Landelijk"}
 
 
 def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
-    """The report theme: white grid, colour-blind-safe palette, readable sizes."""
+    """The report theme: white grid, colour-blind-safe palette, readable sizes; no mathtext
+    (a "$" in a region's or activity's name is shown, not parsed)."""
     sns.set_theme(
         context=context,
         style="whitegrid",
@@ -64,6 +65,8 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
             "legend.frameon": False,
             "lines.linewidth": 2.2,
             "lines.markersize": 6,
+            # text from data (titles, names) is drawn as written: "$" is no mathtext
+            "text.parse_math": False,
         },
     )
 

@@ -76,25 +76,63 @@ def available_region_ids(data_dir: str | Path | None = None) -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / REGIO_FILE).is_file())
 
 
+def check_inside(path: Path, folder: Path) -> Path:
+    """``path`` when it stays inside ``folder`` after following symbolic links; DataError otherwise."""
+    target = path.resolve()
+    if path.is_symlink() and not target.is_relative_to(folder.resolve()):
+        raise DataError(Problem(str(path), f"is een snelkoppeling (symbolische link) naar {target}, buiten de map "
+                                           f"{folder}; kopieer het bestand in de map"))
+    return path
+
+
+def _key_line(path: Path, key: str) -> tuple[int, ...]:
+    """The line of ``key:`` at the top level of a YAML file, for messages (empty if not found)."""
+    try:
+        lines = path.read_text(encoding="utf-8-sig").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return ()
+    pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?\s*:")
+    return next(((i,) for i, ln in enumerate(lines, 1) if pattern.match(ln)), ())
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TEXT_KEYS = ("regio_id", "naam")
+
+
 def read_regio_yaml(folder: str | Path) -> dict[str, Any]:
-    """Read and check a region's ``regio.yaml``; DataError listing every problem."""
+    """Read and check a region's ``regio.yaml``; DataError listing every problem.
+
+    ``regio_id`` and ``naam`` must be text (``naam: 2024`` is refused, not turned into a
+    number), list keys lists of text; no value may hold control characters (NUL).
+    """
     folder = Path(folder)
-    path = folder / REGIO_FILE
+    path = check_inside(folder / REGIO_FILE, folder)
     name = str(path)
     meta = read_yaml(path)
     if not isinstance(meta, dict):
         raise DataError(Problem(name, "verwacht een YAML-mapping met sleutels als regio_id, naam, sectoren"))
     problems = [Problem(name, f"verplichte sleutel '{k}' ontbreekt") for k in _REQUIRED_KEYS if not meta.get(k)]
+    for key in _TEXT_KEYS:
+        value = meta.get(key)
+        if value is not None and value != "" and not isinstance(value, str):
+            problems.append(Problem(name, f"'{key}' moet tekst zijn, niet {type(value).__name__} {value!r}; "
+                                          f"zet de waarde tussen aanhalingstekens", rows=_key_line(path, key)))
+    for key, value in meta.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, str) and _CONTROL.search(v) for v in values):
+            problems.append(Problem(name, f"'{key}' bevat stuurtekens (zoals een NUL-byte)", rows=_key_line(path, str(key))))
     rid = meta.get("regio_id")
-    if rid is not None and rid != folder.name:
-        problems.append(Problem(name, f"regio_id {rid!r} is niet gelijk aan de mapnaam {folder.name!r}"))
+    if isinstance(rid, str) and rid != folder.name:
+        problems.append(Problem(name, f"regio_id {rid!r} is niet gelijk aan de mapnaam {folder.name!r}",
+                                rows=_key_line(path, "regio_id")))
     for key in _LIST_KEYS:
         value = meta.get(key)
         if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            problems.append(Problem(name, f"'{key}' moet een lijst van teksten zijn"))
-    bad_sectors = [s for s in meta.get("sectoren") or [] if s not in SECTOREN]
+            problems.append(Problem(name, f"'{key}' moet een lijst van teksten zijn", rows=_key_line(path, key)))
+    bad_sectors = [s for s in meta.get("sectoren") or [] if isinstance(s, str) and s not in SECTOREN]
     if bad_sectors:
-        problems.append(Problem(name, f"onbekende sector(en) {bad_sectors}; toegestaan: {', '.join(SECTOREN)}"))
+        problems.append(Problem(name, f"onbekende sector(en) {bad_sectors}; toegestaan: {', '.join(SECTOREN)}",
+                                rows=_key_line(path, "sectoren")))
     if problems:
         raise DataError(problems)
     for key in _LIST_KEYS:

@@ -10,6 +10,12 @@ canonical ones with :func:`conform`, which
 3. validates the typed frame with its pandera schema (vocabularies, ranges,
    uniqueness of the key, row-wise rules such as ``einde >= start``),
 
+and refuses, wherever a table comes from, what would otherwise pass silently: an unknown
+column that looks like a known one (``prognoze``), non-finite or absurdly large numbers
+(``inf``, ``1e300``, integers beyond what a float holds exactly), years outside
+:data:`YEAR_RANGE`, dates with a time zone, control characters (NUL) in text and negative
+counts,
+
 and raises one :class:`~regio_analysis.errors.DataError` listing all problems with
 file, column and line numbers. Column names are the Dutch domain terms of DUO/CBS.
 """
@@ -47,6 +53,15 @@ ROUTES = ("regulier", "zij-instroom", "onbevoegd")
 INDUCTIE_INTENSITEIT = ("geen", "licht", "intensief")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 BRIN6_PATTERN = r"^[0-9]{2}[A-Z]{2}[0-9]{2}$|^[0-9A-Z]{4}[0-9]{2}$"
+#: Plausible years (and years of dates) in any table.
+YEAR_RANGE = (1950, 2100)
+#: Largest magnitude accepted in a numeric column: beyond 2**53 a float no longer holds every
+#: integer, and no count, amount or rate in these tables comes near it.
+MAX_ABS_NUMBER = 1e15
+#: Units of counts: never negative in ``kengetallen``/``raming`` unless the indicator is a difference.
+COUNT_UNITS = ("aantal", "personen", "fte", "uren", "jaren", "leerlingen_per_fte", "fte_per_persoon")
+SIGNED_INDICATOR_WORDS = ("tekort", "saldo", "verschil", "mutatie", "groei", "krimp", "verandering",
+                          "overschot", "toename", "afname", "netto")
 
 
 # --- declarations ---------------------------------------------------------------------------
@@ -55,7 +70,8 @@ BRIN6_PATTERN = r"^[0-9]{2}[A-Z]{2}[0-9]{2}$|^[0-9A-Z]{4}[0-9]{2}$"
 class Col:
     """One column: its kind, whether it must be present, and its checks.
 
-    kind: ``str``, ``int`` (nullable Int64), ``float``, ``bool``, ``date``.
+    kind: ``str``, ``int`` (nullable Int64), ``year`` (an int within :data:`YEAR_RANGE`),
+    ``float``, ``bool``, ``date``.
     A column with a ``default`` is optional in files and filled when absent.
     """
 
@@ -97,6 +113,13 @@ def _ge0() -> pa.Check:
     return pa.Check.ge(0, ignore_na=True)
 
 
+def _counts_nonnegative(df: pd.DataFrame) -> pd.Series:
+    """A count (unit in COUNT_UNITS) is not negative, unless its indicator names a difference."""
+    count = df["eenheid"].isin(COUNT_UNITS)
+    signed = df["indicator"].astype(str).str.lower().str.contains("|".join(SIGNED_INDICATOR_WORDS), regex=True)
+    return ~count | signed | df["waarde"].isna() | (df["waarde"] >= 0)
+
+
 def _pct_in_range(df: pd.DataFrame) -> pd.Series:
     """Percentages lie between 0 and 100."""
     pct = df["eenheid"] == "procent"
@@ -122,7 +145,7 @@ def _table(spec: TableSpec) -> TableSpec:
 _table(TableSpec(
     "leerlingen",
     {
-        "peiljaar": Col("int", (pa.Check.between(1990, 2100),)),
+        "peiljaar": Col("year", (pa.Check.between(1990, 2100),)),
         "soort": Col("str", (_in(SOORTEN_LEERLINGEN),)),
         "aantal": Col("float", (_ge0(),), nullable=True),
         "prognose": _PROGNOSE,
@@ -138,7 +161,7 @@ _table(TableSpec(
 _table(TableSpec(
     "personeel",
     {
-        "peiljaar": Col("int", (pa.Check.between(1990, 2100),)),
+        "peiljaar": Col("year", (pa.Check.between(1990, 2100),)),
         "functiegroep": Col("str", (_in(FUNCTIEGROEPEN),)),
         "eenheid": Col("str", (_in(EENHEDEN),)),
         "kenmerk": Col("str", default="totaal", description="totaal, leeftijd, deeltijd, contractduur, opleidingsniveau, ..."),
@@ -157,7 +180,7 @@ _table(TableSpec(
 _table(TableSpec(
     "stromen",
     {
-        "jaar": Col("int", (pa.Check.between(1990, 2100),)),
+        "jaar": Col("year", (pa.Check.between(1990, 2100),)),
         "functiegroep": Col("str", (_in(FUNCTIEGROEPEN),)),
         "richting": Col("str", (_in(RICHTINGEN),)),
         "eenheid": Col("str", (_in(EENHEDEN),)),
@@ -176,7 +199,7 @@ _table(TableSpec(
 _table(TableSpec(
     "verzuim",
     {
-        "jaar": Col("int", (pa.Check.between(1990, 2100),)),
+        "jaar": Col("year", (pa.Check.between(1990, 2100),)),
         "niveau": Col("str"),
         "indicator": Col("str", default="ziekteverzuimpercentage"),
         "functiegroep": Col("str", (_in(FUNCTIEGROEPEN),), default="totaal"),
@@ -192,7 +215,7 @@ _table(TableSpec(
 _table(TableSpec(
     "tekort",
     {
-        "jaar": Col("int", (pa.Check.between(1990, 2100),)),
+        "jaar": Col("year", (pa.Check.between(1990, 2100),)),
         "functiegroep": Col("str", (_in(FUNCTIEGROEPEN),)),
         "component": Col("str", description="zichtbaar, verborgen, onvervuld, totaal, ..."),
         "niveau": _NIVEAU,
@@ -211,7 +234,7 @@ _table(TableSpec(
 _table(TableSpec(
     "raming",
     {
-        "jaar": Col("int", (pa.Check.between(1990, 2100),)),
+        "jaar": Col("year", (pa.Check.between(1990, 2100),)),
         "functiegroep": Col("str", (_in(FUNCTIEGROEPEN),)),
         "indicator": Col("str", description="benodigd_fte, instroom_fte, uitstroom_fte, tekort_fte, onvervuld_fte, te_vervullen_fte, te_vervullen_personen, ..."),
         "scenario": Col("str"),
@@ -221,6 +244,7 @@ _table(TableSpec(
     },
     key=("jaar", "functiegroep", "indicator", "scenario"),
     description="Projections of the SPP; published ones carry scenario 'gepubliceerd'.",
+    row_checks=(("negatief aantal (eenheid aantal/personen/fte/...)", _counts_nonnegative),),
 ))
 
 _table(TableSpec(
@@ -228,7 +252,7 @@ _table(TableSpec(
     {
         "onderwerp": Col("str", description="basisgegevens, tevredenheid, functiemix, ambitie, bekostiging, ..."),
         "indicator": Col("str"),
-        "jaar": Col("int", nullable=True),
+        "jaar": Col("year", nullable=True),
         "functiegroep": Col("str", (_in(FUNCTIEGROEPEN),), default="totaal"),
         "categorie": Col("str", default="totaal"),
         "niveau": _NIVEAU,
@@ -240,14 +264,15 @@ _table(TableSpec(
     },
     key=("onderwerp", "indicator", "jaar", "functiegroep", "categorie", "niveau"),
     description="Published key figures that have no table of their own.",
-    row_checks=(("percentage tussen 0 en 100", _pct_in_range),),
+    row_checks=(("percentage tussen 0 en 100", _pct_in_range),
+                ("negatief aantal (eenheid aantal/personen/fte/...)", _counts_nonnegative)),
 ))
 
 _table(TableSpec(
     "samen_opleiden",
     {
         "instituut": Col("str"),
-        "jaar": Col("int", (pa.Check.between(1990, 2100),)),
+        "jaar": Col("year", (pa.Check.between(1990, 2100),)),
         "studenten_totaal": Col("int", (_ge0(),)),
         "studenten_partnerschap": Col("int", (_ge0(),)),
         "bron": _BRON,
@@ -263,7 +288,7 @@ _table(TableSpec(
 _table(TableSpec(
     "begroting",
     {
-        "jaar": Col("int", nullable=True),
+        "jaar": Col("year", nullable=True),
         "post": Col("str"),
         "categorie": Col("str", default="totaal"),
         "bedrag_eur": Col("float"),
@@ -279,9 +304,9 @@ _table(TableSpec(
         "naam": Col("str"),
         "soort": Col("str", description="samen_opleiden, opleidingsschool, ..."),
         "instellingen": Col("str", default="", description="participants, separated by ';'"),
-        "peer_review_jaar": Col("int", nullable=True, description="year of the planned peer review"),
-        "laatste_peer_review": Col("int", nullable=True),
-        "opgericht": Col("int", nullable=True, description="year the partnership was founded"),
+        "peer_review_jaar": Col("year", nullable=True, description="year of the planned peer review"),
+        "laatste_peer_review": Col("year", nullable=True),
+        "opgericht": Col("year", nullable=True, description="year the partnership was founded"),
         "bron": _BRON,
     },
     key=("naam",),
@@ -356,7 +381,7 @@ _table(TableSpec(
     "enquete",
     {
         "respondent_id": Col("str"),
-        "jaar": Col("int"),
+        "jaar": Col("year"),
         "groep": Col("str", description="personeel, student, begeleider, ..."),
         "item": Col("str"),
         "waarde": Col("int", (pa.Check.between(1, 5),), nullable=True),
@@ -370,7 +395,7 @@ _table(TableSpec(
     "open_antwoorden",
     {
         "respondent_id": Col("str"),
-        "jaar": Col("int"),
+        "jaar": Col("year"),
         "vraag": Col("str"),
         "tekst": Col("str"),
         "codes": Col("str", default="", description="true codes, ';'-separated (synthetic data only)"),
@@ -387,45 +412,96 @@ _BOOL_TRUE = {"true", "1", "ja", "j", "yes", "y", "waar"}
 _BOOL_FALSE = {"false", "0", "nee", "n", "no", "onwaar", ""}
 
 
-def _convert(series: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
-    """Convert one column; return the converted series and a mask of failures."""
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_DATE_TEXT = r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
+_TIME_ZONE = r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)$"
+_NOT_FINITE = "geen eindig getal"
+_TOO_LARGE = f"onwaarschijnlijk groot getal (meer dan {MAX_ABS_NUMBER:.0e})"
+
+
+def _convert(series: pd.Series, kind: str) -> tuple[pd.Series, pd.Series, dict[str, pd.Series]]:
+    """Convert one column; return the converted series, a mask of values that do not convert,
+    and further masks of refused values keyed by the reason."""
     was_na = series.isna()
+    none = pd.Series(False, index=series.index)
     if kind == "str":
         out = series.astype("string").fillna("").str.strip()
-        return out.astype(object), pd.Series(False, index=series.index)
-    if kind in ("int", "float"):
+        control = out.str.contains(_CONTROL, regex=True)
+        return out.astype(object), none, {"bevat stuurtekens (zoals een NUL-byte)": control}
+    if kind in ("int", "float", "year"):
         raw = series
         if raw.dtype == object or pd.api.types.is_string_dtype(raw):
             raw = raw.astype("string").str.strip().str.replace(",", ".", regex=False).replace("", pd.NA)
-        num = pd.to_numeric(raw, errors="coerce")
+        num = pd.to_numeric(raw, errors="coerce").astype(float)
         failed = num.isna() & ~raw.isna()
-        if kind == "int":
-            frac = num.notna() & (num.astype(float) % 1 != 0)
+        infinite = pd.Series(np.isinf(num), index=num.index)
+        reasons = {_NOT_FINITE: infinite, _TOO_LARGE: num.abs().gt(MAX_ABS_NUMBER) & ~infinite}
+        num = num.where(~(reasons[_NOT_FINITE] | reasons[_TOO_LARGE]))
+        if kind in ("int", "year"):
+            frac = num.notna() & (num % 1 != 0)
             failed |= frac
             num = num.where(~frac)
-            return num.astype("Int64"), failed
-        return num.astype(float), failed
+            if kind == "year":
+                lo, hi = YEAR_RANGE
+                reasons[f"geen plausibel jaar (tussen {lo} en {hi})"] = num.notna() & ~num.between(lo, hi)
+            return num.astype("Int64"), failed, reasons
+        return num, failed, reasons
     if kind == "bool":
         if pd.api.types.is_bool_dtype(series):
-            return series.astype(bool), pd.Series(False, index=series.index)
+            return series.astype(bool), none, {}
         text = series.astype("string").fillna("").str.strip().str.lower()
         failed = ~text.isin(_BOOL_TRUE | _BOOL_FALSE)
-        return text.isin(_BOOL_TRUE), failed
+        return text.isin(_BOOL_TRUE), failed, {}
     if kind == "date":
         if pd.api.types.is_datetime64_any_dtype(series):
-            return series.astype("datetime64[ns]"), pd.Series(False, index=series.index)
+            if getattr(series.dt, "tz", None) is not None:
+                return series.dt.tz_localize(None).astype("datetime64[ns]"), none, {"datum met tijdzone": series.notna()}
+            out = series.astype("datetime64[ns]")
+            return out, none, _date_range(out)
         text = series.astype("string").str.strip().replace("", pd.NA)
-        out = pd.to_datetime(text, errors="coerce", format="ISO8601")
-        failed = out.isna() & text.notna()
-        return out.astype("datetime64[ns]"), failed & ~was_na
+        tz = text.str.contains(_TIME_ZONE, regex=True).fillna(False).astype(bool)
+        shape = text.str.match(_DATE_TEXT).fillna(False).astype(bool)
+        out = pd.to_datetime(text.where(shape), errors="coerce", format="ISO8601")
+        failed = out.isna() & text.notna() & ~tz
+        out = out.astype("datetime64[ns]")
+        reasons = {"datum met tijdzone; schrijf alleen de datum (JJJJ-MM-DD)": tz, **_date_range(out)}
+        return out, failed & ~was_na, reasons
     raise ValueError(f"unknown column kind {kind!r}")
 
 
-_KIND_TEXT = {"int": "geen geheel getal", "float": "niet numeriek", "bool": "geen ja/nee-waarde", "date": "geen datum (JJJJ-MM-DD)"}
+def _date_range(dates: pd.Series) -> dict[str, pd.Series]:
+    lo, hi = YEAR_RANGE
+    return {f"datum buiten {lo}-{hi}": dates.notna() & ~dates.dt.year.between(lo, hi)}
+
+
+def _edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions)."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def close_column(name: str, known) -> str | None:
+    """The known column ``name`` is probably a misspelling of (edit distance at most 2, and
+    at most a third of the word, so short names are not matched to anything), or None."""
+    best = None
+    for k in known:
+        d = _edit_distance(name.lower(), k.lower())
+        if d <= min(2, len(k) // 3) and (best is None or d < best[0]):
+            best = (d, k)
+    return best[1] if best else None
+
+
+_KIND_TEXT = {"int": "geen geheel getal", "year": "geen jaartal (geheel getal)", "float": "niet numeriek",
+              "bool": "geen ja/nee-waarde", "date": "geen datum (JJJJ-MM-DD)"}
 
 
 def _pandera_schema(spec: TableSpec, key: list[str]) -> pa.DataFrameSchema:
-    dtypes = {"str": object, "int": "Int64", "float": float, "bool": bool, "date": "datetime64[ns]"}
+    dtypes = {"str": object, "int": "Int64", "year": "Int64", "float": float, "bool": bool, "date": "datetime64[ns]"}
     cols = {}
     for name, col in spec.columns.items():
         cols[name] = pa.Column(
@@ -447,10 +523,17 @@ def conform(df: pd.DataFrame, table: str, *, file: str = "<frame>", header_lines
     df = df.reset_index(drop=True).copy()
     df.columns = [str(c).strip() for c in df.columns]
 
+    known = set(spec.columns) | set(spec.extra_key)
+    for c in df.columns:
+        guess = close_column(c, spec.columns) if c not in known else None
+        if guess and guess not in df.columns:
+            problems.append(Problem(file, f"onbekende kolom {c!r}; bedoelde u {guess!r}?", column=c,
+                                    rows=(header_lines,)))
     missing = [c for c in spec.required if c not in df.columns]
     if missing:
         problems.append(Problem(file, f"verplichte kolom(men) ontbreken: {', '.join(missing)}; "
                                       f"verwacht: {', '.join(spec.columns)}", column=missing[0]))
+    if problems:
         raise DataError(problems)
     if df.empty and len(df.columns) == 0:
         raise DataError(Problem(file, "het bestand is leeg"))
@@ -458,7 +541,7 @@ def conform(df: pd.DataFrame, table: str, *, file: str = "<frame>", header_lines
     for name, col in spec.columns.items():
         if name not in df.columns:
             df[name] = pd.NA if col.nullable and col.default is None else col.default
-        converted, failed = _convert(df[name], col.kind)
+        converted, failed, refused = _convert(df[name], col.kind)
         if not col.nullable and col.default is None and col.kind != "bool":
             empty = (converted == "") if col.kind == "str" else (converted.isna() & ~failed)
             if empty.any():
@@ -468,6 +551,12 @@ def conform(df: pd.DataFrame, table: str, *, file: str = "<frame>", header_lines
             bad = df.loc[failed, name].astype(str).head(3).tolist()
             problems.append(Problem(file, f"{_KIND_TEXT[col.kind]}: {', '.join(repr(b) for b in bad)}", column=name,
                                     rows=rows_from_index(np.flatnonzero(failed), header_lines)))
+        for reason, mask in refused.items():
+            mask = mask.fillna(False).astype(bool).to_numpy()
+            if mask.any():
+                bad = df.loc[mask, name].astype(str).head(3).tolist()
+                problems.append(Problem(file, f"{reason}: {', '.join(repr(b) for b in bad)}", column=name,
+                                        rows=rows_from_index(np.flatnonzero(mask), header_lines)))
         if col.default is not None and col.kind != "bool":
             converted = converted.fillna(col.default) if col.kind != "str" else converted.replace("", col.default)
         df[name] = converted

@@ -57,6 +57,9 @@ DRIVER_LABELS = {
     "pensioenleeftijd": "pensioenleeftijd",
 }
 PENSIOENLEEFTIJD = 67
+#: Domains of scenario values: a factor on a driver, and a shift of a percentage in points.
+MAX_FACTOR = 10.0
+MAX_PP = 100.0
 DAYS_PER_YEAR = 365.25
 
 
@@ -123,6 +126,10 @@ class Scenario:
         tar = inputs.tarieven.copy()
         for r in RATES:
             tar[r] = (tar[r] * f[r] + float(self.pp.get(r, 0.0))).clip(lower=0)
+            if (tar[r] > 100).any():
+                raise DataError(Problem(f"<scenario {self.naam}>", f"{r}percentage komt boven 100% "
+                                                                  f"({tar[r].max():.1f}); pas het scenario aan",
+                                        column=r))
         pupils = inputs.leerlingen.copy()
         pupils["aantal"] = pupils["aantal"] * f["leerlingen"]
         ratio = inputs.ratio.copy()
@@ -154,9 +161,11 @@ def load_scenarios(path: str | Path) -> dict[str, Scenario]:
         scenarios:
           krimp:
             label: "sterkere krimp"
-            leerlingen: 0.95          # factor on a driver (see DRIVERS)
-            uitstroom_pp: 0.5         # percentage points added to a rate (see RATES)
-            pensioenleeftijd: 68
+            leerlingen: 0.95          # factor on a driver (see DRIVERS), in (0, MAX_FACTOR]
+            uitstroom_pp: 0.5         # percentage points added to a rate (see RATES), within ±MAX_PP
+            pensioenleeftijd: 68      # 55 to 75
+
+    Every value outside its domain is a DataError naming the file, scenario, key and line.
     """
     path = Path(path)
     name = str(path)
@@ -165,25 +174,41 @@ def load_scenarios(path: str | Path) -> dict[str, Scenario]:
         raise DataError(Problem(name, "verwacht een sleutel 'scenarios' met per naam een mapping"))
     out = dict(SCENARIOS)
     problems = []
+    text_lines = path.read_text(encoding="utf-8-sig").split("\n")
+
+    def line_of(key: str, after: int = 0) -> tuple[int, ...]:
+        for i in range(after, len(text_lines)):
+            if text_lines[i].strip().startswith(f"{key}:"):
+                return (i + 1,)
+        return ()
+
     for naam, spec in raw["scenarios"].items():
+        start = (line_of(str(naam)) or (0,))[0]
+        if not isinstance(naam, str):
+            problems.append(Problem(name, f"scenarionaam {naam!r} moet tekst zijn", rows=line_of(str(naam))))
         if not isinstance(spec, dict):
-            problems.append(Problem(name, f"scenario {naam!r}: verwacht een mapping"))
+            problems.append(Problem(name, f"scenario {naam!r}: verwacht een mapping", rows=line_of(str(naam))))
             continue
         factoren, pp, pension = {}, {}, None
         for key, value in spec.items():
+            rows = line_of(str(key), start)
             if key == "label":
+                if not isinstance(value, str):
+                    problems.append(Problem(name, f"scenario {naam!r}: label moet tekst zijn", rows=rows))
                 continue
             ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-            if key == "pensioenleeftijd" and ok and 55 <= value <= 75:
+            if key == "pensioenleeftijd" and ok and 55 <= value <= 75 and value == int(value):
                 pension = int(value)
-            elif key in DRIVERS and ok and value > 0:
+            elif key in DRIVERS and ok and 0 < value <= MAX_FACTOR:
                 factoren[key] = float(value)
-            elif key.endswith("_pp") and key[:-3] in RATES and ok:
+            elif isinstance(key, str) and key.endswith("_pp") and key[:-3] in RATES and ok and -MAX_PP <= value <= MAX_PP:
                 pp[key[:-3]] = float(value)
             else:
                 allowed = ", ".join([*DRIVERS, *(f"{r}_pp" for r in RATES), "pensioenleeftijd", "label"])
                 problems.append(Problem(name, f"scenario {naam!r}: {key} = {value!r} is niet geldig; "
-                                              f"toegestaan: {allowed} (factoren > 0)"))
+                                              f"toegestaan: {allowed} (factoren groter dan 0 en hoogstens {MAX_FACTOR:g}, "
+                                              f"_pp tussen -{MAX_PP:g} en {MAX_PP:g} procentpunt, "
+                                              "pensioenleeftijd 55 tot 75)", rows=rows))
         out[str(naam)] = Scenario(str(naam), str(spec.get("label", naam)), factoren, pp, pension)
     if problems:
         raise DataError(problems)

@@ -58,6 +58,18 @@ def load_script(path: Path):
     return module
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_home_and_key(tmp_path_factory):
+    """No test touches the real $HOME or key file: a temporary HOME and a fixed test key, for
+    this process and every worker and kernel it starts (session scope: before ``full_reports``)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("HOME", str(tmp_path_factory.mktemp("home")))
+    patch.setenv("REGIO_ANALYSIS_KEY", "test-sleutel-van-de-testsuite")
+    patch.delenv("REGIO_ANALYSIS_KEY_FILE", raising=False)
+    yield
+    patch.undo()
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

@@ -99,7 +99,7 @@ def test_ate_balance_weights_balance_the_groups(lalonde):
 def test_e_value_published_example():
     ev = causal.e_value(3.9, 1.8, 8.7)
     assert ev.point == pytest.approx(3.9 + math.sqrt(3.9 * 2.9))
-    assert round(ev.point, 1) == 7.3 and round(ev.ci, 1) == 3.0  # printed as 7.26 and 3.0
+    assert ev.point == pytest.approx(7.26, abs=5e-3) and ev.ci == pytest.approx(3.0)  # printed as 7.26 and 3.0
     protective = causal.e_value(1 / 3.9, 1 / 8.7, 1 / 1.8)
     assert protective.point == pytest.approx(ev.point) and protective.ci == pytest.approx(ev.ci)
     assert causal.e_value(0.9, 0.7, 1.1).ci == 1.0
@@ -109,6 +109,27 @@ def test_e_value_published_example():
     assert hr.rr == pytest.approx(rr) and hr.point == pytest.approx(1 / rr + math.sqrt(1 / rr * (1 / rr - 1)))
     assert causal.e_value(2.0, measure="OR", rare=False).rr == pytest.approx(math.sqrt(2))
     assert causal.e_value(2.0, measure="HR", rare=True).rr == 2.0
+
+
+# Output printed in R's EValue manual (version 2.0.0; mayamathur/evalue_package,
+# docs/reference/evalues.HR.html and evalues.OR.html): rr, rr_lo, rr_hi, E(point), E(CI).
+@pytest.mark.parametrize("measure, est, lo, hi, expected", [
+    ("HR", 0.56, 0.46, 0.69, (0.670084, 0.585935, 0.7735267, 2.349531, 1.9080039)),
+    ("OR", 0.86, 0.75, 0.99, (0.9273618, 0.8660254, 0.9949874, 1.3689529, 1.0761939)),
+])
+def test_e_value_common_outcome_matches_r_evalue(measure, est, lo, hi, expected):
+    ev = causal.e_value(est, lo, hi, measure=measure, rare=False)
+    assert (ev.rr, *ev.rr_ci, ev.point, ev.ci) == pytest.approx(expected, abs=1e-6)
+
+
+def test_e_value_rare_is_required_for_hr_and_or():
+    # R's EValue makes the user say whether the outcome is rare; a silent default picked rare=True
+    for measure in ("HR", "OR"):
+        with pytest.raises(TypeError, match="rare=True"):
+            causal.e_value(0.56, 0.46, 0.69, measure=measure)
+        with pytest.raises(TypeError, match="rare="):
+            causal.e_value(0.56, measure=measure, rare="nee")
+    assert causal.e_value(0.56, 0.46, 0.69).rr == 0.56  # a risk ratio needs no choice
 
 
 def test_weighted_cox_matches_r_survival_on_rossi():
@@ -300,3 +321,130 @@ def test_plots_return_axes(lalonde, att_weights):
                att_weights.model.plot()):
         assert isinstance(ax, Axes)
     assert [t.get_text() for t in causal.love_plot(table).get_yticklabels()][-1] == "race: black"
+
+
+# ----------------------------------------------------------------------------- weighted KM, censoring, bootstrap
+
+R_REF = FIXTURES.parent / "reference" / "causal_r"
+
+
+def _r_km_data() -> pd.DataFrame:
+    """The data of tests/reference/causal_r/weighted_km.R."""
+    return pd.DataFrame({
+        "time": [1, 2, 2, 3, 4, 4, 5, 6, 7, 8, 9, 10, 1.5, 2, 3, 3, 4.5, 6, 6, 8, 9.5, 11],
+        "status": [1, 1, 0, 1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 1, 1, 0, 0],
+        "grp": [1] * 12 + [0] * 10,
+        "w": [1.2, 0.7, 2.5, 1.0, 0.4, 1.9, 0.8, 1.3, 2.2, 0.6, 1.1, 0.9,
+              0.5, 1.6, 0.9, 2.1, 1.4, 0.3, 1.8, 1.0, 0.7, 1.5]})
+
+
+@pytest.mark.parametrize("conf_type", ["log-log", "log"])
+def test_weighted_km_equals_r_survfit_robust(conf_type):
+    """R: survfit(Surv(time, status) ~ grp, weights = w, robust = TRUE, conf.type = ...) (weighted_km.R)."""
+    ref = pd.read_csv(R_REF / "weighted_km.out", sep="\t")
+    ref = ref[(ref["conf"] == conf_type) & (ref["scale"] == 1)]
+    d = _r_km_data()
+    km = causal.weighted_km(d, "time", "status", "grp", d["w"], conf_type=conf_type)
+    assert km.se_type == "robust" and km.weighted
+    got = km.summary.assign(grp=lambda x: x["groep"].astype(int))
+    merged = ref.add_prefix("r_").merge(got, left_on=["r_grp", "r_time"], right_on=["grp", "tijd"], validate="1:1")
+    assert len(merged) == len(ref) == 18
+    for r_col, col in (("surv", "overleving"), ("se", "se"), ("lower", "ci_laag"), ("upper", "ci_hoog")):
+        np.testing.assert_allclose(merged[col], merged["r_" + r_col], rtol=0, atol=1e-8, err_msg=r_col)
+
+
+def test_weighted_km_ci_does_not_depend_on_the_scale_of_the_weights():
+    """Issue 13 item 3: lifelines' Greenwood on weighted counts narrowed the CI when weights were x10."""
+    d = _r_km_data()
+    a = causal.weighted_km(d, "time", "status", "grp", d["w"]).summary
+    b = causal.weighted_km(d, "time", "status", "grp", d["w"] * 10).summary
+    pd.testing.assert_frame_equal(a.drop(columns="at_risk"), b.drop(columns="at_risk"), rtol=1e-10, atol=1e-12)
+    ref = pd.read_csv(R_REF / "weighted_km.out", sep="\t")
+    ten = ref[(ref["conf"] == "log-log") & (ref["scale"] == 10)].reset_index(drop=True)
+    one = ref[(ref["conf"] == "log-log") & (ref["scale"] == 1)].reset_index(drop=True)
+    pd.testing.assert_frame_equal(one.drop(columns="scale"), ten.drop(columns="scale"))  # R: scale-free too
+    # propensity weights in survival_effect: the curves' intervals do not move when the weights are scaled
+    s = _survival_data(n=300)
+    pw = causal.propensity_weights(s, "a", ["x"], "ATE")
+    c1 = causal.weighted_km(s, "tijd", "gebeurtenis", "a", pw.weights).at([1.0, 2.0])
+    c2 = causal.weighted_km(s, "tijd", "gebeurtenis", "a", pw.weights * 10).at([1.0, 2.0])
+    pd.testing.assert_frame_equal(c1, c2, rtol=1e-10)
+
+
+def test_censoring_models_equal_retention_and_lifelines():
+    """The IPCW censoring distribution: Kaplan-Meier equals retention.kaplan_meier; the Cox model
+    (retention.cox coefficients, Breslow baseline) equals lifelines' CoxPHFitter."""
+    from lifelines import CoxPHFitter
+
+    from regio_analysis.retention import kaplan_meier
+
+    d = _survival_data(ties=True)
+    times = np.sort(d["tijd"].unique())
+    g = causal.censoring_survival(d.assign(at=0), "tijd", "gebeurtenis", np.repeat(times[None, :], 1, 0)[0][
+        np.arange(len(d)) % len(times)], left=False, group="a")
+    km = kaplan_meier(d.assign(c=1 - d["gebeurtenis"]), "tijd", "c", by="a")
+    for arm in (0, 1):
+        m = (d["a"] == arm).to_numpy()
+        k = km[km["a"] == arm]
+        at = times[np.arange(len(d)) % len(times)][m]
+        pos = np.searchsorted(k["time"].to_numpy(), at, side="right") - 1
+        expected = np.where(pos >= 0, k["survival"].to_numpy()[np.clip(pos, 0, None)], 1.0)
+        np.testing.assert_allclose(g[m], expected, rtol=0, atol=1e-13)
+    cph = CoxPHFitter().fit(d.assign(c=1 - d["gebeurtenis"])[["x", "a", "tijd", "c"]], "tijd", "c")
+    at = np.full(len(d), 2.0)
+    expected = cph.predict_survival_function(d[["x", "a"]], times=[2.0]).to_numpy()[0]
+    got = causal.censoring_survival(d, "tijd", "gebeurtenis", at, left=False, covariates=["x"], group="a", model="cox")
+    np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_outcome_model_equals_statsmodels_glm():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(5)
+    X = np.column_stack([np.ones(400), rng.normal(size=400), rng.integers(0, 2, 400)])
+    y = (rng.random(400) < 1 / (1 + np.exp(-(X @ [-0.3, 0.8, 0.5])))).astype(float)
+    w = rng.uniform(0.5, 3, 400)
+    mask = rng.random(400) < 0.7
+    for binary, fam in ((True, sm.families.Binomial()), (False, sm.families.Gaussian())):
+        pred, beta = causal._outcome_model(y if binary else y + X[:, 1], X, mask, w, binary)
+        ref = sm.GLM((y if binary else y + X[:, 1])[mask], X[mask], family=fam, var_weights=w[mask]).fit()
+        np.testing.assert_allclose(beta, ref.params, rtol=1e-7, atol=1e-9)
+        np.testing.assert_allclose(pred, ref.predict(X), rtol=1e-7, atol=1e-9)
+
+
+def test_survival_bootstrap_refits_the_whole_pipeline():
+    d = _survival_data(n=400, seed=4)
+    eff = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="aipw", horizons=(1, 2),
+                                 cluster="school")
+    boot = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="aipw", horizons=(1, 2),
+                                  cluster="school", n_boot=60, seed=3)
+    assert eff.interval == "sandwich" and boot.interval == "bootstrap"
+    assert boot.details == {"replicaties": 60, "mislukt": 0, "eenheid": "school"}
+    # the same point estimates; intervals = estimate +- 1.96 x the SD of the replicates
+    pd.testing.assert_series_equal(eff.summary["schatting"], boot.summary["schatting"])
+    draws = boot.bootstrap
+    rd = one_row(boot.horizons, maat="risicosverschil", horizon=2.0)
+    sd = draws[(draws["maat"] == "risicosverschil") & (draws["horizon"] == 2.0)]["schatting"].std(ddof=1)
+    assert rd["se"] == pytest.approx(sd) and rd["ci_laag"] == pytest.approx(rd["schatting"] - causal.Z95 * sd)
+    sd_hr = draws[draws["maat"] == "log_hr"]["schatting"].std(ddof=1)
+    assert boot.cox.se == pytest.approx(sd_hr) and boot.cox.ci[1] == pytest.approx(math.exp(boot.cox.log_hr + causal.Z95 * sd_hr))
+    # the replicate on the original rows reproduces the point estimates (same code path)
+    one = causal.survival_bootstrap(d, "a", "tijd", "gebeurtenis", ["x"], {"m": {"method": "aipw"}}, estimand="ATE",
+                                    horizons=(2,), n_boot=0)
+    assert one.empty and one.attrs["replicaties"] == 0
+    rows = causal._replicate(np.arange(len(d)), {
+        "t": d["a"].to_numpy(float), "T": d["tijd"].to_numpy(float), "E": d["gebeurtenis"].to_numpy(),
+        "Xo": causal.main_effects_design(d, ["x"]).to_numpy(float),
+        "designs": {"[]": causal.main_effects_design(d, ["x"]).to_numpy(float)}, "treatment": "a"},
+        {"m": {"method": "aipw", "fit": "ml", "trim": None, "design": "[]", "censoring": "km"}}, (2.0,), "ATE", ("m",),
+        causal.DEFAULT_LABELS, "x")
+    got = {r[1]: r[3] for r in rows}
+    assert got["risicosverschil"] == pytest.approx(one_row(eff.horizons, maat="risicosverschil", horizon=2.0)["schatting"],
+                                                   abs=1e-12)
+    assert got["log_hr"] == pytest.approx(eff.cox.log_hr, abs=1e-10)
+    # reproducible with the seed; another seed gives other replicates
+    again = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", horizons=(1, 2),
+                                   cluster="school", n_boot=60, seed=3)
+    pd.testing.assert_frame_equal(again.summary, boot.summary)
+    # the bootstrap SE is larger than the sandwich SE that takes the censoring weights as known
+    assert rd["se"] > 0.8 * one_row(eff.horizons, maat="risicosverschil", horizon=2.0)["se"]

@@ -12,6 +12,18 @@ Both loaders return a canonical table (see ``regio_analysis.schemas``) validated
 path as given) and ``sha256`` (of the file's bytes). Every rejection is a
 :class:`~regio_analysis.DataError` naming the file, the column and the first offending
 lines (1-based, header = line 1; for Excel the worksheet row). Files are only read.
+
+Numbers in text files are read the Dutch way, decided per column type:
+
+- **counts** (pupils, persons): a point between groups of three digits is a thousands
+  separator, so ``12.000`` is twelve thousand and ``1.234.567`` is 1234567; a comma is a
+  decimal comma (``12,5`` is refused as a fractional count);
+- **fte**: a comma or a single point is the decimal separator (``12.5`` and ``12,5`` are
+  twelve and a half, ``17.012`` is 17.012 fte); with both, the point groups thousands
+  (``1.234,5``).
+
+Numeric cells of Excel workbooks are taken as they are stored. Non-finite values
+(``inf``, ``nan``) and magnitudes beyond ``schemas.MAX_ABS_NUMBER`` are refused.
 """
 from __future__ import annotations
 
@@ -26,7 +38,7 @@ import pandas as pd
 
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.files import check_file, read_delimited, sha256_of
-from regio_analysis.schemas import BRIN6_PATTERN, conform
+from regio_analysis.schemas import BRIN6_PATTERN, MAX_ABS_NUMBER, conform
 
 __all__ = [
     "COLUMN_ALIASES", "FUNCTIE_MAP", "SOORT_MAP", "SUPPRESSION_MARKERS", "PERSONEEL_SHEETS",
@@ -128,6 +140,7 @@ class RawTable:
     sha256: str
     columns: dict[str, str]  # normalised header -> header as written
     label: str = ""    # how messages name the source (path, plus the worksheet for Excel)
+    excel: bool = False  # numbers come from workbook cells (no thousands separators to undo)
 
     def __post_init__(self) -> None:
         self.label = self.label or self.file
@@ -163,7 +176,22 @@ def read_raw(path: str | Path, *, sheet: str | None = None, sheets: Sequence[str
     lines = _blank_line_numbers(tf.text, len(df))
     df.columns = [str(c) for c in df.columns]
     return RawTable(df.reset_index(drop=True), lines, str(path), tf.sha256,
-                    {normalize_header(c): c for c in df.columns})
+                    _header_map(df.columns, str(path)))
+
+
+def _header_map(headers, label: str, line: int = 1) -> dict[str, str]:
+    """Normalised header -> header as written; DataError when two headers normalise alike
+    (``BRIN NUMMER`` and ``BRIN_NUMMER``): which one to use would be a guess."""
+    out: dict[str, str] = {}
+    for h in headers:
+        key = normalize_header(h)
+        if not key:
+            continue
+        if key in out:
+            raise DataError(Problem(label, f"kolommen {out[key]!r} en {h!r} zijn dezelfde kolom (hoofdletters, spaties "
+                                           "en '_' tellen niet); laat er één staan", column=str(h), rows=(line,)))
+        out[key] = str(h)
+    return out
 
 
 def _cell_text(value: object) -> str:
@@ -220,9 +248,9 @@ def _read_xlsx(path: str | Path, *, sheet: str | None, sheets: Sequence[str],
             lines.append(i)
     if not body:
         raise DataError(Problem(label, "het werkblad heeft een kopregel maar geen gegevensregels"))
+    columns = _header_map(header, label, header_idx + 1)
     df = pd.DataFrame(body, columns=header, dtype=object)
-    return RawTable(df, np.asarray(lines, dtype=int), name, sha256_of(p),
-                    {normalize_header(c): c for c in header}, label)
+    return RawTable(df, np.asarray(lines, dtype=int), name, sha256_of(p), columns, label, excel=True)
 
 
 # --- column resolution ---------------------------------------------------------------------------
@@ -260,23 +288,39 @@ def _examples(values: pd.Series, n: int = 3) -> str:
 
 # --- values ----------------------------------------------------------------------------------------
 
-def parse_numbers(raw: pd.Series, lines: np.ndarray, file: str, column: str, problems: list[Problem], *,
-                  integer: bool, allow_empty: bool,
-                  markers: Sequence[str] = SUPPRESSION_MARKERS) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse counts written the DUO way (decimal comma or point; suppression markers).
+_THOUSANDS = r"^[+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?$"
 
-    Returns (values as float with NA, suppressed mask, empty mask); appends one Problem
-    per kind of fault (non-numeric, negative, fractional count, empty where not allowed).
+
+def parse_numbers(raw: pd.Series, lines: np.ndarray, file: str, column: str, problems: list[Problem], *,
+                  integer: bool, allow_empty: bool, thousands: bool | None = None,
+                  markers: Sequence[str] = SUPPRESSION_MARKERS) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse numbers written the DUO way (decimal comma or point; suppression markers).
+
+    ``thousands`` (default: ``integer``): a point between groups of three digits is a
+    thousands separator (``12.000`` = 12000), as in counts; otherwise a lone point is a
+    decimal point (``12.5`` fte). With both a point and a comma the point always groups
+    thousands. Returns (values as float with NA, suppressed mask, empty mask); appends one
+    Problem per kind of fault (non-numeric, non-finite or too large, negative, fractional
+    count, empty where not allowed).
     """
+    thousands = integer if thousands is None else thousands
     text = raw.astype("string").fillna("").str.strip()
     empty = text == ""
     suppressed = text.isin(list(markers))
     t = text.where(~(empty | suppressed))
     both = t.str.contains(".", regex=False, na=False) & t.str.contains(",", regex=False, na=False)
-    t = t.mask(both, t.str.replace(".", "", regex=False))
+    grouped = both | (t.str.match(_THOUSANDS, na=False) if thousands else False)
+    several = t.str.count(r"\.").fillna(0) > 1  # 1.234.567 is grouped in any column
+    grouped = grouped | (several & t.str.match(_THOUSANDS, na=False))
+    t = t.mask(grouped, t.str.replace(".", "", regex=False))
     t = t.str.replace(",", ".", regex=False)
     num = pd.to_numeric(t, errors="coerce").astype(float)
     bad = num.isna() & t.notna()
+    huge = num.notna() & ~(num.abs() <= MAX_ABS_NUMBER)
+    if huge.any():
+        problems.append(Problem(file, f"geen eindig getal of onwaarschijnlijk groot: {_examples(text[huge])}",
+                                column=column, rows=_rows(lines, huge)))
+        num = num.where(~huge)
     if bad.any():
         problems.append(Problem(file, f"geen getal: {_examples(text[bad])} (onderdrukte cellen mogen "
                                       f"{', '.join(repr(m) for m in markers)} zijn)", column=column,
@@ -450,14 +494,14 @@ def read_duo_leerlingen(path: str | Path, *, soort: str | None = None) -> pd.Dat
     if wide:
         for col, year in wide:
             values, supp, empty = parse_numbers(raw.df[col], raw.lines, raw.label, col, problems,
-                                                integer=True, allow_empty=True)
+                                                integer=True, allow_empty=True, thousands=not raw.excel)
             part = base.assign(peiljaar=year, aantal=values, onderdrukt=supp, _regel=raw.lines)
             parts.append(part[~empty.to_numpy()])
     else:
         year_col = cols.get("peildatum") or cols["jaar"]
         years = parse_years(raw, year_col, problems)
         values, supp, _ = parse_numbers(raw.df[cols["leerlingen"]], raw.lines, raw.label, cols["leerlingen"],
-                                        problems, integer=True, allow_empty=False)
+                                        problems, integer=True, allow_empty=False, thousands=not raw.excel)
         parts.append(base.assign(peiljaar=years, aantal=values, onderdrukt=supp, _regel=raw.lines))
     _raise(problems)
 
@@ -530,7 +574,8 @@ def read_duo_personeel(path: str | Path, sheet: str | None = None) -> pd.DataFra
     if wide:
         for col, year, unit in wide:
             values, supp, empty = parse_numbers(raw.df[col], raw.lines, raw.label, col, problems,
-                                                integer=unit == "personen", allow_empty=True)
+                                                integer=unit == "personen", allow_empty=True,
+                                                thousands=unit == "personen" and not raw.excel)
             part = base.assign(peiljaar=year, eenheid=unit, waarde=values, onderdrukt=supp, _regel=raw.lines,
                                _kolom=col)
             parts.append(part[~empty.to_numpy()])
@@ -539,7 +584,8 @@ def read_duo_personeel(path: str | Path, sheet: str | None = None) -> pd.DataFra
         years = parse_years(raw, year_col, problems)
         for col, unit in long_cols:
             values, supp, _ = parse_numbers(raw.df[col], raw.lines, raw.label, col, problems,
-                                            integer=unit == "personen", allow_empty=False)
+                                            integer=unit == "personen", allow_empty=False,
+                                            thousands=unit == "personen" and not raw.excel)
             parts.append(base.assign(peiljaar=years, eenheid=unit, waarde=values, onderdrukt=supp,
                                      _regel=raw.lines, _kolom=col))
     _raise(problems)

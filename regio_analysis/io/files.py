@@ -2,12 +2,14 @@
 
 Every reader in ``regio_analysis.io`` goes through :func:`read_delimited`, so a missing,
 empty, binary or undecodable file gives the same :class:`~regio_analysis.DataError`
-wherever it is read. Files are opened read-only; nothing here ever writes.
+wherever it is read. Files are opened read-only. Writing goes through :func:`atomic_write`
+(and :func:`temporary_dir` for folders): temporary name, renamed when complete, cleaned on error.
 """
 from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import hashlib
 import io
 import os
@@ -65,8 +67,10 @@ def read_text(path: str | Path, encodings: tuple[str, ...] = DEFAULT_ENCODINGS) 
     data = path.read_bytes()
     if not data.strip(b" \t\r\n\xef\xbb\xbf"):
         raise DataError(Problem(name, "het bestand is leeg"))
-    if b"\x00" in data[:65536]:
-        raise DataError(Problem(name, "het bestand bevat binaire gegevens (NUL-bytes); is het wel een CSV-/tekstbestand?"))
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise DataError(Problem(name, "het bestand bevat binaire gegevens (NUL-bytes); is het wel een CSV-/tekstbestand?",
+                                rows=(data[:nul].count(b"\n") + 1,)))
     first_error: UnicodeDecodeError | None = None
     for enc in encodings:
         try:
@@ -92,19 +96,97 @@ def sniff_delimiter(text: str, candidates: str = ";,\t") -> str:
     return max(counts, key=lambda d: (counts[d], -candidates.index(d)))
 
 
-def read_yaml(path: str | Path) -> Any:
-    """Parse a UTF-8 YAML file; DataError naming the file (and the line of a syntax error)
-    for a missing, empty, undecodable or malformed file."""
+#: Largest YAML file read (regio.yaml, codebooks, scenarios, frameworks are a few kB to a few hundred kB).
+MAX_YAML_BYTES = 2_000_000
+
+
+def _strict_loader(name: str):
+    """A SafeLoader that refuses anchors/aliases (alias bombs) and duplicate keys."""
     import yaml
 
-    tf = read_text(path, encodings=("utf-8-sig",))
+    class StrictLoader(yaml.SafeLoader):
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                mark = event.start_mark
+                raise DataError(Problem(name, "ankers en verwijzingen (&naam / *naam) zijn niet toegestaan; "
+                                              "schrijf de waarden uit", rows=(mark.line + 1,)))
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node, deep=False):
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise DataError(Problem(name, "samenvoegsleutel '<<' is niet toegestaan",
+                                            rows=(key_node.start_mark.line + 1,)))
+                key = self.construct_object(key_node, deep=True)
+                line = key_node.start_mark.line + 1
+                try:
+                    hash(key)
+                except TypeError:
+                    raise DataError(Problem(name, f"ongeldige sleutel {key!r}: een sleutel is een tekst",
+                                            rows=(line,))) from None
+                if key in seen:
+                    raise DataError(Problem(name, f"sleutel {key!r} staat er twee keer (regel {seen[key]} en {line}); "
+                                                  "laat er één staan", rows=(seen[key], line)))
+                seen[key] = line
+            return super().construct_mapping(node, deep=deep)
+
+    return StrictLoader
+
+
+def parse_yaml(text: str, name: str = "<yaml>") -> Any:
+    """Parse YAML text strictly: no anchors/aliases, no duplicate keys, at most
+    :data:`MAX_YAML_BYTES`; DataError naming ``name`` and the line otherwise."""
+    import yaml
+
+    if len(text.encode("utf-8")) > MAX_YAML_BYTES:
+        raise DataError(Problem(name, f"YAML-bestand groter dan {MAX_YAML_BYTES // 1_000_000} MB; "
+                                      "dat is geen configuratiebestand"))
+    loader = _strict_loader(name)(text)
     try:
-        return yaml.safe_load(tf.text)
+        return loader.get_single_data()
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         rows = (mark.line + 1,) if mark is not None else ()
-        raise DataError(Problem(str(path), f"geen geldige YAML: {getattr(err, 'problem', None) or err}",
+        raise DataError(Problem(name, f"geen geldige YAML: {getattr(err, 'problem', None) or err}",
                                 rows=rows)) from None
+    except RecursionError:
+        raise DataError(Problem(name, "YAML te diep genest")) from None
+    finally:
+        loader.dispose()
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a UTF-8 YAML file strictly (see :func:`parse_yaml`); DataError naming the file
+    (and the line) for a missing, empty, too large, undecodable or malformed file, an
+    anchor/alias or a duplicate key."""
+    path = check_file(path)
+    if path.stat().st_size > MAX_YAML_BYTES:
+        raise DataError(Problem(str(path), f"YAML-bestand groter dan {MAX_YAML_BYTES // 1_000_000} MB; "
+                                           "dat is geen configuratiebestand"))
+    tf = read_text(path, encodings=("utf-8-sig",))
+    return parse_yaml(tf.text, str(path))
+
+
+def check_header(text: str, delimiter: str, name: str) -> None:
+    """DataError when two header fields are equal after stripping spaces (and a BOM):
+    pandas would silently rename the second one (``aantal.1``) or keep both under one name."""
+    lineno, header = 0, []
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if line.strip():
+            header = next(csv.reader([line], delimiter=delimiter), [])
+            break
+    seen: dict[str, str] = {}
+    for field in header:
+        key = field.strip().lstrip("\ufeff").strip()
+        if not key:
+            continue
+        if key in seen:
+            same = "staat twee keer in de kopregel" if seen[key] == field else \
+                f"botst met {seen[key]!r} (gelijk na weghalen van spaties)"
+            raise DataError(Problem(name, f"kolom {field!r} {same}; laat er één staan", column=key, rows=(lineno,)))
+        seen[key] = field
 
 
 def read_delimited(
@@ -120,6 +202,7 @@ def read_delimited(
     """
     tf = read_text(path, encodings)
     delimiter = sep or sniff_delimiter(tf.text)
+    check_header(tf.text, delimiter, str(path))
     try:
         df = pd.read_csv(
             io.StringIO(tf.text), sep=delimiter, dtype=str, keep_default_na=False,
@@ -138,26 +221,110 @@ def read_delimited(
     return df, tf
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
-def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None):
+def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8", newline: str | None = None,
+                 *, file_mode: int | None = None):
     """Write ``path`` via a temporary file in the same folder, renamed into place on success.
 
-    An interrupted or failing write leaves the previous file (if any) untouched and no
-    half-written file under the final name.
+    Every file the package writes goes through here. An interrupted or failing write
+    (including a full or read-only disk: ENOSPC, EROFS) leaves the previous file (if any)
+    untouched, no half-written file under the final name and no temporary file behind.
+    ``file_mode`` sets the permissions of the new file (e.g. 0o600 for a key).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
     try:
+        os.close(fd)
+        os.chmod(tmp, file_mode if file_mode is not None else 0o666 & ~_umask())  # mkstemp makes 0600
         binary = "b" in mode
         with open(tmp, mode, encoding=None if binary else encoding, newline=None if binary else newline) as fh:
             yield fh
+            fh.flush()
         os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
             os.remove(tmp)
+        if isinstance(exc, OSError) and not exc.filename:
+            exc.filename = str(path)  # a failing write() names no file; the user needs to know which
         raise
+
+
+_OS_REASONS = {
+    errno.ENOSPC: "de schijf is vol",
+    errno.EDQUOT: "het schijfquotum is op",
+    errno.EROFS: "het bestandssysteem is alleen-lezen",
+    errno.EACCES: "geen toestemming (rechten)",
+    errno.EPERM: "niet toegestaan (rechten)",
+    errno.ENOENT: "bestaat niet",
+    errno.ENOTDIR: "een deel van het pad is geen map",
+    errno.EISDIR: "is een map, geen bestand",
+    errno.EEXIST: "bestaat al",
+}
+
+
+def describe_os_error(err: OSError) -> str:
+    """One Dutch sentence for a failed file operation, naming the path (for the CLI)."""
+    reason = _OS_REASONS.get(err.errno, err.strerror or str(err))
+    code = errno.errorcode.get(err.errno, "") if err.errno else ""
+    where = " -> ".join(str(f) for f in (err.filename, err.filename2) if f) or "(onbekend pad)"
+    return (f"{where}: {reason}{f' ({code})' if code else ''}. Er is niets half geschreven achtergelaten; "
+            "maak ruimte of rechten vrij, of kies een andere map (--out).")
+
+
+def write_text(path: str | Path, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically."""
+    with atomic_write(path) as fh:
+        fh.write(text)
+    return Path(path)
+
+
+def write_bytes(path: str | Path, data: bytes, *, file_mode: int | None = None) -> Path:
+    """Write ``data`` to ``path`` atomically."""
+    with atomic_write(path, "wb", file_mode=file_mode) as fh:
+        fh.write(data)
+    return Path(path)
+
+
+@contextlib.contextmanager
+def temporary_dir(parent: str | Path, prefix: str):
+    """A new folder ``<parent>/.<prefix>.XXXX.tmp``, removed with everything in it when the
+    ``with`` block raises (any error, including ENOSPC/EROFS); kept on success, for the
+    caller to move into place."""
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".{prefix}.", suffix=".tmp", dir=parent))
+    try:
+        yield folder
+    except BaseException:
+        remove_tree(folder)
+        raise
+
+
+def remove_tree(folder: str | Path) -> None:
+    """Remove ``folder`` and everything in it; read-only entries too; never raises."""
+    import shutil
+    import stat
+
+    def retry(func, p, _exc):
+        with contextlib.suppress(OSError):
+            os.chmod(os.path.dirname(p) or ".", stat.S_IRWXU)
+            os.chmod(p, stat.S_IRWXU)
+            func(p)
+
+    import sys
+
+    with contextlib.suppress(OSError):
+        if sys.version_info >= (3, 12):
+            shutil.rmtree(folder, onexc=retry)
+        else:
+            shutil.rmtree(folder, onerror=retry)
 
 
 def write_csv(df: pd.DataFrame, path: str | Path) -> Path:

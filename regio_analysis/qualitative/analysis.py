@@ -192,39 +192,21 @@ def chi2_test(table: pd.DataFrame) -> Chi2Result:
 
 # --- quotes -------------------------------------------------------------------------------------
 
-_TITLES = r"(?:dhr|mevr|mw|hr|mr|dr|drs|ir|ing|prof|meneer|mevrouw|juf|juffrouw|meester|collega|directeur|mentor|de heer)"
-_NAME = r"[A-ZÀ-Ý][a-zà-ÿ]+(?:[-'][A-ZÀ-Ý]?[a-zà-ÿ]+)?"
-_PARTICLE = r"(?:van|de|der|den|ter|ten|te|van de|van der|van den|in 't|'t)"
-_PATTERNS = [
-    # title + name(s): "mevrouw De Vries", "dhr. Jansen", "juf Anna"
-    re.compile(rf"\b(?i:{_TITLES})\.?\s+(?:{_PARTICLE}\s+)?{_NAME}(?:\s+(?:{_PARTICLE}\s+)?{_NAME})?"),
-    # initials + surname: "J.S. Kuperus", "A. de Boer"
-    re.compile(rf"\b(?:[A-Z]\.){{1,4}}\s*(?:{_PARTICLE}\s+)?{_NAME}"),
-    # "SURNAME, J.S." as on title pages
-    re.compile(r"\b[A-Z]{3,}(?:-[A-Z]{3,})?,\s*(?:[A-Z]\.){1,4}"),
-    # "ik ben Jan" / "mijn mentor Piet" / "heet Sanne"
-    re.compile(rf"(?i:(?<=\bik ben )|(?<=\bheet )|(?<=\bheette )|(?<=\bgenaamd )|(?<=\bmijn collega ))"
-               rf"{_NAME}(?:\s+(?:{_PARTICLE}\s+)?{_NAME})?"),
-    re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b"),  # e-mail addresses
-    re.compile(r"(?<!\d)(?:\+31|0)[\s-]?\d(?:[\s-]?\d){8}(?!\d)"),  # Dutch phone numbers
-]
 PLACEHOLDER = "[naam]"
 
 
 def anonymise(text: str, names: Iterable[str] = ()) -> str:
-    """Replace names of people (and e-mail addresses, phone numbers) by ``[naam]``.
+    """Replace personal data by placeholders (see :func:`regio_analysis.privacy.scrub`).
 
-    Found are: the names passed in ``names`` (e.g. the respondents' and staff's names you
-    know), a title followed by a name (*mevrouw De Vries*, *juf Anna*), initials with a
-    surname (*J.S. Kuperus*), *KUPERUS, J.S.*, and a name after *ik ben* / *heet* / *mijn
-    mentor*. Rule-based: check quotes before publishing them.
+    Found are: the names passed in ``names`` (e.g. the respondents', staff's and schools'
+    names you know), a title followed by a name (*mevrouw De Vries*, *juf Anna*), initials
+    with a surname (*J.S. Kuperus*), *KUPERUS, J.S.*, a name after *ik ben* / *heet*,
+    e-mail addresses, phone numbers, URLs, postcodes, street addresses and school names.
+    Rule-based: check quotes before publishing them.
     """
-    out = text
-    for name in sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True):
-        out = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", PLACEHOLDER, out, flags=re.IGNORECASE)
-    for rx in _PATTERNS:
-        out = rx.sub(PLACEHOLDER, out)
-    return out
+    from regio_analysis.privacy import scrub
+
+    return scrub(text, names)
 
 
 def quote_table(codings: pd.DataFrame, documenten: pd.DataFrame, codes: Sequence[str] | None = None,

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from regio_analysis.qualitative.codebook import Code, Codebook, default_codebook
+from regio_analysis.qualitative.codebook import Code, Codebook, CodePattern, default_codebook
 from regio_analysis.qualitative.documents import normalise_text, segment
 
 CODING_COLUMNS = ["doc_id", "start", "einde", "code", "codeur", "memo", "auto", "regel"]
@@ -107,7 +107,7 @@ class _Rules:
     def __init__(self, codebook: Codebook):
         self.codebook = codebook
         self.terms: list[_Term] = []
-        self.patterns: list[tuple[str, str, re.Pattern]] = []
+        self.patterns: list[tuple[str, str, CodePattern]] = []
         self.codes: dict[str, Code] = {c.path: c for c in codebook}
         for c in codebook:
             if not c.codeerbaar:
@@ -117,7 +117,7 @@ class _Rules:
                 if compiled is not None:
                     self.terms.append(compiled)
             for pat in c.patronen:
-                self.patterns.append((c.path, f"patroon:{pat}", re.compile(pat)))
+                self.patterns.append((c.path, f"patroon:{pat}", CodePattern(pat, c.path, codebook.bron or "<codeboek>")))
         neg = codebook.negatie
         self.window = int(neg.get("venster", 3))
         self.neg_before = {_key(w) for w in neg.get("voor", [])}

@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 
 from regio_analysis.overview import geen_gegevens
 from regio_analysis.plotting import fmt_getal, fmt_pct, opsomming, thema_label
-from regio_analysis.privacy import DEFAULT_K, suppress_small_cells
+from regio_analysis.privacy import DEFAULT_K, describe, names_from_region, suppress_counts, suppress_small_cells
 from regio_analysis.qualitative import analysis, plans
 from regio_analysis.qualitative.autocode import auto_code, precision_recall
 from regio_analysis.qualitative.codebook import Codebook, default_codebook
@@ -215,7 +215,8 @@ def analyseer_antwoorden(region, codebook: Codebook | None = None) -> Antwoorden
                 truth_rows.append({"doc_id": doc_id, "start": 0, "einde": lengths[doc_id],
                                    "code": f"{REDEN_GROEP}/{leaf.strip()}", "codeur": SYNTH})
     truth = pd.DataFrame(truth_rows, columns=["doc_id", "start", "einde", "code", "codeur"])
-    return Antwoorden(docs, codings, truth, codes, synthetisch="open_antwoorden" in region.synthetisch)
+    return Antwoorden(docs, codings, truth, codes, synthetisch="open_antwoorden" in region.synthetisch,
+                      extra={"namen": names_from_region(region)})
 
 
 def tabel_redenen(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataFrame:
@@ -236,7 +237,8 @@ def tabel_redenen(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataFrame:
     out = out.sort_values(["antwoorden", "reden"], ascending=[False, True], na_position="last")
     if a.synthetisch:
         out["bron"] = SYNTH
-    return out.drop(columns="code").reset_index(drop=True)
+    out = out.drop(columns="code").reset_index(drop=True)
+    return describe(out, aantallen=counts, aandelen={}, geen_aantallen=[])
 
 
 def figuur_redenen(a: Antwoorden | None, ax: Axes | None = None) -> Axes | None:
@@ -280,11 +282,15 @@ def kwaliteit_autocodering(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataF
     rel = reliability_by_code(both, units=gold[key].drop_duplicates(), coders=["auto", SYNTH], codes=a.codes, n_boot=0)
     out = pr.merge(rel[["code", "cohen_kappa", "alpha"]], on="code", how="left")
     out["reden"] = out["code"].map(lambda c: "totaal" if c == "totaal" else _leaf(c))
-    small = out["n_gold"] < k
+    # the total row is the sum of the others: a hidden count gets a complementary one
+    is_total = out["reden"] == "totaal"
+    sup, hidden = suppress_counts(out, ["n_gold"], k, total_row=is_total if is_total.any() else None)
+    small = hidden["n_gold"]
     for col in ("precisie", "recall", "f1", "cohen_kappa", "alpha"):
         out[col] = out[col].where(~small)
-    out["n_werkelijk"] = out["n_gold"].where(~small)
-    return out[["reden", "n_werkelijk", "precisie", "recall", "f1", "cohen_kappa"]]
+    out["n_werkelijk"] = sup["n_gold"].round().astype("Int64")
+    out = out[["reden", "n_werkelijk", "precisie", "recall", "f1", "cohen_kappa"]]
+    return describe(out, aantallen=["n_werkelijk"], aandelen={}, totaalrij="totaal")
 
 
 def lezing_kwaliteit(a: Antwoorden | None) -> str:
@@ -342,11 +348,18 @@ def citaten(a: Antwoorden | None, per_code: int = 2) -> pd.DataFrame:
     """Anonymised example answers per reason (labelled synthetic where they are)."""
     if a is None or a.redenen.empty:
         return pd.DataFrame()
-    q = analysis.quote_table(a.redenen, a.documenten, a.codes, per_code=per_code)
+    # no quotes for a reason whose number of answers is suppressed
+    counts = tabel_redenen(a)
+    count_cols = [c for c in ("antwoorden", "antwoorden_werkelijk") if c in counts.columns]
+    shown = set(counts.loc[counts[count_cols].notna().all(axis=1), "reden"])
+    codes = [c for c in a.codes if _leaf(c) in shown]
+    if not codes:
+        return pd.DataFrame()
+    q = analysis.quote_table(a.redenen, a.documenten, codes, per_code=per_code, names=a.extra.get("namen", ()))
     q["reden"] = q["code"].map(_leaf)
     if a.synthetisch:
         q["bron"] = SYNTH
-    return q.drop(columns=["code", "doc_id", "regio_id"])
+    return describe(q.drop(columns=["code", "doc_id", "regio_id"]), citaten="citaat", groep="reden")
 
 
 # --- the user's own documents ----------------------------------------------------------------------
@@ -370,7 +383,9 @@ def tabel_eigen_documenten(region, eigen) -> pd.DataFrame:
         return pd.DataFrame()
     docs, codings = eigen
     tekst = plans.profile_from_codings(codings, docs)
-    return plans.compare_profiles(themaprofiel(region), tekst)
+    # counts of activities and coded sentences, not of people: nothing to suppress
+    return describe(plans.compare_profiles(themaprofiel(region), tekst), aantallen=[],
+                    geen_aantallen=["register_n", "tekst_n"], aandelen={})
 
 
 def lezing_eigen_documenten(region, eigen) -> str:

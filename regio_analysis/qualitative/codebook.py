@@ -26,7 +26,11 @@ A codebook file looks like this (keys are Dutch, as researchers edit it)::
 ``termen`` are matched on lemmas (simplemma, Dutch) and on the word itself, case- and
 hyphen-insensitive; a trailing ``*`` matches compounds (``inductie*`` also finds
 *inductieprogramma*); several words match a phrase. ``patronen`` are regular expressions
-over the lowercased text. A code is referred to by its path, ``thema/begeleiden``.
+over the lowercased text (Python ``re`` syntax, run by the ``regex`` module with a time limit
+of :data:`PATTERN_TIMEOUT` seconds per unit of text, so a pattern that backtracks without end,
+such as ``(a+)+$``, stops with a DataError instead of hanging). A pattern or term that is
+empty, or that finds the empty text, would code every unit and is refused. A code is referred
+to by its path, ``thema/begeleiden``.
 
 :func:`default_codebook` is the codebook shipped with the package (five themes, the ABC of
 Aantrekken/Behouden/Continuïteit, recurring topics of the regions' plans, and reasons for
@@ -42,6 +46,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 
 from regio_analysis.errors import DataError, Problem
@@ -60,6 +65,52 @@ _COLOUR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 # a fixed namespace, so a code path always gets the same REFI-QDA GUID
 GUID_NAMESPACE = uuid.UUID("6f1c9a52-4d0e-4c55-9d1b-2f3b6a0e7c41")
 DEFAULT_CODEBOOK_FILE = "default_codebook.yaml"
+#: Seconds one codebook pattern may search one unit of text.
+PATTERN_TIMEOUT = 1.0
+# texts a pattern is tried on at load time: one that finds the empty text there codes everything
+_EMPTY_PROBES = ("", "de starter krijgt een mentor. 12 %")
+
+
+class CodePattern:
+    """A codebook pattern compiled for matching with a time limit.
+
+    ``finditer`` is ``re``-compatible; when a search takes longer than ``timeout`` seconds
+    (catastrophic backtracking) it raises a DataError naming the codebook file, the code
+    and the pattern.
+    """
+
+    def __init__(self, pattern: str, code: str = "", file: str = "<codeboek>", timeout: float | None = None):
+        self.pattern, self.code, self.file = pattern, code, file
+        self.timeout = PATTERN_TIMEOUT if timeout is None else timeout
+        self._rx = regex.compile(pattern, flags=regex.VERSION0)
+
+    def finditer(self, text: str):
+        try:
+            yield from self._rx.finditer(text, timeout=self.timeout)
+        except TimeoutError:
+            raise DataError(Problem(self.file, f"code '{self.code}': patroon {self.pattern!r} kost meer dan "
+                                               f"{self.timeout:g} s op één tekstdeel (eindeloos terugzoeken, zoals "
+                                               "bij '(a+)+'); vereenvoudig het patroon")) from None
+
+    def __repr__(self) -> str:
+        return f"CodePattern({self.pattern!r}, code={self.code!r})"
+
+
+def check_pattern(pattern: str) -> str | None:
+    """Why ``pattern`` cannot be a codebook pattern (Dutch), or None when it can."""
+    if not pattern.strip():
+        return "een leeg patroon zou elke zin coderen"
+    try:
+        rx = regex.compile(pattern, flags=regex.VERSION0)
+    except (regex.error, ValueError, OverflowError) as err:
+        return f"patroon {pattern!r} is geen geldige reguliere expressie ({err})"
+    try:
+        for probe in _EMPTY_PROBES:
+            if any(m.end() == m.start() for m in rx.finditer(probe, timeout=PATTERN_TIMEOUT)):
+                return f"patroon {pattern!r} vindt ook een lege tekst en zou elke zin coderen"
+    except TimeoutError:
+        return f"patroon {pattern!r} kost te veel rekentijd"
+    return None
 
 
 @dataclass
@@ -210,6 +261,13 @@ def _as_list(value, key: str, where: str, file: str, problems: list[Problem]) ->
     return []
 
 
+def _terms(value, where: str, file: str, problems: list[Problem]) -> list[str]:
+    terms = _as_list(value, "termen", where, file, problems)
+    if any(not t.strip().rstrip("*").strip() for t in terms):
+        problems.append(_problem(file, "een lege term zou niets of alles vinden; laat hem weg", where))
+    return terms
+
+
 def codebook_from_dict(data: Any, file: str = "<codeboek>") -> Codebook:
     """Build and check a Codebook from parsed YAML; every problem is reported at once."""
     problems: list[Problem] = []
@@ -260,10 +318,9 @@ def codebook_from_dict(data: Any, file: str = "<codeboek>") -> Codebook:
                 problems.append(_problem(file, f"kleur {kleur!r} is geen #RRGGBB", where))
             patronen = _as_list(item.get("patronen"), "patronen", where, file, problems)
             for pat in patronen:
-                try:
-                    re.compile(pat)
-                except re.error as err:
-                    problems.append(_problem(file, f"patroon {pat!r} is geen geldige reguliere expressie ({err})", where))
+                reason = check_pattern(pat)
+                if reason:
+                    problems.append(_problem(file, reason, where))
             codeerbaar = item.get("codeerbaar", True)
             if not isinstance(codeerbaar, bool):
                 problems.append(_problem(file, "'codeerbaar' is true of false", where))
@@ -279,7 +336,7 @@ def codebook_from_dict(data: Any, file: str = "<codeboek>") -> Codebook:
                 uitsluiten=str(item.get("uitsluiten") or "").strip(),
                 voorbeelden=_as_list(item.get("voorbeelden"), "voorbeelden", where, file, problems),
                 kleur=kleur,
-                termen=_as_list(item.get("termen"), "termen", where, file, problems),
+                termen=_terms(item.get("termen"), where, file, problems),
                 patronen=patronen,
                 afgeleid_van=[normalise_path(p) for p in _as_list(item.get("afgeleid_van"), "afgeleid_van", where, file, problems)],
                 soorten=_as_list(item.get("soorten"), "soorten", where, file, problems),
@@ -313,5 +370,8 @@ def load_codebook(path: str | Path) -> Codebook:
 
 def default_codebook() -> Codebook:
     """The codebook shipped with the package (see ``default_codebook.yaml``)."""
+    from regio_analysis.io.files import parse_yaml
+
+    name = f"regio_analysis/qualitative/{DEFAULT_CODEBOOK_FILE}"
     text = resources.files("regio_analysis.qualitative").joinpath(DEFAULT_CODEBOOK_FILE).read_text(encoding="utf-8")
-    return codebook_from_dict(yaml.safe_load(text), file=f"regio_analysis/qualitative/{DEFAULT_CODEBOOK_FILE}")
+    return codebook_from_dict(parse_yaml(text, name), file=name)

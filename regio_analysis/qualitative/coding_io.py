@@ -68,13 +68,17 @@ def export_codings(codings: pd.DataFrame, documenten: pd.DataFrame, path: str | 
 
 
 def _write(df: pd.DataFrame, path: Path) -> None:
+    """Text that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``) is written as
+    text: a quote-prefixed string cell in XLSX, a leading apostrophe in CSV (taken off on import)."""
     from regio_analysis.io.files import atomic_write, write_csv
+    from regio_analysis.io.safe_text import guard_workbook, spreadsheet_safe
 
     if path.suffix.lower() == ".xlsx":
-        with atomic_write(path, mode="wb") as fh:
-            df.to_excel(fh, index=False, engine="openpyxl")
+        with atomic_write(path, mode="wb") as fh, pd.ExcelWriter(fh, engine="openpyxl") as xw:
+            df.to_excel(xw, index=False)
+            guard_workbook(xw.book)
     elif path.suffix.lower() == ".csv":
-        write_csv(df, path)
+        write_csv(spreadsheet_safe(df), path)
     else:
         raise DataError(Problem(str(path), "gebruik .csv of .xlsx"))
 
@@ -97,7 +101,9 @@ def _read(path: Path) -> pd.DataFrame:
         df.columns = [str(c).strip() for c in df.columns]
         return df
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        return read_delimited(path)[0]
+        from regio_analysis.io.safe_text import unguard
+
+        return read_delimited(path)[0].map(unguard)  # our CSV export's apostrophe before a formula-like text
     raise DataError(Problem(str(path), "onbekend bestandstype; gebruik .csv of .xlsx"))
 
 

@@ -34,6 +34,14 @@ EENHEDEN = ("zin", "alinea", "sectie")
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 
+#: Limits on what one document may cost to read (hostile or broken files stop with a DataError).
+MAX_FILE_BYTES = 100_000_000        # any document file on disk
+MAX_UNPACKED_BYTES = 200_000_000    # all parts of a .docx (a zip) together, unpacked
+MAX_XML_BYTES = 50_000_000          # the XML parts of a .docx, unpacked (parsed into memory)
+MAX_ZIP_MEMBERS = 10_000
+MAX_PDF_PAGES = 2_000
+MAX_TEXT_CHARS = 20_000_000         # text extracted from one document
+
 
 def normalise_text(text: str) -> str:
     """NFC, ``\\n`` line endings, no BOM: the text every offset refers to."""
@@ -52,8 +60,40 @@ def count_words(text: str) -> int:
 
 # --- reading ------------------------------------------------------------------------------------
 
+def _check_zip(path: Path) -> None:
+    """Refuse a .docx whose unpacked content is too large, by the sizes the zip declares and
+    by the bytes it really unpacks to (a lying header does not get past the second check)."""
+    import zipfile
+
+    name = str(path)
+    too_big = (f"uitgepakt groter dan {MAX_UNPACKED_BYTES // 1_000_000} MB (of {MAX_XML_BYTES // 1_000_000} MB "
+               "XML); een zip-bom of geen gewoon Word-bestand")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise DataError(Problem(name, f"het Word-bestand bevat {len(infos)} onderdelen (meer dan {MAX_ZIP_MEMBERS})"))
+            declared = sum(i.file_size for i in infos)
+            declared_xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+            if declared > MAX_UNPACKED_BYTES or declared_xml > MAX_XML_BYTES:
+                raise DataError(Problem(name, f"{too_big} (opgegeven: {declared:,} bytes)".replace(",", ".")))
+            total = total_xml = 0
+            for info in infos:
+                xml = info.filename.lower().endswith((".xml", ".rels"))
+                with zf.open(info) as fh:
+                    while block := fh.read(1 << 20):
+                        total += len(block)
+                        total_xml += len(block) if xml else 0
+                        if total > MAX_UNPACKED_BYTES or total_xml > MAX_XML_BYTES:
+                            raise DataError(Problem(name, too_big))
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, EOFError) as err:
+        raise DataError(Problem(name, f"geen leesbaar Word-bestand (.docx): {type(err).__name__}: {err}")) from None
+
+
 def _read_docx(path: Path) -> tuple[str, pd.Timestamp | None, str]:
     import zipfile
+
+    _check_zip(path)
 
     try:
         import docx  # python-docx
@@ -97,11 +137,22 @@ def _read_pdf(path: Path) -> tuple[str, pd.Timestamp | None, str]:
         reader = PdfReader(str(path))
         if reader.is_encrypted:
             raise DataError(Problem(str(path), "de PDF is versleuteld; sla haar onbeveiligd op"))
-        pages = [(page.extract_text() or "").strip() for page in reader.pages]
+        n_pages = len(reader.pages)
+        if n_pages > MAX_PDF_PAGES:
+            raise DataError(Problem(str(path), f"de PDF heeft {n_pages} pagina's (meer dan {MAX_PDF_PAGES}); "
+                                               "splits haar of verhoog documents.MAX_PDF_PAGES"))
+        pages, chars = [], 0
+        for number, page in enumerate(reader.pages, 1):
+            pages.append((page.extract_text() or "").strip())
+            chars += len(pages[-1])
+            if chars > MAX_TEXT_CHARS:
+                raise DataError(Problem(str(path), f"de PDF levert meer dan {MAX_TEXT_CHARS:,} tekens tekst "
+                                                   f"(bij pagina {number})".replace(",", ".")))
         meta = reader.metadata
     except DataError:
         raise
-    except (PyPdfError, ValueError, KeyError, OSError, TypeError) as err:
+    except (PyPdfError, ValueError, KeyError, OSError, TypeError, AttributeError, IndexError, RecursionError,
+            MemoryError, ZeroDivisionError) as err:
         raise DataError(Problem(str(path), f"geen leesbare PDF: {type(err).__name__}: {err}")) from None
     text = "\n\n".join(p for p in pages if p)
     if not text.strip():
@@ -124,9 +175,15 @@ def read_document(path: str | Path) -> tuple[str, pd.Timestamp | None, str]:
 
     Reads ``.txt`` / ``.md`` (UTF-8, cp1252 fallback), ``.docx`` (paragraphs, headings as
     ``#`` lines, tables as ``|`` rows) and ``.pdf`` (the text layer, pages separated by a
-    blank line). Raises DataError naming the file for anything unreadable.
+    blank line). Raises DataError naming the file for anything unreadable, and for a file
+    beyond the limits above (size on disk, unpacked size of a .docx, pages of a .pdf,
+    characters of text).
     """
     path = check_file(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise DataError(Problem(str(path), f"het bestand is {size // 1_000_000} MB, groter dan "
+                                           f"{MAX_FILE_BYTES // 1_000_000} MB"))
     suffix = path.suffix.lower()
     if suffix in (".txt", ".md"):
         text, created, title = read_text(path).text, None, ""
@@ -139,7 +196,14 @@ def read_document(path: str | Path) -> tuple[str, pd.Timestamp | None, str]:
     text = normalise_text(text)
     if not text.strip():
         raise DataError(Problem(str(path), "het document bevat geen tekst"))
-    return text, created, title
+    if len(text) > MAX_TEXT_CHARS:
+        raise DataError(Problem(str(path), f"het document bevat meer dan {MAX_TEXT_CHARS:,} tekens".replace(",", ".")))
+    return text, created, _clean_title(title)
+
+
+def _clean_title(title: str) -> str:
+    """A stored document title without control characters (a NUL in the metadata is not text)."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", title or "").strip()
 
 
 _DATE_IN_NAME = re.compile(r"(20\d{2}|19\d{2})[-_]?(0[1-9]|1[0-2])[-_]?(0[1-9]|[12]\d|3[01])")
@@ -202,9 +266,11 @@ def load_documents(
     file name (``2025-03-14``) or the creation date stored in a .docx/.pdf is used.
     Every unreadable file is reported at once in one DataError.
     """
+    root = None
     if isinstance(source, (str, Path)):
         source = Path(source)
         if source.is_dir():
+            root = source.resolve()
             paths = sorted(p for p in source.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
                            and not p.name.startswith((".", "~$")))
             if not paths:
@@ -215,6 +281,10 @@ def load_documents(
         paths = [Path(p) for p in source]
     rows, problems, used = [], [], set()
     for path in paths:
+        if root is not None and not path.resolve().is_relative_to(root):
+            problems.append(Problem(str(path), f"is een snelkoppeling (symbolische link) naar {path.resolve()}, buiten "
+                                               f"de documentenmap {source}; kopieer het bestand in de map"))
+            continue
         try:
             text, created, title = read_document(path)
         except DataError as err:
@@ -327,6 +397,7 @@ def _paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 
 _SENT_END = re.compile(r"[.!?…]+[\"”’)]*(?=\s)")
+_NEXT_CHAR = re.compile(r"\S")
 
 
 def _sentence_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -340,10 +411,12 @@ def _sentence_spans(text: str, s: int, e: int) -> list[tuple[int, int]]:
         cuts.append(m.end())
     for m in _SENT_END.finditer(para):
         end = m.end()
-        rest = para[end:].lstrip()
-        if not rest:
+        nxt = _NEXT_CHAR.search(para, end)
+        if nxt is None:
             continue
-        word = re.search(r"([^\s(]+)$", para[:m.start()])
+        rest = para[nxt.start():nxt.start() + 1]  # the next visible character (no copy of the rest)
+        # look back a bounded stretch only: searching the whole prefix made long paragraphs quadratic
+        word = re.search(r"([^\s(]+)$", para[max(0, m.start() - 64):m.start()])
         token = (word.group(1) if word else "").lower().rstrip(".")
         if m.group(0).startswith(".") and (token in _ABBREV or re.fullmatch(r"[a-z]", token)
                                            or re.fullmatch(r"\d+(?:\.\d+)*", token) and rest[:1].isdigit()):

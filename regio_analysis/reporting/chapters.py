@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -33,6 +34,7 @@ class Param:
     choices: tuple | None = None
     check: Callable[[Any], str | None] | None = None  # returns a problem text, or None
     help: str = ""
+    path: str = ""  # "bestand" or "map": the value names a file or folder (taken literally, made absolute)
 
 
 @dataclass(frozen=True)
@@ -66,12 +68,47 @@ def check_from(module: str, name: str) -> Callable[[Any], str | None]:
     return functools.partial(_call, module, name)
 
 
-def _existing_file(value: str) -> str | None:
-    return None if not value or Path(value).is_file() else "bestand niet gevonden"
+def _stat_key(path: Path) -> tuple:
+    """What changes when a file or a folder's files change (size, mtime): the cache key of a check."""
+    try:
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in files[:10000])
+    except OSError:
+        return ()
 
 
-def _existing_dir(value: str) -> str | None:
-    return None if not value or Path(value).is_dir() else "map niet gevonden"
+@functools.lru_cache(maxsize=64)
+def _load_check(module: str, name: str, kind: str, value: str, _key: tuple) -> str | None:
+    path = Path(value)
+    if not path.exists():
+        return f"{kind} niet gevonden: {value}"
+    if kind == "bestand" and not path.is_file():
+        return f"{value} is geen bestand"
+    if kind == "map" and not path.is_dir():
+        return f"{value} is geen map"
+    if not os.access(path, os.R_OK) or (kind == "map" and not os.access(path, os.X_OK)):
+        return f"{value} is niet leesbaar"
+    try:
+        getattr(importlib.import_module(module), name)(path)
+    except DataError as err:
+        return str(err)
+    except OSError as err:
+        return f"{err.filename or value} is niet leesbaar ({err.strerror or err})"
+    return None
+
+
+def _loads_with(module: str, name: str, kind: str, value: str) -> str | None:
+    if not value:
+        return None
+    return _load_check(module, name, kind, value, _stat_key(Path(value)))
+
+
+def loaded_by(module: str, name: str, kind: str = "bestand") -> Callable[[Any], str | None]:
+    """A ``Param.check`` for a file or folder parameter: it must exist, be readable and pass
+    the package's own reader ``module.name(path)`` (the one the chapter will use), so a bad
+    file stops the batch before any kernel starts instead of falling back silently. Picklable;
+    the reader is imported only when a value is checked, and a result is cached per file state."""
+    return functools.partial(_loads_with, module, name, kind)
 
 
 def _non_negative(value: int) -> str | None:
@@ -87,17 +124,19 @@ COMMON_PARAMS: dict[str, Param] = {
 }
 
 _DOCS = "(.txt, .md, .docx, .pdf); leeg = geen"
+_DOCUMENTS = loaded_by("regio_analysis.qualitative.documents", "load_documents", "map")
 _COHORT_YEAR = check_from("regio_analysis.induction", "check_cohort_year")
 
 #: The chapters in report order.
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("overzicht", "00_overzicht.ipynb", "Overzicht"),
     Chapter("kwantitatief", "01_kwantitatief.ipynb", "Kwantitatieve analyse", {
-        "scenario_bestand": Param(str, "", check=_existing_file, help="YAML met extra SPP-scenario's; leeg = basis, laag, hoog"),
+        "scenario_bestand": Param(str, "", check=loaded_by("regio_analysis.workforce", "load_scenarios"), path="bestand",
+                                  help="YAML met extra SPP-scenario's; leeg = basis, laag, hoog"),
         "projectiejaren": Param(int, 5, check=between(1, 15), help="aantal jaren van de SPP-projectie"),
     }),
     Chapter("kwalitatief", "02_kwalitatief.ipynb", "Kwalitatieve analyse", {
-        "documenten_dir": Param(str, "", check=_existing_dir, help=f"map met eigen documenten {_DOCS}"),
+        "documenten_dir": Param(str, "", check=_DOCUMENTS, path="map", help=f"map met eigen documenten {_DOCS}"),
     }),
     Chapter("retentie", "03_retentie.ipynb", "Retentie van startende leraren", {
         "retentie_horizon": Param(int, 5, check=between(1, 10),
@@ -113,9 +152,9 @@ CHAPTERS: tuple[Chapter, ...] = (
                             check=check_from("regio_analysis.induction", "check_covariates"), help="kenmerken waarvoor wordt gecorrigeerd"),
     }),
     Chapter("peer_review", "05_peer_review.ipynb", "Bewijsdossier peer review", {
-        "kader_bestand": Param(str, "", check=_existing_file,
+        "kader_bestand": Param(str, "", check=loaded_by("regio_analysis.peerreview", "load_framework"), path="bestand",
                                help="YAML met het kwaliteitskader (waarborgen, indicatoren, streefwaarden); leeg = meegeleverd kader"),
-        "peer_review_documenten": Param(str, "", check=_existing_dir,
+        "peer_review_documenten": Param(str, "", check=_DOCUMENTS, path="map",
                                         help=f"map met eigen documenten van het partnerschap {_DOCS}"),
     }),
 )

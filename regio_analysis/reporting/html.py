@@ -4,6 +4,15 @@ The report must open offline and leak nothing: no code cells, no injected-parame
 no papermill metadata (paths), images embedded as base64, and no script or stylesheet
 fetched from a network address (nbconvert's templates load require.js and MathJax from a
 CDN; those tags are removed).
+
+Nothing that comes from data may run in the browser. Every rich output of the notebook
+passes one gate before export (:func:`safe_outputs`): Markdown is rendered with raw HTML
+shown as text and only ``http``, ``https``, ``mailto`` and relative links kept; HTML
+(tables) goes through an allow-list sanitiser (``nh3``: no scripts, no event handlers, no
+``<style>``, images only as embedded ``data:image``); other rich types (JavaScript,
+widgets) are dropped. The same Markdown renderer is used for the notebook's own Markdown
+cells. A last check (:func:`check_inert`) refuses a page whose body still holds a script,
+an event handler or a ``javascript:`` address.
 """
 from __future__ import annotations
 
@@ -11,10 +20,12 @@ import base64
 import copy
 import html as htmllib
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import nbformat
+import nh3
 
 REMOTE_TAG = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>",
@@ -39,15 +50,190 @@ _STYLE = """
 """
 
 
+# ------------------------------------------------------------------ escaping what comes from data
+
+#: URL schemes a link in the report may have (besides relative links and #fragments).
+LINK_SCHEMES = ("http", "https", "mailto")
+_RELATIVE_URL = re.compile(r"[^:/?#]*(?:[/?#]|$)")  # no scheme: a colon only after / ? #
+_DATA_IMAGE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
+# the rich output types that may reach the page; the rest (JavaScript, widgets, ...) is dropped
+OUTPUT_TYPES = ("text/plain", "text/html", "text/markdown", "image/png", "image/jpeg", "image/svg+xml")
+_TAGS = set(nh3.ALLOWED_TAGS) - {"area", "map"}
+_ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"class", "id", "title", "lang"},
+}
+
+
+def link_allowed(url: str) -> bool:
+    """True for http(s), mailto, relative and #fragment addresses; False for anything else
+    (``javascript:``, ``data:``, ``vbscript:``, ``file:``, obfuscated schemes)."""
+    url = url.strip()
+    scheme = re.match(r"([A-Za-z][A-Za-z0-9+.-]*):", url)
+    if scheme:
+        return scheme.group(1).lower() in LINK_SCHEMES
+    return bool(_RELATIVE_URL.match(url))
+
+
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "href":
+        return value if link_allowed(value) else None
+    if attribute == "src":  # images only embedded; nothing is fetched or read from disk
+        return value if element == "img" and _DATA_IMAGE.fullmatch(value.strip()) else None
+    return value
+
+
+def sanitize_html(fragment: str) -> str:
+    """``fragment`` with only allow-listed tags and attributes: no script, style, event
+    handler or form; links as :func:`link_allowed`; images only as ``data:image``."""
+    return nh3.clean(fragment, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes={*LINK_SCHEMES, "data"},
+                     attribute_filter=_attribute_filter, strip_comments=True)
+
+
+def _renderer_class():
+    from html import escape
+
+    from nbconvert.filters.markdown_mistune import MISTUNE_V3, IPythonRenderer
+
+    class SafeRenderer(IPythonRenderer):
+        """nbconvert's renderer with raw HTML shown as text, unsafe links shown as their text,
+        and only embedded images (no file is read: a data-derived path must not embed a file)."""
+
+        def block_html(self, html: str) -> str:
+            return "<p>" + escape(html.strip(), quote=False) + "</p>\n"
+
+        def inline_html(self, html: str) -> str:
+            return escape(html, quote=False)
+
+        def link(self, *args, **kwargs) -> str:
+            text, url, title = _link_args(MISTUNE_V3, args, kwargs, "text")
+            if not link_allowed(url):
+                return text
+            title_attr = f' title="{escape(title)}"' if title else ""
+            return f'<a href="{escape(url.strip())}"{title_attr}>{text}</a>'
+
+        def image(self, *args, **kwargs) -> str:
+            alt, url, title = _link_args(MISTUNE_V3, args, kwargs, "alt")
+            alt = re.sub(r"<[^>]*>", "", alt or "")
+            if not _DATA_IMAGE.fullmatch(url.strip()):
+                return alt
+            return f'<img src="{escape(url.strip())}" alt="{escape(alt)}">'
+
+    return SafeRenderer
+
+
+def _link_args(v3: bool, args: tuple, kwargs: dict, text_name: str) -> tuple[str, str, str | None]:
+    """(text, url, title) from mistune 3's (text, url, title) or mistune 2's (url, text, title)."""
+    names = (text_name, "url", "title") if v3 else ("url", text_name, "title")
+    values = dict(zip(names, args))
+    values.update({k: v for k, v in kwargs.items() if k in names or k in ("src", "link")})
+    url = values.get("url") or values.get("src") or values.get("link") or ""
+    return values.get(text_name) or "", url, values.get("title")
+
+
+def render_markdown(source: str, *, anchor_links: bool = True) -> str:
+    """Markdown as sanitised HTML: raw HTML as text, safe links only, headings with anchors."""
+    from nbconvert.filters.markdown_mistune import MarkdownWithMath
+
+    renderer = _renderer_class()(escape=True, allow_harmful_protocols=False, embed_images=False,
+                                 exclude_anchor_links=not anchor_links)
+    return sanitize_html(MarkdownWithMath(renderer=renderer).render(source))
+
+
+def safe_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """The gate every rich output passes (in place): Markdown rendered by
+    :func:`render_markdown`, HTML sanitised, other rich types dropped."""
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            data = out.get("data")
+            if not data:
+                continue
+            kept = {k: v for k, v in data.items() if k in OUTPUT_TYPES}
+            if "text/markdown" in kept:
+                kept["text/html"] = render_markdown(_text(kept.pop("text/markdown")))
+            elif "text/html" in kept:
+                kept["text/html"] = sanitize_html(_text(kept["text/html"]))
+            if not kept:
+                kept = {"text/plain": ""}
+            out["data"] = kept
+    return nb
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)
+
+
+_LIVE_TAGS = {"script", "iframe", "frame", "object", "embed", "base", "form"}
+_URL_ATTRS = {"href", "src", "action", "formaction", "xlink:href", "srcdoc", "data", "poster"}
+
+
+class _LiveFinder(HTMLParser):
+    """Collects what would run or load: script-like elements, on* handlers, unsafe addresses."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _LIVE_TAGS:
+            self.found.append(f"<{tag}>")
+        for name, value in attrs:
+            value = value or ""
+            if name.startswith("on"):
+                self.found.append(f"<{tag} {name}>")
+            elif name in _URL_ATTRS and not _address_ok(tag, name, value.strip()):
+                self.found.append(f"<{tag} {name}={value[:60]!r}>")
+
+    handle_startendtag = handle_starttag
+
+
+def _address_ok(tag: str, name: str, value: str) -> bool:
+    if name in ("href", "action", "formaction", "xlink:href"):
+        return link_allowed(value)
+    if tag == "img" and name == "src" and value.lower().startswith("data:image/"):
+        return True
+    return bool(_RELATIVE_URL.match(value))  # anything else loaded: only from beside the page
+
+
+def check_inert(body: str) -> None:
+    """Raise ValueError when the page body holds a script(-like element), an event handler or
+    an address that is not http(s), mailto, relative or an embedded image.
+
+    A tripwire behind :func:`safe_outputs`: the report is not written when something slipped through.
+    """
+    finder = _LiveFinder()
+    finder.feed(body)
+    finder.close()
+    if finder.found:
+        shown = ", ".join(dict.fromkeys(finder.found[:5]))
+        raise ValueError(f"het rapport bevat iets dat in de browser zou draaien ({shown}); niet geschreven")
+
+
+def _exporter():
+    from nbconvert import HTMLExporter
+
+    class SafeHTMLExporter(HTMLExporter):
+        """nbconvert's exporter with :func:`render_markdown` for every Markdown text."""
+
+        def default_filters(self):
+            for name, func in super().default_filters():
+                yield name, func
+            yield "markdown2html", lambda source: render_markdown(source, anchor_links=not self.exclude_anchor_links)
+
+    return SafeHTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True)
+
+
 def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without the injected-parameters cell and without papermill metadata."""
+    """A copy without the injected-parameters cell and without papermill metadata, with every
+    output through :func:`safe_outputs`."""
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    return nb
+    return safe_outputs(nb)
 
 
 def _header(title: str, rows: list[tuple[str, str]]) -> str:
@@ -71,16 +257,14 @@ def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, header: list[tupl
     ``header`` rows are (label, already-escaped HTML) pairs: region, parameters, run time,
     versions, input hashes.
     """
-    from nbconvert import HTMLExporter
-
-    exporter = HTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
-    page, _ = exporter.from_notebook_node(clean_notebook(nb))
+    page, _ = _exporter().from_notebook_node(clean_notebook(nb))
     page = REMOTE_IMPORT.sub("", REMOTE_TAG.sub("", page))
     page = re.sub(r"<title>.*?</title>", f"<title>{htmllib.escape(title)}</title>", page, count=1, flags=re.S)
     body_start = page.index(">", page.index("<body")) + 1
     body = page[body_start:]
-    page = page[:body_start] + _header(title, header) + _toc(body) + body
+    body = _header(title, header) + _toc(body) + body
+    check_inert(body)
+    page = page[:body_start] + body
     return page.replace("</head>", _STYLE + "</head>", 1)
 
 
@@ -112,11 +296,11 @@ def index_html(rows: list[dict[str, Any]], labels: dict[str, str], *, generated:
     head = "".join(f"<th>{htmllib.escape(l)}</th>" for l in ["Regio", "Status", *labels.values()])
     body = []
     for row in rows:
-        name = htmllib.escape(row["naam"])
+        name = htmllib.escape(str(row["naam"]))
         link = f'<a href="{htmllib.escape(row["regio_id"])}/rapport.html">{name}</a>' if row.get("rapport") else name
-        status = htmllib.escape(row["status"])
+        status = htmllib.escape(str(row["status"]))
         if row.get("fout"):
-            status += f'<br><small>{htmllib.escape(row["fout"])}</small>'
+            status += f'<br><small>{htmllib.escape(str(row["fout"]))}</small>'
         cells = "".join(f'<td class="num">{fmt(row["kerncijfers"].get(k))}</td>' for k in labels)
         body.append(f"<tr><td>{link}</td><td>{status}</td>{cells}</tr>")
     return f"""<!DOCTYPE html>

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from regio_analysis.io.files import write_csv
+from regio_analysis.io.safe_text import spreadsheet_safe
 from regio_analysis.overview import geen_gegevens
 
 
@@ -17,7 +18,8 @@ def toon_tabel(df: pd.DataFrame, naam: str, output_dir: str = "", *, wat: str | 
     """Display ``df`` without its index, or the visible "geen gegevens" note when it is empty.
 
     With ``output_dir`` set, the table is also kept as ``<output_dir>/tabellen/<naam>.csv``
-    (written atomically; a named index is kept as a column). ``wat`` names the table in the
+    (written atomically; a named index is kept as a column; text that a spreadsheet would
+    read as a formula is written as text, see :func:`regio_analysis.io.safe_text.spreadsheet_safe`). ``wat`` names the table in the
     note (default: ``naam``). Returns None, so a call ending a cell is not shown twice.
     """
     from IPython.display import Markdown, display
@@ -29,8 +31,14 @@ def toon_tabel(df: pd.DataFrame, naam: str, output_dir: str = "", *, wat: str | 
     else:
         if output_dir:
             kept = df.reset_index() if any(n is not None for n in df.index.names) else df
-            write_csv(kept, Path(output_dir) / "tabellen" / f"{naam}.csv")
-        shown = df.style.hide(axis="index")
+            write_csv(spreadsheet_safe(kept), Path(output_dir) / "tabellen" / f"{naam}.csv")
+            # what privacy.audit needs to know about the table (count columns, totals), if described
+            from regio_analysis.privacy import write_sidecar
+
+            write_sidecar(df, Path(output_dir) / "tabellen" / f"{naam}.csv")
+        # text from data is shown as text: cells and headers escaped (Styler does not by default)
+        shown = (df.style.format(escape="html").format_index(escape="html", axis=0)
+                 .format_index(escape="html", axis=1).hide(axis="index"))
     display(shown)
 
 

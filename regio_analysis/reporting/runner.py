@@ -38,16 +38,18 @@ from typing import Any, Iterable
 import nbformat
 
 from regio_analysis import __version__
-from regio_analysis.errors import DataError
-from regio_analysis.io.files import atomic_write
-from regio_analysis.regions import available_region_ids, default_data_dir
-from regio_analysis.reporting.chapters import CHAPTERS, Chapter, ParameterError, check_parameters
+from regio_analysis.errors import DataError, Problem
+from regio_analysis.io.files import atomic_write, remove_tree, temporary_dir, write_text
+from regio_analysis.regions import available_region_ids, default_data_dir, region_dir
+from regio_analysis.reporting import outdir
+from regio_analysis.reporting.chapters import CHAPTERS, Chapter, all_params, check_parameters
 
 MANIFEST = "manifest.json"
 FAILED_DIR = "_mislukt"
 FINGERPRINT = "vingerafdruk.json"
 CHAPTER_KEY = "regio_analysis"  # cell metadata key naming the chapter a cell belongs to
 DEFAULT_TIMEOUT = 900
+SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -214,56 +216,96 @@ def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | N
     """Build one region's report (the unit of work of a batch; runs in a worker process).
 
     Returns ``{"regio_id", "status", "duur_s", "rijen", "vingerafdruk"}``; never raises for
-    a failing notebook: the failure is in the result, its notebook and log are kept.
+    a failing notebook: the failure is in the result, its notebook and log are kept. The
+    report is built in a temporary folder that is removed on any error (a full or read-only
+    disk included); a complete report must pass :func:`regio_analysis.privacy.audit` before
+    it replaces the previous one.
     """
-    out_dir = Path(out_dir).resolve()
     values = {**(params or {}), "regio_id": regio_id, "data_dir": _abs(data_dir)}
     values = check_parameters(values, chapters)
+    out_dir = outdir.claim(outdir.check_out_dir(out_dir, data_dir))
     fp = fingerprint(values, chapters)
     start = time.perf_counter()
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{regio_id}.", suffix=".tmp", dir=out_dir))
-    log = _region_logger(work / "log.txt")
+    with temporary_dir(out_dir, regio_id) as work:
+        outdir.mark(work)
+        log = _region_logger(work / "log.txt")
+        try:
+            status, error, rows, indicators = _build_in(work, values, fp, started, start, timeout, chapters, log)
+            target = out_dir / regio_id if status == "ok" else out_dir / FAILED_DIR / regio_id
+            if status == "ok" and (target.exists() and not outdir.is_owned(target)):
+                status, error = "fout", f"{target} is niet door regio-analysis gemaakt en wordt niet vervangen"
+                log.error(error)
+                target = out_dir / FAILED_DIR / regio_id
+        finally:
+            for handler in list(log.handlers):
+                handler.close()
+                log.removeHandler(handler)
+        _replace_dir(work, target)
+    return {"regio_id": regio_id, "status": status, "duur_s": round(time.perf_counter() - start, 2),
+            "fout": error, "rijen": rows, "vingerafdruk": fp,
+            "kerncijfers": indicators if status == "ok" else _key_indicators(regio_id, values["data_dir"] or None)}
+
+
+def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: float, timeout: int,
+              chapters: tuple[Chapter, ...], log: logging.Logger) -> tuple[str, str | None, list, dict]:
+    """Run, export and audit one region's report inside ``work``: (status, error, rows, indicators)."""
+    regio_id = values["regio_id"]
     log.info("start %s, parameters %s", regio_id, values)
     run_params = {**values, "output_dir": str(work)}
     src = work / "samengesteld.ipynb"
-    nbformat.write(assemble({**values, "output_dir": ""}, chapters), src)
+    write_text(src, nbformat.writes(assemble({**values, "output_dir": ""}, chapters)))
     executed = work / "rapport.ipynb"
-    status, error = "ok", None
+    status, error, indicators = "ok", None, {}
     try:
         _execute(src, executed, run_params, timeout, log)
     except Exception as err:  # noqa: BLE001 - any failure is recorded, the batch goes on
+        if isinstance(err, OSError) and not executed.exists():
+            raise  # the disk, not the notebook: the region fails as a whole (and the folder goes)
         status, error = "fout", f"{type(err).__name__}: {str(err).strip().splitlines()[-1] if str(err).strip() else ''}"
         log.error("uitvoering mislukt: %s", error)
     rows = []
     if executed.exists():
         nb = nbformat.read(executed, as_version=4)
         rows = _chapter_rows(nb, regio_id, chapters)
-    if status == "ok":
-        from regio_analysis.reporting.html import extract_images, notebook_to_html
+    if status != "ok":
+        return status, error, rows or _failed(regio_id, error, chapters)["rijen"], indicators
+    from regio_analysis.reporting.html import extract_images, notebook_to_html
 
-        title = f"Arbeidsmarktanalyse {_region_name(values)}"
-        data_root = Path(values["data_dir"]) if values["data_dir"] else default_data_dir()
-        page = notebook_to_html(nb, title=title, header=_header_rows(values, started, time.perf_counter() - start, data_root))
-        (work / "rapport.html").write_text(page, encoding="utf-8")
-        extract_images(nb, work / "figuren")
-        indicators = _key_indicators(regio_id, values["data_dir"] or None)
-        stored = {"vingerafdruk": fp, "rijen": rows, "kerncijfers": indicators, "labels": _indicator_labels()}
-        (work / FINGERPRINT).write_text(json.dumps(stored, indent=1, ensure_ascii=False), encoding="utf-8")
-        src.unlink()
-        log.info("klaar in %.1f s", time.perf_counter() - start)
-        _replace_dir(work, out_dir / regio_id)
-    else:
-        if not rows:
-            rows = _failed(regio_id, error, chapters)["rijen"]
-        _replace_dir(work, out_dir / FAILED_DIR / regio_id)
-    for handler in list(log.handlers):
-        handler.close()
-        log.removeHandler(handler)
-    return {"regio_id": regio_id, "status": status, "duur_s": round(time.perf_counter() - start, 2),
-            "fout": error, "rijen": rows, "vingerafdruk": fp,
-            "kerncijfers": indicators if status == "ok" else _key_indicators(regio_id, values["data_dir"] or None)}
+    title = f"Arbeidsmarktanalyse {_region_name(values)}"
+    data_root = Path(values["data_dir"]) if values["data_dir"] else default_data_dir()
+    page = notebook_to_html(nb, title=title, header=_header_rows(values, started, time.perf_counter() - start, data_root))
+    write_text(work / "rapport.html", page)
+    extract_images(nb, work / "figuren")
+    indicators = _key_indicators(regio_id, values["data_dir"] or None)
+    stored = {"vingerafdruk": fp, "rijen": rows, "kerncijfers": indicators, "labels": _indicator_labels()}
+    write_text(work / FINGERPRINT, json.dumps(stored, indent=1, ensure_ascii=False))
+    src.unlink()
+    findings = _audit(work)
+    if findings:
+        error = f"privacycontrole: {len(findings)} bevinding(en): " + "; ".join(str(f) for f in findings[:5])
+        log.error(error)
+        rows = [{**r, "status": "fout", "fout": "privacycontrole", "foutmelding": error[:500]} for r in rows]
+        return "fout", error[:1000], rows, indicators
+    log.info("klaar in %.1f s", time.perf_counter() - start)
+    return "ok", None, rows, indicators
+
+
+def _audit(report_dir: Path) -> list:
+    """Findings of the privacy audit of a finished report folder ([] = clean).
+
+    The audit is looked up lazily so the runner works while it is being written; an audit
+    that itself fails is a finding (fail closed: a report that cannot be checked is not published).
+    """
+    from regio_analysis import privacy
+
+    audit = getattr(privacy, "audit", None)
+    if audit is None:
+        return []
+    try:
+        return list(audit(report_dir) or [])
+    except Exception as err:  # noqa: BLE001
+        return [f"de privacycontrole zelf mislukte: {type(err).__name__}: {err}"]
 
 
 def _indicator_labels() -> dict[str, str]:
@@ -299,15 +341,22 @@ def _region_name(params: dict[str, Any]) -> str:
 
 
 def _replace_dir(new: Path, final: Path) -> None:
-    """Move ``new`` to ``final``; the old ``final`` is removed only after the new one is in place."""
+    """Move ``new`` to ``final``; the old ``final`` is removed only after the new one is in place.
+
+    Only a folder the package made (with the marker) is ever replaced: anything else at
+    ``final`` raises DataError and stays as it is.
+    """
     final.parent.mkdir(parents=True, exist_ok=True)
     old = None
-    if final.exists():
+    if final.exists() or final.is_symlink():
+        if final.is_symlink() or not final.is_dir() or not outdir.is_owned(final):
+            raise DataError(Problem(str(final), "bestaat al en is niet door regio-analysis gemaakt "
+                                                f"(geen {outdir.MARKER}); wordt niet vervangen"))
         old = final.with_name(f".{final.name}.oud-{os.getpid()}-{time.monotonic_ns()}")
         os.replace(final, old)
     os.replace(new, final)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        remove_tree(old)
 
 
 # ------------------------------------------------------------------ the batch
@@ -345,25 +394,44 @@ def run_batch(
 
     Regions run in parallel: ``jobs`` worker processes here, or on the Dask cluster at
     ``scheduler`` (``out_dir`` and ``data_dir`` must then be on a file system the workers
-    share). Parameters are checked for every region before any kernel starts; a region
-    whose parameters are wrong fails alone. Unchanged regions are skipped unless ``force``.
-    Writes ``manifest.json`` and ``index.html`` and returns the manifest.
+    share). Before any kernel starts: ``out_dir`` is checked (never in, above or over input
+    data, see :mod:`~regio_analysis.reporting.outdir`), locked against a second batch, and the
+    parameters are checked (those common to all regions once: an error there stops the batch;
+    a region whose own check fails fails alone). Unchanged regions are skipped unless ``force``.
+    ``manifest.json`` and ``index.html`` are written at the start (regions ``bezig``) and
+    after every region, so a killed run leaves a truthful account. Returns the manifest.
     """
-    from tqdm.auto import tqdm
-
-    out_dir = Path(out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, value in (("jobs", jobs), ("timeout", timeout)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise DataError(Problem("<opdracht>", f"{name} moet een positief geheel getal zijn, niet {value!r}"))
+    values = {**(params or {}), "data_dir": _abs(data_dir)}
+    checked = check_parameters(values, chapters, check_region=False)  # ParameterError: the whole batch
+    paths = [checked[n] for n, spec in all_params(chapters).items() if spec.path and checked.get(n)]
+    out_dir = outdir.check_out_dir(out_dir, data_dir, inputs=paths)
     ids = list(regio_ids) if regio_ids is not None else available_region_ids(data_dir)
     if not ids:
         raise DataError(f"geen regio's gevonden in {data_dir or default_data_dir()}", file=str(data_dir or ""))
+    outdir.claim(out_dir)
+    with outdir.BatchLock(out_dir):
+        outdir.remove_stale(out_dir)
+        outdir.remove_stale(out_dir / FAILED_DIR)
+        return _run_locked(ids, out_dir, jobs, force, scheduler, data_dir, params, timeout, progress, chapters)
+
+
+def _run_locked(ids, out_dir: Path, jobs, force, scheduler, data_dir, params, timeout, progress, chapters) -> dict:
+    from tqdm.auto import tqdm
+
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    ids = list(dict.fromkeys(ids))
     results: dict[str, dict[str, Any]] = {}
     todo: list[str] = []
-    for rid in dict.fromkeys(ids):
+    for rid in ids:
         values = {**(params or {}), "regio_id": rid, "data_dir": _abs(data_dir)}
         try:
             checked = check_parameters(values, chapters)
-        except ParameterError as err:
+            _check_region_output(out_dir / rid)
+            _check_key(rid, data_dir)
+        except DataError as err:
             results[rid] = _failed(rid, err, chapters)
             continue
         previous = None if force else _unchanged(rid, out_dir, checked, chapters)
@@ -371,32 +439,44 @@ def run_batch(
             results[rid] = previous
         else:
             todo.append(rid)
+            results[rid] = _running(rid, chapters)
 
     kwargs = dict(out_dir=str(out_dir), data_dir=_abs(data_dir) or None, params=params,
                   timeout=timeout, chapters=chapters)
+    meta = {"gemaakt": started, "versie": __version__, "commit": git_commit(),
+            "data_dir": str(data_dir or default_data_dir())}
+    client = _dask_client(scheduler) if todo and scheduler else None
+    _write_state(out_dir, meta, ids, results, data_dir, started, "bezig" if todo else "klaar")
     bar = tqdm(total=len(ids), desc="rapporten", unit="regio", disable=not progress, initial=len(ids) - len(todo))
-    if todo and scheduler:
-        from distributed import Client, as_completed as dask_completed
 
-        with Client(scheduler) as client:
+    def done(rid: str, get) -> None:
+        results[rid] = _result_or_error(get, rid, chapters)
+        bar.update(1)
+        _write_state(out_dir, meta, ids, results, data_dir, started, "bezig")
+
+    if client is not None:
+        from distributed import as_completed as dask_completed
+
+        with client:
             futures = {client.submit(build_region, rid, pure=False, **kwargs): rid for rid in todo}
             for fut in dask_completed(futures):
-                results[futures[fut]] = _result_or_error(fut.result, futures[fut], chapters)
-                bar.update(1)
+                done(futures[fut], fut.result)
     elif todo:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as pool:
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(todo))), initializer=outdir.die_with_parent,
+                                 initargs=(os.getpid(),)) as pool:
             futures = {pool.submit(build_region, rid, **kwargs): rid for rid in todo}
             for fut in as_completed(futures):
-                results[futures[fut]] = _result_or_error(fut.result, futures[fut], chapters)
-                bar.update(1)
+                done(futures[fut], fut.result)
     bar.close()
+    return _write_state(out_dir, meta, ids, results, data_dir, started, "klaar")
 
-    ordered = [results[rid] for rid in dict.fromkeys(ids)]
+
+def _write_state(out_dir: Path, meta: dict, ids: list[str], results: dict, data_dir, started: str, state: str) -> dict:
+    """Write ``manifest.json`` and ``index.html`` as things stand; return the manifest."""
+    ordered = [results[rid] for rid in ids]
     manifest = {
-        "gemaakt": started,
-        "versie": __version__,
-        "commit": git_commit(),
-        "data_dir": str(data_dir or default_data_dir()),
+        **meta,
+        "status": state,
         "regio's": [{k: r[k] for k in ("regio_id", "status", "duur_s", "fout")} for r in ordered],
         "rijen": [row for r in ordered for row in r["rijen"]],
     }
@@ -404,6 +484,43 @@ def run_batch(
         json.dump(manifest, fh, indent=1, ensure_ascii=False)
     _write_index(out_dir, ordered, data_dir, started)
     return manifest
+
+
+def _running(regio_id: str, chapters) -> dict[str, Any]:
+    """A region whose report is being built (what a killed run leaves in the manifest)."""
+    rows = [{"regio_id": regio_id, "hoofdstuk": ch.name, "status": "bezig", "duur_s": 0.0, "fout": None,
+             "foutmelding": None, "cel": None, "code": None} for ch in chapters]
+    return {"regio_id": regio_id, "status": "bezig", "duur_s": 0.0, "fout": None, "rijen": rows, "kerncijfers": {}}
+
+
+def _check_region_output(folder: Path) -> None:
+    """A region's report folder may be replaced only when the package made it."""
+    if (folder.exists() or folder.is_symlink()) and (folder.is_symlink() or not outdir.is_owned(folder)):
+        raise DataError(Problem(str(folder), f"bestaat al en is niet door regio-analysis gemaakt (geen {outdir.MARKER}); "
+                                             "wordt niet vervangen. Verplaats of verwijder deze map, of kies een andere --out"))
+
+
+def _check_key(regio_id: str, data_dir) -> None:
+    """A region with microdata needs the pseudonymisation key: check it before a kernel starts."""
+    from regio_analysis.data import MICRODATA_TABLES
+    from regio_analysis.privacy import get_key
+
+    folder = region_dir(regio_id, data_dir or None)
+    if any((folder / f"{t}.csv").is_file() for t in MICRODATA_TABLES):
+        get_key()
+
+
+def _dask_client(scheduler: str):
+    """A client of the Dask scheduler at ``scheduler``; DataError (one paragraph) when unreachable."""
+    from distributed import Client
+
+    try:
+        return Client(scheduler, timeout=SCHEDULER_TIMEOUT)
+    except Exception as err:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        raise DataError(Problem(scheduler, f"de Dask-scheduler is niet bereikbaar binnen {SCHEDULER_TIMEOUT} s "
+                                           f"({reason}); controleer het adres (tcp://host:8786) en of de scheduler "
+                                           "draait, of laat --scheduler weg")) from None
 
 
 def _result_or_error(get, regio_id: str, chapters) -> dict[str, Any]:
@@ -417,7 +534,12 @@ def _result_or_error(get, regio_id: str, chapters) -> dict[str, Any]:
 def _failed(regio_id: str, err: BaseException | str, chapters, duration: float = 0.0) -> dict[str, Any]:
     """A region that failed before its chapters ran: every chapter row says why."""
     name = type(err).__name__ if isinstance(err, BaseException) else "Fout"
-    text = str(err).strip()
+    if isinstance(err, OSError):  # a full or read-only disk: say so in Dutch, with the path
+        from regio_analysis.io.files import describe_os_error
+
+        text = describe_os_error(err)
+    else:
+        text = str(err).strip()
     rows = [{"regio_id": regio_id, "hoofdstuk": ch.name, "status": "fout", "duur_s": 0.0, "fout": name,
              "foutmelding": text[:500], "cel": None, "code": None} for ch in chapters]
     return {"regio_id": regio_id, "status": "fout", "duur_s": round(duration, 2), "fout": f"{name}: {text}"[:500],
@@ -433,9 +555,11 @@ def _write_index(out_dir: Path, results: list[dict[str, Any]], data_dir, started
     names = dict(zip(*list_regions(data_dir)[["regio_id", "naam"]].T.values)) if results else {}
     rows = []
     for r in results:
-        indicators = r["kerncijfers"] if "kerncijfers" in r else _key_indicators(r["regio_id"], data_dir)
+        if "kerncijfers" not in r:  # computed once, kept for the next update of the index
+            r["kerncijfers"] = _key_indicators(r["regio_id"], data_dir)
+        indicators = r["kerncijfers"]
         rows.append({"regio_id": r["regio_id"], "naam": names.get(r["regio_id"], r["regio_id"]),
-                     "status": {"ok": "gemaakt", "overgeslagen": "ongewijzigd"}.get(r["status"], "mislukt"),
+                     "status": {"ok": "gemaakt", "overgeslagen": "ongewijzigd", "bezig": "bezig"}.get(r["status"], "mislukt"),
                      "fout": r.get("fout"), "kerncijfers": indicators,
                      "rapport": (out_dir / r["regio_id"] / "rapport.html").is_file()})
     with atomic_write(out_dir / "index.html") as fh:

@@ -18,12 +18,13 @@ from matplotlib.axes import Axes
 
 from regio_analysis.overview import geen_gegevens
 from regio_analysis.plotting import PALETTE, fmt_getal, fmt_pct, nl_formatter, opsomming
-from regio_analysis.privacy import DEFAULT_K, suppress_small_cells
+from regio_analysis.privacy import DEFAULT_K, describe, suppress_counts, suppress_life_table, suppress_small_cells
 from regio_analysis.retention.competing import cumulative_incidence
 from regio_analysis.retention.cox import CoxResult, cox
 from regio_analysis.retention.data import DESTINATION_LABELS, prepare_spells
 from regio_analysis.retention.discrete import DiscreteTimeResult, discrete_time_hazard
 from regio_analysis.retention.km import (
+    LogrankResult,
     kaplan_meier,
     life_table,
     logrank_test,
@@ -195,7 +196,7 @@ def _op_horizon(km: pd.DataFrame, t: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def lezing_km(km: pd.DataFrame, kenmerk: str, t: float = 1.0, logrank: dict | None = None,
+def lezing_km(km: pd.DataFrame, kenmerk: str, t: float = 1.0, logrank: LogrankResult | None = None,
               weggelaten: Sequence[str] = ()) -> str:
     """One sentence comparing the groups' retention at ``t`` years (and the log-rank test)."""
     wat, _ = KENMERKEN[kenmerk]
@@ -214,9 +215,9 @@ def lezing_km(km: pd.DataFrame, kenmerk: str, t: float = 1.0, logrank: dict | No
             verschil = (hoog["survival"] - laag["survival"]) * 100
             tekst += (f" Starters {hoog['groep']} blijven het vaakst ({fmt_getal(verschil, 0)} procentpunt meer "
                       f"dan starters {laag['groep']})")
-            if logrank is not None and np.isfinite(logrank.get("p", np.nan)):
-                tekst += (f"; de log-ranktoets over de hele looptijd geeft {_p_tekst(logrank['p'])}"
-                          f"{'' if logrank['p'] < 0.05 else ', dus geen aantoonbaar verschil'}")
+            if logrank is not None and np.isfinite(logrank.p):
+                tekst += (f"; de log-ranktoets over de hele looptijd geeft {_p_tekst(logrank.p)}"
+                          f"{'' if logrank.p < 0.05 else ', dus geen aantoonbaar verschil'}")
             tekst += "."
     if weggelaten:
         tekst += f" Weggelaten wegens minder dan {K} starters: {opsomming(weggelaten)}."
@@ -239,29 +240,66 @@ def retentie_horizonnen(spells: pd.DataFrame, horizons: Sequence[float] = HORIZO
                         kenmerken: Sequence[str] = ("route", "bevoegd", "inductie"), k: int = K) -> pd.DataFrame:
     """Share leaving within each horizon with 95%-CI, for all starters and per group (Dutch table).
 
-    Columns: ``kenmerk``, ``groep``, ``starters`` (suppressed below k), and per horizon
-    ``vertrek binnen N jaar`` as "x% (lo–hi%)". Groups under k people are left out.
+    Columns: ``kenmerk``, ``groep``, ``starters``, and per horizon ``vertrek binnen N jaar`` as
+    "x% (lo–hi%)". Groups under k people are left out; so that they cannot come back as all
+    starters minus the groups shown, the next-smallest group of that grouping has its count
+    suppressed as well (complementary), and its shares are not shown. A share is not shown
+    either when it, times the group's size, gives a number of leavers or stayers below k, nor
+    (for all starters) where the life table hides the survival.
     """
     if spells.empty:
         return pd.DataFrame()
-    parts = [("alle starters", "alle starters", spells.assign(groep="alle starters"))]
+    overall_ok = veilige_overleving(spells)
+    parts = [("alle starters", spells.assign(groep="alle starters"), {})]
     for kenmerk in kenmerken:
-        d, _ = groepen(spells, kenmerk, k)
-        if not d.empty:
-            parts.append((KENMERKEN[kenmerk][0], None, d))
+        d, small = groepen(spells, kenmerk, k)
+        if not d.empty or small:
+            _, labels = KENMERKEN[kenmerk]
+            sizes = spells[kenmerk].map(lambda v: labels.get(v, str(v))).value_counts() if kenmerk in spells else {}
+            parts.append((KENMERKEN[kenmerk][0], d, {lab: int(sizes[lab]) for lab in small}))
     rows = []
-    for wat, _, d in parts:
-        h = survival_at(d, "duration", "event", list(horizons), by="groep", entry="entry")
-        n = d.groupby("groep", observed=True).size()
-        for g, hg in h.groupby("groep", observed=True, sort=False):
-            row = {"kenmerk": wat, "groep": g, "starters": int(n.get(g, 0))}
-            for r in hg.itertuples():
-                # a share of fewer than k people is not shown
-                row[f"vertrek binnen {fmt_getal(r.time)} jaar"] = (
-                    _pct_ci(r.vertrek, r.vertrek_lower, r.vertrek_upper) if row["starters"] >= k else "–")
-            rows.append(row)
+    for wat, d, small in parts:
+        if not d.empty:
+            h = survival_at(d, "duration", "event", list(horizons), by="groep", entry="entry")
+            n = d.groupby("groep", observed=True).size()
+            for g, hg in h.groupby("groep", observed=True, sort=False):
+                row = {"kenmerk": wat, "groep": g, "starters": int(n.get(g, 0))}
+                dg = d[d["groep"] == g]
+                for r in hg.itertuples():
+                    col = f"vertrek binnen {fmt_getal(r.time)} jaar"
+                    leavers = int(((dg["duration"] <= r.time) & (dg["event"] == 1)).sum())
+                    safe = (row["starters"] >= k and not 0 < leavers < k
+                            and not _aandeel_verraadt(r.vertrek, row["starters"], k)
+                            and (wat != "alle starters" or overall_ok.get(int(round(r.time)), True)))
+                    row[col] = _pct_ci(r.vertrek, r.vertrek_lower, r.vertrek_upper) if safe else "–"
+                rows.append(row)
+        for lab, size in small.items():
+            rows.append({"kenmerk": wat, "groep": lab, "starters": size, "_weggelaten": True})
     out = pd.DataFrame(rows)
-    return _aantallen(out, ["starters"], k)
+    if "_weggelaten" not in out.columns:
+        out["_weggelaten"] = False
+    out, hidden = suppress_counts(out, ["starters"], k, total_row=out["kenmerk"] == "alle starters", by="kenmerk")
+    shares = [c for c in out.columns if c.startswith("vertrek binnen")]
+    for c in shares:
+        out[c] = out[c].where(~hidden["starters"], "–")
+    left_out = out["_weggelaten"].map(lambda v: v is True)
+    out = out[~left_out].drop(columns="_weggelaten").reset_index(drop=True)
+    out["starters"] = out["starters"].round().astype("Int64")
+    return describe(out, aantallen=["starters"], totaalrij="alle starters", groepering="kenmerk",
+                    aandelen={c: "starters" for c in shares})
+
+
+def _aandeel_verraadt(p: float, n: int, k: int = K, decimals: int = 1) -> bool:
+    """Whether a share ``p`` (0-1) shown in percent with ``decimals`` pins, times ``n``, a
+    number of people (or its complement) below ``k``: what :func:`privacy.audit` tries."""
+    from regio_analysis.privacy import pinned
+
+    if p is None or pd.isna(p):
+        return False
+    half = 0.5 * 10 ** -decimals
+    shown = round(p * 100, decimals)
+    m = pinned((shown - half) * n / 100, (shown + half) * n / 100)
+    return m is not None and (0 < m < k or 0 < n - m < k)
 
 
 def _aantallen(df: pd.DataFrame, columns: list[str], k: int = K) -> pd.DataFrame:
@@ -320,6 +358,13 @@ def vertrek_en_ambitie(region, spells: pd.DataFrame, horizons: Sequence[float] =
     })
     out["ambitie (max)"] = out["horizon (jaar)"].map(amb)
     out["gepubliceerd"] = out["horizon (jaar)"].map(pub)
+    # the same numbers as the life table: shown only where the life table shows them
+    surv_ok = veilige_overleving(spells)
+    n_ok = veilige_aantallen_in_dienst(spells)
+    unsafe = ~out["horizon (jaar)"].map(lambda h: surv_ok.get(int(h), True)).astype(bool)
+    out.loc[unsafe, ["geschat vertrek", "ci_lower", "ci_upper"]] = np.nan
+    hide_n = ~out["horizon (jaar)"].map(lambda h: n_ok.get(int(h) + 1, True)).astype(bool)
+    out["nog gevolgd"] = out["nog gevolgd"].astype(float).where(~hide_n)
     return out
 
 
@@ -333,9 +378,10 @@ def tabel_vertrek_en_ambitie(tabel: pd.DataFrame) -> pd.DataFrame:
                                      zip(tabel["geschat vertrek"], tabel["ci_lower"], tabel["ci_upper"])],
         "ambitie regio (maximaal)": [fmt_pct(v * 100, 0) if pd.notna(v) else "geen" for v in tabel["ambitie (max)"]],
         "gepubliceerd cijfer": [fmt_pct(v * 100, 0) if pd.notna(v) else "–" for v in tabel["gepubliceerd"]],
-        "nog gevolgd": tabel["nog gevolgd"].round().astype(int),
+        "nog gevolgd": tabel["nog gevolgd"].round().astype("Int64"),
     })
-    return _aantallen(out, ["nog gevolgd"])
+    return describe(_aantallen(out, ["nog gevolgd"]), aantallen=["nog gevolgd"],
+                    geen_aantallen=[], aandelen={})
 
 
 def lezing_ambitie(tabel: pd.DataFrame, synthetisch: bool = False) -> str:
@@ -345,7 +391,7 @@ def lezing_ambitie(tabel: pd.DataFrame, synthetisch: bool = False) -> str:
     zinnen = []
     for r in tabel.itertuples(index=False):
         h, v, lo, hi, amb, pub = r[0], r[1], r[2], r[3], r[5], r[6]
-        if h != 1 and pd.isna(amb):
+        if (h != 1 and pd.isna(amb)) or pd.isna(v):  # no estimate: hidden to protect small counts
             continue
         jaar = "een jaar" if h == 1 else f"{h} jaar"
         zin = f"Binnen {jaar} verlaat naar schatting {fmt_pct(v * 100, 1)} van de starters het bestuur"
@@ -593,11 +639,32 @@ def levenstafel(spells: pd.DataFrame, max_jaren: int = 7) -> pd.DataFrame:
         "kans op vertrek in dit jaar": [fmt_pct(v * 100, 1) for v in lt["vertrek_kans"]],
         "nog in dienst (cumulatief)": [fmt_pct(v * 100, 1) for v in lt["survival"]],
     })
-    out = _aantallen(out, ["in dienst bij begin", "vertrokken", "gecensureerd"])
-    # a yearly probability would reveal a suppressed number of leavers: not shown either
-    hidden = out["in dienst bij begin"].isna() | out["vertrokken"].isna()
-    out.loc[hidden, "kans op vertrek in dit jaar"] = "–"
-    return out
+    # complementary suppression: no hidden count comes back from the life-table identity,
+    # the yearly probability or the cumulative survival (see privacy.suppress_life_table)
+    counts = ["in dienst bij begin", "vertrokken", "gecensureerd"]
+    out, _ = suppress_life_table(out, *counts, k=K, survival=["nog in dienst (cumulatief)"],
+                                 rates=["kans op vertrek in dit jaar"])
+    for c in counts:
+        out[c] = out[c].round().astype("Int64")
+    return describe(out, aantallen=counts, levenstafel=counts, geen_aantallen=["jaar"],
+                    aandelen={"kans op vertrek in dit jaar": "in dienst bij begin"})
+
+
+def veilige_overleving(spells: pd.DataFrame, max_jaren: int = 7, k: int = K) -> dict[int, bool]:
+    """``{year: shown}``: whether the life table of ``spells`` shows the cumulative survival
+    and the at-risk count of that year. Other tables show the same numbers only where it does."""
+    tabel = levenstafel(spells, max_jaren) if not spells.empty else pd.DataFrame()
+    if tabel.empty:
+        return {}
+    return {int(j): s != "–" for j, s in zip(tabel["jaar"], tabel["nog in dienst (cumulatief)"])}
+
+
+def veilige_aantallen_in_dienst(spells: pd.DataFrame, max_jaren: int = 7) -> dict[int, bool]:
+    """``{year: shown}`` for the life table's "in dienst bij begin"."""
+    tabel = levenstafel(spells, max_jaren) if not spells.empty else pd.DataFrame()
+    if tabel.empty:
+        return {}
+    return {int(j): pd.notna(n) for j, n in zip(tabel["jaar"], tabel["in dienst bij begin"])}
 
 
 def rmst_tabel(spells: pd.DataFrame, horizon: float = 5.0, kenmerk: str = "inductie") -> pd.DataFrame:
@@ -626,12 +693,12 @@ def logrank_tabel(spells: pd.DataFrame, kenmerken: Sequence[str] = ("route", "be
         if d.empty or d["groep"].nunique() < 2:
             continue
         t = logrank_test(d, "duration", "event", "groep", entry="entry")
-        rows.append({"kenmerk": KENMERKEN[kenmerk][0], "chi-kwadraat": fmt_getal(t["chisq"], 2),
-                     "vrijheidsgraden": t["df"], "p": _fmt_p(t["p"])})
+        rows.append({"kenmerk": KENMERKEN[kenmerk][0], "chi-kwadraat": fmt_getal(t.chisq, 2),
+                     "vrijheidsgraden": t.df, "p": _fmt_p(t.p)})
     return pd.DataFrame(rows)
 
 
-def logrank_per_kenmerk(spells: pd.DataFrame, kenmerk: str) -> dict | None:
+def logrank_per_kenmerk(spells: pd.DataFrame, kenmerk: str) -> LogrankResult | None:
     d, _ = groepen(spells, kenmerk)
     if d.empty or d["groep"].nunique() < 2:
         return None
