@@ -393,12 +393,16 @@ def lezing_interval(study: InductionStudy) -> str:
                 "censureringsgewichten gelden daarin als bekend, waardoor de intervallen iets te smal zijn.")
     d = main.details
     unit = "scholen" if d["eenheid"] == CLUSTER else ("rijen" if d["eenheid"] == "rij" else f"clusters ({d['eenheid']})")
-    failed = (f" {fmt_getal(d['mislukt'], 0)} steekproeven waren niet te schatten en zijn weggelaten."
-              if d["mislukt"] else "")
-    return (f"De getoonde intervallen zijn 95%-betrouwbaarheidsintervallen uit {fmt_getal(d['replicaties'], 0)} "
+    total = d["replicaties"] + d["mislukt"]
+    failed = (f" In {fmt_getal(d['mislukt'], 0)} van de {fmt_getal(total, 0)} steekproeven was een model niet te "
+              f"schatten (meestal: het propensitymodel kon de groepen in die steekproef niet in balans brengen); die "
+              f"tellen niet mee, zodat de intervallen op {fmt_getal(d['replicaties'], 0)} steekproeven rusten en "
+              "eerder te smal dan te breed zijn." if d["mislukt"] else "")
+    return (f"De getoonde intervallen zijn 95%-betrouwbaarheidsintervallen uit {fmt_getal(total, 0)} "
             f"bootstrapsteekproeven: er worden steeds {unit} met teruglegging getrokken en het propensitymodel, het "
-            "censureringsmodel, de uitkomstmodellen en het Cox-model worden in elke steekproef opnieuw geschat; het "
-            "interval is de schatting plus en min 1,96 keer de standaardafwijking over de steekproeven." + failed)
+            "censureringsmodel, de uitkomstmodellen en het Cox-model worden in elke steekproef opnieuw geschat. Het "
+            "interval is de schatting plus en min 1,96 keer de standaardafwijking over de steekproeven (voor de "
+            "hazardratio op de logaritmische schaal, zodat dat interval niet symmetrisch is)." + failed)
 
 
 def lezing_naief(study: InductionStudy) -> str:

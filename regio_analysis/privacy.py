@@ -346,7 +346,7 @@ def suppress_counts(df: pd.DataFrame, count_columns: str | Sequence[str], k: int
 
 
 def suppress_life_table(df: pd.DataFrame, at_risk: str, events: str, censored: str, k: int = DEFAULT_K, *,
-                        survival: Sequence[str] = (), rates: Sequence[str] = (),
+                        survival: Sequence[str] = (), rates: Sequence[str] = (), totals: Sequence[str] = (),
                         hidden_text: str = "–") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Suppress a life table (one row per interval, in order) so no hidden count comes back.
 
@@ -354,7 +354,9 @@ def suppress_life_table(df: pd.DataFrame, at_risk: str, events: str, censored: s
     ``at_risk(t) - events(t) - censored(t) = at_risk(t+1)`` (and, for the last row, nobody
     left) pins none of them. A per-row rate (``rates``) is shown only where the row's counts
     are; the cumulative ``survival`` columns only up to the first row with a hidden count
-    (later values would give the hidden leavers back through ``S(t)/S(t-1)``). Returns
+    (later values would give the hidden leavers back through ``S(t)/S(t-1)``). ``totals``: count
+    columns whose column total the report states elsewhere (e.g. all leavers in a sentence), so
+    that total minus the shown cells pins nothing either. Returns
     ``(table, hidden)`` as :func:`suppress_counts` does; hidden text cells become ``hidden_text``.
     """
     cols = [at_risk, events, censored]
@@ -370,6 +372,8 @@ def suppress_life_table(df: pd.DataFrame, at_risk: str, events: str, censored: s
             equations.append((coefs, 0.0))
         else:
             equations.append((coefs, float(num[at_risk].iat[i] - num[events].iat[i] - num[censored].iat[i])))
+    for c in totals:
+        equations.append(({(i, c): 1.0 for i in range(len(out))}, float(num[c].sum())))
     hidden = protect(values, hidden, equations, k, margins={(i, at_risk) for i in range(len(out))})
     mask = pd.DataFrame(False, index=out.index, columns=cols)
     for i, c in hidden:

@@ -176,3 +176,42 @@ def test_region_with_its_own_spells_is_not_labelled_synthetic(tmp_path):
     assert "synthetisch" not in rr.inleiding(region, spells)
     assert rr.ambities(region).empty
     assert "geen streefwaarde" in rr.lezing_ambitie(rr.vertrek_en_ambitie(region, spells))
+
+
+def test_life_table_total_of_leavers_gives_no_hidden_cell_back():
+    """The chapter states all leavers: total minus the shown cells must not pin a hidden one."""
+    import pandas as pd
+
+    from regio_analysis.privacy import suppress_life_table
+
+    lt = pd.DataFrame({"in dienst bij begin": [312, 202, 136, 94, 65, 31, 15],
+                       "vertrokken": [63, 28, 15, 13, 12, 3, 0],
+                       "gecensureerd": [47, 38, 27, 16, 22, 13, 15]})
+    cols = list(lt.columns)
+    plain, hidden_plain = suppress_life_table(lt, *cols)
+    assert int(hidden_plain["vertrokken"].sum()) == 1  # without the total, one leaver cell hides (3)
+    out, hidden = suppress_life_table(lt, *cols, totals=["vertrokken"])
+    shown_sum = out["vertrokken"].sum()
+    rest = lt["vertrokken"].sum() - shown_sum
+    n_hidden = int(hidden["vertrokken"].sum())
+    assert n_hidden >= 2, "one hidden cell would equal total minus the shown ones"
+    assert rest == lt.loc[hidden["vertrokken"], "vertrokken"].sum()
+
+
+def test_km_reading_names_no_share_of_a_group_with_few_leavers():
+    import numpy as np
+    import pandas as pd
+
+    from regio_analysis.retention import kaplan_meier
+    from regio_analysis.retention.report import lezing_km
+
+    rng = np.random.default_rng(1)
+    big = pd.DataFrame({"duration": rng.uniform(0.1, 5, 200), "event": (rng.random(200) < 0.6).astype(int),
+                        "groep": "via de reguliere route"})
+    # 31 starters of whom 5 leave within the first year: 84% (or 16%) times 31 gives 5 back
+    small = pd.DataFrame({"duration": [0.5] * 5 + [3.0] * 26, "event": [1] * 5 + [0] * 26,
+                          "groep": "die onbevoegd begonnen"})
+    km = kaplan_meier(pd.concat([big, small]), "duration", "event", by="groep")
+    text = lezing_km(km, "route", 1.0)
+    assert "onbevoegd begonnen staat hier geen percentage" in text
+    assert "84%" not in text and "van de starters die onbevoegd" not in text

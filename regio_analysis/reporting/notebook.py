@@ -40,6 +40,22 @@ def toon_tabel(df: pd.DataFrame, naam: str, output_dir: str = "", *, wat: str | 
         shown = (df.style.format(escape="html").format_index(escape="html", axis=0)
                  .format_index(escape="html", axis=1).hide(axis="index"))
     display(shown)
+    if not df.empty and _has_hidden_cells(df):
+        from regio_analysis.privacy import DEFAULT_K
+
+        display(Markdown(f"_Een leeg vak of – in de kolommen met aantallen of aandelen: niet getoond, omdat het om "
+                         f"minder dan {DEFAULT_K} personen gaat of omdat zo'n klein aantal er anders uit terug te "
+                         "rekenen zou zijn (uit totalen, naburige cellen of percentages)._"))
+
+
+def _has_hidden_cells(df: pd.DataFrame) -> bool:
+    """Whether a table described for the privacy audit shows cells that disclosure control hid."""
+    from regio_analysis.privacy import META_ATTR
+
+    meta = df.attrs.get(META_ATTR) or {}
+    columns = [c for c in [*meta.get("aantallen", []), *(meta.get("levenstafel") or []), *meta.get("aandelen", {})]
+               if c in df.columns]
+    return any(df[c].isna().any() or df[c].astype(str).eq("–").any() for c in columns)
 
 
 def toon_figuur(ax) -> None:

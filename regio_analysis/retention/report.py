@@ -187,12 +187,15 @@ def _op_horizon(km: pd.DataFrame, t: float) -> pd.DataFrame:
     rows = []
     for name, g in (km.groupby(by, observed=True, sort=True) if by else [("alle", km)]):
         name = name[0] if isinstance(name, tuple) else name
+        n = int(round(g["events"].sum() + g["censored"].sum()))  # everyone ends once: an exit or censored
         before = g[g["time"] <= t]
+        left = int(round(before["events"].sum()))
         if before.empty:
-            rows.append({"groep": name, "survival": 1.0, "ci_lower": 1.0, "ci_upper": 1.0})
+            rows.append({"groep": name, "survival": 1.0, "ci_lower": 1.0, "ci_upper": 1.0, "n": n, "vertrokken": 0})
         else:
             r = before.iloc[-1]
-            rows.append({"groep": name, "survival": r["survival"], "ci_lower": r["ci_lower"], "ci_upper": r["ci_upper"]})
+            rows.append({"groep": name, "survival": r["survival"], "ci_lower": r["ci_lower"], "ci_upper": r["ci_upper"],
+                         "n": n, "vertrokken": left})
     return pd.DataFrame(rows)
 
 
@@ -204,6 +207,14 @@ def lezing_km(km: pd.DataFrame, kenmerk: str, t: float = 1.0, logrank: LogrankRe
         return geen_gegevens(f"behoud naar {wat} (groepen van minstens {K} starters)")
     at = _op_horizon(km, t)
     jaar = "een jaar" if t == 1 else f"{fmt_getal(t)} jaar"
+    # as in the horizon table: no share for a group with fewer than K leavers by then, nor one that,
+    # times the group's size, gives back fewer than K leavers or stayers (whole percents here)
+    verborgen = [r.groep for r in at.itertuples()
+                 if 0 < r.vertrokken < K or _aandeel_verraadt(1 - r.survival, r.n, K, decimals=0)]
+    at = at[~at["groep"].isin(verborgen)]
+    if at.empty:
+        return (f"Het behoud na {jaar} per groep wordt niet genoemd: in elke groep zijn er minder dan {K} "
+                "vertrekkers of blijvers, en die aantallen blijven verborgen.")
     delen = [f"{fmt_pct(r.survival * 100, 0)} van de starters {r.groep}" for r in at.itertuples()]
     if len(delen) == 1:
         tekst = f"Na {jaar} is {delen[0]} nog in dienst bij hetzelfde bestuur."
@@ -219,6 +230,9 @@ def lezing_km(km: pd.DataFrame, kenmerk: str, t: float = 1.0, logrank: LogrankRe
                 tekst += (f"; de log-ranktoets over de hele looptijd geeft {_p_tekst(logrank.p)}"
                           f"{'' if logrank.p < 0.05 else ', dus geen aantoonbaar verschil'}")
             tekst += "."
+    if verborgen:
+        tekst += (f" Voor starters {opsomming([str(g) for g in verborgen])} staat hier geen percentage: het zou een "
+                  f"aantal vertrekkers of blijvers onder de {K} prijsgeven.")
     if weggelaten:
         tekst += f" Weggelaten wegens minder dan {K} starters: {opsomming(weggelaten)}."
     return tekst
@@ -427,6 +441,12 @@ def bestemmingen(region, horizon: float = 5.0) -> pd.DataFrame:
     spells = starters(region, exit_from="school")
     if spells.empty or len(spells) < K:
         return pd.DataFrame()
+    # not beyond the last year whose retention the life table shows: the shares per destination
+    # add up to (about) the share that left, which the life table hides where counts are small
+    shown = [j for j, ok in sorted(veilige_overleving(starters(region)).items()) if ok]
+    if not shown:
+        return pd.DataFrame()
+    horizon = min(horizon, float(shown[-1]))
     grid = np.round(np.linspace(0, horizon, int(horizon * 12) + 1), 6)[1:]
     ci = cumulative_incidence(spells, "duration", "event_type", times=grid, entry="entry")
     ci["bestemming"] = ci["event_type"].map(DESTINATION_LABELS).fillna(ci["event_type"])
@@ -642,8 +662,9 @@ def levenstafel(spells: pd.DataFrame, max_jaren: int = 7) -> pd.DataFrame:
     # complementary suppression: no hidden count comes back from the life-table identity,
     # the yearly probability or the cumulative survival (see privacy.suppress_life_table)
     counts = ["in dienst bij begin", "vertrokken", "gecensureerd"]
+    # the chapter's opening states the number of leavers: a published total of the column
     out, _ = suppress_life_table(out, *counts, k=K, survival=["nog in dienst (cumulatief)"],
-                                 rates=["kans op vertrek in dit jaar"])
+                                 rates=["kans op vertrek in dit jaar"], totals=["vertrokken"])
     for c in counts:
         out[c] = out[c].round().astype("Int64")
     return describe(out, aantallen=counts, levenstafel=counts, geen_aantallen=["jaar"],
