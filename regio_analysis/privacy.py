@@ -133,6 +133,17 @@ def pseudonymise(ids: Iterable, key: bytes | None = None) -> pd.Series:
     return series.map(one).astype(object)
 
 
+def _count_columns(df: pd.DataFrame, count_columns: str | Sequence[str], k: int) -> list[str]:
+    """``count_columns`` as a list, checked to exist in ``df``; ``k`` checked to be at least 1."""
+    cols = [count_columns] if isinstance(count_columns, str) else list(count_columns)
+    missing = [c for c in cols if c not in df.columns]
+    if missing:
+        raise DataError(Problem("<tabel>", f"kolom(men) {missing} bestaan niet", column=missing[0]))
+    if k < 1:
+        raise ValueError("k must be at least 1")
+    return cols
+
+
 def suppress_small_cells(
     df: pd.DataFrame,
     count_columns: str | list[str],
@@ -150,13 +161,7 @@ def suppress_small_cells(
     hidden value can be recovered by subtraction.
     Returns a new frame; the input is not modified.
     """
-    if isinstance(count_columns, str):
-        count_columns = [count_columns]
-    missing = [c for c in count_columns if c not in df.columns]
-    if missing:
-        raise DataError(Problem("<tabel>", f"kolom(men) {missing} bestaan niet", column=missing[0]))
-    if k < 1:
-        raise ValueError("k must be at least 1")
+    count_columns = _count_columns(df, count_columns, k)
     out = df.copy()
     flag = out["onderdrukt"].astype(bool).copy() if "onderdrukt" in out.columns else pd.Series(False, index=out.index)
     for col in count_columns:
@@ -301,12 +306,7 @@ def suppress_counts(df: pd.DataFrame, count_columns: str | Sequence[str], k: int
     and a boolean frame of the hidden cells (same index, the count columns), so a caller can
     hide shares derived from them as well.
     """
-    cols = [count_columns] if isinstance(count_columns, str) else list(count_columns)
-    missing = [c for c in cols if c not in df.columns]
-    if missing:
-        raise DataError(Problem("<tabel>", f"kolom(men) {missing} bestaan niet", column=missing[0]))
-    if k < 1:
-        raise ValueError("k must be at least 1")
+    cols = _count_columns(df, count_columns, k)
     out = df.copy()
     num = {c: pd.to_numeric(out[c], errors="coerce") for c in cols}
     if total_row is None:
