@@ -6,6 +6,11 @@ the hazard of leaving: a naive comparison is confounded. The true effect is know
 (``inductie_log_hr`` = log 0.8 on the hazard of leaving the board; the true risk and RMST
 differences follow from the generator's hazard model, see ``induction.true_effects``).
 
+Each region is one population (``--populatie vast``, the default): its schools, school sizes and
+starters' hazard are fixed across seeds, and each replication redraws the people and their
+outcomes, which is the sampling variation a confidence interval is about. With ``per-seed``
+every seed draws its own schools and calibrates its own hazard on the sample; that adds
+variation between populations that no interval from one region's data can see.
 Each replication generates new spells for a region with a new seed, builds the study cohort
 of the chapter ``04_inductie_effect`` (OP starters 2019-2024) and estimates the ATT with the
 naive comparison, IPW and AIPW (propensity model by maximum likelihood and by covariate
@@ -48,16 +53,38 @@ from regio_analysis.regions import DEFAULT_REGIONS
 _REGIONS: dict = {}
 
 
-def _replicate(job: tuple[str, int, int | None, int, str, int, str | None]) -> list[dict]:
-    regio_id, seed, personen, horizon, estimand, n_boot, cluster = job
-    from regio_analysis.data import load_region
-    from regio_analysis.synthetic import SyntheticParams
+def _population(region, personen: int | None, fixed: bool):
+    """The generator's parameters for every replication of ``region``.
 
-    if regio_id not in _REGIONS:  # one load per worker process and region
-        _REGIONS[regio_id] = load_region(regio_id)
-    params = SyntheticParams(personen=personen) if personen else SyntheticParams()
+    ``fixed`` (the default): one population, whose schools, school sizes and starters' hazard
+    (Weibull scale and shape, calibrated once on seed 0) are the same in every seed, so that a
+    replication redraws people and outcomes only: the sampling variation an interval is about.
+    Otherwise each seed draws its own schools and calibrates its own hazard to the region's
+    published leaving shares, which adds variation between populations that no interval
+    from one region's data can see (it made the intervals look 10-15 % too narrow).
+    """
+    from dataclasses import replace
+
+    from regio_analysis.synthetic import SyntheticParams, generate_dienstverbanden
+
+    base = SyntheticParams(personen=personen) if personen else SyntheticParams()
+    if not fixed:
+        return base
+    base = replace(base, vaste_scholen=True)
+    wb = generate_dienstverbanden(region, seed=0, params=base).attrs["weibull"]
+    return replace(base, weibull_schaal=wb["c"], weibull_vorm=wb["k"])
+
+
+def _replicate(job: tuple[str, int, int | None, int, str, int, str | None, bool]) -> list[dict]:
+    regio_id, seed, personen, horizon, estimand, n_boot, cluster, fixed = job
+    from regio_analysis.data import load_region
+
+    if regio_id not in _REGIONS:  # one load (and calibration) per worker process and region
+        region = load_region(regio_id)
+        _REGIONS[regio_id] = (region, _population(region, personen, fixed))
+    region, params = _REGIONS[regio_id]
     try:
-        return induction.simulate_replicate(_REGIONS[regio_id], seed, params, horizon=horizon, estimand=estimand,
+        return induction.simulate_replicate(region, seed, params, horizon=horizon, estimand=estimand,
                                             n_boot=n_boot, cluster=cluster)
     except DataError as err:  # e.g. no overlap: the CBPS fit cannot balance this sample; counted, not hidden
         return [{"regio": regio_id, "seed": seed, "mislukt": str(err)}]
@@ -76,11 +103,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     ap.add_argument("--first-seed", type=int, default=1)
     ap.add_argument("--csv", default="", help="write every replication's estimates to this CSV")
+    ap.add_argument("--populatie", choices=("vast", "per-seed"), default="vast",
+                    help="vast (default): one population per region, only people and outcomes redrawn; "
+                         "per-seed: new schools and a new hazard calibration in every seed")
     args = ap.parse_args(argv)
 
     cluster = args.cluster or None
-    jobs = [(r, args.first_seed + i, args.personen, args.horizon, args.estimand, args.n_boot, cluster)
-            for r in args.regions for i in range(args.reps)]
+    jobs = [(r, args.first_seed + i, args.personen, args.horizon, args.estimand, args.n_boot, cluster,
+             args.populatie == "vast") for r in args.regions for i in range(args.reps)]
     t0 = time.perf_counter()
     rows: list[dict] = []
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
@@ -101,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
                                 & (table["interval"] == default),
                                 np.where(table["dekking_95"] >= 0.94, "PASS", "FAIL"), "")
     print(f"{len(jobs)} replicaties ({', '.join(args.regions)}; estimand {args.estimand}, horizon {args.horizon} jaar, "
-          f"bootstrap {args.n_boot} steekproeven per replicatie, cluster {cluster}) in {seconds:.0f} s; "
+          f"bootstrap {args.n_boot} steekproeven per replicatie, cluster {cluster}, populatie {args.populatie}) "
+          f"in {seconds:.0f} s; "
           f"cohort per replicatie: gemiddeld {per_rep['n'].mean():.0f} starters, "
           f"{per_rep['n_behandeld'].mean():.0f} met inductie")
     print(f"mislukte replicaties (geen schatting mogelijk, bv. geen balans haalbaar): {len(failed)} van {len(jobs)}"

@@ -77,6 +77,11 @@ class SyntheticParams:
     default_aandeel_55plus: float = 0.22
     default_personen: int = 2000
     weibull_vorm: float = 0.7                # shape k when no 4-year target is known
+    # validation studies: the same population in every seed (schools and their sizes drawn
+    # from a seed-independent stream; Weibull scale c fixed, shape weibull_vorm), so that
+    # only people and outcomes are redrawn
+    vaste_scholen: bool = False
+    weibull_schaal: float | None = None
     aandeel_starters: float = 0.35
     aandeel_binnen_bestuur: float = 0.15
     pensioenleeftijd: float = 67.0
@@ -264,7 +269,7 @@ def generate_dienstverbanden(region: "RegionData", seed: int = 0, params: Synthe
     window = (t_end - t0).days / DAYS_PER_YEAR
 
     n_stock = max(50, int(targets["personen"].waarde))
-    schools = _schools(region, n_stock, rng)
+    schools = _schools(region, n_stock, _rng(region.regio_id, 0, "scholen") if params.vaste_scholen else rng)
     p_school = (schools["school_omvang"] / schools["school_omvang"].sum()).to_numpy()
     log_size = np.log(schools["school_omvang"].to_numpy())
     z_school = (log_size - log_size.mean()) / (log_size.std() or 1.0)
@@ -332,7 +337,10 @@ def generate_dienstverbanden(region: "RegionData", seed: int = 0, params: Synthe
     # --- calibrate c and k on starters: x = e * exp(-lp); left within t iff x < c * t**k
     x = e * np.exp(-lp)
     st = df["starter"].to_numpy()
-    c, k = _calibrate_starters(x, st, leaves_board, follow_up, targets, params)
+    if params.weibull_schaal is not None:
+        c, k = float(params.weibull_schaal), float(params.weibull_vorm)
+    else:
+        c, k = _calibrate_starters(x, st, leaves_board, follow_up, targets, params)
     t_latent = (x / c) ** (1 / k)
 
     # --- experienced staff: multiplier m on the hazard, conditional on tenure (stock)
