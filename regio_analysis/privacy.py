@@ -453,9 +453,9 @@ _SCHOOL_NAME = r"(?:(?:de|het|'t|De|Het|'T)\s+)?[A-ZÀ-Ý][\w'-]*(?:\s+(?:[A-ZÀ
 
 #: (kind, pattern, placeholder) of personal data removed from quotes; also what :func:`audit` looks for
 PII_PATTERNS: list[tuple[str, re.Pattern, str]] = [
-    ("e-mailadres", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "[naam]"),
+    ("e-mailadres", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), "[e-mail]"),
     ("url", re.compile(r"\b(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE), "[url]"),
-    ("telefoonnummer", re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s.()-]{0,3}\d){9}(?!\d)"), "[naam]"),
+    ("telefoonnummer", re.compile(r"(?<![\w+])(?:\+31|0031|0)(?:[\s.()-]{0,3}\d){9}(?!\d)"), "[telefoon]"),
     ("postcode", re.compile(r"\b[1-9]\d{3}\s?(?!SA|SD|SS)[A-Z]{2}\b"), "[adres]"),
     ("adres", re.compile(rf"\b(?:[A-ZÀ-Ý][\w'-]*\s+){{0,3}}[\w'-]*(?i:{_STREET})\s+\d{{1,5}}(?:\s?[a-zA-Z]\b|-\d+\b)?"),
      "[adres]"),

@@ -44,6 +44,12 @@ def make_pdf(path: Path, lines: list[str]) -> Path:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(body) + body + b"\nendstream",
     ]
+    path.write_bytes(pdf_bytes(objects))
+    return path
+
+
+def pdf_bytes(objects: list[bytes]) -> bytes:
+    """A PDF file of ``objects`` (numbered from 1, object 1 the catalog) with its xref table."""
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for i, obj in enumerate(objects, 1):
@@ -54,5 +60,4 @@ def make_pdf(path: Path, lines: list[str]) -> Path:
     for off in offsets:
         out += b"%010d 00000 n \n" % off
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
+    return bytes(out)

@@ -88,7 +88,7 @@ def test_small_cells_are_warned_about():
     ("Dhr. Jansen en juf Anna gaven les.", "[naam] en [naam] gaven les."),
     ("Ondertekend: KUPERUS, J.S. en A. de Boer.", "Ondertekend: [naam] en [naam]."),
     ("Ik ben Piet en werk op De Regenboog.", "Ik ben [naam] en werk op De Regenboog."),
-    ("Bel 06-12345678 of mail p.piet@school.nl.", "Bel [naam] of mail [naam]."),
+    ("Bel 06-12345678 of mail p.piet@school.nl.", "Bel [telefoon] of mail [e-mail]."),
     ("Samen Opleiden in Drenthe blijft.", "Samen Opleiden in Drenthe blijft."),
 ])
 def test_anonymise(text, expected):

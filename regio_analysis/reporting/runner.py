@@ -294,16 +294,13 @@ def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: 
 def _audit(report_dir: Path) -> list:
     """Findings of the privacy audit of a finished report folder ([] = clean).
 
-    The audit is looked up lazily so the runner works while it is being written; an audit
-    that itself fails is a finding (fail closed: a report that cannot be checked is not published).
+    An audit that itself fails is a finding (fail closed: a report that cannot be checked is
+    not published).
     """
-    from regio_analysis import privacy
+    from regio_analysis.privacy import audit
 
-    audit = getattr(privacy, "audit", None)
-    if audit is None:
-        return []
     try:
-        return list(audit(report_dir) or [])
+        return list(audit(report_dir))
     except Exception as err:  # noqa: BLE001
         return [f"de privacycontrole zelf mislukte: {type(err).__name__}: {err}"]
 

@@ -442,16 +442,9 @@ def _pdf_with_pages(path: Path, n: int) -> None:
             b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"]
     objs += [b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> "
              b"/Contents 4 0 R >>"] * n
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for i, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    path.write_bytes(bytes(out))
+    from qualitative_fixtures import pdf_bytes
+
+    path.write_bytes(pdf_bytes(objs))
 
 
 def test_pdf_page_limit(request, tmp_path):
