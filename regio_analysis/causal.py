@@ -1347,14 +1347,21 @@ def _refit_weights(t: np.ndarray, X: np.ndarray, fit: str, estimand: str, trim: 
     return ps, w
 
 
-def _arm_means(method: str, t, y, s, w, ps, Xo, estimand: str, binary: bool) -> tuple[float, float]:
-    """The two arm means of :func:`estimate_effect` (point estimates only; the same code)."""
+def _arm_means(method: str, t, y, s, w, ps, Xo, estimand: str, binary: bool,
+               cluster: np.ndarray | None) -> tuple[float, float, np.ndarray]:
+    """The two arm means of :func:`estimate_effect` (the same code) and their pivot covariance.
+
+    The covariance (clustered on ``cluster``) takes the propensity and censoring weights as
+    known: it is not the reported SE but the denominator of the studentized bootstrap, computed
+    the same way on the original rows and on every resample.
+    """
     if method == "naive":
-        return _ipw_fit(t, y, s, np.ones_like(t))[:2]
+        return _ipw_fit(t, y, s, np.ones_like(t), cluster=cluster)
     if method == "ipw":
-        return _ipw_fit(t, y, s, w)[:2]
+        return _ipw_fit(t, y, s, w, cluster=cluster)
     keep = w > 0
-    return _aipw_fit(t[keep], y[keep], s[keep], ps[keep], w[keep], Xo[keep], estimand, binary, None)[:2]
+    return _aipw_fit(t[keep], y[keep], s[keep], ps[keep], w[keep], Xo[keep], estimand, binary,
+                     None if cluster is None else cluster[keep])[:3]
 
 
 def _weighted_log_hr(T, E, t, w) -> float:
@@ -1369,8 +1376,13 @@ def _weighted_log_hr(T, E, t, w) -> float:
 
 
 def _replicate(idx: np.ndarray, data: dict, variants: dict[str, dict], horizons: Sequence[float], estimand: str,
-               hazard_ratio: Sequence[str], labels: tuple[str, str], file: str) -> list[tuple]:
-    """Every variant's estimates on the rows ``idx``: the whole pipeline refitted (PS, censoring, outcome, Cox)."""
+               hazard_ratio: Sequence[str], labels: tuple[str, str], file: str,
+               cluster: np.ndarray | None = None) -> list[tuple]:
+    """Every variant's estimates on the rows ``idx``: the whole pipeline refitted (PS, censoring, outcome, Cox).
+
+    Rows ``(variant, maat, horizon, schatting, se)``; ``se`` is the pivot SE of
+    :func:`_arm_means` (clustered on ``cluster``, one code per row of ``idx``; NaN for the log HR).
+    """
     t, T, E, Xo = data["t"][idx], data["T"][idx], data["E"][idx], data["Xo"][idx]
     for label, mask in (("behandelde", t == 1), ("niet-behandelde", t == 0)):
         if not mask.any():
@@ -1398,12 +1410,15 @@ def _replicate(idx: np.ndarray, data: dict, variants: dict[str, dict], horizons:
                     raise DataError(Problem(file, f"geen {label} rij met een bekende uitkomst na {h}"))
             for maat, y, binary in (("risico", ((E == 1) & (T <= h)).astype(float), True),
                                     ("rmst", np.minimum(T, h), False)):
-                mu1, mu0 = _arm_means(v["method"], t, np.where(s > 0, y, 0.0), s, w, ps, Xo, estimand, binary)
+                mu1, mu0, V = _arm_means(v["method"], t, np.where(s > 0, y, 0.0), s, w, ps, Xo, estimand, binary,
+                                         cluster)
                 diff = "risicosverschil" if maat == "risico" else "rmst-verschil"
-                out += [(name, f"{maat} {labels[0]}", float(h), mu1), (name, f"{maat} {labels[1]}", float(h), mu0),
-                        (name, diff, float(h), mu1 - mu0)]
+                se = np.sqrt(np.clip([V[0, 0], V[1, 1], V[0, 0] + V[1, 1] - 2 * V[0, 1]], 0, None))
+                out += [(name, f"{maat} {labels[0]}", float(h), mu1, se[0]),
+                        (name, f"{maat} {labels[1]}", float(h), mu0, se[1]),
+                        (name, diff, float(h), mu1 - mu0, se[2])]
         if name in hazard_ratio:
-            out.append((name, "log_hr", np.nan, _weighted_log_hr(T, E, t, w)))
+            out.append((name, "log_hr", np.nan, _weighted_log_hr(T, E, t, w), np.nan))
     return out
 
 
@@ -1449,10 +1464,12 @@ def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: s
     :class:`PropensityWeights` whose model is refitted); the variants share the resamples.
     Spline bases keep the knots of the full data.
 
-    Returns a tidy table ``replicatie, variant, maat, horizon, schatting`` (``maat`` as in
-    :attr:`SurvivalEffect.horizons`, plus ``log_hr``) of the successful replicates;
-    ``attrs`` has ``replicaties``, ``mislukt`` (replicates in which a model could not be
-    fitted or an arm had no known outcome: left out) and ``eenheid`` (rows or the cluster).
+    Returns a tidy table ``replicatie, variant, maat, horizon, schatting, se`` (``maat`` as in
+    :attr:`SurvivalEffect.horizons`, plus ``log_hr``; ``se`` the pivot SE of the studentized
+    interval, see :func:`bootstrap_interval`) of the successful replicates; ``attrs`` has
+    ``replicaties``, ``mislukt`` (replicates in which a model could not be fitted or an arm
+    had no known outcome: left out), ``eenheid`` (rows or the cluster) and ``origineel``
+    (``(variant, maat, horizon) -> (schatting, se)`` on the original rows).
     """
     _choice("estimand", estimand, ESTIMANDS)
     covariates = list(covariates)
@@ -1467,32 +1484,108 @@ def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: s
         data["Xc"] = main_effects_design(df, list(dict.fromkeys(covariates + [treatment]))).drop(
             columns="Intercept").to_numpy(float)
     rng = np.random.default_rng(seed)
-    if cluster:
-        codes = pd.factorize(df[cluster])[0]
-        members = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes))[:-1])
+    codes = pd.factorize(df[cluster])[0] if cluster else np.arange(len(df))
+    members = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes))[:-1])
+    args = (data, specs, horizons, estimand, hazard_ratio, labels, file)
+    original = _replicate(np.arange(len(df)), *args, cluster=codes)
     rows, failed = [], 0
     for b in range(n_boot):
-        if cluster:
-            idx = np.concatenate([members[i] for i in rng.integers(0, len(members), len(members))])
-        else:
-            idx = rng.integers(0, len(df), len(df))
+        drawn = rng.integers(0, len(members), len(members))
+        idx = np.concatenate([members[i] for i in drawn])
+        # a cluster drawn twice counts as two clusters in the pivot SE
+        ids = np.repeat(np.arange(len(drawn)), [len(members[i]) for i in drawn])
         try:
-            rows += [(b, *r) for r in _replicate(idx, data, specs, horizons, estimand, hazard_ratio, labels, file)]
+            rows += [(b, *r) for r in _replicate(idx, *args, cluster=ids)]
         except (DataError, np.linalg.LinAlgError, ValueError):
             failed += 1
-    out = pd.DataFrame(rows, columns=["replicatie", "variant", "maat", "horizon", "schatting"])
-    out.attrs = {"replicaties": n_boot - failed, "mislukt": failed, "eenheid": cluster or "rij"}
+    out = pd.DataFrame(rows, columns=["replicatie", "variant", "maat", "horizon", "schatting", "se"])
+    out.attrs = {"replicaties": n_boot - failed, "mislukt": failed, "eenheid": cluster or "rij",
+                 "origineel": {(v, m, h): (est, se) for v, m, h, est, se in original}}
     return out
 
 
-def _apply_bootstrap(effect: SurvivalEffect, draws: pd.DataFrame, variant: str) -> SurvivalEffect:
-    """Replace the SEs and intervals of ``effect`` by estimate ± z × bootstrap SD (HR on the log scale)."""
+def _boot_quantiles(values: np.ndarray, alpha: Sequence[float]) -> np.ndarray:
+    """Quantiles of bootstrap replicates by the ``(R + 1) alpha`` rule with interpolation on the
+    normal scale (Davison & Hinkley 1997, eq. 5.8; R's ``boot:::norm.inter``), so the intervals
+    equal ``boot::boot.ci``. Non-finite values are left out; beyond the extreme order
+    statistics the extreme value is taken."""
+    t = np.sort(np.asarray(values, float)[np.isfinite(values)])
+    R = len(t)
+    if R == 0:
+        return np.full(len(alpha), np.nan)
+    out = []
+    for a in alpha:
+        rk = (R + 1) * a
+        k = int(math.floor(rk))
+        if k <= 0:
+            out.append(t[0])
+        elif k >= R:
+            out.append(t[-1])
+        elif k == rk:
+            out.append(t[k - 1])
+        else:
+            z, z0, z1 = stats.norm.ppf([a, k / (R + 1), (k + 1) / (R + 1)])
+            out.append(t[k - 1] + (z - z0) / (z1 - z0) * (t[k] - t[k - 1]))
+    return np.array(out, float)
+
+
+def bootstrap_interval(draws: pd.DataFrame, variant: str, method: str = "studentized") -> pd.DataFrame:
+    """95 % intervals per ``maat`` and ``horizon`` of one variant from :func:`survival_bootstrap`.
+
+    ``method``:
+
+    * ``"studentized"`` (bootstrap-t; the chapter's): the 2.5 % and 97.5 % quantiles ``q`` of
+      ``(estimate* - estimate) / se*`` over the replicates give ``estimate - q97.5 se`` to
+      ``estimate - q2.5 se``, ``se`` the pivot SE (:func:`_arm_means`) on the original rows.
+      It carries the skewness and the link between an estimate and its SE (a risk near 0 has a
+      small SE) into the interval, which the normal interval misses in small samples
+      (Davison & Hinkley 1997, section 5.2; ``benchmarks/causal_validation.py``);
+      ``boot::boot.ci(type = "stud")`` in R;
+    * ``"sd"``: estimate ± 1.96 × the SD of the replicates;
+    * ``"percentile"``: the 2.5 % and 97.5 % quantiles of the replicates (``type = "perc"``).
+
+    Quantiles by :func:`_boot_quantiles`, as ``boot.ci``.
+
+    Returns ``maat, horizon, schatting, se`` (the SD of the replicates), ``ci_laag, ci_hoog``.
+    The log hazard ratio (no pivot SE) always gets the ``"sd"`` interval.
+    """
+    _choice("method", method, ("studentized", "sd", "percentile"))
+    original = draws.attrs["origineel"]
     d = draws[draws["variant"] == variant]
-    sd = d.dropna(subset=["horizon"]).groupby(["maat", "horizon"])["schatting"].std(ddof=1)
+    rows = []
+    for (maat, horizon), g in d.groupby(["maat", "horizon"], dropna=False, sort=False):
+        key = (variant, maat, horizon) if maat != "log_hr" else (variant, maat, next(
+            k[2] for k in original if k[:2] == (variant, maat)))
+        est, se0 = original[key]
+        sd = float(g["schatting"].std(ddof=1))
+        kind = "sd" if maat == "log_hr" else method
+        if kind == "sd":
+            lo, hi = _wald(est, sd)
+        elif kind == "percentile":
+            lo, hi = _boot_quantiles(g["schatting"].to_numpy(float), (0.025, 0.975))
+        else:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                pivot = (g["schatting"].to_numpy(float) - est) / g["se"].to_numpy(float)
+            q_hi, q_lo = _boot_quantiles(pivot, (0.975, 0.025))
+            lo, hi = est - q_hi * se0, est - q_lo * se0
+        rows.append({"maat": maat, "horizon": horizon, "schatting": est, "se": sd, "ci_laag": float(lo),
+                     "ci_hoog": float(hi)})
+    return pd.DataFrame(rows, columns=["maat", "horizon", "schatting", "se", "ci_laag", "ci_hoog"])
+
+
+def _apply_bootstrap(effect: SurvivalEffect, draws: pd.DataFrame, variant: str) -> SurvivalEffect:
+    """Replace the SEs and intervals of ``effect`` by the bootstrap's (:func:`bootstrap_interval`).
+
+    Risks, RMSTs and their differences get the studentized interval (``se`` the SD of the
+    replicates); the hazard ratio estimate ± 1.96 SD on the log scale.
+    """
+    boot = bootstrap_interval(draws, variant).set_index(["maat", "horizon"])
     h = effect.horizons.copy()
     for i, row in h.iterrows():
-        se = float(sd.get((row["maat"], row["horizon"]), np.nan))
-        h.loc[i, ["se", "ci_laag", "ci_hoog"]] = [se, *_wald(row["schatting"], se)]
+        key = (row["maat"], row["horizon"])
+        h.loc[i, ["se", "ci_laag", "ci_hoog"]] = (boot.loc[key, ["se", "ci_laag", "ci_hoog"]].to_numpy(float)
+                                                  if key in boot.index else np.nan)
+    d = draws[draws["variant"] == variant]
     c = effect.cox
     se = float(d.loc[d["maat"] == "log_hr", "schatting"].std(ddof=1))
     lo, hi = _wald(c.log_hr, se)
@@ -1500,7 +1593,7 @@ def _apply_bootstrap(effect: SurvivalEffect, draws: pd.DataFrame, variant: str) 
                     p=float(2 * stats.norm.sf(abs(c.log_hr / se))) if se > 0 else float("nan"), n=c.n,
                     events=c.events, fitter=c.fitter, cluster=c.cluster)
     details = {"replicaties": draws.attrs["replicaties"], "mislukt": draws.attrs["mislukt"],
-               "eenheid": draws.attrs["eenheid"]}
+               "eenheid": draws.attrs["eenheid"], "methode": "studentized"}
     return SurvivalEffect(weights=effect.weights, km=effect.km, cox=cox, horizons=h, method=effect.method,
                           estimand=effect.estimand, labels=effect.labels, interval="bootstrap", bootstrap=d,
                           details=details)
@@ -1524,9 +1617,10 @@ def survival_effect(df: pd.DataFrame, treatment: str, duration: str, event: str,
 
     Intervals: with ``n_boot=0`` the sandwich SEs of :func:`estimate_effect`, which take the
     censoring weights as known and cover somewhat less than 95 %
-    (``benchmarks/causal_validation.py``); with ``n_boot > 0`` estimate ± 1.96 × the SD over
-    ``n_boot`` bootstrap replicates of the whole pipeline (:func:`survival_bootstrap`;
-    clusters resampled when ``cluster`` is given; seeded by ``seed``).
+    (``benchmarks/causal_validation.py``); with ``n_boot > 0`` studentized bootstrap intervals
+    (:func:`bootstrap_interval`) over ``n_boot`` replicates of the whole pipeline
+    (:func:`survival_bootstrap`; clusters resampled when ``cluster`` is given; seeded by
+    ``seed``), ``se`` then the SD of the replicates; the hazard ratio ± 1.96 SD on the log scale.
 
     ``horizons`` beyond the longest follow-up are left out (no status known there).
     """

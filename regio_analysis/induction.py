@@ -400,9 +400,11 @@ def lezing_interval(study: InductionStudy) -> str:
               "eerder te smal dan te breed zijn." if d["mislukt"] else "")
     return (f"De getoonde intervallen zijn 95%-betrouwbaarheidsintervallen uit {fmt_getal(total, 0)} "
             f"bootstrapsteekproeven: er worden steeds {unit} met teruglegging getrokken en het propensitymodel, het "
-            "censureringsmodel, de uitkomstmodellen en het Cox-model worden in elke steekproef opnieuw geschat. Het "
-            "interval is de schatting plus en min 1,96 keer de standaardafwijking over de steekproeven (voor de "
-            "hazardratio op de logaritmische schaal, zodat dat interval niet symmetrisch is)." + failed)
+            "censureringsmodel, de uitkomstmodellen en het Cox-model worden in elke steekproef opnieuw geschat. De "
+            "intervallen van de risico's, de RMST en hun verschillen zijn bootstrap-t-intervallen: ze volgen de "
+            "verdeling van de afwijking van elke steekproefschatting, gedeeld door haar standaardfout, en hoeven "
+            "daardoor niet symmetrisch rond de schatting te liggen. Het interval van de hazardratio is de schatting "
+            "plus en min 1,96 keer de standaardafwijking over de steekproeven op de logaritmische schaal." + failed)
 
 
 def lezing_naief(study: InductionStudy) -> str:
@@ -594,6 +596,10 @@ def true_effects(cohort: pd.DataFrame, spells: pd.DataFrame, horizons: Sequence[
 
 
 
+#: the bootstrap intervals compared in :func:`simulate_replicate` (causal.bootstrap_interval
+#: method -> label); "bootstrap" is the chapter's
+BOOTSTRAP_INTERVALS = {"studentized": "bootstrap", "sd": "bootstrap_sd", "percentile": "bootstrap_percentiel"}
+
 #: the estimators compared in :func:`simulate_replicate` (name -> survival_effect options)
 VALIDATION_METHODS: dict[str, dict[str, Any]] = {
     "naief": {"method": "naive"},
@@ -658,25 +664,31 @@ def simulate_replicate(region, seed: int, params=None, *, horizon: int = 3, esti
         draws = causal.survival_bootstrap(df, TREATMENT, DURATION, EVENT, cov, variants, estimand=estimand,
                                           horizons=(horizon,), cluster=cluster, n_boot=n_boot, seed=seed,
                                           hazard_ratio=("ipw_cbps",), labels=LABELS)
-        sd = draws.groupby(["variant", "maat"])["schatting"].std(ddof=1)
         base["boot_mislukt"] = draws.attrs["mislukt"]
         rows = [{**r, "boot_mislukt": draws.attrs["mislukt"]} for r in rows]
-        for name in VALIDATION_METHODS:
-            for target, measure, true in targets:
-                rows.append({**base, "methode": name, "doel": f"{target}_{horizon}j", "interval": "bootstrap",
-                             "schatting": estimates[(name, measure)], "se": float(sd[(name, measure)]),
-                             "waarheid": true})
+        for kind, label in BOOTSTRAP_INTERVALS.items():
+            for name in VALIDATION_METHODS:
+                ci = causal.bootstrap_interval(draws, name, kind).set_index("maat")
+                for target, measure, true in targets:
+                    r = ci.loc[measure]
+                    rows.append({**base, "methode": name, "doel": f"{target}_{horizon}j", "interval": label,
+                                 "schatting": r["schatting"], "se": r["se"], "ci_laag": r["ci_laag"],
+                                 "ci_hoog": r["ci_hoog"], "waarheid": true})
+        r = causal.bootstrap_interval(draws, "ipw_cbps").set_index("maat").loc["log_hr"]
         rows.append({**base, "methode": "ipw_cbps", "doel": "log_hr", "interval": "bootstrap",
-                     "schatting": estimates[("ipw_cbps", "log_hr")], "se": float(sd[("ipw_cbps", "log_hr")]),
-                     "waarheid": log_hr})
+                     "schatting": estimates[("ipw_cbps", "log_hr")], "se": r["se"], "ci_laag": r["ci_laag"],
+                     "ci_hoog": r["ci_hoog"], "waarheid": log_hr})
     return rows
 
 
 def validation_table(rows: pd.DataFrame) -> pd.DataFrame:
     """Bias, SE and 95 % CI coverage per estimator and target over replications."""
+    lo = rows["schatting"] - causal.Z95 * rows["se"]
+    hi = rows["schatting"] + causal.Z95 * rows["se"]
+    if "ci_laag" in rows:  # an interval of its own (bootstrap); Wald otherwise
+        lo, hi = rows["ci_laag"].fillna(lo), rows["ci_hoog"].fillna(hi)
     d = rows.assign(fout=rows["schatting"] - rows["waarheid"],
-                    gedekt=(rows["schatting"] - causal.Z95 * rows["se"] <= rows["waarheid"])
-                    & (rows["waarheid"] <= rows["schatting"] + causal.Z95 * rows["se"]))
+                    gedekt=(lo <= rows["waarheid"]) & (rows["waarheid"] <= hi))
     keys = ["doel", "methode"] + (["interval"] if "interval" in d.columns else [])
     g = d.groupby(keys, sort=False)
     out = pd.DataFrame({

@@ -412,6 +412,24 @@ def test_outcome_model_equals_statsmodels_glm():
         np.testing.assert_allclose(pred, ref.predict(X), rtol=1e-7, atol=1e-9)
 
 
+def test_bootstrap_interval_equals_r_boot_ci():
+    """Studentized and percentile intervals equal R's boot.ci (tests/reference/causal_r/bootstrap_ci.R)."""
+    draws = pd.read_csv(R_REF / "bootstrap_draws.csv")
+    ref = pd.read_csv(R_REF / "bootstrap_ci.out", sep="\t", names=["geval", "type", "laag", "hoog"])
+    for case, g in draws.groupby("geval"):
+        frame = pd.DataFrame({"replicatie": range(len(g)), "variant": "v", "maat": "risicosverschil",
+                              "horizon": 3.0, "schatting": g["t"].to_numpy(), "se": g["se"].to_numpy()})
+        frame.attrs = {"origineel": {("v", "risicosverschil", 3.0): (0.01, 0.05)}}
+        for kind, r_type in (("studentized", "stud"), ("percentile", "perc")):
+            got = causal.bootstrap_interval(frame, "v", kind).iloc[0]
+            want = one_row(ref, geval=case, type=r_type)
+            assert (got["ci_laag"], got["ci_hoog"]) == pytest.approx((want["laag"], want["hoog"]), abs=1e-12), (case, kind)
+        sd = causal.bootstrap_interval(frame, "v", "sd").iloc[0]
+        assert sd["ci_hoog"] == pytest.approx(0.01 + causal.Z95 * g["t"].std(ddof=1))
+    with pytest.raises(ValueError, match="studentized"):
+        causal.bootstrap_interval(frame, "v", "bca")
+
+
 def test_survival_bootstrap_refits_the_whole_pipeline():
     d = _survival_data(n=400, seed=4)
     eff = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="aipw", horizons=(1, 2),
@@ -419,13 +437,20 @@ def test_survival_bootstrap_refits_the_whole_pipeline():
     boot = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="aipw", horizons=(1, 2),
                                   cluster="school", n_boot=60, seed=3)
     assert eff.interval == "sandwich" and boot.interval == "bootstrap"
-    assert boot.details == {"replicaties": 60, "mislukt": 0, "eenheid": "school"}
-    # the same point estimates; intervals = estimate +- 1.96 x the SD of the replicates
+    assert boot.details == {"replicaties": 60, "mislukt": 0, "eenheid": "school", "methode": "studentized"}
+    # the same point estimates; se = the SD of the replicates; studentized intervals
     pd.testing.assert_series_equal(eff.summary["schatting"], boot.summary["schatting"])
     draws = boot.bootstrap
     rd = one_row(boot.horizons, maat="risicosverschil", horizon=2.0)
-    sd = draws[(draws["maat"] == "risicosverschil") & (draws["horizon"] == 2.0)]["schatting"].std(ddof=1)
-    assert rd["se"] == pytest.approx(sd) and rd["ci_laag"] == pytest.approx(rd["schatting"] - causal.Z95 * sd)
+    g = draws[(draws["maat"] == "risicosverschil") & (draws["horizon"] == 2.0)]
+    assert rd["se"] == pytest.approx(g["schatting"].std(ddof=1))
+    est, se0 = draws.attrs["origineel"][("hoofd", "risicosverschil", 2.0)]
+    assert est == pytest.approx(rd["schatting"], abs=1e-12)
+    q_hi, q_lo = causal._boot_quantiles(((g["schatting"] - est) / g["se"]).to_numpy(), (0.975, 0.025))
+    assert (rd["ci_laag"], rd["ci_hoog"]) == pytest.approx((est - q_hi * se0, est - q_lo * se0))
+    # the pivot SE on a resample counts a school drawn twice as two schools: on the original
+    # rows it is the cluster-robust SE of the arm means (weights as known), here > 0
+    assert 0 < se0 < 1 and (g["se"] > 0).all()
     sd_hr = draws[draws["maat"] == "log_hr"]["schatting"].std(ddof=1)
     assert boot.cox.se == pytest.approx(sd_hr) and boot.cox.ci[1] == pytest.approx(math.exp(boot.cox.log_hr + causal.Z95 * sd_hr))
     # the replicate on the original rows reproduces the point estimates (same code path)
@@ -439,6 +464,7 @@ def test_survival_bootstrap_refits_the_whole_pipeline():
         {"m": {"method": "aipw", "fit": "ml", "trim": None, "design": "[]", "censoring": "km"}}, (2.0,), "ATE", ("m",),
         causal.DEFAULT_LABELS, "x")
     got = {r[1]: r[3] for r in rows}
+    assert all(len(r) == 5 for r in rows)
     assert got["risicosverschil"] == pytest.approx(one_row(eff.horizons, maat="risicosverschil", horizon=2.0)["schatting"],
                                                    abs=1e-12)
     assert got["log_hr"] == pytest.approx(eff.cox.log_hr, abs=1e-10)
