@@ -22,7 +22,7 @@ regions: install
 	$(VENV)/bin/regio-analysis regions
 
 validate: install
-	@for r in $$($(PY) -c "from regio_analysis.regions import DEFAULT_REGIONS; print(*DEFAULT_REGIONS)"); do \
+	@for r in $$($(PY) -c "from regio_analysis.data.regions import DEFAULT_REGIONS; print(*DEFAULT_REGIONS)"); do \
 		$(VENV)/bin/regio-analysis validate $$r || exit 1; done
 
 clean:

@@ -94,7 +94,7 @@ def describe_checkout(repo: Path) -> str:
 
 def make_regions(data_dir: Path, n: int, source: Path | None = None) -> list[str]:
     """Copy the default regions round-robin into ``data_dir`` as ``<orig>-kopie-NN``; return the ids."""
-    from regio_analysis.regions import DEFAULT_REGIONS, REGIO_FILE, default_data_dir
+    from regio_analysis.data.regions import DEFAULT_REGIONS, REGIO_FILE, default_data_dir
 
     source = source or default_data_dir()
     ids = []
@@ -262,14 +262,14 @@ def main(argv: list[str] | None = None) -> int:
         repo = snapshot_code(root / "code")
         os.chdir(root)  # kernels put their working directory first on sys.path: not the work tree
         from regio_analysis import __version__
-        from regio_analysis.regions import DEFAULT_REGIONS
+        from regio_analysis.data.regions import DEFAULT_REGIONS
         from regio_analysis.reporting import CHAPTERS
 
         # Workers are forked afresh by every run_batch and import papermill, nbconvert and the
         # analysis stack on their first region: a fixed cost per batch that would weigh on the
         # small jobs-1 runs only. Imported here, every worker inherits them, so seconds per
         # region compare like with like.
-        for module in ("nbclient", "papermill", "nbconvert", "regio_analysis.data", "regio_analysis.overview",
+        for module in ("nbclient", "papermill", "nbconvert", "regio_analysis.data", "regio_analysis.overview.chapter",
                        "regio_analysis.reporting.html"):
             importlib.import_module(module)
 

@@ -1,6 +1,6 @@
 """Validation of the induction-effect estimators on synthetic data with a known effect.
 
-The synthetic generator (``regio_analysis.synthetic``) assigns induction to starting teachers
+The synthetic generator (``regio_analysis.data.synthetic``) assigns induction to starting teachers
 with a probability that rises with certification and school size, both of which also lower
 the hazard of leaving: a naive comparison is confounded. The true effect is known
 (``inductie_log_hr`` = log 0.8 on the hazard of leaving the board; the true risk and RMST
@@ -48,7 +48,7 @@ import pandas as pd
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from regio_analysis import DataError, induction
-from regio_analysis.regions import DEFAULT_REGIONS
+from regio_analysis.data.regions import DEFAULT_REGIONS
 
 _REGIONS: dict = {}
 
@@ -65,7 +65,7 @@ def _population(region, personen: int | None, fixed: bool):
     """
     from dataclasses import replace
 
-    from regio_analysis.synthetic import SyntheticParams, generate_dienstverbanden
+    from regio_analysis.data.synthetic import SyntheticParams, generate_dienstverbanden
 
     base = SyntheticParams(personen=personen) if personen else SyntheticParams()
     if not fixed:

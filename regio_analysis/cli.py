@@ -6,7 +6,7 @@ no permission) and the command line itself (exit 2).
 
 Pseudonymisation key: regions with microdata (``dienstverbanden``, ``enquete``,
 ``open_antwoorden``) need ``REGIO_ANALYSIS_KEY`` (or an existing key file, see
-``regio_analysis.privacy``); ``--sleutel-aanmaken`` creates one. Synthetic demonstration data
+``regio_analysis.data.privacy``); ``--sleutel-aanmaken`` creates one. Synthetic demonstration data
 needs no key.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
-    from regio_analysis.regions import list_regions
+    from regio_analysis.data.regions import list_regions
 
     df = list_regions(args.data_dir)
     if df.empty:
@@ -65,7 +65,7 @@ def _cmd_synthetic(args: argparse.Namespace) -> int:
     from regio_analysis.data import load_region
     from regio_analysis.io.files import write_csv
     from regio_analysis.reporting.outdir import check_out_dir, claim
-    from regio_analysis.synthetic import calibration_targets, generate_microdata
+    from regio_analysis.data.synthetic import calibration_targets, generate_microdata
 
     _key_option(args)
     root = check_out_dir(args.out, args.data_dir)
@@ -145,7 +145,7 @@ def _key_option(args: argparse.Namespace) -> None:
         return
     import warnings
 
-    from regio_analysis import privacy
+    from regio_analysis.data import privacy
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -189,7 +189,7 @@ IMPORTERS = {
 def _cmd_import(args: argparse.Namespace) -> int:
     from regio_analysis import io as loaders
     from regio_analysis.io.files import write_csv
-    from regio_analysis.regions import available_region_ids
+    from regio_analysis.data.regions import available_region_ids
 
     out = Path(args.out) if args.out else None
     if out is not None:  # checked before reading: a wrong --out costs nothing

@@ -83,7 +83,7 @@ def microdata_only_region(root: Path, regio_id: str = "alleen-microdata", seed: 
     """
     from regio_analysis.data import load_region
     from regio_analysis.io.files import write_csv
-    from regio_analysis.synthetic import generate_dienstverbanden
+    from regio_analysis.data.synthetic import generate_dienstverbanden
 
     folder = root / regio_id
     folder.mkdir(parents=True)
@@ -104,7 +104,7 @@ def full_reports(tmp_path_factory) -> tuple[Path, dict]:
     """
     import shutil
 
-    from regio_analysis.regions import DEFAULT_REGIONS, default_data_dir
+    from regio_analysis.data.regions import DEFAULT_REGIONS, default_data_dir
     from regio_analysis.reporting import run_batch
 
     data = tmp_path_factory.mktemp("regios")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from regio_analysis.regions import DEFAULT_REGIONS, default_data_dir, read_regio_yaml
+from regio_analysis.data.regions import DEFAULT_REGIONS, default_data_dir, read_regio_yaml
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [

@@ -22,6 +22,9 @@ import pytest
 from conftest import FIXTURES, assert_data_error, one_row
 
 from regio_analysis import causal
+from regio_analysis.causal.bootstrap import _boot_quantiles, _replicate
+from regio_analysis.causal.estimators import _outcome_model
+from regio_analysis.causal.propensity import _design, main_effects_design
 from regio_analysis.errors import DataError
 
 matplotlib.use("Agg")
@@ -70,14 +73,14 @@ COBALT = {  # covariate: (kind, before, after)
 def test_balance_table_equals_cobalt(lalonde, att_weights):
     table = causal.balance_table(lalonde, "treat", COVS, att_weights, sd="treated")
     for cov, (kind, before, after) in COBALT.items():
-        column = "smd" if kind == "continu" else "verschil"
-        assert one_row(table, covariaat=cov, weging="ongewogen")[column] == pytest.approx(before, abs=6e-5), cov
-        assert one_row(table, covariaat=cov, weging="gewogen")[column] == pytest.approx(after, abs=6e-5), cov
-        assert one_row(table, covariaat=cov, weging="gewogen")["type"] == kind
+        column = "smd" if kind == "continu" else "difference"
+        assert one_row(table, covariate=cov, weighting="ongewogen")[column] == pytest.approx(before, abs=6e-5), cov
+        assert one_row(table, covariate=cov, weighting="gewogen")[column] == pytest.approx(after, abs=6e-5), cov
+        assert one_row(table, covariate=cov, weighting="gewogen")["type"] == kind
     # the binary SMD is the difference over sqrt(p1 (1 - p1)) of the treated
     p1 = lalonde.loc[lalonde["treat"] == 1, "married"].mean()
-    row = one_row(table, covariaat="married", weging="ongewogen")
-    assert row["smd"] == pytest.approx(row["verschil"] / math.sqrt(p1 * (1 - p1)))
+    row = one_row(table, covariate="married", weighting="ongewogen")
+    assert row["smd"] == pytest.approx(row["difference"] / math.sqrt(p1 * (1 - p1)))
     assert causal.max_abs_smd(table) == pytest.approx(0.1188, abs=6e-5)
 
 
@@ -160,16 +163,16 @@ def test_lalonde_experimental_benchmark_is_recovered(lalonde):
             assert abs(est.estimate - EXPERIMENTAL_ATT) < abs(naive.estimate - EXPERIMENTAL_ATT)
     match = causal.estimate_effect(lalonde, "treat", "re78", COVS, "ATT", "match")
     assert match.n_treated == match.n_control == len(match.matches) < 185
-    assert match.details["behandeld_zonder_paar"] == 185 - match.n_treated
-    assert match.matches["afstand_logit_ps"].max() <= match.details["caliper_logit"]
-    assert match.matches["controle"].is_unique  # without replacement
+    assert match.details["treated_unmatched"] == 185 - match.n_treated
+    assert match.matches["distance_logit_ps"].max() <= match.details["caliper_logit"]
+    assert match.matches["control"].is_unique  # without replacement
 
 
 def test_sandwich_se_agrees_with_bootstrap(lalonde):
     for estimand, method in (("ATE", "ipw"), ("ATT", "aipw"), ("ATE", "aipw")):
         analytic = causal.estimate_effect(lalonde, "treat", "re78", COVS, estimand, method)
         boot = causal.bootstrap_effect(lalonde, "treat", "re78", COVS, estimand, method, n_boot=100, seed=1)
-        assert boot.estimate == analytic.estimate and boot.details["bootstrap"] + boot.details["mislukt"] == 100
+        assert boot.estimate == analytic.estimate and boot.details["bootstrap"] + boot.details["failed"] == 100
         assert 0.75 < analytic.se / boot.se < 1.33, (estimand, method, analytic.se, boot.se)
 
 
@@ -188,7 +191,7 @@ def test_trimming_formula_and_splines(lalonde):
     w = causal.propensity_weights(lalonde, "treat", COVS, "ATE", trim=0.1)
     ps = w.ps
     assert ((w.weights == 0) == ((ps < 0.1) | (ps > 0.9))).all()
-    assert w.summary["n_getrimd"].sum() == int(((ps < 0.1) | (ps > 0.9)).sum()) > 0
+    assert w.summary["n_trimmed"].sum() == int(((ps < 0.1) | (ps > 0.9)).sum()) > 0
     flexible = causal.propensity_score(lalonde, "treat", COVS, splines=4)
     assert "bs(" in flexible.formula and any(t.startswith("bs(") for t in flexible.summary["term"])
     own = causal.propensity_score(lalonde, "treat", COVS, formula="age + I(age**2) + educ + C(race) + re74 + re75")
@@ -197,8 +200,8 @@ def test_trimming_formula_and_splines(lalonde):
 
 
 def test_fast_design_equals_patsy(lalonde):
-    fast = causal.main_effects_design(lalonde, COVS)
-    slow = causal._design(lalonde, causal.propensity_formula(lalonde, COVS), COVS, "x", "x")
+    fast = main_effects_design(lalonde, COVS)
+    slow = _design(lalonde, causal.propensity_formula(lalonde, COVS), COVS, "x", "x")
     slow.columns = [c.replace('C(Q("race"))', "race").replace('Q("', "").replace('")', "") for c in slow.columns]
     pd.testing.assert_frame_equal(fast, slow[fast.columns], check_dtype=False)
 
@@ -240,11 +243,11 @@ def test_ipcw_risk_equals_one_minus_kaplan_meier():
     # the naive survival contrast is exactly the Kaplan-Meier difference and RMST
     eff = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], method="naive", horizons=(2,))
     km = {arm: KaplanMeierFitter().fit(d.loc[d.a == arm, "tijd"], d.loc[d.a == arm, "gebeurtenis"]) for arm in (0, 1)}
-    rd = one_row(eff.horizons, maat="risicosverschil")["schatting"]
+    rd = one_row(eff.horizons, measure="risicosverschil")["estimate"]
     assert rd == pytest.approx(km[0].survival_function_at_times(2).iloc[0] - km[1].survival_function_at_times(2).iloc[0])
     from lifelines.utils import restricted_mean_survival_time
 
-    rmst = one_row(eff.horizons, maat="rmst-verschil")["schatting"]
+    rmst = one_row(eff.horizons, measure="rmst-verschil")["estimate"]
     expected = restricted_mean_survival_time(km[1], t=2) - restricted_mean_survival_time(km[0], t=2)
     assert rmst == pytest.approx(expected, abs=1e-9)
 
@@ -267,11 +270,11 @@ def test_survival_effect_recovers_a_known_effect():
     rng = np.random.default_rng(0)
     x = rng.normal(size=400_000)
     truth = np.mean(np.exp(-0.4 * np.exp(0.5 * x) * 2) - np.exp(-0.4 * np.exp(0.5 * x - 0.3) * 2))
-    est = one_row(eff.horizons, maat="risicosverschil")
-    assert abs(est["schatting"] - truth) < 2.5 * est["se"]
-    assert abs(one_row(naive.horizons, maat="risicosverschil")["schatting"] - truth) > 3 * est["se"]
+    est = one_row(eff.horizons, measure="risicosverschil")
+    assert abs(est["estimate"] - truth) < 2.5 * est["se"]
+    assert abs(one_row(naive.horizons, measure="risicosverschil")["estimate"] - truth) > 3 * est["se"]
     assert eff.cox.cluster == "school" and eff.cox.hr < 1
-    assert set(eff.summary["maat"]) >= {"hazardratio", "risicosverschil", "rmst-verschil", "risico behandeld"}
+    assert set(eff.summary["measure"]) >= {"hazardratio", "risicosverschil", "rmst-verschil", "risico behandeld"}
     assert causal.weighted_km(d, "tijd", "gebeurtenis", "a", eff.weights).weighted
 
 
@@ -346,10 +349,10 @@ def test_weighted_km_equals_r_survfit_robust(conf_type):
     d = _r_km_data()
     km = causal.weighted_km(d, "time", "status", "grp", d["w"], conf_type=conf_type)
     assert km.se_type == "robust" and km.weighted
-    got = km.summary.assign(grp=lambda x: x["groep"].astype(int))
-    merged = ref.add_prefix("r_").merge(got, left_on=["r_grp", "r_time"], right_on=["grp", "tijd"], validate="1:1")
+    got = km.summary.assign(grp=lambda x: x["group"].astype(int))
+    merged = ref.add_prefix("r_").merge(got, left_on=["r_grp", "r_time"], right_on=["grp", "time"], validate="1:1")
     assert len(merged) == len(ref) == 18
-    for r_col, col in (("surv", "overleving"), ("se", "se"), ("lower", "ci_laag"), ("upper", "ci_hoog")):
+    for r_col, col in (("surv", "survival"), ("se", "se"), ("lower", "ci_lower"), ("upper", "ci_upper")):
         np.testing.assert_allclose(merged[col], merged["r_" + r_col], rtol=0, atol=1e-8, err_msg=r_col)
 
 
@@ -406,7 +409,7 @@ def test_outcome_model_equals_statsmodels_glm():
     w = rng.uniform(0.5, 3, 400)
     mask = rng.random(400) < 0.7
     for binary, fam in ((True, sm.families.Binomial()), (False, sm.families.Gaussian())):
-        pred, beta = causal._outcome_model(y if binary else y + X[:, 1], X, mask, w, binary)
+        pred, beta = _outcome_model(y if binary else y + X[:, 1], X, mask, w, binary)
         ref = sm.GLM((y if binary else y + X[:, 1])[mask], X[mask], family=fam, var_weights=w[mask]).fit()
         np.testing.assert_allclose(beta, ref.params, rtol=1e-7, atol=1e-9)
         np.testing.assert_allclose(pred, ref.predict(X), rtol=1e-7, atol=1e-9)
@@ -417,15 +420,15 @@ def test_bootstrap_interval_equals_r_boot_ci():
     draws = pd.read_csv(R_REF / "bootstrap_draws.csv")
     ref = pd.read_csv(R_REF / "bootstrap_ci.out", sep="\t", names=["geval", "type", "laag", "hoog"])
     for case, g in draws.groupby("geval"):
-        frame = pd.DataFrame({"replicatie": range(len(g)), "variant": "v", "maat": "risicosverschil",
-                              "horizon": 3.0, "schatting": g["t"].to_numpy(), "se": g["se"].to_numpy()})
-        frame.attrs = {"origineel": {("v", "risicosverschil", 3.0): (0.01, 0.05)}}
+        frame = pd.DataFrame({"replicate": range(len(g)), "variant": "v", "measure": "risicosverschil",
+                              "horizon": 3.0, "estimate": g["t"].to_numpy(), "se": g["se"].to_numpy()})
+        frame.attrs = {"original": {("v", "risicosverschil", 3.0): (0.01, 0.05)}}
         for kind, r_type in (("studentized", "stud"), ("percentile", "perc")):
             got = causal.bootstrap_interval(frame, "v", kind).iloc[0]
             want = one_row(ref, geval=case, type=r_type)
-            assert (got["ci_laag"], got["ci_hoog"]) == pytest.approx((want["laag"], want["hoog"]), abs=1e-12), (case, kind)
+            assert (got["ci_lower"], got["ci_upper"]) == pytest.approx((want["laag"], want["hoog"]), abs=1e-12), (case, kind)
         sd = causal.bootstrap_interval(frame, "v", "sd").iloc[0]
-        assert sd["ci_hoog"] == pytest.approx(0.01 + causal.Z95 * g["t"].std(ddof=1))
+        assert sd["ci_upper"] == pytest.approx(0.01 + causal.Z95 * g["t"].std(ddof=1))
     with pytest.raises(ValueError, match="studentized"):
         causal.bootstrap_interval(frame, "v", "bca")
 
@@ -437,35 +440,35 @@ def test_survival_bootstrap_refits_the_whole_pipeline():
     boot = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="aipw", horizons=(1, 2),
                                   cluster="school", n_boot=60, seed=3)
     assert eff.interval == "sandwich" and boot.interval == "bootstrap"
-    assert boot.details == {"replicaties": 60, "mislukt": 0, "eenheid": "school", "methode": "studentized"}
+    assert boot.details == {"replicates": 60, "failed": 0, "unit": "school", "method": "studentized"}
     # the same point estimates; se = the SD of the replicates; studentized intervals
-    pd.testing.assert_series_equal(eff.summary["schatting"], boot.summary["schatting"])
+    pd.testing.assert_series_equal(eff.summary["estimate"], boot.summary["estimate"])
     draws = boot.bootstrap
-    rd = one_row(boot.horizons, maat="risicosverschil", horizon=2.0)
-    g = draws[(draws["maat"] == "risicosverschil") & (draws["horizon"] == 2.0)]
-    assert rd["se"] == pytest.approx(g["schatting"].std(ddof=1))
-    est, se0 = draws.attrs["origineel"][("hoofd", "risicosverschil", 2.0)]
-    assert est == pytest.approx(rd["schatting"], abs=1e-12)
-    q_hi, q_lo = causal._boot_quantiles(((g["schatting"] - est) / g["se"]).to_numpy(), (0.975, 0.025))
-    assert (rd["ci_laag"], rd["ci_hoog"]) == pytest.approx((est - q_hi * se0, est - q_lo * se0))
+    rd = one_row(boot.horizons, measure="risicosverschil", horizon=2.0)
+    g = draws[(draws["measure"] == "risicosverschil") & (draws["horizon"] == 2.0)]
+    assert rd["se"] == pytest.approx(g["estimate"].std(ddof=1))
+    est, se0 = draws.attrs["original"][("hoofd", "risicosverschil", 2.0)]
+    assert est == pytest.approx(rd["estimate"], abs=1e-12)
+    q_hi, q_lo = _boot_quantiles(((g["estimate"] - est) / g["se"]).to_numpy(), (0.975, 0.025))
+    assert (rd["ci_lower"], rd["ci_upper"]) == pytest.approx((est - q_hi * se0, est - q_lo * se0))
     # the pivot SE on a resample counts a school drawn twice as two schools: on the original
     # rows it is the cluster-robust SE of the arm means (weights as known), here > 0
     assert 0 < se0 < 1 and (g["se"] > 0).all()
-    sd_hr = draws[draws["maat"] == "log_hr"]["schatting"].std(ddof=1)
+    sd_hr = draws[draws["measure"] == "log_hr"]["estimate"].std(ddof=1)
     assert boot.cox.se == pytest.approx(sd_hr) and boot.cox.ci[1] == pytest.approx(math.exp(boot.cox.log_hr + causal.Z95 * sd_hr))
     # the replicate on the original rows reproduces the point estimates (same code path)
     one = causal.survival_bootstrap(d, "a", "tijd", "gebeurtenis", ["x"], {"m": {"method": "aipw"}}, estimand="ATE",
                                     horizons=(2,), n_boot=0)
-    assert one.empty and one.attrs["replicaties"] == 0
-    rows = causal._replicate(np.arange(len(d)), {
+    assert one.empty and one.attrs["replicates"] == 0
+    rows = _replicate(np.arange(len(d)), {
         "t": d["a"].to_numpy(float), "T": d["tijd"].to_numpy(float), "E": d["gebeurtenis"].to_numpy(),
-        "Xo": causal.main_effects_design(d, ["x"]).to_numpy(float),
-        "designs": {"[]": causal.main_effects_design(d, ["x"]).to_numpy(float)}, "treatment": "a"},
+        "Xo": main_effects_design(d, ["x"]).to_numpy(float),
+        "designs": {"[]": main_effects_design(d, ["x"]).to_numpy(float)}, "treatment": "a"},
         {"m": {"method": "aipw", "fit": "ml", "trim": None, "design": "[]", "censoring": "km"}}, (2.0,), "ATE", ("m",),
         causal.DEFAULT_LABELS, "x")
     got = {r[1]: r[3] for r in rows}
     assert all(len(r) == 5 for r in rows)
-    assert got["risicosverschil"] == pytest.approx(one_row(eff.horizons, maat="risicosverschil", horizon=2.0)["schatting"],
+    assert got["risicosverschil"] == pytest.approx(one_row(eff.horizons, measure="risicosverschil", horizon=2.0)["estimate"],
                                                    abs=1e-12)
     assert got["log_hr"] == pytest.approx(eff.cox.log_hr, abs=1e-10)
     # reproducible with the seed; another seed gives other replicates
@@ -473,4 +476,31 @@ def test_survival_bootstrap_refits_the_whole_pipeline():
                                    cluster="school", n_boot=60, seed=3)
     pd.testing.assert_frame_equal(again.summary, boot.summary)
     # the bootstrap SE is larger than the sandwich SE that takes the censoring weights as known
-    assert rd["se"] > 0.8 * one_row(eff.horizons, maat="risicosverschil", horizon=2.0)["se"]
+    assert rd["se"] > 0.8 * one_row(eff.horizons, measure="risicosverschil", horizon=2.0)["se"]
+
+
+def test_result_frames_have_english_columns(lalonde, att_weights):
+    """The causal API speaks English (as retention): the chapter maps the columns to Dutch headers."""
+    est = causal.estimate_effect(lalonde, "treat", "re78", COVS, weights=att_weights)
+    assert list(est.summary.columns) == ["method", "estimand", "estimate", "se", "ci_lower", "ci_upper", "n",
+                                         "n_treated", "n_control", "mean_treated", "mean_control"]
+    assert list(causal.balance_table(lalonde, "treat", COVS, att_weights).columns) == [
+        "covariate", "type", "weighting", "mean_treated", "mean_control", "difference", "smd", "variance_ratio"]
+    assert list(att_weights.summary.columns) == ["group", "n", "n_trimmed", "sum_weights", "ess", "weight_min",
+                                                 "weight_max"]
+    assert list(causal.e_value(3.9, 1.8, 8.7).summary.columns) == ["measure", "estimate", "rr", "evalue_estimate",
+                                                                   "evalue_ci"]
+    d = _survival_data(n=300)
+    eff = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], horizons=(1,))
+    columns = ["measure", "horizon", "estimate", "se", "ci_lower", "ci_upper", "n"]
+    assert list(eff.horizons.columns) == columns and list(eff.summary.columns) == columns
+    assert list(eff.cox.summary.columns) == ["measure", "estimate", "ci_lower", "ci_upper", "log_hr", "se_log_hr", "p",
+                                             "n", "events"]
+    assert list(eff.km.summary.columns) == ["group", "time", "at_risk", "survival", "se", "ci_lower", "ci_upper"]
+    assert list(eff.km.at([1.0]).columns) == ["group", "time", "survival", "ci_lower", "ci_upper"]
+    draws = causal.survival_bootstrap(d, "a", "tijd", "gebeurtenis", ["x"], {"m": {"method": "ipw"}}, horizons=(1,),
+                                      n_boot=3, hazard_ratio=("m",))
+    assert list(draws.columns) == ["replicate", "variant", "measure", "horizon", "estimate", "se"]
+    assert set(draws.attrs) == {"replicates", "failed", "unit", "original"}
+    assert list(causal.bootstrap_interval(draws, "m").columns) == ["measure", "horizon", "estimate", "se", "ci_lower",
+                                                                   "ci_upper"]

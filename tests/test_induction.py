@@ -12,8 +12,10 @@ import pytest
 from regio_analysis import causal, induction
 from regio_analysis.data import RegionData, load_region
 from regio_analysis.errors import DataError
-from regio_analysis.regions import DEFAULT_REGIONS
-from regio_analysis.synthetic import SyntheticParams, generate_dienstverbanden
+from regio_analysis.induction import chapter
+from regio_analysis.data.regions import DEFAULT_REGIONS
+from regio_analysis.data.synthetic import SyntheticParams, generate_dienstverbanden
+from regio_analysis.report.format import fmt_getal, tabel_tekst
 
 matplotlib.use("Agg")
 
@@ -46,7 +48,7 @@ def test_cohort_follows_the_target_trial(region):
     assert counts[:5] == sorted(counts[:5], reverse=True) and counts[5] + counts[6] == counts[4] == len(d)
     assert cohort.n_arms == {"met inductie": int(d["inductie"].sum()), "zonder inductie": int((~d["inductie"]).sum())}
     assert cohort.synthetic and cohort.usable
-    trial = induction.target_trial(2020, 2023, 3, "ATT", cohort.covariates)
+    trial = chapter.target_trial(2020, 2023, 3, "ATT", cohort.covariates)
     assert list(trial["onderdeel"]) == ["Deelnemers", "Strategieën", "Toewijzing", "Tijdstip nul", "Uitkomst",
                                         "Follow-up", "Causaal contrast"]
     assert "2020–2023" in trial.iloc[0, 1] and "bevoegdheid" in trial.iloc[2, 2] and "(ATT)" in trial.iloc[6, 1]
@@ -65,20 +67,20 @@ def test_small_counts_are_suppressed_and_no_estimate_is_made(region):
     assert not cohort.usable
     with pytest.raises(DataError, match="te weinig starters"):
         induction.run_study(cohort)
-    assert "Te weinig starters" in induction.lezing_stroom(cohort)
+    assert "Te weinig starters" in chapter.lezing_stroom(cohort)
 
 
 def test_analyse_never_raises():
     spells = generate_dienstverbanden(load_region("noorderwijzer"), seed=1)
     none = RegionData("x", {"naam": "X"}, None, {})
-    assert "Geen gegevens over dienstverbanden" in induction.analyse(none).message
+    assert "Geen gegevens over dienstverbanden" in chapter.analyse(none).message
     tiny = RegionData("x", {"naam": "X"}, None, {"dienstverbanden": _few_starters(spells)})
-    out = induction.analyse(tiny)
+    out = chapter.analyse(tiny)
     assert out.study is None and "Te weinig starters" in out.message
     bad = RegionData("x", {"naam": "X"}, None, {"dienstverbanden": spells.drop(columns=["contract"])})
-    out = induction.analyse(bad)
+    out = chapter.analyse(bad)
     assert out.study is None and "contract" in out.message and "kan niet worden uitgevoerd" in out.message
-    reversed_years = induction.analyse(RegionData("x", {"naam": "X"}, None, {"dienstverbanden": spells}), 2024, 2020)
+    reversed_years = chapter.analyse(RegionData("x", {"naam": "X"}, None, {"dienstverbanden": spells}), 2024, 2020)
     assert reversed_years.study is None and "ligt na" in reversed_years.message
 
 
@@ -95,37 +97,69 @@ def test_balance_after_weighting_below_0_1_in_every_default_region():
 
 def test_study_tables_and_readings(study):
     assert causal.max_abs_smd(study.balance) < 0.1
-    effects = study.effects_table()
+    model = study.effects
+    assert list(model.columns) == ["measure", "horizon", "estimate", "ci_lower", "ci_upper", "n"]
+    assert model["measure"].iloc[0] == "hazardratio" and np.isnan(model["horizon"].iloc[0])
+    effects = chapter.effecten_tabel(study)
     assert effects["maat"].iloc[0] == "hazardratio (vertrek)" and set(effects["horizon"]) >= {"1 jaar", "3 jaar", "5 jaar"}
     assert not effects["onderdrukt"].any() and (effects["n"] >= 10).all()
     rd = study.estimate()
     row = effects[(effects["horizon"] == "3 jaar") & effects["maat"].str.startswith("verschil in vertrek")].iloc[0]
-    assert row["schatting"] == pytest.approx(100 * rd["schatting"])
-    sens = induction.sensitivity_table(study)
+    assert row["schatting"] == pytest.approx(100 * rd["estimate"])
+    assert (row["95%-BI laag"], row["95%-BI hoog"]) == pytest.approx((100 * rd["ci_lower"], 100 * rd["ci_upper"]))
+    rmst = effects[effects["maat"].str.startswith("verschil in gem")].iloc[0]
+    assert rmst["schatting"] == pytest.approx(12 * study.estimate(measure="rmst-verschil", horizon=1)["estimate"])
+    # what the reader sees: two decimals, the interval in one cell, n as a count, ja/nee
+    shown = tabel_tekst(effects)
+    assert list(shown.columns) == ["maat", "horizon", "schatting", "95%-BI", "n", "onderdrukt"]
+    assert shown.loc[0, "schatting"] == fmt_getal(study.main.cox.hr, 2)
+    assert shown.loc[0, "95%-BI"] == f"{fmt_getal(study.main.cox.ci[0], 2)}–{fmt_getal(study.main.cox.ci[1], 2)}"
+    assert shown.loc[0, "onderdrukt"] == "nee"
+    sens = chapter.sensitivity_table(study)
     assert len(sens) == 7 and sens["analyse"].iloc[0].startswith("naïef")
     assert sens["max |SMD|"].iloc[1] < 1e-6 < sens["max |SMD|"].iloc[0]
-    assert study.sensitivity["rv"].notna().all(), study.sensitivity["opmerking"].tolist()
+    assert study.sensitivity["rd"].notna().all(), study.sensitivity["note"].tolist()
+    assert sens["risicoverschil 3 jaar (pp)"].tolist() == pytest.approx((100 * study.sensitivity["rd"]).tolist())
+    shown = tabel_tekst(sens)
+    assert list(shown.columns) == ["analyse", "hazardratio", "hr 95%-BI", "risicoverschil 3 jaar (pp)", "rv 95%-BI",
+                                   "max |SMD|", "effectieve n controle", "interval", "opmerking"]
+    s0 = study.sensitivity.iloc[0]
+    assert shown.loc[0, "hr 95%-BI"] == f"{fmt_getal(s0['hr_lower'], 2)}–{fmt_getal(s0['hr_upper'], 2)}"
+    assert shown.loc[0, "rv 95%-BI"] == f"{fmt_getal(100 * s0['rd_lower'], 1)}–{fmt_getal(100 * s0['rd_upper'], 1)}"
+    assert shown.loc[0, "hazardratio"] == fmt_getal(s0["hr"], 3) and shown.loc[1, "interval"] == "bootstrap"
+    balance = chapter.balans_tabel(study.balance)
+    assert list(balance.columns) == ["covariaat", "type", "weging", "gemiddelde met inductie",
+                                     "gemiddelde zonder inductie", "verschil", "SMD", "variantieratio"]
+    assert balance["SMD"].tolist() == study.balance["smd"].tolist()
+    assert tabel_tekst(balance).loc[0, "variantieratio"] == "–"  # a 0/1 covariate has none
+    evalue = chapter.e_waarde_tabel(study.evalue)
+    assert evalue.iloc[0].tolist()[1:] == pytest.approx([study.main.cox.hr, study.evalue.rr, study.evalue.point,
+                                                         study.evalue.ci])
+    assert tabel_tekst(evalue).iloc[0].tolist()[0] == "HR"
+    flow = chapter.stroom_tabel(study.cohort)
+    assert flow.attrs["privacy"] == study.cohort.flow.attrs["privacy"]  # the description for the audit is kept
+    assert tabel_tekst(flow)["aantal"].iloc[0] == fmt_getal(flow["aantal"].iloc[0], 0)
     # the naive hazard ratio is the unweighted one
     naive = causal.weighted_cox(study.cohort.data, "duration", "event", "inductie", None)
     assert study.naive.cox.hr == pytest.approx(naive.hr)
     assert study.evalue.point == pytest.approx(causal.e_value(study.main.cox.hr, measure="HR", rare=study.rare).point)
-    texts = [induction.lezing_stroom(study.cohort), induction.lezing_overlap(study.main.weights),
-             induction.lezing_balans(study.balance), induction.lezing_risico(study), induction.lezing_naief(study),
-             induction.lezing_naief_risico(study), induction.conclusie(study)]
+    texts = [chapter.lezing_stroom(study.cohort), chapter.lezing_overlap(study.main.weights),
+             chapter.lezing_balans(study.balance), chapter.lezing_risico(study), chapter.lezing_naief(study),
+             chapter.lezing_naief_risico(study), chapter.conclusie(study)]
     assert all(t.endswith((".", "*")) for t in texts)
     assert "alle kenmerken zijn in balans" in texts[2]
     assert "synthetisch" in texts[-1]
 
 
-def _numbers(**changes) -> induction.ConclusionNumbers:
+def _numbers(**changes) -> chapter.ConclusionNumbers:
     base = {"horizon": 3, "estimand": "ATT", "rd": -6.0, "rd_lo": -10.0, "rd_hi": -2.0, "hr": 0.8, "hr_lo": 0.7,
             "hr_hi": 0.92, "sens_min": -7.0, "sens_max": -4.5, "e_point": 1.8, "e_ci": 1.3,
             "covariates": ("bevoegd", "route"), "synthetic": False}
-    return induction.ConclusionNumbers(**{**base, **changes})
+    return chapter.ConclusionNumbers(**{**base, **changes})
 
 
 def test_conclusion_states_uncertainty_honestly():
-    benefit = induction.conclusie_tekst(_numbers())
+    benefit = chapter.conclusie_tekst(_numbers())
     assert benefit.startswith("**Inductie gaat in deze gegevens samen met minder vertrek.**")
     assert "6,0 procentpunt lager" in benefit and "−10,0 tot −2,0 procentpunt" in benefit
     assert "hazardratio voor vertrek 0,80 (95%-BI 0,70 tot 0,92)" in benefit
@@ -133,23 +167,23 @@ def test_conclusion_states_uncertainty_honestly():
     assert "bevoegdheid en route naar het beroep" in benefit and "synthetisch" not in benefit
     assert "breed" not in benefit
 
-    harm = induction.conclusie_tekst(_numbers(rd=5.0, rd_lo=1.0, rd_hi=9.0, estimand="ATE"))
+    harm = chapter.conclusie_tekst(_numbers(rd=5.0, rd_lo=1.0, rd_hi=9.0, estimand="ATE"))
     assert "méér vertrek" in harm and "over alle starters" in harm
 
-    unclear = induction.conclusie_tekst(_numbers(rd=-3.0, rd_lo=-19.0, rd_hi=13.0, e_ci=1.0, synthetic=True))
+    unclear = chapter.conclusie_tekst(_numbers(rd=-3.0, rd_lo=-19.0, rd_hi=13.0, e_ci=1.0, synthetic=True))
     assert unclear.startswith("**De gegevens laten geen duidelijk effect van inductie zien.**")
     assert "ook geen effect past bij de gegevens" in unclear and "geen effect van inductie" not in unclear[40:]
     assert "Het interval is breed (32 procentpunt)" in unclear
     assert "sluit geen effect al in" in unclear and unclear.endswith("in de regio.*")
 
-    missing = induction.conclusie_tekst(_numbers(rd=None, rd_lo=None, rd_hi=None, sens_min=None, sens_max=None))
+    missing = chapter.conclusie_tekst(_numbers(rd=None, rd_lo=None, rd_hi=None, sens_min=None, sens_max=None))
     assert "te weinig starters bekend" in missing and "gevoeligheidsanalyses" not in missing
 
 
 def test_balance_reading():
-    table = pd.DataFrame({"covariaat": ["a", "b", "a", "b"], "weging": ["ongewogen"] * 2 + ["gewogen"] * 2,
+    table = pd.DataFrame({"covariate": ["a", "b", "a", "b"], "weighting": ["ongewogen"] * 2 + ["gewogen"] * 2,
                           "smd": [0.5, -0.7, 0.02, -0.15]})
-    text = induction.lezing_balans(table)
+    text = chapter.lezing_balans(table)
     assert "het meest in b (SMD −0,70)" in text.replace("-", "−") and "0,15: niet alle kenmerken" in text
 
 
@@ -196,11 +230,11 @@ def test_fast_validation_naive_is_biased_and_ipw_aipw_recover_the_truth():
 
 
 def test_reproducibility_table(region):
-    table = induction.reproducibility(region, {"seed": 0, "horizon": 3})
+    table = chapter.reproducibility(region, {"seed": 0, "horizon": 3})
     names = dict(zip(table["naam"], table["waarde"]))
     assert names["lifelines"] and names["statsmodels"] and names["seed"] == "0" and names["horizon"] == "3"
     digest = names["dienstverbanden (synthetisch)"]
-    assert len(digest) == 64 and digest == induction.table_hash(region.dienstverbanden)
+    assert len(digest) == 64 and digest == chapter.table_hash(region.dienstverbanden)
     assert (table["onderdeel"] == "invoerbestand (sha256)").sum() == len(region.bestanden)
 
 
@@ -215,6 +249,72 @@ def test_chapter_runs_in_the_batch_for_default_regions_and_microdata_only(full_r
         page = (out / rid / "rapport.html").read_text(encoding="utf-8")
         assert "Effect van inductie op behoud" in page and "<strong>synthetisch</strong>" in page
         balance = pd.read_csv(out / rid / "tabellen" / "inductie-balans.csv")
-        assert balance.loc[balance["weging"] == "gewogen", "smd"].abs().max() < 0.1
+        assert balance.loc[balance["weging"] == "gewogen", "SMD"].abs().max() < 0.1
     own = (out / "alleen-microdata" / "rapport.html").read_text(encoding="utf-8")
     assert "aangeleverde personeelsgegevens" in own
+
+
+# ----------------------------------------------------------------------------- the chapter object
+
+
+@pytest.fixture(scope="module")
+def hoofdstuk(region):
+    return chapter.Hoofdstuk(region, cohort_van=2019, cohort_tot=2024, horizon=3, estimand="ATT",
+                             covariates=induction.DEFAULT_COVARIATES, seed=0)
+
+
+def test_hoofdstuk_shows_what_the_module_functions_show(hoofdstuk, study, region):
+    from matplotlib.axes import Axes
+
+    h = hoofdstuk
+    assert h.studie is h.studie and h.melding == ""  # computed once
+    # the same study as run_study on the same cohort and parameters
+    pd.testing.assert_frame_equal(h.studie.main.summary, study.main.summary)
+    pd.testing.assert_frame_equal(h.studie.sensitivity, study.sensitivity)
+    assert h.inleiding() == chapter.data_note(region)
+    pd.testing.assert_frame_equal(h.tabel_doelexperiment(),
+                                  chapter.target_trial(2019, 2024, 3, "ATT", induction.parse_covariates(h.covariates)))
+    pd.testing.assert_frame_equal(h.tabel_stroomdiagram(), chapter.stroom_tabel(study.cohort))
+    for got, module in ((h.tabel_balans(), chapter.balans_tabel(study.balance)),
+                        (h.tabel_effecten(), chapter.effecten_tabel(study)),
+                        (h.tabel_gevoeligheid(), chapter.sensitivity_table(study)),
+                        (h.tabel_e_waarde(), chapter.e_waarde_tabel(study.evalue))):
+        pd.testing.assert_frame_equal(got, module)
+        assert tabel_tekst(got).equals(tabel_tekst(module))
+    assert h.lezing_stroom() == chapter.lezing_stroom(study.cohort)
+    assert h.lezing_naief_risico() == chapter.lezing_naief_risico(study)
+    assert h.lezing_overlap() == chapter.lezing_overlap(study.main.weights)
+    assert h.lezing_balans() == chapter.lezing_balans(study.balance)
+    assert h.lezing_risico() == chapter.lezing_risico(study)
+    assert h.lezing_interval() == chapter.lezing_interval(study)
+    assert h.lezing_naief() == chapter.lezing_naief(study)
+    assert h.conclusie() == chapter.conclusie(study)
+    titles = {"figuur_naief": "Vertrek zonder correctie", "figuur_overlap": "Overlap van de propensityscores",
+              "figuur_balans": "Balans vóór en na weging", "figuur_effect": "Vertrek na weging"}
+    for name, title in titles.items():
+        ax = getattr(h, name)()
+        assert isinstance(ax, Axes) and ax.get_title() == title, name
+    repro = h.tabel_reproduceerbaarheid()
+    params = repro[repro["onderdeel"] == "parameter"]
+    assert params["naam"].tolist() == ["regio_id", "seed", "cohort_van", "cohort_tot", "horizon", "estimand",
+                                       "covariates"]
+    assert params["waarde"].iloc[0] == repr(region.regio_id)
+
+
+def test_hoofdstuk_without_a_study_says_why_and_never_raises():
+    spells = generate_dienstverbanden(load_region("noorderwijzer"), seed=1)
+    none = chapter.Hoofdstuk(RegionData("x", {"naam": "X"}, None, {}))
+    tiny = chapter.Hoofdstuk(RegionData("x", {"naam": "X"}, None, {"dienstverbanden": _few_starters(spells)}))
+    for h, cohort in ((none, False), (tiny, True)):
+        assert h.studie is None and h.melding
+        assert h.melding in h.inleiding()
+        assert (h.cohort is not None) == cohort and h.tabel_stroomdiagram().empty != cohort
+        for figure in (h.figuur_naief, h.figuur_overlap, h.figuur_balans, h.figuur_effect):
+            assert figure() is None
+        for table in (h.tabel_balans, h.tabel_effecten, h.tabel_gevoeligheid, h.tabel_e_waarde):
+            assert table().empty
+        for reading in (h.lezing_naief_risico, h.lezing_overlap, h.lezing_risico, h.conclusie):
+            assert reading() == h.melding
+        assert h.lezing_balans() == h.lezing_interval() == h.lezing_naief() == ""
+        assert not h.tabel_doelexperiment().empty
+    assert "Te weinig starters" in tiny.lezing_stroom() and none.lezing_stroom() == none.melding

@@ -12,7 +12,7 @@ from conftest import assert_data_error, load_script, one_row
 from regio_analysis import DataError
 from regio_analysis.io import cbs_to_kengetallen, read_cbs_odata_dir, read_cbs_statline_csv
 from regio_analysis.io.cbs import CBS_SYMBOLS, column_name
-from regio_analysis.schemas import conform
+from regio_analysis.data.schemas import conform
 
 CBS = Path(__file__).resolve().parent / "fixtures" / "cbs"
 TIDY_FIXED = ["perioden_jaar", "onderwerp", "onderwerp_code", "eenheid", "waarde", "onderdrukt", "tabel", "regel",

@@ -14,7 +14,7 @@ from conftest import assert_data_error, load_script, one_row
 from regio_analysis import DataError
 from regio_analysis.io import read_duo_leerlingen, read_duo_personeel
 from regio_analysis.io.duo import COLUMN_ALIASES, FUNCTIE_MAP, SOORT_MAP, normalize_header
-from regio_analysis.schemas import conform
+from regio_analysis.data.schemas import conform
 
 DUO = Path(__file__).resolve().parent / "fixtures" / "duo"
 

@@ -12,7 +12,7 @@ from conftest import assert_data_error, load_script
 from regio_analysis import DataError
 from regio_analysis.io import read_vestiging_regio
 from regio_analysis.io.mapping import MAPPING_ALIASES
-from regio_analysis.schemas import conform
+from regio_analysis.data.schemas import conform
 
 MAP = Path(__file__).resolve().parent / "fixtures" / "mapping"
 KNOWN = ["rond-bommel-en-dommel", "noorderwijzer"]

@@ -19,10 +19,12 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.colors import to_hex  # noqa: E402
 
 from conftest import REPO  # noqa: E402
-from regio_analysis import overview, plotting  # noqa: E402
+from regio_analysis.overview import chapter as overview
+from regio_analysis.report import figures as plotting  # noqa: E402
+from regio_analysis.report.format import THEMA_LABELS  # noqa: E402
 from regio_analysis.data import RegionData, load_region  # noqa: E402
-from regio_analysis.regions import DEFAULT_REGIONS  # noqa: E402
-from regio_analysis.schemas import conform  # noqa: E402
+from regio_analysis.data.regions import DEFAULT_REGIONS  # noqa: E402
+from regio_analysis.data.schemas import conform  # noqa: E402
 
 RBD, KGA, PNN, NW = "rond-bommel-en-dommel", "kennemerland-groot-amsterdam", "po-noord-nederland", "noorderwijzer"
 NOTEBOOK = REPO / "notebooks" / "00_overzicht.ipynb"
@@ -55,25 +57,6 @@ def _verzuim_region(regio: dict[int, float], landelijk: dict[int, float]) -> Reg
     rows += [{"jaar": j, "niveau": "landelijk", "waarde": v, "bron": "test"} for j, v in landelijk.items()]
     table = conform(pd.DataFrame(rows), "verzuim")
     return RegionData("test-regio", {"regio_id": "test-regio", "naam": "Test"}, None, {"verzuim": table})
-
-
-# --- Dutch numbers ---------------------------------------------------------------------------
-
-@pytest.mark.parametrize("value, decimals, expected", [
-    (1234.5, None, "1.234,5"), (33541, 0, "33.541"), (6.0, None, "6"), (6.0, 1, "6,0"), (0.75, None, "0,75"),
-    (1e6, None, "1.000.000"), (-2.346, 1, "-2,3"), (6.25, 1, "6,3"), (2.345, 2, "2,35"), (-0.001, 1, "0,0"),
-    (None, None, "–"), (float("nan"), 1, "–"),
-])
-def test_fmt_getal(value, decimals, expected):
-    assert plotting.fmt_getal(value, decimals) == expected
-
-
-def test_fmt_pct():
-    assert plotting.fmt_pct(6.7) == "6,7%"
-    assert plotting.fmt_pct(22) == "22,0%"
-    assert plotting.fmt_pct(22, None) == "22%"
-    assert plotting.fmt_pct(27.65) == "27,7%"  # half away from zero, not banker's rounding
-    assert plotting.fmt_pct(None) == "–"
 
 
 # --- identity --------------------------------------------------------------------------------
@@ -325,8 +308,8 @@ def test_tijdlijn_activiteiten(regions, rid):
     assert isinstance(ax, Axes)
     assert len(ax.patches) == len(act)
     assert len(ax.get_yticklabels()) == len(act)
-    themas = sorted(act["thema"].unique(), key=list(plotting.THEMA_LABELS).index)
-    assert _texts(ax.get_legend().get_texts()) == [plotting.THEMA_LABELS[t] for t in themas]
+    themas = sorted(act["thema"].unique(), key=list(THEMA_LABELS).index)
+    assert _texts(ax.get_legend().get_texts()) == [THEMA_LABELS[t] for t in themas]
 
 
 @pytest.mark.parametrize("rid", DEFAULT_REGIONS)
@@ -365,7 +348,7 @@ def test_geen_gegevens_is_a_visible_dutch_note():
 def test_toon_tabel_hides_index_keeps_csv_and_notes_empty_tables(regions, tmp_path, monkeypatch):
     import IPython.display
 
-    from regio_analysis.reporting.notebook import toon_tabel
+    from regio_analysis.report.tables import toon_tabel
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
@@ -398,3 +381,13 @@ def test_notebook_structure():
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_the_chapter_object_shows_what_the_functions_give(regions):
+    h = overview.Hoofdstuk(regions[RBD])
+    assert h.inleiding() == overview.inleiding(regions[RBD])
+    pd.testing.assert_frame_equal(h.tabel_kerncijfers(), overview.kerncijfers(regions[RBD]))
+    pd.testing.assert_frame_equal(h.tabel_identiteit(), overview.identiteit(regions[RBD]))
+    assert h.lezing_verzuim() == overview.lezing_verzuim(regions[RBD])
+    assert isinstance(h.figuur_leerlingen(), Axes)
+    plt.close("all")

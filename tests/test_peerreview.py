@@ -8,10 +8,13 @@ import pytest
 import yaml
 from conftest import assert_data_error, one_row, seed_text, squash
 
-from regio_analysis import peerreview as peer
+from regio_analysis import peerreview
 from regio_analysis.data import load_region
+from regio_analysis.data.regions import DEFAULT_REGIONS
 from regio_analysis.errors import DataError
-from regio_analysis.regions import DEFAULT_REGIONS
+from regio_analysis.io.dossier import bewaar, write_workbook
+from regio_analysis.io.frameworks import load_framework
+from regio_analysis.peerreview import chapter as peer
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +33,7 @@ def po_noord_dossier(po_noord):
 
 
 def _framework_copy(tmp_path, edit) -> str:
-    data = yaml.safe_load(peer.default_framework_path().read_text(encoding="utf-8"))
+    data = yaml.safe_load(peerreview.default_framework_path().read_text(encoding="utf-8"))
     edit(data)
     path = tmp_path / "kader.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
@@ -50,7 +53,7 @@ def test_transcribed_student_counts_are_the_seeds():
 
 
 def test_coverage_reproduces_seed_001_and_flags_the_stated_funding(po_noord):
-    cov = peer.samen_opleiden_coverage(po_noord.samen_opleiden, per_student_eur=955, kengetallen=po_noord.kengetallen)
+    cov = peerreview.samen_opleiden_coverage(po_noord.samen_opleiden, per_student_eur=955, kengetallen=po_noord.kengetallen)
     s = cov.summary
     assert round(one_row(s, instituut="NHL Stenden")["aandeel_partnerschap"], 1) == 55.7
     assert round(one_row(s, instituut="Hanzehogeschool")["aandeel_partnerschap"], 1) == 17.9
@@ -73,7 +76,7 @@ def test_coverage_reproduces_seed_001_and_flags_the_stated_funding(po_noord):
 
 
 def test_coverage_shares_checked_at_printed_precision(po_noord):
-    cov = peer.samen_opleiden_coverage(po_noord.samen_opleiden, kengetallen=po_noord.kengetallen)
+    cov = peerreview.samen_opleiden_coverage(po_noord.samen_opleiden, kengetallen=po_noord.kengetallen)
     shares = cov.controles[cov.controles["eenheid"] == "procent"]
     # 56 (printed) vs 55.68 and 17.9 vs 17.89: both consistent at the precision printed
     assert len(shares) == 6 and shares["consistent"].all()
@@ -82,15 +85,15 @@ def test_coverage_shares_checked_at_printed_precision(po_noord):
 def test_coverage_of_a_hand_made_table_and_bad_input():
     students = pd.DataFrame({"instituut": ["A", "B", "A"], "jaar": [2024, 2024, 2025],
                              "studenten_totaal": [100, 50, 80], "studenten_partnerschap": [25, 50, 80]})
-    cov = peer.samen_opleiden_coverage(students, per_student_eur=1000)
+    cov = peerreview.samen_opleiden_coverage(students, per_student_eur=1000)
     assert cov.controles.empty
     t24 = one_row(cov.summary, instituut="totaal", jaar=2024)
     assert t24["aandeel_partnerschap"] == pytest.approx(50.0) and t24["extra_bekostiging_eur"] == 75_000
     assert one_row(cov.summary, instituut="totaal", jaar=2025)["nog_te_plaatsen"] == 0
     with pytest.raises(DataError, match="studenten_partnerschap"):
-        peer.samen_opleiden_coverage(students.drop(columns="studenten_partnerschap"))
+        peerreview.samen_opleiden_coverage(students.drop(columns="studenten_partnerschap"))
     with pytest.raises(DataError, match="regel 3"):
-        peer.samen_opleiden_coverage(students.assign(studenten_partnerschap=[25, 60, 80]))
+        peerreview.samen_opleiden_coverage(students.assign(studenten_partnerschap=[25, 60, 80]))
 
 
 def test_dossier_reports_coverage_and_inconsistency(po_noord_dossier):
@@ -112,16 +115,16 @@ def test_dossier_reports_coverage_and_inconsistency(po_noord_dossier):
     (float("nan"), 80, "hoger", "ontbreekt"), (90, 80, "hoger", "gehaald"),
 ])
 def test_indicator_status(waarde, doel, richting, expected):
-    assert peer.indicator_status(waarde, doel, richting, gehaald=0, bijna=5) == expected
+    assert peerreview.indicator_status(waarde, doel, richting, gehaald=0, bijna=5) == expected
 
 
 def test_default_framework_loads_and_marks_waarborg_3_and_4():
-    k = peer.load_framework()
+    k = load_framework()
     assert [w.naam for w in k.waarborgen[:2]] == ["De lerende leraar", "De leeromgeving"]
     assert [w.te_controleren for w in k.waarborgen] == [False, False, True, True]
     assert k.cyclus_jaren == 6 and all(w.codes for w in k.waarborgen)
     table = k.table()
-    assert set(table["berekening"]) <= set(peer.BEREKENINGEN) and table["indicator_id"].is_unique
+    assert set(table["berekening"]) <= set(peerreview.BEREKENINGEN) and table["indicator_id"].is_unique
     for horizon in (1, 3, 5):
         assert f"behoud_starters_{horizon}_jaar" in set(table["berekening"])
 
@@ -136,7 +139,7 @@ def test_changing_a_target_in_the_yaml_changes_the_status(tmp_path, bommel):
     assert one_row(after.indicatoren, indicator_id="inductie_dekking")["status"] == "gehaald"
     assert one_row(after.indicatoren, indicator_id="inductie_dekking")["waarde"] == ind["waarde"]
     # the output files follow the file too
-    wb_path = peer.write_workbook(after, tmp_path / "dossier.xlsx")
+    wb_path = write_workbook(after, tmp_path / "dossier.xlsx")
     from openpyxl import load_workbook
 
     ws = load_workbook(wb_path)["W1 De lerende leraar"]
@@ -184,17 +187,17 @@ def test_thresholds_and_ambition_come_from_the_file(tmp_path, bommel):
 ])
 def test_bad_framework_yaml_names_file_and_key(tmp_path, edit, parts):
     path = _framework_copy(tmp_path, edit)
-    assert_data_error(lambda: peer.load_framework(path), path, parts)
+    assert_data_error(lambda: load_framework(path), path, parts)
 
 
 def test_unreadable_framework_files(tmp_path):
     broken = tmp_path / "kapot.yaml"
     broken.write_text("waarborgen: [\n  - id: W1\n", encoding="utf-8")
-    assert_data_error(lambda: peer.load_framework(broken), broken, ["geen geldige YAML"])
+    assert_data_error(lambda: load_framework(broken), broken, ["geen geldige YAML"])
     listed = tmp_path / "lijst.yaml"
     listed.write_text("- a\n- b\n", encoding="utf-8")
-    assert_data_error(lambda: peer.load_framework(listed), listed, ["mapping"])
-    assert_data_error(lambda: peer.load_framework(tmp_path / "weg.yaml"), tmp_path / "weg.yaml", ["niet gevonden"])
+    assert_data_error(lambda: load_framework(listed), listed, ["mapping"])
+    assert_data_error(lambda: load_framework(tmp_path / "weg.yaml"), tmp_path / "weg.yaml", ["niet gevonden"])
 
 
 def test_framework_code_missing_from_the_codebook(tmp_path, bommel):
@@ -214,7 +217,7 @@ def test_peer_review_cycle_statuses():
     })
     for c in ("laatste_peer_review", "peer_review_jaar"):
         p[c] = p[c].astype("Int64")
-    cyc = peer.peer_review_cycle(p, peiljaar=2026, cyclus_jaren=6).set_index("naam")
+    cyc = peerreview.peer_review_cycle(p, peiljaar=2026, cyclus_jaren=6).set_index("naam")
     assert list(cyc.index) == ["a", "b", "c", "d", "e", "f"]  # 'samenwerking' holds no peer review
     assert cyc["status"].to_dict() == {"a": "op schema", "b": "te laat", "c": "later dan de cyclus",
                                        "d": "niet gepland", "e": "te laat", "f": "op schema"}
@@ -289,7 +292,7 @@ def test_workbook_has_a_sheet_per_waarborg(tmp_path, po_noord_dossier):
     from openpyxl import load_workbook
 
     d = po_noord_dossier
-    wb = load_workbook(peer.write_workbook(d, tmp_path / "d.xlsx"))
+    wb = load_workbook(write_workbook(d, tmp_path / "d.xlsx"))
     assert wb.sheetnames == ["Overzicht", "W1 De lerende leraar", "W2 De leeromgeving", "W3 Organisatie en partnerschap",
                              "W4 Kwaliteitszorg", "Ontbrekend bewijs", "Peer-reviewcyclus", "Samen Opleiden"]
     for w in d.kader.waarborgen:
@@ -310,7 +313,7 @@ def test_self_evaluation_template_md_and_docx(tmp_path, po_noord_dossier):
     import docx
 
     d = po_noord_dossier
-    paths = peer.bewaar(d, tmp_path)
+    paths = bewaar(d, tmp_path)
     assert [p.relative_to(tmp_path).as_posix() for p in paths] == [
         "peer_review/bewijsdossier_po-noord-nederland.xlsx", "peer_review/zelfevaluatie_po-noord-nederland.md",
         "peer_review/zelfevaluatie_po-noord-nederland.docx"]
@@ -326,7 +329,7 @@ def test_self_evaluation_template_md_and_docx(tmp_path, po_noord_dossier):
     assert [w.titel for w in d.kader.waarborgen] == [h for h in headings if h.startswith("Waarborg")]
     assert len(document.tables) == 4 and document.tables[1].rows[0].cells[0].text == "Indicator"
     assert sum("In te vullen door het partnerschap." in p.text for p in document.paragraphs) == 4
-    assert peer.bewaar(d, "") == []
+    assert bewaar(d, "") == []
 
 
 def test_region_without_partnership_data_gets_a_dossier_of_what_is_missing(tmp_path):
@@ -343,9 +346,141 @@ def test_region_without_partnership_data_gets_a_dossier_of_what_is_missing(tmp_p
     assert missing["onderdeel"].str.contains("Studenten opgeleid in een partnerschap").any()
     assert "ontbreken" in peer.lezing_overzicht(d) and "mist" in peer.lezing_ontbrekend(d)
     assert peer.lezing_cyclus(d).startswith("_Geen gegevens")
-    paths = peer.bewaar(d, tmp_path / "uit")
+    paths = bewaar(d, tmp_path / "uit")
     md = paths[1].read_text(encoding="utf-8")
     assert "tabel partnerschappen" in md and "### Ontbrekend bewijs" in md
+
+
+# --- numeric tables and the chapter object ------------------------------------------------------------
+
+def test_indicator_table_keeps_numbers_and_shows_values_in_their_unit(po_noord_dossier):
+    from regio_analysis.report.format import tabel_getallen, tabel_tekst
+
+    d = po_noord_dossier
+    t = d.tabel()
+    assert t["waarde"].dtype == float and t["doel"].dtype == float
+    assert list(t.columns) == ["waarborg", "criterium", "indicator", "waarde", "eenheid", "vergelijking", "doel",
+                               "status", "trend", "bron", "bewijs"]
+    shown = tabel_tekst(t)  # unit and comparator are shown inside the value and the target
+    assert list(shown.columns) == ["waarborg", "criterium", "indicator", "waarde", "doel", "status", "trend", "bron",
+                                   "bewijs"]
+    cov = one_row(shown, indicator="Studenten opgeleid in een partnerschap")
+    assert (cov["waarde"], cov["doel"]) == ("38,1%", "≥ 100%")
+    fund = one_row(shown, indicator="Afwijkingen in de bekostiging")
+    assert (fund["waarde"], fund["doel"]) == ("1", "≤ 0")
+    assert one_row(shown, indicator="Gecertificeerde schoolopleiders")["waarde"] == "–"
+    kept = tabel_getallen(t)
+    assert one_row(kept, indicator="Studenten opgeleid in een partnerschap")["waarde"] == 38.1
+    assert one_row(kept, indicator="Bezoeken als peer bij andere partnerschappen")[["vergelijking", "doel"]].tolist() == ["≥", 1]
+    # one waarborg: the same rows without the waarborg column; a target with a decimal keeps it
+    w1 = d.tabel("W1")
+    assert "waarborg" not in w1.columns and len(w1) == (d.indicatoren["waarborg_id"] == "W1").sum()
+    odd = d.tabel("W1").assign(doel=[72.5, 80.0, 70.0, 60.0])
+    from regio_analysis.peerreview.evidence import _decimalen_nodig
+
+    assert _decimalen_nodig(odd["doel"]) == 1 and _decimalen_nodig(w1["doel"]) == 0
+
+
+def test_a_text_before_a_value_is_shown_only_with_the_value():
+    import numpy as np
+
+    from regio_analysis.report.format import Kolom, kolommen, tabel_getallen, tabel_tekst
+
+    t = kolommen(pd.DataFrame({"doel": [100.0, 0.0, np.nan], "eenheid": ["procent", "aantal", "procent"],
+                               "vergelijking": ["≥", "≤", "≥"]}),
+                 doel=Kolom("getal", 0, eenheid="eenheid", voor="vergelijking"))
+    assert tabel_tekst(t).to_dict("list") == {"doel": ["≥ 100%", "≤ 0", "–"]}
+    assert tabel_getallen(t)["vergelijking"].tolist() == ["≥", "≤", "≥"]
+
+
+def test_coverage_check_and_cycle_tables_are_numeric(po_noord_dossier):
+    from regio_analysis.report.format import tabel_tekst
+
+    d = po_noord_dossier
+    cov = peer.dekking_tabel(d)
+    total = one_row(cov, instituut="totaal")
+    assert total["studenten"] == 3264 and total["aandeel (%)"] == pytest.approx(38.08, abs=0.01)
+    assert total["extra bekostiging (€)"] == 1_930_055
+    assert tabel_tekst(cov).iloc[-1].tolist() == ["totaal", "2023", "3.264", "1.243", "38,1%", "2.021", "1.930.055"]
+    chk = peer.controle_tabel(d)
+    assert chk["consistent"].dtype == bool and chk["in het plan"].dtype == float
+    shown = tabel_tekst(chk)
+    assert "eenheid" not in shown.columns
+    row = one_row(shown, wat="de huidige bekostiging")
+    assert (row["in het plan"], row["nagerekend"], row["consistent"]) == ("€ 1.091.565", "€ 1.187.065", "nee")
+    assert one_row(shown, wat="het aandeel in een partnerschap", instituut="NHL Stenden")["in het plan"] == "56,0%"
+    assert one_row(shown, wat="het totaal aantal studenten")["nagerekend"] == "3.264"
+
+
+def test_cycle_years_are_shown_as_years():
+    from regio_analysis.report.format import tabel_tekst
+
+    d = peer.dossier(load_region("kennemerland-groot-amsterdam", synthetic=True))
+    t = peer.cyclus_tabel(d)
+    assert "op_schema" not in t.columns
+    shown = tabel_tekst(t).set_index("naam")
+    assert shown.loc["ROSA", ["laatste peer review", "gepland", "uiterlijk (cyclus)", "volgende"]].tolist() == \
+        ["2025", "2029", "2031", "2029"]
+    assert shown.loc["Opleidingsschool Nova", "laatste peer review"] == "–"
+
+
+def test_hoofdstuk_shows_what_the_module_functions_give(bommel):
+    from regio_analysis.report.format import tabel_tekst
+
+    h = peer.Hoofdstuk(bommel)
+    d = peer.dossier(bommel)
+    assert h.dossier is h.dossier  # built once
+    assert h.meldingen == [] and h.kader.naam == d.kader.naam
+    assert h.inleiding() == peer.inleiding(d)
+    for name in ("lezing_overzicht", "lezing_dekking", "lezing_behoud", "lezing_cyclus", "lezing_ontbrekend"):
+        assert getattr(h, name)() == getattr(peer, name)(d), name
+    assert h.lezing_waarborg("W2") == peer.lezing_waarborg(d, "W2")
+    pd.testing.assert_frame_equal(h.tabel_indicatoren(), d.tabel())
+    pd.testing.assert_frame_equal(tabel_tekst(h.tabel_indicatoren("W1")), tabel_tekst(d.tabel("W1")))
+    pd.testing.assert_frame_equal(h.tabel_cyclus(), peer.cyclus_tabel(d))
+    pd.testing.assert_frame_equal(h.tabel_citaten("W4"), d.citaten("W4"))
+    pd.testing.assert_frame_equal(h.tabel_ontbrekend(), d.ontbrekend)
+    assert h.tabel_dekking().empty and h.tabel_controle().empty  # Bommel has no student counts per institute
+    delen = h.waarborgen()
+    assert [w.naam for w in delen] == ["peer-review-w1", "peer-review-w2", "peer-review-w3", "peer-review-w4"]
+    assert [w.citaten_naam for w in delen][0] == "peer-review-w1-citaten"
+    assert delen[0].tekst.startswith("### Waarborg 1: De lerende leraar") and delen[0].wat == "indicatoren van waarborg 1: de lerende leraar"
+    import matplotlib.pyplot as plt
+
+    assert h.figuur_status() is not None and h.figuur_behoud() is not None
+    plt.close("all")
+
+
+def test_hoofdstuk_reports_what_it_cannot_use_and_goes_on(tmp_path, bommel):
+    broken = tmp_path / "kapot.yaml"
+    broken.write_text("waarborgen: [\n", encoding="utf-8")
+    h = peer.Hoofdstuk(bommel, kader_bestand=str(broken), documenten=str(tmp_path / "bestaat-niet"))
+    assert [m.split(":**")[0] for m in h.meldingen] == ["**Kaderbestand niet gebruikt", "**Eigen documenten niet gelezen"]
+    assert h.kader.naam == load_framework().naam and h.dossier.documenten["doc_id"].str.startswith("activiteit-").all()
+    intro = h.inleiding()
+    assert intro.startswith("**Kaderbestand niet gebruikt:**") and intro.endswith(peer.inleiding(h.dossier))
+
+
+def test_hoofdstuk_shows_and_keeps_its_tables(tmp_path, bommel, monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda *a, **k: shown.extend(a))
+    h = peer.Hoofdstuk(bommel)
+    h.toon_waarborgen(str(tmp_path))
+    h.toon_ontbrekend(str(tmp_path))
+    kept = sorted(p.name for p in (tmp_path / "tabellen").glob("*.csv"))
+    assert kept == ["peer-review-ontbrekend.csv"] + [f"peer-review-w{i}{s}.csv" for i in range(1, 5)
+                                                     for s in ("-citaten", "")]
+    w1 = pd.read_csv(tmp_path / "tabellen" / "peer-review-w1.csv")
+    assert w1["waarde"].dtype == float and set(w1["eenheid"]) == {"procent"} and set(w1["vergelijking"]) == {"≥"}
+    assert h.bewaar("") == "_Geef `output_dir` op om het werkboek en het zelfevaluatiesjabloon te bewaren._"
+    assert h.bewaar(str(tmp_path)).startswith("Bewaard in `peer_review/`: `bewijsdossier_rond-bommel-en-dommel.xlsx`")
+    # a dossier without missing evidence shows no table (the reading says so)
+    monkeypatch.setattr(type(h), "tabel_ontbrekend", lambda self: self.dossier.ontbrekend.iloc[0:0])
+    before = len(shown)
+    h.toon_ontbrekend(str(tmp_path / "leeg"))
+    assert len(shown) == before and not (tmp_path / "leeg").exists()
 
 
 def test_batch_produces_chapter_workbook_and_template_for_every_region(full_reports):

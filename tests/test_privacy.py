@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from regio_analysis import DataError
-from regio_analysis.privacy import (
+from regio_analysis.data.privacy import (
     audit,
     get_key,
     is_pseudonym,
@@ -87,7 +87,7 @@ def small_region(root, regio_id: str = "kleine-regio", seed: int = 0):
 
     from regio_analysis.data import load_region
     from regio_analysis.io.files import write_csv
-    from regio_analysis.synthetic import generate_dienstverbanden
+    from regio_analysis.data.synthetic import generate_dienstverbanden
 
     folder = Path(root) / regio_id
     folder.mkdir(parents=True)
@@ -343,7 +343,7 @@ def test_audit_of_clean_tables_finds_nothing(tmp_path):
 def test_suppressed_tables_pass_the_audit(tmp_path):
     """What the suppression functions write is what the audit accepts (and the unsuppressed not)."""
     from regio_analysis.data import load_region
-    from regio_analysis.retention import report as rr
+    from regio_analysis.retention import chapter as rr
 
     spells = rr.starters(load_region("noorderwijzer", synthetic=True, seed=0))
     safe = rr.levenstafel(spells)

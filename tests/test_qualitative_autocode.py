@@ -31,6 +31,8 @@ import pandas as pd
 import pytest
 from conftest import REPO, SEEDS
 
+from regio_analysis.io.codebook import default_codebook
+from regio_analysis.io.documents import load_documents
 from regio_analysis.qualitative.autocode import (
     auto_code,
     code_answers,
@@ -38,7 +40,7 @@ from regio_analysis.qualitative.autocode import (
     tokenize,
 )
 from regio_analysis.qualitative.codebook import codebook_from_dict
-from regio_analysis.qualitative.documents import document_table, load_documents, segment
+from regio_analysis.qualitative.documents import document_table, segment
 from regio_analysis.qualitative.plans import profile_from_codings
 
 THEMES = ["thema/werven", "thema/matchen", "thema/opleiden", "thema/begeleiden", "thema/professionaliseren"]
@@ -47,9 +49,9 @@ TOPICS = ["onderwerp/inductie", "onderwerp/zij-instroom", "onderwerp/schoolleide
           "onderwerp/diversiteit", "onderwerp/samen-opleiden", "onderwerp/verzuim"]
 
 
-def _code(text: str, soort: str = "plan", **kwargs) -> pd.DataFrame:
+def _code(text: str, soort: str = "plan", codebook=None, **kwargs) -> pd.DataFrame:
     docs = document_table([{"doc_id": "d", "soort": soort, "tekst": text}])
-    return auto_code(docs, **kwargs)
+    return auto_code(docs, codebook or default_codebook(), **kwargs)
 
 
 def test_lemmas_keep_begeleiding_apart_from_beleid():
@@ -107,7 +109,7 @@ def test_synthetic_exit_answers_are_coded_like_their_true_codes():
     from regio_analysis.data import load_region
 
     region = load_region("rond-bommel-en-dommel", synthetic=True, seed=0)
-    coded = code_answers(region.open_antwoorden)
+    coded = code_answers(region.open_antwoorden, default_codebook())
     truth = coded["codes"].str.split(";").map(set)
     found = coded["auto_codes"].str.split(";").map(lambda s: {c.split("/")[-1] for c in s if c.startswith("vertrekreden/")})
     assert (truth == found).mean() >= 0.95
@@ -136,7 +138,7 @@ def test_gold_set_size_and_codes():
 
 def test_precision_and_recall_against_the_gold_set():
     docs, units, gold = _gold()
-    pred = auto_code(docs, eenheden=units)
+    pred = auto_code(docs, default_codebook(), eenheden=units)
     res = precision_recall(pred, gold, THEMES + TOPICS).set_index("code")
     total = res.loc["totaal"]
     assert total["precisie"] >= 0.78 and total["recall"] >= 0.72, res
@@ -163,7 +165,7 @@ def test_seed_plans_give_a_theme_profile_per_region():
         pytest.skip("seeds not found")
     regions = ["noorderwijzer", "po-noord-nederland", "rond-bommel-en-dommel", "kennemerland-groot-amsterdam"]
     docs = pd.concat([load_documents(p, regio_id=r, soort="plan") for p, r in zip(paths, regions)], ignore_index=True)
-    codings = auto_code(docs, eenheden=segment(docs, "zin"))
+    codings = auto_code(docs, default_codebook(), eenheden=segment(docs, "zin"))
     prof = profile_from_codings(codings, docs)
     assert set(prof["regio_id"]) == set(regions)
     for _, g in prof.groupby("regio_id"):

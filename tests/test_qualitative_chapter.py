@@ -10,7 +10,8 @@ from conftest import SEEDS
 
 from regio_analysis.data import RegionData, load_region
 from regio_analysis.qualitative import chapter as kwal
-from regio_analysis.regions import DEFAULT_REGIONS
+from regio_analysis.data.regions import DEFAULT_REGIONS
+from regio_analysis.report.format import tabel_getallen, tabel_tekst
 
 matplotlib.use("Agg")
 
@@ -48,7 +49,7 @@ def test_every_default_region_gets_figures_and_readings(regions, vergelijking, r
     tab = kwal.tabel_redenen(a)
     assert (tab["bron"] == "synthetisch").all()
     assert "(synthetisch)" in kwal.lezing_redenen(a)
-    assert f"{round(tab['aandeel'].iloc[0])}%" in kwal.lezing_redenen(a).replace(",", ".")
+    assert f"{round(tab[kwal.AANDEEL].iloc[0])}%" in kwal.lezing_redenen(a).replace(",", ".")
     q = kwal.kwaliteit_autocodering(a).set_index("reden")
     assert q.loc["totaal", "recall"] >= 0.95 and q.loc["totaal", "precisie"] >= 0.95
     assert "synthetisch" in kwal.lezing_kwaliteit(a)
@@ -73,9 +74,11 @@ def test_counts_below_ten_are_suppressed(regions):
     small = kwal.Antwoorden(a.documenten.iloc[:15], a.codings[a.codings["doc_id"].isin(a.documenten["doc_id"].iloc[:15])],
                             a.waarheid.iloc[:0], a.codes, synthetisch=True)
     tab = kwal.tabel_redenen(small)
-    shown = tab["antwoorden"].dropna()
+    shown = tab[kwal.AUTO].dropna()
     assert ((shown >= 10) | (shown == 0)).all() and tab["onderdrukt"].any()
-    assert tab["aandeel"].isna().sum() == tab["onderdrukt"].sum()
+    assert tab[kwal.AANDEEL].isna().sum() == tab["onderdrukt"].sum()
+    # suppressed cells are missing numbers, shown as "–"
+    assert (tabel_tekst(tab).loc[tab["onderdrukt"], "aandeel"] == "–").all()
     assert kwal.kwaliteit_autocodering(small).empty
 
 
@@ -101,10 +104,12 @@ def test_own_documents_are_coded_compared_and_exported(regions, tmp_path):
     region = regions["rond-bommel-en-dommel"]
     eigen = kwal.eigen_documenten(str(folder), region.regio_id)
     tab = kwal.tabel_eigen_documenten(region, eigen)
-    assert tab["tekst_aandeel"].sum() == pytest.approx(100) and tab["register_aandeel"].sum() == pytest.approx(100)
+    assert tab["aandeel tekst (%)"].sum() == pytest.approx(100) and tab["aandeel register (%)"].sum() == pytest.approx(100)
+    assert list(tabel_tekst(tab).columns) == ["thema", "activiteiten in register", "aandeel register",
+                                              "themacoderingen in tekst", "aandeel tekst"]
     reading = kwal.lezing_eigen_documenten(region, eigen)
-    top = tab.sort_values("tekst_aandeel", ascending=False).iloc[0]
-    assert f"over {top['label']}" in reading and "grootste verschil met het register" in reading
+    top = tab.sort_values("aandeel tekst (%)", ascending=False).iloc[0]
+    assert f"over {top['thema']}" in reading and "grootste verschil met het register" in reading
     written = kwal.bewaar_codering(eigen, str(tmp_path / "out"))
     assert [p.name for p in written] == ["autocodering_review.csv", "autocodering.qdpx"]
     assert all(p.stat().st_size > 0 for p in written)
@@ -121,3 +126,162 @@ def test_chapter_runs_in_the_batch_for_every_default_region(full_reports):
     for rid in DEFAULT_REGIONS:
         page = (out / rid / "rapport.html").read_text(encoding="utf-8")
         assert "Kwalitatieve analyse" in page and "synthetisch" in page
+
+
+# --- numeric tables, shown through the one formatter ------------------------------------------------
+
+def test_tables_hold_numbers_and_are_shown_in_dutch_notation(regions, vergelijking):
+    from regio_analysis.data.privacy import META_ATTR
+
+    region = regions["noorderwijzer"]
+    abc = kwal.abc_tabel(region)
+    assert abc["aandeel (%)"].sum() == pytest.approx(100)
+    shown = tabel_tekst(abc)
+    assert list(shown.columns) == ["ambitie", "activiteiten", "aandeel"]
+    assert shown["aandeel"].str.fullmatch(r"\d+,\d%").all()
+
+    a = kwal.analyseer_antwoorden(region)
+    tab = kwal.tabel_redenen(a)
+    assert tab[kwal.AANDEEL].dtype == float and tab["onderdrukt"].dtype == bool
+    shown = tabel_tekst(tab)
+    assert list(shown.columns) == ["reden", kwal.AUTO, "aandeel", kwal.WERKELIJK, "onderdrukt", "bron"]
+    first = tab.iloc[0]
+    assert shown.loc[0, "aandeel"] == f"{first[kwal.AANDEEL]:.1f}%".replace(".", ",")
+    assert shown.loc[0, kwal.AUTO] == str(int(first[kwal.AUTO])) and shown.loc[0, "onderdrukt"] == "nee"
+    assert tabel_getallen(tab).loc[0, kwal.AANDEEL] == round(first[kwal.AANDEEL], 1)
+    # the privacy description names the columns the table has
+    meta = tab.attrs[META_ATTR]
+    assert set(meta["aantallen"]) == {kwal.AUTO, kwal.WERKELIJK} <= set(tab.columns)
+
+    q = kwal.kwaliteit_autocodering(a)
+    assert set(kwal.KWALITEIT) <= set(q.columns) and q.attrs[META_ATTR]["aantallen"] == [kwal.WERKELIJK]
+    assert tabel_tekst(q)["precisie"].str.fullmatch(r"\d,\d\d|–").all()
+    assert tabel_getallen(q.assign(precisie=0.8766))["precisie"].iloc[0] == 0.88
+
+    per_regio = kwal.tabel_thema_per_regio(vergelijking)
+    assert list(per_regio.columns) == ["thema", *vergelijking.columns]  # region ids stay the headers
+    assert (per_regio.set_index("thema") == vergelijking).all().all()
+    assert tabel_tekst(per_regio).iloc[:, 1:].apply(lambda c: c.str.fullmatch(r"\d+")).all().all()
+    assert kwal.tabel_thema_per_regio(pd.DataFrame()).empty
+
+
+def test_suppressed_shares_are_missing_numbers(regions):
+    a = kwal.analyseer_antwoorden(regions["noorderwijzer"])
+    small = kwal.Antwoorden(a.documenten.iloc[:15], a.codings[a.codings["doc_id"].isin(a.documenten["doc_id"].iloc[:15])],
+                            a.waarheid.iloc[:0], a.codes, synthetisch=True)
+    tab = kwal.tabel_redenen(small)
+    hidden = tab["onderdrukt"]
+    assert hidden.any() and tab.loc[hidden, kwal.AUTO].isna().all() and tab.loc[hidden, kwal.AANDEEL].isna().all()
+    assert kwal.WERKELIJK not in tab.columns  # no known codes
+
+
+# --- the chapter as one object -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def hoofdstuk(regions):
+    return kwal.Hoofdstuk(regions["rond-bommel-en-dommel"])
+
+
+def _same(x, y):
+    if isinstance(x, pd.DataFrame):
+        pd.testing.assert_frame_equal(x, y)
+        assert x.attrs == y.attrs
+    else:
+        assert x == y
+
+
+def test_hoofdstuk_returns_what_the_module_functions_return(hoofdstuk, vergelijking):
+    import matplotlib.pyplot as plt
+
+    region = hoofdstuk.region
+    a = kwal.analyseer_antwoorden(region)
+    pd.testing.assert_frame_equal(hoofdstuk.vergelijking, vergelijking)
+    pairs = {
+        "inleiding": kwal.inleiding(region),
+        "lezing_themaprofiel": kwal.lezing_themaprofiel(region),
+        "abc_tabel": kwal.abc_tabel(region),
+        "lezing_tijdlijn": kwal.lezing_tijdlijn(region),
+        "lezing_regiovergelijking": kwal.lezing_regiovergelijking(region, vergelijking),
+        "tabel_thema_per_regio": kwal.tabel_thema_per_regio(vergelijking),
+        "lezing_redenen": kwal.lezing_redenen(a),
+        "tabel_redenen": kwal.tabel_redenen(a),
+        "lezing_kwaliteit": kwal.lezing_kwaliteit(a),
+        "kwaliteit_autocodering": kwal.kwaliteit_autocodering(a),
+        "lezing_samenhang": kwal.lezing_samenhang(a),
+        "citaten": kwal.citaten(a),
+        "lezing_eigen_documenten": kwal.lezing_eigen_documenten(region, None),
+        "tabel_eigen_documenten": kwal.tabel_eigen_documenten(region, None),
+    }
+    for name, expected in pairs.items():
+        _same(getattr(hoofdstuk, name)(), expected)
+    for name in ("figuur_themaprofiel", "figuur_tijdlijn", "figuur_regiovergelijking", "figuur_redenen",
+                 "figuur_samenhang"):
+        ax = getattr(hoofdstuk, name)()
+        assert ax is not None and ax.get_title(), name
+    plt.close("all")
+    # intermediate results are computed once
+    assert hoofdstuk.antwoorden is hoofdstuk.antwoorden and hoofdstuk.vergelijking is hoofdstuk.vergelijking
+    assert hoofdstuk.eigen is None and hoofdstuk.fout == "" and hoofdstuk.bewaar_codering() == ""
+
+
+def test_hoofdstuk_without_data_gives_notes_not_errors():
+    empty = kwal.Hoofdstuk(RegionData("leeg", {"naam": "Leeg", "regio_id": "leeg"}, None), data_dir="")
+    assert "geen kwalitatieve gegevens" in empty.inleiding()
+    assert empty.figuur_themaprofiel() is None and empty.figuur_redenen() is None and empty.figuur_samenhang() is None
+    assert empty.abc_tabel().empty and empty.tabel_redenen().empty and empty.kwaliteit_autocodering().empty
+    assert empty.citaten().empty and empty.tabel_eigen_documenten().empty
+    assert "Geen gegevens" in empty.lezing_redenen() and "documenten_dir" in empty.lezing_eigen_documenten()
+
+
+def test_hoofdstuk_reports_an_unreadable_document_in_the_text(regions, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "kapot.docx").write_bytes(b"dit is geen Word-bestand")
+    h = kwal.Hoofdstuk(regions["rond-bommel-en-dommel"], documenten_dir=str(folder), output_dir=str(tmp_path / "out"))
+    assert "eigen document" not in h.inleiding()  # built without them, nothing raised
+    assert h.eigen is None and "kapot.docx" in h.fout
+    reading = h.lezing_eigen_documenten()
+    assert reading.startswith("**Eigen documenten niet gelezen:**") and "kapot.docx" in reading
+    assert reading.endswith(kwal.lezing_eigen_documenten(h.region, None))
+    assert h.tabel_eigen_documenten().empty and h.bewaar_codering() == ""
+
+
+def test_hoofdstuk_codes_and_keeps_own_documents(regions, tmp_path):
+    paths = sorted(SEEDS.glob("002_*.txt"))
+    if not paths:
+        pytest.skip("seed 002 not found")
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "plan.txt").write_text(paths[0].read_text(encoding="utf-8"), encoding="utf-8")
+    region = regions["rond-bommel-en-dommel"]
+    h = kwal.Hoofdstuk(region, documenten_dir=folder, output_dir=tmp_path / "out")
+    eigen = kwal.eigen_documenten(str(folder), region.regio_id)
+    _same(h.tabel_eigen_documenten(), kwal.tabel_eigen_documenten(region, eigen))
+    assert h.lezing_eigen_documenten() == kwal.lezing_eigen_documenten(region, eigen)
+    assert "1 eigen document" in h.inleiding()
+    assert h.bewaar_codering() == "Bewaard: `autocodering_review.csv`\n\nBewaard: `autocodering.qdpx`"
+    assert (tmp_path / "out" / "kwalitatief" / "autocodering.qdpx").stat().st_size > 0
+
+
+def test_notebook_calls_only_the_chapter_object():
+    """After the parameters, the notebook keeps one name (the chapter) and calls methods that exist."""
+    import ast
+    from pathlib import Path
+
+    import nbformat
+
+    nb = nbformat.read(Path(__file__).parents[1] / "notebooks" / "02_kwalitatief.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assigned, called = set(), set()
+    for cell in code[1:]:
+        assert not cell.outputs
+        tree = ast.parse("\n".join(line for line in cell.source.splitlines() if not line.startswith("%")))
+        for node in ast.walk(tree):
+            assert not isinstance(node, (ast.If, ast.For, ast.While, ast.Try, ast.With)), cell.source
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                assigned.add(node.id)
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "kwalitatief":
+                called.add(node.attr)
+    assert assigned == {"kwalitatief"}
+    assert called and all(callable(getattr(kwal.Hoofdstuk, name, None)) for name in called), called

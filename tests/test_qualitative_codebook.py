@@ -4,12 +4,9 @@ from __future__ import annotations
 import pytest
 from conftest import REPO, assert_data_error
 
-from regio_analysis.qualitative.codebook import (
-    default_codebook,
-    load_codebook,
-    normalise_path,
-)
-from regio_analysis.schemas import ABC
+from regio_analysis.data.schemas import ABC
+from regio_analysis.io.codebook import default_codebook, load_codebook, write_codebook
+from regio_analysis.qualitative.codebook import normalise_path
 
 
 def test_default_codebook_has_the_themes_abc_and_topics():
@@ -39,7 +36,7 @@ def test_default_codebook_is_package_data_included_in_the_wheel():
 
 def test_yaml_round_trip(tmp_path):
     cb = default_codebook()
-    cb.to_yaml(tmp_path / "cb.yaml")
+    assert write_codebook(cb, tmp_path / "cb.yaml").read_text(encoding="utf-8") == cb.to_yaml()
     again = load_codebook(tmp_path / "cb.yaml")
     assert again.to_dict() == cb.to_dict()
 

@@ -7,11 +7,10 @@ import pytest
 from conftest import SEEDS, assert_data_error
 from qualitative_fixtures import make_docx, make_pdf
 
+from regio_analysis.io.documents import load_documents, read_document
 from regio_analysis.qualitative.documents import (
     document_table,
-    load_documents,
     normalise_text,
-    read_document,
     segment,
     text_hash,
 )

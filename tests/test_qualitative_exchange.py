@@ -9,17 +9,17 @@ import pandas as pd
 import pytest
 from conftest import REPO, assert_data_error
 
-from regio_analysis.qualitative.autocode import CODING_COLUMNS, auto_code
-from regio_analysis.qualitative.codebook import default_codebook
-from regio_analysis.qualitative.coding_io import export_codings, import_codings
-from regio_analysis.qualitative.documents import document_table
-from regio_analysis.qualitative.refiqda import (
+from regio_analysis.io.codebook import default_codebook
+from regio_analysis.io.codings import export_codings, import_codings
+from regio_analysis.io.refiqda import (
     qdpx_bytes,
     read_qdc,
     read_qdpx,
     write_qdc,
     write_qdpx,
 )
+from regio_analysis.qualitative.autocode import CODING_COLUMNS, auto_code
+from regio_analysis.qualitative.documents import document_table
 
 SCHEMAS = REPO / "tests" / "data" / "refiqda"
 TEXT_A = ("# Werving\n\nWe werven zij-instromers via een campagne. Elke starter krijgt een mentor.\n\n"
@@ -37,7 +37,7 @@ def docs():
 
 @pytest.fixture
 def codings(docs):
-    auto = auto_code(docs)[CODING_COLUMNS]
+    auto = auto_code(docs, default_codebook())[CODING_COLUMNS]
     manual = pd.DataFrame([
         {"doc_id": "plan-a", "start": 11, "einde": 55, "code": "thema/werven", "codeur": "Anna", "memo": "campagne <2026> & meer",
          "auto": False, "regel": ""},

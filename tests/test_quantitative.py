@@ -11,9 +11,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from regio_analysis import quantitative as kw
+from regio_analysis.workforce import chapter as kw
 from regio_analysis.data import load_region
-from regio_analysis.regions import DEFAULT_REGIONS
+from regio_analysis.data.regions import DEFAULT_REGIONS
 
 TOPICS = ("leerlingen_per_soort", "personeel", "leeftijd", "deeltijd", "contractduur", "verzuim_verschil",
           "tekort", "tevredenheid", "stromen")
@@ -143,3 +143,17 @@ def test_cli_passes_chapter_parameters(tmp_path, monkeypatch):
     # refused before any kernel starts: a DataError, exit 2, one line on stderr
     assert res.returncode == 2 and "Traceback" not in res.stdout + res.stderr
     assert "projectiejaren" in res.stderr and "tussen 1 en 15" in res.stderr
+
+
+def test_the_chapter_object_shows_what_the_functions_give(bommel):
+    h = kw.Hoofdstuk(bommel, jaren=5)
+    names = {"leerlingen": "leerlingen_per_soort", "verzuim": "verzuim_verschil"}
+    for topic in TOPICS:
+        short = next((k for k, v in names.items() if v == topic), topic)
+        assert getattr(h, f"lezing_{short}")() == getattr(kw, f"lezing_{topic}")(bommel), topic
+    plan = kw.spp(bommel, jaren=5)
+    pd.testing.assert_frame_equal(h.tabel_spp("basis"), plan.tabel("basis"))
+    pd.testing.assert_frame_equal(h.tabel_gevoeligheid(), plan.gevoeligheid)
+    assert h.lezing_spp() == kw.lezing_spp(plan.projectie) and h.uitleg_spp() == plan.uitleg()
+    assert h.spp is h.spp  # projected once
+    plt.close("all")

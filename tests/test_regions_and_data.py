@@ -11,8 +11,8 @@ import pytest
 
 from regio_analysis import DataError
 from regio_analysis.data import RegionData, load_region, validate_region
-from regio_analysis.regions import DEFAULT_REGIONS, check_regio_id, default_data_dir, list_regions
-from regio_analysis.schemas import TABLES, conform
+from regio_analysis.data.regions import DEFAULT_REGIONS, check_regio_id, default_data_dir, list_regions
+from regio_analysis.data.schemas import TABLES, conform
 
 from conftest import REPO
 

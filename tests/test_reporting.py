@@ -14,7 +14,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from regio_analysis.regions import default_data_dir
+from regio_analysis.data.regions import default_data_dir
 from regio_analysis.reporting import CHAPTERS, Chapter, Param, ParameterError, check_parameters, run_batch
 from regio_analysis.reporting import runner
 from regio_analysis.reporting.chapters import COMMON_PARAMS, all_params
@@ -42,7 +42,7 @@ def toy_chapters(tmp_path_factory) -> tuple[Chapter, ...]:
         md("## Gegevens"),
         code("from regio_analysis.data import load_region\nrd = load_region(regio_id, data_dir or None)"),
         code("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\nplt.show()"),
-        code("from regio_analysis.reporting.notebook import toon_tabel\n"
+        code("from regio_analysis.report.tables import toon_tabel\n"
              "toon_tabel(rd.activiteiten[['id', 'thema']].head(3), 'activiteiten', output_dir)"),
     ])
     boom = _chapter_nb(d / "boom.ipynb", [

@@ -1,4 +1,4 @@
-"""The retention chapter's tables, readings and privacy rules (regio_analysis.retention.report)."""
+"""The retention chapter's tables, readings and privacy rules (regio_analysis.retention.chapter)."""
 from __future__ import annotations
 
 import matplotlib
@@ -7,7 +7,9 @@ import pandas as pd
 import pytest
 
 from regio_analysis.data import load_region
-from regio_analysis.retention import report as rr
+from regio_analysis.report.format import tabel_tekst
+from regio_analysis.retention import chapter as rr
+from regio_analysis.retention.chapter import readings
 from regio_analysis.retention import survival_at
 
 matplotlib.use("Agg")
@@ -73,10 +75,16 @@ def test_cox_table_and_reading_follow_the_fit(spells):
     fit = rr.cox_starters(spells)
     dt = rr.discreet_starters(spells)
     tab = rr.cox_tabel(fit, dt)
-    assert list(tab.columns) == ["kenmerk", "HR", "95%-BI", "p", "HR per jaar (discreet)", "lezing"]
+    assert list(tab.columns) == ["kenmerk", "HR", "95%-BI laag", "95%-BI hoog", "p", "HR per jaar (discreet)",
+                                 "HR per jaar: 95%-BI laag", "HR per jaar: 95%-BI hoog", "lezing"]
     row = tab[tab["kenmerk"] == "bevoegd"].iloc[0]
     hr = fit.summary.loc["bevoegd", "hr"]
-    assert row["HR"] == f"{hr:.2f}".replace(".", ",")
+    assert row["HR"] == hr  # the table keeps numbers; the reader sees them through report.format
+    shown = tabel_tekst(tab)
+    assert list(shown.columns) == ["kenmerk", "HR", "95%-BI", "p", "HR per jaar (discreet)", "lezing"]
+    lo, hi = fit.summary.loc["bevoegd", ["ci_lower", "ci_upper"]]
+    assert shown.loc[row.name, "HR"] == f"{hr:.2f}".replace(".", ",")
+    assert shown.loc[row.name, "95%-BI"] == f"{lo:.2f}–{hi:.2f}".replace(".", ",")
     assert row["lezing"].startswith("bevoegd: ")
     text = rr.lezing_cox(fit)
     assert f"{fit.n} starters" in text and "geen effecten" in text
@@ -95,18 +103,20 @@ def test_small_groups_are_left_out_and_counts_suppressed(spells):
     assert "die onbevoegd begonnen" not in set(km["groep"])
     assert "Weggelaten wegens minder dan 10 starters" in rr.lezing_km(km, "route", 1.0, None, weg)
     few = rr.retentie_horizonnen(spells.iloc[:8])
-    assert few["starters"].isna().all() and (few["vertrek binnen 1 jaar"] == "–").all()
+    assert few["starters"].isna().all() and few["vertrek binnen 1 jaar (%)"].isna().all()
+    assert (tabel_tekst(few)["vertrek binnen 1 jaar"] == "–").all()
     lt = rr.levenstafel(spells.iloc[:60])
     shown = lt[["in dienst bij begin", "vertrokken", "gecensureerd"]].astype("Float64").to_numpy(float, na_value=np.nan)
     assert np.all(np.isnan(shown) | (shown >= 10) | (shown == 0))
     assert np.isnan(shown).any()
     # a yearly probability is hidden wherever its number of leavers is
-    assert (lt.loc[lt["vertrokken"].isna(), "kans op vertrek in dit jaar"] == "–").all()
+    assert lt.loc[lt["vertrokken"].isna(), "kans op vertrek in dit jaar (%)"].isna().all()
+    assert (tabel_tekst(lt).loc[lt["vertrokken"].isna(), "kans op vertrek in dit jaar"] == "–").all()
 
 
 def test_group_reading_matches_the_curves(spells):
     km = rr.km_per_groep(spells, "inductie")
-    at = rr._op_horizon(km, 1.0).set_index("groep")["survival"]
+    at = readings._op_horizon(km, 1.0).set_index("groep")["survival"]
     text = rr.lezing_km(km, "inductie", 1.0, rr.logrank_per_kenmerk(spells, "inductie"))
     for g, s in at.items():
         assert f"{round(s * 100)}% van de starters {g}" in text
@@ -150,7 +160,7 @@ def test_chapter_runs_in_the_batch_for_default_regions_and_microdata_only(full_r
     """Acceptance: the chapter runs in the batch for every default region and one with its own spells."""
     from conftest import chapter_status
 
-    from regio_analysis.regions import DEFAULT_REGIONS
+    from regio_analysis.data.regions import DEFAULT_REGIONS
 
     out, manifest = full_reports
     status = chapter_status(manifest, "retentie")
@@ -161,7 +171,8 @@ def test_chapter_runs_in_the_batch_for_default_regions_and_microdata_only(full_r
         cox_table = pd.read_csv(out / rid / "tabellen" / "retentie-cox.csv")
         assert "inductie" in set(cox_table["kenmerk"])
     bommel = pd.read_csv(out / "rond-bommel-en-dommel" / "tabellen" / "retentie-ambitie.csv")
-    assert bommel.loc[0, "ambitie regio (maximaal)"] == "20%"
+    assert bommel.loc[0, "ambitie regio (maximaal, %)"] == 20.0  # the file keeps the number
+    assert ">20%<" in (out / "rond-bommel-en-dommel" / "rapport.html").read_text(encoding="utf-8")  # shown formatted
     own = (out / "alleen-microdata" / "rapport.html").read_text(encoding="utf-8")
     assert "Retentie van startende leraren" in own
 
@@ -182,7 +193,7 @@ def test_life_table_total_of_leavers_gives_no_hidden_cell_back():
     """The chapter states all leavers: total minus the shown cells must not pin a hidden one."""
     import pandas as pd
 
-    from regio_analysis.privacy import suppress_life_table
+    from regio_analysis.data.privacy import suppress_life_table
 
     lt = pd.DataFrame({"in dienst bij begin": [312, 202, 136, 94, 65, 31, 15],
                        "vertrokken": [63, 28, 15, 13, 12, 3, 0],
@@ -203,7 +214,7 @@ def test_km_reading_names_no_share_of_a_group_with_few_leavers():
     import pandas as pd
 
     from regio_analysis.retention import kaplan_meier
-    from regio_analysis.retention.report import lezing_km
+    from regio_analysis.retention.chapter import lezing_km
 
     rng = np.random.default_rng(1)
     big = pd.DataFrame({"duration": rng.uniform(0.1, 5, 200), "event": (rng.random(200) < 0.6).astype(int),
@@ -215,3 +226,28 @@ def test_km_reading_names_no_share_of_a_group_with_few_leavers():
     text = lezing_km(km, "route", 1.0)
     assert "onbevoegd begonnen staat hier geen percentage" in text
     assert "84%" not in text and "van de starters die onbevoegd" not in text
+
+
+def test_the_chapter_object_shows_what_the_functions_give(bommel, spells):
+    h = rr.Hoofdstuk(bommel, horizon=5)
+    assert h.starters.equals(spells) and h.label == " (synthetisch)"
+    assert h.inleiding() == rr.inleiding(bommel, spells)
+    pd.testing.assert_frame_equal(h.tabel_horizonnen(), rr.retentie_horizonnen(spells))
+    pd.testing.assert_frame_equal(h.tabel_levenstafel(), rr.levenstafel(spells))
+    pd.testing.assert_frame_equal(h.tabel_rmst(), rr.rmst_tabel(spells, 5))
+    pd.testing.assert_frame_equal(h.tabel_cox(), rr.cox_tabel(rr.cox_starters(spells), rr.discreet_starters(spells)))
+    km = rr.km_per_groep(spells, "inductie")
+    assert h.lezing_behoud("inductie") == rr.lezing_km(km, "inductie", 1.0, rr.logrank_per_kenmerk(spells, "inductie"),
+                                                      rr.groepen(spells, "inductie")[1])
+    assert h.lezing_ambitie() == rr.lezing_ambitie(rr.vertrek_en_ambitie(bommel, spells), synthetisch=True)
+    ax = h.figuur_behoud("route")
+    assert ax.get_title() == "Behoud naar route (synthetisch)"
+    assert h.figuur_cox().get_title() == "Hazard ratio's van vertrek (synthetisch)"
+    assert h.cox is h.cox  # fitted once
+    matplotlib.pyplot.close("all")
+
+
+def test_the_chapter_object_of_a_region_without_spells(bommel):
+    h = rr.Hoofdstuk(load_region("noorderwijzer"))
+    assert h.starters.empty and h.tabel_horizonnen().empty and h.figuur_cox() is None
+    assert h.figuur_behoud("route") is None and "Geen gegevens" in h.lezing_behoud("route")

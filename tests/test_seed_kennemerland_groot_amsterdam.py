@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import seed_text, squash
-from regio_analysis.schemas import TABLES, conform
+from regio_analysis.data.schemas import TABLES, conform
 
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "kennemerland-groot-amsterdam"
 SEED = "003_f3e94b2154404b56.txt"

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from conftest import seed_text, squash
-from regio_analysis.schemas import ABC, THEMAS, conform
+from regio_analysis.data.schemas import ABC, THEMAS, conform
 
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "noorderwijzer"
 SEED = "000"

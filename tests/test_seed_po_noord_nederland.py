@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from conftest import seed_text, squash
-from regio_analysis.schemas import TABLES, THEMAS, conform
+from regio_analysis.data.schemas import TABLES, THEMAS, conform
 
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "po-noord-nederland"
 SEED_FILE = "001_11d6921d389a14d0.txt"

@@ -43,7 +43,7 @@ def series(df: pd.DataFrame, years=YEARS5, year_col: str = "jaar", value_col: st
 
 
 def test_tables_conform_to_schemas():
-    from regio_analysis.schemas import conform
+    from regio_analysis.data.schemas import conform
 
     for path in sorted(REGION.glob("*.csv")):
         conform(read(path.stem), path.stem, file=str(path))

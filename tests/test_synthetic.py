@@ -10,8 +10,8 @@ import pytest
 import statsmodels.api as sm
 
 from regio_analysis.data import load_region
-from regio_analysis.regions import DEFAULT_REGIONS
-from regio_analysis.synthetic import (
+from regio_analysis.data.regions import DEFAULT_REGIONS
+from regio_analysis.data.synthetic import (
     SyntheticParams, calibration_targets, generate_dienstverbanden, generate_microdata,
 )
 
@@ -160,7 +160,7 @@ def test_open_answers_carry_true_codes_and_negations_are_not_codes(regions):
 def test_fixed_population_keeps_schools_and_hazard_across_seeds():
     """Validation studies redraw people and outcomes, not the population (vaste_scholen, weibull_schaal)."""
     from regio_analysis.data import load_region
-    from regio_analysis.synthetic import SyntheticParams, generate_dienstverbanden
+    from regio_analysis.data.synthetic import SyntheticParams, generate_dienstverbanden
 
     region = load_region("noorderwijzer")
 

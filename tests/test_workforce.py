@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from regio_analysis import workforce as wf
+from regio_analysis.io.scenarios import load_scenarios
+from regio_analysis.workforce import model as wf
 from regio_analysis.data import load_region
 from regio_analysis.errors import DataError
 
@@ -121,13 +122,13 @@ def test_sensitivity_is_a_sorted_tornado_table():
 def test_user_scenarios_from_yaml(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text("scenarios:\n  krimp:\n    label: sterke krimp\n    leerlingen: 0.9\n    uitstroom_pp: 1.5\n", encoding="utf-8")
-    table = wf.load_scenarios(path)
+    table = load_scenarios(path)
     assert {"basis", "laag", "hoog", "krimp"} <= set(table)
     res = wf.project(toy_inputs(), "krimp", table)
     assert total(res, "benodigd_fte", "OP") < total(wf.project(toy_inputs()), "benodigd_fte", "OP")
     path.write_text("scenarios:\n  x:\n    instroom: -1\n    foo: 2\n", encoding="utf-8")
     with pytest.raises(DataError) as err:
-        wf.load_scenarios(path)
+        load_scenarios(path)
     assert "instroom" in str(err.value) and "foo" in str(err.value) and str(path) in str(err.value)
     with pytest.raises(DataError, match="onbekend scenario"):
         wf.project(toy_inputs(), "bestaat-niet")

@@ -33,7 +33,7 @@ import pandas as pd
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.duo import conform_lines
 from regio_analysis.io.files import read_text
-from regio_analysis.schemas import EENHEDEN, FUNCTIEGROEPEN
+from regio_analysis.data.schemas import EENHEDEN, FUNCTIEGROEPEN
 
 __all__ = [
     "CBS_SYMBOLS", "CBS_UNITS", "cbs_to_kengetallen", "read_cbs_odata_dir", "read_cbs_statline_csv",

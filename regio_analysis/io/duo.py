@@ -7,7 +7,7 @@ spelling is listed once, in :data:`COLUMN_ALIASES`. Headers are compared after
 :func:`normalize_header` (upper case; spaces, underscores and hyphens collapsed), so case
 and separators never matter.
 
-Both loaders return a canonical table (see ``regio_analysis.schemas``) validated by
+Both loaders return a canonical table (see ``regio_analysis.data.schemas``) validated by
 ``conform``, with ``bron`` = the file name and the extra columns ``bron_bestand`` (the
 path as given) and ``sha256`` (of the file's bytes). Every rejection is a
 :class:`~regio_analysis.DataError` naming the file, the column and the first offending
@@ -38,7 +38,7 @@ import pandas as pd
 
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.files import check_file, read_delimited, sha256_of
-from regio_analysis.schemas import BRIN6_PATTERN, MAX_ABS_NUMBER, conform
+from regio_analysis.data.schemas import BRIN6_PATTERN, MAX_ABS_NUMBER, conform
 
 __all__ = [
     "COLUMN_ALIASES", "FUNCTIE_MAP", "SOORT_MAP", "SUPPRESSION_MARKERS", "PERSONEEL_SHEETS",

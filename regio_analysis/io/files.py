@@ -157,16 +157,21 @@ def parse_yaml(text: str, name: str = "<yaml>") -> Any:
         loader.dispose()
 
 
-def read_yaml(path: str | Path) -> Any:
-    """Parse a UTF-8 YAML file strictly (see :func:`parse_yaml`); DataError naming the file
-    (and the line) for a missing, empty, too large, undecodable or malformed file, an
-    anchor/alias or a duplicate key."""
+def read_yaml_text(path: str | Path) -> tuple[Any, str]:
+    """Parse a UTF-8 YAML file strictly (see :func:`parse_yaml`) and return it with its text
+    (for line numbers in later messages); DataError naming the file (and the line) for a
+    missing, empty, too large, undecodable or malformed file, an anchor/alias or a duplicate key."""
     path = check_file(path)
     if path.stat().st_size > MAX_YAML_BYTES:
         raise DataError(Problem(str(path), f"YAML-bestand groter dan {MAX_YAML_BYTES // 1_000_000} MB; "
                                            "dat is geen configuratiebestand"))
     tf = read_text(path, encodings=("utf-8-sig",))
-    return parse_yaml(tf.text, str(path))
+    return parse_yaml(tf.text, str(path)), tf.text
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a UTF-8 YAML file strictly: :func:`read_yaml_text` without the text."""
+    return read_yaml_text(path)[0]
 
 
 def check_header(text: str, delimiter: str, name: str) -> None:
@@ -332,3 +337,48 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
     with atomic_write(path, newline="") as fh:
         df.to_csv(fh, index=False, date_format="%Y-%m-%d")
     return Path(path)
+
+
+# ------------------------------------------------------------------ small primitives for the other layers
+# (only ``io`` touches the file system; ``tests/test_layout.py`` holds every other module to that)
+
+
+def read_bytes(path: str | Path) -> bytes:
+    """The bytes of ``path``."""
+    return Path(path).read_bytes()
+
+
+def read_csv_strings(path: str | Path) -> pd.DataFrame:
+    """A CSV the package wrote, every cell as text exactly as written (``""`` for empty)."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def make_dir(path: str | Path) -> Path:
+    """Create ``path`` and its parents if missing."""
+    Path(path).mkdir(parents=True, exist_ok=True)
+    return Path(path)
+
+
+def remove_file(path: str | Path) -> None:
+    """Remove the file ``path`` (it must exist)."""
+    Path(path).unlink()
+
+
+def move(src: str | Path, dst: str | Path) -> None:
+    """Rename ``src`` to ``dst`` atomically (same file system), replacing a file at ``dst``."""
+    os.replace(src, dst)
+
+
+def open_lock_file(path: str | Path) -> int:
+    """A read-write descriptor of ``path`` (created if missing, mode 0644), for ``flock``."""
+    return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+
+
+@contextlib.contextmanager
+def scratch_dir(parent: str | Path, prefix: str):
+    """A new folder under ``parent``, removed with everything in it when the ``with`` block ends."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    try:
+        yield folder
+    finally:
+        remove_tree(folder)

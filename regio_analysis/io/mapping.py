@@ -18,7 +18,7 @@ from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.duo import (
     COLUMN_ALIASES, build_brin6, conform_lines, missing_column, read_raw, resolve_columns,
 )
-from regio_analysis.schemas import SLUG_PATTERN
+from regio_analysis.data.schemas import SLUG_PATTERN
 
 __all__ = ["MAPPING_ALIASES", "read_vestiging_regio"]
 

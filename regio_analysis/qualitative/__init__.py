@@ -1,14 +1,21 @@
-"""Qualitative analysis: documents, codebooks, auto-coding, manual coding exchange
-(CSV/XLSX, REFI-QDA), inter-coder reliability and cross-region comparison.
+"""Qualitative analysis, the model: documents as text and their units, codebooks,
+auto-coding, inter-coder reliability, cross-region comparison and activity-plan profiles.
+Reading and writing files (documents, codebook YAML, manual codings as CSV/XLSX, REFI-QDA
+projects) is in :mod:`regio_analysis.io` (``io.documents``, ``io.codebook``, ``io.codings``,
+``io.refiqda``); the notebook chapter is :mod:`regio_analysis.qualitative.chapter`.
 
 Typical use::
 
     from regio_analysis import qualitative as q
+    from regio_analysis.io import codings, refiqda
+    from regio_analysis.io.codebook import default_codebook
+    from regio_analysis.io.documents import load_documents
 
-    docs = q.load_documents("mijn_plannen/", regio_id="noorderwijzer", soort="plan")
-    codings = q.auto_code(docs)                          # default codebook, sentence units
-    q.export_codings(codings, docs, "review.xlsx", review=True)   # for human review
-    q.write_qdpx("project.qdpx", docs, codings, q.default_codebook())  # open in ATLAS.ti/NVivo/MAXQDA
+    docs = load_documents("mijn_plannen/", regio_id="noorderwijzer", soort="plan")
+    codebook = default_codebook()
+    coded = q.auto_code(docs, codebook)                  # sentence units
+    codings.export_codings(coded, docs, "review.xlsx", review=True)   # for human review
+    refiqda.write_qdpx("project.qdpx", docs, coded, codebook)  # open in ATLAS.ti/NVivo/MAXQDA
 
 Quality of the default codebook, measured against a hand-coded gold set of 240 sentences
 from the four regional activity plans (``tests/data/gold_codes.csv``; the codebook was
@@ -38,16 +45,13 @@ from regio_analysis.qualitative.autocode import (
 from regio_analysis.qualitative.codebook import (
     Code,
     Codebook,
-    default_codebook,
-    load_codebook,
+    codebook_from_dict,
+    normalise_path,
 )
-from regio_analysis.qualitative.coding_io import export_codings, import_codings
 from regio_analysis.qualitative.documents import (
     document_table,
     documents_from_answers,
-    load_documents,
     normalise_text,
-    read_document,
     segment,
 )
 from regio_analysis.qualitative.plans import (
@@ -55,12 +59,6 @@ from regio_analysis.qualitative.plans import (
     profile_from_codings,
     theme_profile,
     timeline,
-)
-from regio_analysis.qualitative.refiqda import (
-    read_qdc,
-    read_qdpx,
-    write_qdc,
-    write_qdpx,
 )
 from regio_analysis.qualitative.reliability import (
     bootstrap_ci,
@@ -84,33 +82,25 @@ __all__ = [
     "code_answers",
     "code_by_group",
     "code_frequencies",
+    "codebook_from_dict",
     "cohen_kappa",
     "cooccurrence",
     "cooccurrence_matrix",
-    "default_codebook",
     "disagreements",
     "document_table",
     "documents_from_answers",
-    "export_codings",
     "fleiss_kappa",
     "heatmap",
-    "import_codings",
     "krippendorff_alpha",
-    "load_codebook",
-    "load_documents",
+    "normalise_path",
     "normalise_text",
     "percent_agreement",
     "precision_recall",
     "profile_from_codings",
     "quote_table",
-    "read_document",
-    "read_qdc",
-    "read_qdpx",
     "reliability_by_code",
     "segment",
     "theme_profile",
     "timeline",
     "tokenize",
-    "write_qdc",
-    "write_qdpx",
 ]

@@ -196,7 +196,7 @@ PLACEHOLDER = "[naam]"
 
 
 def anonymise(text: str, names: Iterable[str] = ()) -> str:
-    """Replace personal data by placeholders (see :func:`regio_analysis.privacy.scrub`).
+    """Replace personal data by placeholders (see :func:`regio_analysis.data.privacy.scrub`).
 
     Found are: the names passed in ``names`` (e.g. the respondents', staff's and schools'
     names you know), a title followed by a name (*mevrouw De Vries*, *juf Anna*), initials
@@ -204,7 +204,7 @@ def anonymise(text: str, names: Iterable[str] = ()) -> str:
     e-mail addresses, phone numbers, URLs, postcodes, street addresses and school names.
     Rule-based: check quotes before publishing them.
     """
-    from regio_analysis.privacy import scrub
+    from regio_analysis.data.privacy import scrub
 
     return scrub(text, names)
 

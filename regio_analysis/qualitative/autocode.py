@@ -9,7 +9,7 @@ joined first.
 
 Every hit is one row flagged ``auto=True`` with the rule that fired (``term:mentor*``,
 ``patroon:...``, ``afgeleid:thema/werven``), the matched text and its offsets, so a person
-can review it (:func:`regio_analysis.qualitative.coding_io.export_codings`). A hit is
+can review it (:func:`regio_analysis.io.codings.export_codings`). A hit is
 dropped when a negation word of the codebook stands within ``negatie.venster`` words before
 it in the same clause, or a negating phrase ("geen reden", "ontbrak het me niet") follows;
 with ``keep_negated=True`` such hits are returned with ``ontkend=True`` instead.
@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from regio_analysis.qualitative.codebook import Code, Codebook, CodePattern, default_codebook
+from regio_analysis.qualitative.codebook import Code, Codebook, CodePattern
 from regio_analysis.qualitative.documents import normalise_text, segment
 
 CODING_COLUMNS = ["doc_id", "start", "einde", "code", "codeur", "memo", "auto", "regel"]
@@ -187,7 +187,7 @@ def _hits(rules: _Rules, text: str, toks: list[Token], unit_start: int, unit_end
 
 def auto_code(
     documenten: pd.DataFrame,
-    codebook: Codebook | None = None,
+    codebook: Codebook,
     *,
     eenheid: str = "zin",
     eenheden: pd.DataFrame | None = None,
@@ -200,7 +200,8 @@ def auto_code(
     documenten:
         A ``documenten`` table (``doc_id``, ``soort``, ``tekst``).
     codebook:
-        Default: :func:`default_codebook`.
+        The codebook whose rules are applied; the one shipped with the package is
+        :func:`regio_analysis.io.codebook.default_codebook`.
     eenheid:
         The coding unit when ``eenheden`` is not given: ``zin``, ``alinea`` or ``sectie``.
     eenheden:
@@ -213,7 +214,6 @@ def auto_code(
     ``regel`` and its matched text and offsets. Codes reached through ``afgeleid_van`` carry
     ``regel="afgeleid:<code>"``.
     """
-    codebook = codebook or default_codebook()
     rules = _Rules(codebook)
     units = eenheden if eenheden is not None else segment(documenten, eenheid)
     derived = [c for c in codebook if c.codeerbaar and c.afgeleid_van]
@@ -255,7 +255,7 @@ def auto_code(
     return out.sort_values(["doc_id", "start", "_o"], kind="stable").drop(columns="_o").reset_index(drop=True)
 
 
-def code_answers(open_antwoorden: pd.DataFrame, codebook: Codebook | None = None, regio_id: str = "") -> pd.DataFrame:
+def code_answers(open_antwoorden: pd.DataFrame, codebook: Codebook, regio_id: str = "") -> pd.DataFrame:
     """Auto-code open answers (one document each, the whole answer as the unit).
 
     Returns one row per answer with ``respondent_id``, ``jaar``, ``vraag``, ``tekst`` and
@@ -264,7 +264,6 @@ def code_answers(open_antwoorden: pd.DataFrame, codebook: Codebook | None = None
     """
     from regio_analysis.qualitative.documents import documents_from_answers
 
-    codebook = codebook or default_codebook()
     docs = documents_from_answers(open_antwoorden, regio_id)
     units = pd.DataFrame({"doc_id": docs["doc_id"], "eenheid": "antwoord", "nr": 1, "start": 0,
                           "einde": docs["tekst"].str.len(), "sectie": "", "tekst": docs["tekst"]})

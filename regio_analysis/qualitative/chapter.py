@@ -5,27 +5,41 @@ function works on whatever a region has (an empty register, no open answers, no 
 documents) and then returns ``None`` or a ``geen_gegevens`` note instead of raising.
 Counts about people (open answers) below 10 are suppressed; synthetic data is labelled
 *synthetisch*.
+
+The notebook creates one :class:`Hoofdstuk` (the chapter for one region) and calls its
+methods; the module functions it calls stay usable on their own. Tables hold numbers
+(shares on the 0-100 scale in ``<x> (%)`` columns) and declare their display with
+``report.format.kolommen``; ``report.tables.toon_tabel`` shows them in Dutch notation.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from regio_analysis.overview import geen_gegevens
-from regio_analysis.plotting import fmt_getal, fmt_pct, opsomming, thema_label
-from regio_analysis.privacy import DEFAULT_K, describe, names_from_region, suppress_counts, suppress_small_cells
-from regio_analysis.qualitative import analysis, plans
+from regio_analysis.report.format import Kolom, fmt_getal, fmt_pct, geen_gegevens, kolommen, opsomming, thema_label
+from regio_analysis.data.privacy import DEFAULT_K, describe, names_from_region, suppress_counts, suppress_small_cells
+from regio_analysis.io.codebook import default_codebook
+from regio_analysis.io.documents import load_documents
+import regio_analysis.qualitative.analysis as analysis
+import regio_analysis.qualitative.plans as plans
 from regio_analysis.qualitative.autocode import auto_code, precision_recall
-from regio_analysis.qualitative.codebook import Codebook, default_codebook
-from regio_analysis.qualitative.documents import documents_from_answers, load_documents
+from regio_analysis.qualitative.codebook import Codebook
+from regio_analysis.qualitative.documents import documents_from_answers
 from regio_analysis.qualitative.reliability import reliability_by_code
 
 SYNTH = "synthetisch"
 REDEN_GROEP = "vertrekreden"
+
+# the columns of the tables (Dutch headers; shares on the 0-100 scale in "<x> (%)")
+AUTO = "antwoorden (automatisch)"  # answers auto-coded with a reason
+WERKELIJK = "antwoorden (werkelijk)"  # answers whose known (synthetic) codes name the reason
+AANDEEL = "aandeel (%)"
+KWALITEIT = ("precisie", "recall", "F1", "Cohen's kappa")
 
 
 def _regio(region) -> str:
@@ -62,7 +76,7 @@ def themaprofiel(region) -> pd.DataFrame:
 
 
 def figuur_themaprofiel(region, ax: Axes | None = None) -> Axes | None:
-    from regio_analysis import plotting
+    from regio_analysis.report import figures as plotting
 
     prof = themaprofiel(region)
     if prof.empty:
@@ -86,7 +100,13 @@ def lezing_themaprofiel(region) -> str:
 
 
 def abc_tabel(region) -> pd.DataFrame:
-    return plans.abc_profile(region.activiteiten)
+    """Activities per ambition Aantrekken / Behouden / Continuïteit: ``ambitie``,
+    ``activiteiten``, ``aandeel (%)`` of all activities."""
+    prof = plans.abc_profile(region.activiteiten)
+    if prof.empty:
+        return pd.DataFrame()
+    out = prof.rename(columns={"abc": "ambitie", "n_activiteiten": "activiteiten", "aandeel": AANDEEL})
+    return kolommen(out, activiteiten="aantal", **{AANDEEL: Kolom("pct", 1, naam="aandeel")})
 
 
 def figuur_tijdlijn(region, ax: Axes | None = None) -> Axes | None:
@@ -111,7 +131,7 @@ def regiovergelijking(data_dir: str | Path | None = None, regio_ids=None) -> pd.
     in ``data_dir``), for comparison. Regions that fail to load are left out."""
     from regio_analysis.data import load_region
     from regio_analysis.errors import DataError
-    from regio_analysis.regions import DEFAULT_REGIONS, available_region_ids
+    from regio_analysis.data.regions import DEFAULT_REGIONS, available_region_ids
 
     try:
         present = set(available_region_ids(data_dir))
@@ -131,6 +151,15 @@ def regiovergelijking(data_dir: str | Path | None = None, regio_ids=None) -> pd.
     table = pd.DataFrame(cols).fillna(0).astype(int)
     order = [t for t in plans.THEMAS if t in table.index]
     return table.reindex(order)
+
+
+def tabel_thema_per_regio(tabel: pd.DataFrame) -> pd.DataFrame:
+    """The theme × region counts of :func:`regiovergelijking` as a table: ``thema`` and one
+    column of activities per region (headed by its id)."""
+    if tabel.empty:
+        return pd.DataFrame()
+    out = tabel.rename_axis("thema").reset_index()
+    return kolommen(out, **{c: "aantal" for c in tabel.columns})
 
 
 def toets_regiovergelijking(tabel: pd.DataFrame) -> analysis.Chi2Result | None:
@@ -220,36 +249,40 @@ def analyseer_antwoorden(region, codebook: Codebook | None = None) -> Antwoorden
 
 
 def tabel_redenen(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataFrame:
-    """Answers per reason for leaving (auto-coded, and the true codes when known), with counts
-    below ``k`` suppressed; shares are of all answers."""
+    """Answers per reason for leaving: ``reden``, the answers auto-coded with it (``AUTO``),
+    their share of all answers (``AANDEEL``), the answers whose known codes name it
+    (``WERKELIJK``, when the data has them), ``onderdrukt`` and ``bron``. Counts below ``k``
+    are suppressed (NaN), and so is the share of a suppressed count."""
     if a is None:
         return pd.DataFrame()
     n = len(a.documenten)
     auto = a.redenen.groupby("code")["doc_id"].nunique()
     out = pd.DataFrame({"code": a.codes})
     out["reden"] = out["code"].map(_leaf)
-    out["antwoorden"] = out["code"].map(auto).fillna(0).astype(int)
+    out[AUTO] = out["code"].map(auto).fillna(0).astype(int)
     if not a.waarheid.empty:
-        out["antwoorden_werkelijk"] = out["code"].map(a.waarheid.groupby("code")["doc_id"].nunique()).fillna(0).astype(int)
-    counts = [c for c in ("antwoorden", "antwoorden_werkelijk") if c in out.columns]
+        out[WERKELIJK] = out["code"].map(a.waarheid.groupby("code")["doc_id"].nunique()).fillna(0).astype(int)
+    counts = [c for c in (AUTO, WERKELIJK) if c in out.columns]
     out = suppress_small_cells(out, counts, k=k)
-    out["aandeel"] = 100 * out["antwoorden"] / n
-    out = out.sort_values(["antwoorden", "reden"], ascending=[False, True], na_position="last")
+    out[AANDEEL] = 100 * out[AUTO] / n
+    out = out.sort_values([AUTO, "reden"], ascending=[False, True], na_position="last")
     if a.synthetisch:
         out["bron"] = SYNTH
-    out = out.drop(columns="code").reset_index(drop=True)
+    order = ["reden", AUTO, AANDEEL, *counts[1:], "onderdrukt", *(["bron"] if a.synthetisch else [])]
+    out = out[order].reset_index(drop=True)
+    kolommen(out, **{c: "aantal" for c in counts}, **{AANDEEL: Kolom("pct", 1, naam="aandeel")})
     return describe(out, aantallen=counts, aandelen={}, geen_aantallen=[])
 
 
 def figuur_redenen(a: Antwoorden | None, ax: Axes | None = None) -> Axes | None:
-    from regio_analysis import plotting
+    from regio_analysis.report import figures as plotting
 
     tab = tabel_redenen(a)
-    if tab.empty or tab["aandeel"].notna().sum() == 0:
+    if tab.empty or tab[AANDEEL].notna().sum() == 0:
         return None
-    data = tab.dropna(subset=["aandeel"])
+    data = tab.dropna(subset=[AANDEEL])
     label = f" ({SYNTH})" if a.synthetisch else ""
-    return plotting.staaf(data, x="aandeel", y="reden", ax=ax, decimals=0,
+    return plotting.staaf(data, x=AANDEEL, y="reden", ax=ax, decimals=0,
                           titel=f"Redenen van vertrek in open antwoorden{label}",
                           xlabel="Aandeel van de antwoorden (%)")
 
@@ -258,20 +291,21 @@ def lezing_redenen(a: Antwoorden | None) -> str:
     tab = tabel_redenen(a)
     if tab.empty:
         return geen_gegevens("open antwoorden")
-    shown = tab.dropna(subset=["aandeel"])
+    shown = tab.dropna(subset=[AANDEEL])
     if shown.empty:
         return f"Geen reden van vertrek komt in {DEFAULT_K} of meer antwoorden voor; de aantallen zijn onderdrukt."
     top = shown.iloc[0]
     synth = f" ({SYNTH})" if a.synthetisch else ""
-    tweede = (f", gevolgd door {shown.iloc[1]['reden']} ({fmt_pct(shown.iloc[1]['aandeel'], 0)})"
+    tweede = (f", gevolgd door {shown.iloc[1]['reden']} ({fmt_pct(shown.iloc[1][AANDEEL], 0)})"
               if len(shown) > 1 else "")
-    return (f"Van de {len(a.documenten)} open antwoorden{synth} noemt {fmt_pct(top['aandeel'], 0)} "
+    return (f"Van de {len(a.documenten)} open antwoorden{synth} noemt {fmt_pct(top[AANDEEL], 0)} "
             f"{top['reden']} als reden van vertrek{tweede}; een antwoord kan meer redenen noemen.")
 
 
 def kwaliteit_autocodering(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataFrame:
-    """Precision, recall and Cohen's kappa of the auto-coder against the known (synthetic)
-    codes, per reason and overall; rows with fewer than ``k`` true answers show no figures."""
+    """Precision, recall, F1 and Cohen's kappa of the auto-coder against the known (synthetic)
+    codes, per reason and overall (``reden``, ``WERKELIJK``, :data:`KWALITEIT`, shown with two
+    decimals); rows with fewer than ``k`` true answers show no figures."""
     if a is None or a.waarheid.empty:
         return pd.DataFrame()
     key = ["doc_id", "start", "einde"]
@@ -288,9 +322,10 @@ def kwaliteit_autocodering(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataF
     small = hidden["n_gold"]
     for col in ("precisie", "recall", "f1", "cohen_kappa", "alpha"):
         out[col] = out[col].where(~small)
-    out["n_werkelijk"] = sup["n_gold"].round().astype("Int64")
-    out = out[["reden", "n_werkelijk", "precisie", "recall", "f1", "cohen_kappa"]]
-    return describe(out, aantallen=["n_werkelijk"], aandelen={}, totaalrij="totaal")
+    out[WERKELIJK] = sup["n_gold"].round().astype("Int64")
+    out = out.rename(columns={"f1": "F1", "cohen_kappa": "Cohen's kappa"})[["reden", WERKELIJK, *KWALITEIT]]
+    kolommen(out, **{WERKELIJK: "aantal"}, **{c: Kolom("getal", 2) for c in KWALITEIT})
+    return describe(out, aantallen=[WERKELIJK], aandelen={}, totaalrij="totaal")
 
 
 def lezing_kwaliteit(a: Antwoorden | None) -> str:
@@ -350,7 +385,7 @@ def citaten(a: Antwoorden | None, per_code: int = 2) -> pd.DataFrame:
         return pd.DataFrame()
     # no quotes for a reason whose number of answers is suppressed
     counts = tabel_redenen(a)
-    count_cols = [c for c in ("antwoorden", "antwoorden_werkelijk") if c in counts.columns]
+    count_cols = [c for c in (AUTO, WERKELIJK) if c in counts.columns]
     shown = set(counts.loc[counts[count_cols].notna().all(axis=1), "reden"])
     codes = [c for c in a.codes if _leaf(c) in shown]
     if not codes:
@@ -377,15 +412,33 @@ def eigen_documenten(documenten_dir: str, regio_id: str, codebook: Codebook | No
     return docs, codings
 
 
-def tabel_eigen_documenten(region, eigen) -> pd.DataFrame:
-    """Register profile next to the profile coded from the user's documents (five themes)."""
+def vergelijk_profielen(region, eigen) -> pd.DataFrame:
+    """Register profile next to the profile coded from the user's documents, five themes
+    (:func:`plans.compare_profiles`: ``register_n``, ``tekst_n`` and their shares)."""
     if eigen is None:
         return pd.DataFrame()
     docs, codings = eigen
-    tekst = plans.profile_from_codings(codings, docs)
+    return plans.compare_profiles(themaprofiel(region), plans.profile_from_codings(codings, docs))
+
+
+#: the columns of :func:`tabel_eigen_documenten` from those of :func:`vergelijk_profielen`
+EIGEN_KOLOMMEN = {"label": "thema", "register_n": "activiteiten in register", "register_aandeel": "aandeel register (%)",
+                  "tekst_n": "themacoderingen in tekst", "tekst_aandeel": "aandeel tekst (%)"}
+
+
+def tabel_eigen_documenten(region, eigen) -> pd.DataFrame:
+    """Register profile next to the profile coded from the user's documents (five themes):
+    :data:`EIGEN_KOLOMMEN`, shares on the 0-100 scale."""
+    prof = vergelijk_profielen(region, eigen)
+    if prof.empty:
+        return pd.DataFrame()
+    out = prof[list(EIGEN_KOLOMMEN)].rename(columns=EIGEN_KOLOMMEN)
+    n_cols = [EIGEN_KOLOMMEN["register_n"], EIGEN_KOLOMMEN["tekst_n"]]
+    pct = {EIGEN_KOLOMMEN[c]: Kolom("pct", 1, naam=EIGEN_KOLOMMEN[c].removesuffix(" (%)"))
+           for c in ("register_aandeel", "tekst_aandeel")}
+    kolommen(out, **{c: "aantal" for c in n_cols}, **pct)
     # counts of activities and coded sentences, not of people: nothing to suppress
-    return describe(plans.compare_profiles(themaprofiel(region), tekst), aantallen=[],
-                    geen_aantallen=["register_n", "tekst_n"], aandelen={})
+    return describe(out, aantallen=[], geen_aantallen=n_cols, aandelen={})
 
 
 def lezing_eigen_documenten(region, eigen) -> str:
@@ -393,7 +446,7 @@ def lezing_eigen_documenten(region, eigen) -> str:
         return ("_Geef in de parameter `documenten_dir` een map met eigen documenten (.txt, .md, .docx, .pdf) "
                 "op om ook het themaprofiel uit de tekst van uw plannen te bepalen._")
     docs = eigen[0]
-    tab = tabel_eigen_documenten(region, eigen)
+    tab = vergelijk_profielen(region, eigen)
     if tab["tekst_n"].sum() == 0:
         return (f"In de {len(docs)} documenten ({fmt_getal(int(docs['n_woorden'].sum()))} woorden) is geen van de vijf "
                 "thema's automatisch gevonden.")
@@ -411,8 +464,8 @@ def lezing_eigen_documenten(region, eigen) -> str:
 
 def bewaar_codering(eigen, output_dir: str, codebook: Codebook | None = None) -> list[Path]:
     """Write the auto-codings of own documents for review (CSV) and as a REFI-QDA project."""
-    from regio_analysis.qualitative.coding_io import export_codings
-    from regio_analysis.qualitative.refiqda import write_qdpx
+    from regio_analysis.io.codings import export_codings
+    from regio_analysis.io.refiqda import write_qdpx
 
     if eigen is None or not output_dir:
         return []
@@ -422,3 +475,124 @@ def bewaar_codering(eigen, output_dir: str, codebook: Codebook | None = None) ->
     export_codings(codings, docs, csv, review=True)
     qdpx = write_qdpx(folder / "autocodering.qdpx", docs, codings, codebook or default_codebook())
     return [csv, qdpx]
+
+
+# --- the chapter as one object ---------------------------------------------------------------------
+
+class Hoofdstuk:
+    """The chapter ``02_kwalitatief`` for one region: everything its notebook shows, in the
+    notebook's order, each intermediate result computed once.
+
+    ``data_dir``: where the regions of the comparison are read (``""``: the shipped data);
+    ``documenten_dir``: a folder with own documents (``""``: none); ``output_dir``: where the
+    codings of own documents are kept (``""``: nowhere); ``codebook``: default the standard
+    codebook. An unreadable own document does not raise: the chapter goes on without own
+    documents and :meth:`lezing_eigen_documenten` says why (:attr:`fout`).
+    """
+
+    def __init__(self, region, *, data_dir: str | Path | None = "", documenten_dir: str | Path | None = "",
+                 output_dir: str | Path | None = "", codebook: Codebook | None = None):
+        self.region = region
+        self.data_dir = data_dir or None
+        self.documenten_dir = str(documenten_dir or "")
+        self.output_dir = str(output_dir or "")
+        self._codebook = codebook
+
+    # intermediate results
+    @cached_property
+    def codebook(self) -> Codebook:
+        return self._codebook or default_codebook()
+
+    @cached_property
+    def _eigen(self) -> tuple:
+        from regio_analysis.errors import DataError
+
+        try:
+            return eigen_documenten(self.documenten_dir, self.region.regio_id, self.codebook), ""
+        except DataError as err:  # an unreadable document is reported in the text, not raised
+            return None, str(err)
+
+    @property
+    def eigen(self):
+        """``(documenten, codings)`` of the own documents, or None (none given, or unreadable)."""
+        return self._eigen[0]
+
+    @property
+    def fout(self) -> str:
+        """Why the own documents were not read (``""``: no problem)."""
+        return self._eigen[1]
+
+    @cached_property
+    def antwoorden(self) -> Antwoorden | None:
+        return analyseer_antwoorden(self.region, self.codebook)
+
+    @cached_property
+    def vergelijking(self) -> pd.DataFrame:
+        """Theme × region counts of the default regions' registers (:func:`regiovergelijking`)."""
+        return regiovergelijking(self.data_dir)
+
+    # what the notebook shows
+    def inleiding(self) -> str:
+        return inleiding(self.region, None if self.eigen is None else self.eigen[0])
+
+    def figuur_themaprofiel(self, ax: Axes | None = None) -> Axes | None:
+        return figuur_themaprofiel(self.region, ax=ax)
+
+    def lezing_themaprofiel(self) -> str:
+        return lezing_themaprofiel(self.region)
+
+    def abc_tabel(self) -> pd.DataFrame:
+        return abc_tabel(self.region)
+
+    def figuur_tijdlijn(self, ax: Axes | None = None) -> Axes | None:
+        return figuur_tijdlijn(self.region, ax=ax)
+
+    def lezing_tijdlijn(self) -> str:
+        return lezing_tijdlijn(self.region)
+
+    def figuur_regiovergelijking(self, ax: Axes | None = None) -> Axes | None:
+        return figuur_regiovergelijking(self.region, self.vergelijking, ax=ax)
+
+    def lezing_regiovergelijking(self) -> str:
+        return lezing_regiovergelijking(self.region, self.vergelijking)
+
+    def tabel_thema_per_regio(self) -> pd.DataFrame:
+        return tabel_thema_per_regio(self.vergelijking)
+
+    def figuur_redenen(self, ax: Axes | None = None) -> Axes | None:
+        return figuur_redenen(self.antwoorden, ax=ax)
+
+    def lezing_redenen(self) -> str:
+        return lezing_redenen(self.antwoorden)
+
+    def tabel_redenen(self) -> pd.DataFrame:
+        return tabel_redenen(self.antwoorden)
+
+    def lezing_kwaliteit(self) -> str:
+        return lezing_kwaliteit(self.antwoorden)
+
+    def kwaliteit_autocodering(self) -> pd.DataFrame:
+        return kwaliteit_autocodering(self.antwoorden)
+
+    def figuur_samenhang(self, ax: Axes | None = None) -> Axes | None:
+        return figuur_samenhang(self.antwoorden, ax=ax)
+
+    def lezing_samenhang(self) -> str:
+        return lezing_samenhang(self.antwoorden)
+
+    def citaten(self) -> pd.DataFrame:
+        return citaten(self.antwoorden)
+
+    def lezing_eigen_documenten(self) -> str:
+        """The reading of the own documents, after the reason they were not read, if so."""
+        tekst = lezing_eigen_documenten(self.region, self.eigen)
+        return f"**Eigen documenten niet gelezen:** {self.fout}\n\n{tekst}" if self.fout else tekst
+
+    def tabel_eigen_documenten(self) -> pd.DataFrame:
+        return tabel_eigen_documenten(self.region, self.eigen)
+
+    def bewaar_codering(self) -> str:
+        """Keep the codings of the own documents in ``output_dir`` (:func:`bewaar_codering`);
+        returns the Markdown note naming the files kept (``""``: none)."""
+        paden = bewaar_codering(self.eigen, self.output_dir, self.codebook)
+        return "\n\n".join(f"Bewaard: `{p.name}`" for p in paden)

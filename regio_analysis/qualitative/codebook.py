@@ -32,9 +32,12 @@ such as ``(a+)+$``, stops with a DataError instead of hanging). A pattern or ter
 empty, or that finds the empty text, would code every unit and is refused. A code is referred
 to by its path, ``thema/begeleiden``.
 
-:func:`default_codebook` is the codebook shipped with the package (five themes, the ABC of
-Aantrekken/Behouden/Continuïteit, recurring topics of the regions' plans, and reasons for
-leaving given in exit conversations).
+This module holds the model: :func:`codebook_from_dict` builds and checks a codebook from
+parsed YAML, :meth:`Codebook.to_dict` / :meth:`Codebook.to_yaml` give it back as data and
+text. Reading and writing codebook files is :mod:`regio_analysis.io.codebook`
+(``load_codebook``, ``write_codebook`` and ``default_codebook``, the codebook shipped with the
+package in ``default_codebook.yaml``: five themes, the ABC of Aantrekken/Behouden/Continuïteit,
+recurring topics of the regions' plans, and reasons for leaving given in exit conversations).
 """
 from __future__ import annotations
 
@@ -42,7 +45,6 @@ import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +66,6 @@ _TOP_KEYS = {"naam", "versie", "beschrijving", "negatie", "codes"}
 _COLOUR = re.compile(r"^#(?:[0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
 # a fixed namespace, so a code path always gets the same REFI-QDA GUID
 GUID_NAMESPACE = uuid.UUID("6f1c9a52-4d0e-4c55-9d1b-2f3b6a0e7c41")
-DEFAULT_CODEBOOK_FILE = "default_codebook.yaml"
 #: Seconds one codebook pattern may search one unit of text.
 PATTERN_TIMEOUT = 1.0
 # texts a pattern is tried on at load time: one that finds the empty text there codes everything
@@ -229,14 +230,10 @@ class Codebook:
         out["codes"] = [code_dict(c) for c in self.codes]
         return out
 
-    def to_yaml(self, path: str | Path | None = None) -> str:
-        text = yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
-        if path is not None:
-            from regio_analysis.io.files import atomic_write
-
-            with atomic_write(path) as fh:
-                fh.write(text)
-        return text
+    def to_yaml(self) -> str:
+        """The codebook as YAML text (write it to a file with
+        :func:`regio_analysis.io.codebook.write_codebook`)."""
+        return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
 
 
 def normalise_path(path: str) -> str:
@@ -358,20 +355,3 @@ def codebook_from_dict(data: Any, file: str = "<codeboek>") -> Codebook:
     if problems:
         raise DataError(problems)
     return book
-
-
-def load_codebook(path: str | Path) -> Codebook:
-    """Read a codebook YAML file; malformed YAML or content gives a DataError naming the file
-    (and the line for YAML syntax errors)."""
-    from regio_analysis.io.files import read_yaml
-
-    return codebook_from_dict(read_yaml(path), file=str(path))
-
-
-def default_codebook() -> Codebook:
-    """The codebook shipped with the package (see ``default_codebook.yaml``)."""
-    from regio_analysis.io.files import parse_yaml
-
-    name = f"regio_analysis/qualitative/{DEFAULT_CODEBOOK_FILE}"
-    text = resources.files("regio_analysis.qualitative").joinpath(DEFAULT_CODEBOOK_FILE).read_text(encoding="utf-8")
-    return codebook_from_dict(parse_yaml(text, name), file=name)

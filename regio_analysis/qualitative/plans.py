@@ -10,8 +10,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.axes import Axes
 
-from regio_analysis.plotting import thema_label
-from regio_analysis.schemas import ABC, THEMAS
+from regio_analysis.report.format import thema_label
+from regio_analysis.data.schemas import ABC, THEMAS
 
 VIJF_THEMAS = ("werven", "matchen", "opleiden", "begeleiden", "professionaliseren")
 PERIODE = (2026, 2029)
@@ -71,7 +71,7 @@ def timeline(activiteiten: pd.DataFrame, ax: Axes | None = None, periode: tuple[
     (``plotting.tijdlijn_activiteiten``), the axis fixed to the period. None when empty."""
     import matplotlib.dates as mdates
 
-    from regio_analysis.plotting import tijdlijn_activiteiten
+    from regio_analysis.report.figures import tijdlijn_activiteiten
 
     df = activities_in_period(activiteiten, periode)
     if df.empty:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from regio_analysis.errors import DataError, Problem
-from regio_analysis.regions import check_regio_id, region_dir
+from regio_analysis.data.regions import check_regio_id, region_dir
 
 _PACKAGE = Path(__file__).resolve().parents[1]
 # notebooks ship inside the wheel; in a source checkout they are the repository's notebooks/
@@ -124,14 +124,14 @@ COMMON_PARAMS: dict[str, Param] = {
 }
 
 _DOCS = "(.txt, .md, .docx, .pdf); leeg = geen"
-_DOCUMENTS = loaded_by("regio_analysis.qualitative.documents", "load_documents", "map")
-_COHORT_YEAR = check_from("regio_analysis.induction", "check_cohort_year")
+_DOCUMENTS = loaded_by("regio_analysis.io.documents", "load_documents", "map")
+_COHORT_YEAR = check_from("regio_analysis.induction.study", "check_cohort_year")
 
 #: The chapters in report order.
 CHAPTERS: tuple[Chapter, ...] = (
     Chapter("overzicht", "00_overzicht.ipynb", "Overzicht"),
     Chapter("kwantitatief", "01_kwantitatief.ipynb", "Kwantitatieve analyse", {
-        "scenario_bestand": Param(str, "", check=loaded_by("regio_analysis.workforce", "load_scenarios"), path="bestand",
+        "scenario_bestand": Param(str, "", check=loaded_by("regio_analysis.io.scenarios", "load_scenarios"), path="bestand",
                                   help="YAML met extra SPP-scenario's; leeg = basis, laag, hoog"),
         "projectiejaren": Param(int, 5, check=between(1, 15), help="aantal jaren van de SPP-projectie"),
     }),
@@ -149,10 +149,10 @@ CHAPTERS: tuple[Chapter, ...] = (
         "estimand": Param(str, "ATT", choices=("ATT", "ATE"),
                           help="ATT: effect bij wie inductie kreeg; ATE: bij alle starters"),
         "covariates": Param(str, "bevoegd, log_school_omvang, route, contract",
-                            check=check_from("regio_analysis.induction", "check_covariates"), help="kenmerken waarvoor wordt gecorrigeerd"),
+                            check=check_from("regio_analysis.induction.study", "check_covariates"), help="kenmerken waarvoor wordt gecorrigeerd"),
     }),
     Chapter("peer_review", "05_peer_review.ipynb", "Bewijsdossier peer review", {
-        "kader_bestand": Param(str, "", check=loaded_by("regio_analysis.peerreview", "load_framework"), path="bestand",
+        "kader_bestand": Param(str, "", check=loaded_by("regio_analysis.io.frameworks", "load_framework"), path="bestand",
                                help="YAML met het kwaliteitskader (waarborgen, indicatoren, streefwaarden); leeg = meegeleverd kader"),
         "peer_review_documenten": Param(str, "", check=_DOCUMENTS, path="map",
                                         help=f"map met eigen documenten van het partnerschap {_DOCS}"),

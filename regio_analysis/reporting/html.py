@@ -27,6 +27,9 @@ from typing import Any
 import nbformat
 import nh3
 
+from regio_analysis.io.files import write_bytes
+from regio_analysis.report.format import fmt_getal
+
 REMOTE_TAG = re.compile(
     r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>",
     re.I,
@@ -46,6 +49,8 @@ _STYLE = """
   .ra-toc { font-family: system-ui, sans-serif; margin: 0 2em 1.5em 2em; }
   .ra-toc li.h2 { margin-left: 1.5em; list-style: circle; }
   .ra-synth { color: #8a4b00; font-weight: 600; }
+  .jp-RenderedHTMLCommon td.ra-tekst, .jp-RenderedHTMLCommon th.ra-tekst { text-align: left; }
+  .jp-RenderedHTMLCommon td.ra-getal { text-align: right; font-variant-numeric: tabular-nums; }
 </style>
 """
 
@@ -275,22 +280,16 @@ def extract_images(nb: nbformat.NotebookNode, folder: Path) -> list[Path]:
         for out in cell.get("outputs", []):
             data = out.get("data", {}).get("image/png")
             if data:
-                folder.mkdir(parents=True, exist_ok=True)
-                path = folder / f"figuur-{len(paths) + 1:02d}.png"
-                path.write_bytes(base64.b64decode(data))
+                path = write_bytes(folder / f"figuur-{len(paths) + 1:02d}.png", base64.b64decode(data))
                 paths.append(path)
     return paths
 
 
 def index_html(rows: list[dict[str, Any]], labels: dict[str, str], *, generated: str, version: str) -> str:
     """The page listing every region: status, key indicators side by side, link to its report."""
-    def fmt(v: Any) -> str:
-        if v is None or (isinstance(v, float) and v != v):
-            return "&ndash;"
-        if isinstance(v, float) and not v.is_integer():
-            return f"{v:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
-        if isinstance(v, (int, float)):
-            return f"{int(v):,}".replace(",", ".")
+    def fmt(v: Any) -> str:  # numbers as in the reports: report.format, one decimal at most
+        if isinstance(v, (int, float)) or v is None:
+            return htmllib.escape(fmt_getal(v, None if v is None or float(v).is_integer() else 1))
         return htmllib.escape(str(v))
 
     head = "".join(f"<th>{htmllib.escape(l)}</th>" for l in ["Regio", "Status", *labels.values()])

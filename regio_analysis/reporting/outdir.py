@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Iterable
 
 from regio_analysis.errors import DataError, Problem
+from regio_analysis.io.files import make_dir, open_lock_file, remove_tree, write_text
 
 MARKER = ".regio-analysis-uitvoer"
 LOCK = ".regio-analysis.lock"
@@ -35,7 +36,7 @@ def input_folders(data_dir: str | Path | None = None, extra: Iterable[str | Path
     """Every input location an output must keep away from, with a Dutch name for it:
     the data folder given, the package's default data folder, each region folder in them
     (resolved, so a symlinked region counts where it really is) and ``extra`` paths."""
-    from regio_analysis.regions import REGIO_FILE, default_data_dir
+    from regio_analysis.data.regions import REGIO_FILE, default_data_dir
 
     roots = [default_data_dir()] + ([Path(data_dir)] if data_dir else [])
     out: list[tuple[Path, str]] = []
@@ -81,7 +82,6 @@ def is_owned(folder: Path) -> bool:
 
 def mark(folder: Path) -> None:
     """Put the marker in a folder the package just created."""
-    from regio_analysis.io.files import write_text
 
     write_text(folder / MARKER, _MARKER_TEXT)
 
@@ -100,7 +100,7 @@ def claim(folder: Path, *, option: str = "--out") -> Path:
             raise DataError(Problem(str(folder), f"{option} bestaat al en is niet door regio-analysis gemaakt "
                                                  f"(geen {MARKER}; bevat {shown}); er wordt niets in geschreven of "
                                                  "vervangen. Kies een nieuwe of lege map"))
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dir(folder)
     mark(folder)
     return folder
 
@@ -120,7 +120,7 @@ class BatchLock:
     def __enter__(self) -> "BatchLock":
         import fcntl
 
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        fd = open_lock_file(self.path)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -142,7 +142,6 @@ class BatchLock:
 def remove_stale(folder: Path) -> None:
     """Remove temporary and old folders a killed run left in ``folder`` (only the package's
     own: named ``.*.tmp`` or ``.*.oud-*`` and carrying the marker). Call under the lock."""
-    from regio_analysis.io.files import remove_tree
 
     if not folder.is_dir():
         return

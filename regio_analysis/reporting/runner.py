@@ -27,9 +27,7 @@ import html as htmllib
 import json
 import logging
 import os
-import shutil
 import subprocess
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -39,8 +37,11 @@ import nbformat
 
 from regio_analysis import __version__
 from regio_analysis.errors import DataError, Problem
-from regio_analysis.io.files import atomic_write, remove_tree, temporary_dir, write_text
-from regio_analysis.regions import available_region_ids, default_data_dir, region_dir
+from regio_analysis.io.files import (
+    atomic_write, make_dir, move, read_bytes, read_text, remove_file, remove_tree, scratch_dir, sha256_of,
+    temporary_dir, write_text,
+)
+from regio_analysis.data.regions import available_region_ids, default_data_dir, region_dir
 from regio_analysis.reporting import outdir
 from regio_analysis.reporting.chapters import CHAPTERS, Chapter, all_params, check_parameters
 
@@ -90,7 +91,7 @@ def assemble(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS) -
 def _hash_files(h: "hashlib._Hash", files: Iterable[Path], root: Path) -> None:
     for path in sorted(files):
         h.update(str(path.relative_to(root)).encode())
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+        h.update(hashlib.sha256(read_bytes(path)).digest())
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,7 +111,7 @@ def fingerprint(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS
     _hash_files(h, (p for p in region.rglob("*") if p.is_file()), region)
     for ch in chapters:
         h.update(ch.name.encode())
-        h.update(hashlib.sha256(ch.path.read_bytes()).digest())
+        h.update(hashlib.sha256(read_bytes(ch.path)).digest())
     return h.hexdigest()
 
 
@@ -140,20 +141,18 @@ def _execute(src: Path, dst: Path, params: dict[str, Any], timeout: int, log: lo
     import traitlets.config
 
     for attempt in (1, 2):
-        sockets = tempfile.mkdtemp(prefix="ra-k", dir="/tmp")  # short: unix socket paths max ~107 bytes
-        config = traitlets.config.Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
-        try:
-            pm.execute_notebook(str(src), str(dst), parameters=params, kernel_name="python3",
-                                progress_bar=False, log_output=False, execution_timeout=timeout,
-                                start_timeout=120, config=config)
-            return
-        except Exception as err:  # noqa: BLE001 - classified below
-            if attempt == 1 and _is_kernel_start_failure(err):
-                log.warning("kernel startte niet (%s); nieuwe poging", err)
-                continue
-            raise
-        finally:
-            shutil.rmtree(sockets, ignore_errors=True)
+        with scratch_dir("/tmp", "ra-k") as sockets:  # short: unix socket paths max ~107 bytes
+            config = traitlets.config.Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
+            try:
+                pm.execute_notebook(str(src), str(dst), parameters=params, kernel_name="python3",
+                                    progress_bar=False, log_output=False, execution_timeout=timeout,
+                                    start_timeout=120, config=config)
+                return
+            except Exception as err:  # noqa: BLE001 - classified below
+                if attempt == 1 and _is_kernel_start_failure(err):
+                    log.warning("kernel startte niet (%s); nieuwe poging", err)
+                    continue
+                raise
 
 
 def _chapter_rows(nb: nbformat.NotebookNode, regio_id: str, chapters: tuple[Chapter, ...]) -> list[dict]:
@@ -198,7 +197,7 @@ def _region_logger(path: Path) -> logging.Logger:
 
 def _header_rows(params: dict[str, Any], started: str, seconds: float, data_dir: Path) -> list[tuple[str, str]]:
     region = data_dir / params["regio_id"]
-    hashes = [f"<code>{htmllib.escape(p.name)}</code> {hashlib.sha256(p.read_bytes()).hexdigest()[:12]}"
+    hashes = [f"<code>{htmllib.escape(p.name)}</code> {sha256_of(p)[:12]}"
               for p in sorted(region.iterdir()) if p.is_file()]
     shown = {k: v for k, v in params.items() if k != "output_dir"}
     return [
@@ -218,7 +217,7 @@ def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | N
     Returns ``{"regio_id", "status", "duur_s", "rijen", "vingerafdruk"}``; never raises for
     a failing notebook: the failure is in the result, its notebook and log are kept. The
     report is built in a temporary folder that is removed on any error (a full or read-only
-    disk included); a complete report must pass :func:`regio_analysis.privacy.audit` before
+    disk included); a complete report must pass :func:`regio_analysis.data.privacy.audit` before
     it replaces the previous one.
     """
     values = {**(params or {}), "regio_id": regio_id, "data_dir": _abs(data_dir)}
@@ -280,7 +279,7 @@ def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: 
     indicators = _key_indicators(regio_id, values["data_dir"] or None)
     stored = {"vingerafdruk": fp, "rijen": rows, "kerncijfers": indicators, "labels": _indicator_labels()}
     write_text(work / FINGERPRINT, json.dumps(stored, indent=1, ensure_ascii=False))
-    src.unlink()
+    remove_file(src)
     findings = _audit(work)
     if findings:
         error = f"privacycontrole: {len(findings)} bevinding(en): " + "; ".join(str(f) for f in findings[:5])
@@ -297,7 +296,7 @@ def _audit(report_dir: Path) -> list:
     An audit that itself fails is a finding (fail closed: a report that cannot be checked is
     not published).
     """
-    from regio_analysis.privacy import audit
+    from regio_analysis.data.privacy import audit
 
     try:
         return list(audit(report_dir))
@@ -306,7 +305,7 @@ def _audit(report_dir: Path) -> list:
 
 
 def _indicator_labels() -> dict[str, str]:
-    from regio_analysis.overview import KEY_INDICATOR_LABELS
+    from regio_analysis.overview.chapter import KEY_INDICATOR_LABELS
 
     return dict(KEY_INDICATOR_LABELS)
 
@@ -314,7 +313,7 @@ def _indicator_labels() -> dict[str, str]:
 def _key_indicators(regio_id: str, data_dir) -> dict[str, Any]:
     """The index page's figures of a region; {} when its data cannot be loaded."""
     from regio_analysis.data import load_region
-    from regio_analysis.overview import key_indicators
+    from regio_analysis.overview.chapter import key_indicators
 
     try:
         return key_indicators(load_region(regio_id, data_dir))
@@ -328,7 +327,7 @@ def _abs(data_dir: str | Path | None) -> str:
 
 
 def _region_name(params: dict[str, Any]) -> str:
-    from regio_analysis.regions import read_regio_yaml
+    from regio_analysis.data.regions import read_regio_yaml
 
     root = Path(params["data_dir"]) if params["data_dir"] else default_data_dir()
     try:
@@ -343,15 +342,15 @@ def _replace_dir(new: Path, final: Path) -> None:
     Only a folder the package made (with the marker) is ever replaced: anything else at
     ``final`` raises DataError and stays as it is.
     """
-    final.parent.mkdir(parents=True, exist_ok=True)
+    make_dir(final.parent)
     old = None
     if final.exists() or final.is_symlink():
         if final.is_symlink() or not final.is_dir() or not outdir.is_owned(final):
             raise DataError(Problem(str(final), "bestaat al en is niet door regio-analysis gemaakt "
                                                 f"(geen {outdir.MARKER}); wordt niet vervangen"))
         old = final.with_name(f".{final.name}.oud-{os.getpid()}-{time.monotonic_ns()}")
-        os.replace(final, old)
-    os.replace(new, final)
+        move(final, old)
+    move(new, final)
     if old is not None:
         remove_tree(old)
 
@@ -363,8 +362,8 @@ def _unchanged(regio_id: str, out_dir: Path, params: dict[str, Any], chapters) -
     """The previous result when the region's report is complete and its inputs are unchanged."""
     folder = out_dir / regio_id
     try:
-        stored = json.loads((folder / FINGERPRINT).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        stored = json.loads(read_text(folder / FINGERPRINT).text)
+    except (OSError, ValueError, DataError):
         return None
     if not (folder / "rapport.html").is_file() or stored.get("vingerafdruk") != fingerprint(params, chapters):
         return None
@@ -500,7 +499,7 @@ def _check_region_output(folder: Path) -> None:
 def _check_key(regio_id: str, data_dir) -> None:
     """A region with microdata needs the pseudonymisation key: check it before a kernel starts."""
     from regio_analysis.data import MICRODATA_TABLES
-    from regio_analysis.privacy import get_key
+    from regio_analysis.data.privacy import get_key
 
     folder = region_dir(regio_id, data_dir or None)
     if any((folder / f"{t}.csv").is_file() for t in MICRODATA_TABLES):
@@ -544,7 +543,7 @@ def _failed(regio_id: str, err: BaseException | str, chapters, duration: float =
 
 
 def _write_index(out_dir: Path, results: list[dict[str, Any]], data_dir, started: str) -> None:
-    from regio_analysis.regions import list_regions
+    from regio_analysis.data.regions import list_regions
     from regio_analysis.reporting.html import index_html
 
     # labels stored with unchanged reports spare the import of the plotting stack (seconds)

@@ -14,7 +14,7 @@ from regio_analysis.retention.competing import (
     cumulative_incidence,
 )
 from regio_analysis.retention.cox import CoxResult, NotEstimableWarning, cox, design_matrix
-from regio_analysis.retention.data import (
+from regio_analysis.retention.spells import (
     DESTINATION_LABELS,
     prepare_spells,
     to_counting_process,

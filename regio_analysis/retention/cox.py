@@ -32,7 +32,7 @@ from matplotlib.ticker import NullFormatter
 from scipy import stats
 
 from regio_analysis.errors import DataError, Problem, rows_from_index
-from regio_analysis.plotting import fmt_getal
+from regio_analysis.report.format import fmt_getal
 from regio_analysis.retention.km import _as_list, check_no_missing, survival_arrays
 
 TIES = ("efron", "breslow")

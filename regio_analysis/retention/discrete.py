@@ -1,7 +1,7 @@
 """Discrete-time hazard models: a binomial GLM (logit or cloglog) on person-period rows.
 
 Each spell contributes one row per period (a year by default) it was at risk in
-(:func:`~regio_analysis.retention.data.to_person_period`); the model is
+(:func:`~regio_analysis.retention.spells.to_person_period`); the model is
 
     g(P(leave in period p | at risk)) = alpha_p + x'beta
 
@@ -36,7 +36,7 @@ from regio_analysis.retention.cox import (
     reference_column,
 )
 from regio_analysis.retention.km import check_no_missing, survival_arrays
-from regio_analysis.retention.data import to_person_period
+from regio_analysis.retention.spells import to_person_period
 
 LINKS = ("cloglog", "logit")
 

@@ -1,7 +1,7 @@
 """Disclosure corpus: tables and quotes that would give away counts below k or personal data.
 
 Each case builds a small leaky report folder (or input) and checks that the library refuses
-it cleanly or that :func:`regio_analysis.privacy.audit` names the leak (the batch fails a
+it cleanly or that :func:`regio_analysis.data.privacy.audit` names the leak (the batch fails a
 region with a non-empty audit), and that no input changed.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from regio_analysis import DataError
-from regio_analysis.privacy import audit, scrub, suppress_counts, suppress_life_table
+from regio_analysis.data.privacy import audit, scrub, suppress_counts, suppress_life_table
 
 from harness import call_api
 

@@ -154,7 +154,7 @@ def test_embedded_figure_still_renders(request):
 def test_table_cells_and_headers_are_escaped(request, tmp_path, monkeypatch):
     import IPython.display
 
-    from regio_analysis.reporting.notebook import toon_tabel
+    from regio_analysis.report.tables import toon_tabel
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
@@ -219,8 +219,8 @@ def _formula_cells(path: Path) -> list[str]:
 
 @pytest.mark.parametrize("suffix", [".xlsx", ".csv"])
 def test_coding_export_writes_formulas_as_text_and_reads_them_back(request, tmp_path, suffix):
-    from regio_analysis.qualitative.codebook import default_codebook
-    from regio_analysis.qualitative.coding_io import export_codings, import_codings
+    from regio_analysis.io.codebook import default_codebook
+    from regio_analysis.io.codings import export_codings, import_codings
 
     text = f"{FORMULA.format('seg')} werving van leraren.\n{DDE} begeleiding van starters."
     docs = pd.DataFrame({"doc_id": ["d1"], "bestand": ["plan.txt"], "titel": ["plan"], "tekst": [text]})

@@ -442,7 +442,7 @@ def test_missing_key_does_not_fall_back_silently(request, tmp_path):
 
 @pytest.mark.parametrize("key", ["", " \t"])
 def test_empty_key_in_the_library(request, tmp_path, monkeypatch, key):
-    from regio_analysis.privacy import get_key
+    from regio_analysis.data.privacy import get_key
 
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("REGIO_ANALYSIS_KEY", key)
@@ -452,7 +452,8 @@ def test_empty_key_in_the_library(request, tmp_path, monkeypatch, key):
 
 
 def test_key_file_is_opt_in_and_named_only_on_the_terminal(request, tmp_path, monkeypatch):
-    from regio_analysis import cli, privacy
+    from regio_analysis import cli
+    from regio_analysis.data import privacy
 
     monkeypatch.delenv("REGIO_ANALYSIS_KEY", raising=False)
     monkeypatch.delenv("REGIO_ANALYSIS_KEY_FILE", raising=False)
@@ -471,7 +472,7 @@ def test_key_file_is_opt_in_and_named_only_on_the_terminal(request, tmp_path, mo
 
 
 def test_a_failing_privacy_audit_keeps_the_previous_report(request, tmp_path, data, monkeypatch):
-    from regio_analysis import privacy
+    from regio_analysis.data import privacy
     from regio_analysis.reporting import runner
 
     def fake_execute(src, dst, params, timeout, log):  # no kernel: the assembled notebook as "executed"

@@ -309,7 +309,7 @@ def test_validate_missing_folder_says_it_does_not_exist(request, tmp_path):
 
 
 def test_default_regions_still_validate(request, tmp_path):
-    from regio_analysis.regions import DEFAULT_REGIONS
+    from regio_analysis.data.regions import DEFAULT_REGIONS
 
     for rid in DEFAULT_REGIONS:
         res = run_cli(request, "validate", rid, tmp_path=tmp_path, expect="ok", timeout=TIMEOUT)
@@ -334,7 +334,7 @@ def test_codebook_catastrophic_pattern_stops_with_a_clear_error(request, tmp_pat
     book = tmp_path / "codeboek.yaml"
     book.write_text(CODEBOOK.format(pattern="'(a+)+$'"), encoding="utf-8")
     out = run_py(request, f"""
-        from regio_analysis.qualitative.codebook import load_codebook
+        from regio_analysis.io.codebook import load_codebook
         from regio_analysis.qualitative.autocode import auto_code
         from regio_analysis.qualitative.documents import document_table
         docs = document_table([{{"doc_id": "d1", "tekst": "Een mentor. " + "a" * 5000 + "b."}}])
@@ -347,7 +347,7 @@ def test_codebook_catastrophic_pattern_stops_with_a_clear_error(request, tmp_pat
                                              ("'(?=mentor)'", "lege tekst")], ids=["empty", "star", "lookahead"])
 def test_codebook_pattern_that_codes_every_sentence_is_refused(request, tmp_path, pattern, message):
     from regio_analysis import DataError
-    from regio_analysis.qualitative.codebook import load_codebook
+    from regio_analysis.io.codebook import load_codebook
 
     from harness import call_api
 
@@ -358,7 +358,7 @@ def test_codebook_pattern_that_codes_every_sentence_is_refused(request, tmp_path
 
 
 def test_codebook_duplicate_key(request, tmp_path):
-    from regio_analysis.qualitative.codebook import load_codebook
+    from regio_analysis.io.codebook import load_codebook
 
     from harness import call_api
 
@@ -373,7 +373,8 @@ def test_codebook_duplicate_key(request, tmp_path):
 # --- frameworks and scenarios ------------------------------------------------------------------
 
 def test_framework_duplicate_doel(request, tmp_path):
-    from regio_analysis.peerreview import default_framework_path, load_framework
+    from regio_analysis.io.frameworks import load_framework
+    from regio_analysis.peerreview.framework import default_framework_path
 
     from harness import call_api
 
@@ -393,7 +394,7 @@ def test_framework_duplicate_doel(request, tmp_path):
     ("pensioenleeftijd: 67.5", "pensioenleeftijd = 67.5"),
 ], ids=["rate-beyond-100pp", "factor-1e300", "fractional-pension-age"])
 def test_scenario_value_outside_its_domain(request, tmp_path, line, message):
-    from regio_analysis.workforce import load_scenarios
+    from regio_analysis.io.scenarios import load_scenarios
 
     from harness import call_api
 
@@ -427,7 +428,7 @@ def test_docx_zip_bomb_is_refused_before_parsing(request, tmp_path):
     _docx_with_body(path, (b"<w:p><w:r><w:t>" + b"aaaa " * 198 + b"</w:t></w:r></w:p>") * 60_000)
     assert path.stat().st_size < 1_000_000
     out = run_py(request, f"""
-        from regio_analysis.qualitative.documents import load_documents
+        from regio_analysis.io.documents import load_documents
         load_documents({str(path.parent)!r})
     """, tmp_path, watch=(path,))
     assert_names(out, str(path), "uitgepakt groter dan")
@@ -448,7 +449,7 @@ def _pdf_with_pages(path: Path, n: int) -> None:
 
 
 def test_pdf_page_limit(request, tmp_path):
-    from regio_analysis.qualitative import documents
+    from regio_analysis.io import documents
 
     limit = getattr(documents, "MAX_PDF_PAGES", 2000)  # getattr: the corpus also runs on older code
     path = tmp_path / "lang.pdf"
@@ -457,7 +458,7 @@ def test_pdf_page_limit(request, tmp_path):
     _pdf_with_pages(small, 3)
     assert documents.read_document(small)[0].count("Een bladzijde tekst.") == 3  # the generator makes real PDFs
     out = run_py(request, f"""
-        from regio_analysis.qualitative.documents import read_document
+        from regio_analysis.io.documents import read_document
         read_document({str(path)!r})
     """, tmp_path, watch=(path,))
     assert_names(out, str(path), f"{limit + 1} pagina's")
@@ -476,7 +477,7 @@ def test_one_long_paragraph_is_segmented_in_linear_time(request, tmp_path):
 
 
 def test_document_folder_symlink_out_is_refused(request, tmp_path):
-    from regio_analysis.qualitative.documents import load_documents
+    from regio_analysis.io.documents import load_documents
 
     from harness import call_api
 

@@ -31,15 +31,13 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
-from regio_analysis.data import kengetal_rijen
+from regio_analysis.data.region import kengetal_rijen
 from regio_analysis.errors import DataError, Problem
-from regio_analysis.io.files import read_yaml
 
 GROEPEN = ("OP", "OOP", "DIR")
 INDICATOREN = ("benodigd_fte", "voorraad_fte", "instroom_fte", "uitstroom_fte", "pensioen_fte", "tekort_fte",
@@ -153,8 +151,10 @@ SCENARIOS: dict[str, Scenario] = {
 }
 
 
-def load_scenarios(path: str | Path) -> dict[str, Scenario]:
-    """Scenarios from a YAML file, added to (or replacing) the defaults.
+def parse_scenarios(raw: Any, text: str, name: str = "<scenario's>") -> dict[str, Scenario]:
+    """Scenarios from the parsed YAML ``raw`` (``text`` its source, for line numbers; ``name``
+    the file, for messages), added to (or replacing) the defaults. Read a file with
+    ``regio_analysis.io.scenarios.load_scenarios``.
 
     Format::
 
@@ -167,14 +167,11 @@ def load_scenarios(path: str | Path) -> dict[str, Scenario]:
 
     Every value outside its domain is a DataError naming the file, scenario, key and line.
     """
-    path = Path(path)
-    name = str(path)
-    raw = read_yaml(path)
     if not isinstance(raw, dict) or not isinstance(raw.get("scenarios"), dict):
         raise DataError(Problem(name, "verwacht een sleutel 'scenarios' met per naam een mapping"))
     out = dict(SCENARIOS)
     problems = []
-    text_lines = path.read_text(encoding="utf-8-sig").split("\n")
+    text_lines = text.split("\n")
 
     def line_of(key: str, after: int = 0) -> tuple[int, ...]:
         for i in range(after, len(text_lines)):

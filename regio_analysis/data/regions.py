@@ -15,8 +15,8 @@ from typing import Any
 import pandas as pd
 
 from regio_analysis.errors import DataError, Problem
-from regio_analysis.io.files import read_yaml
-from regio_analysis.schemas import SLUG_PATTERN
+from regio_analysis.io.files import read_text, read_yaml
+from regio_analysis.data.schemas import SLUG_PATTERN
 
 DEFAULT_REGIONS = (
     "noorderwijzer",
@@ -35,11 +35,11 @@ def default_data_dir() -> Path:
     env = os.environ.get("REGIO_ANALYSIS_DATA_DIR")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent
-    shipped = here / "_default_data" / "regions"  # inside an installed wheel
+    package = Path(__file__).resolve().parents[1]  # regio_analysis/
+    shipped = package / "_default_data" / "regions"  # inside an installed wheel
     if shipped.is_dir():
         return shipped
-    return here.parent / "data" / "regions"  # a source checkout / editable install
+    return package.parent / "data" / "regions"  # a source checkout / editable install
 
 
 def check_regio_id(regio_id: Any) -> str:
@@ -88,8 +88,8 @@ def check_inside(path: Path, folder: Path) -> Path:
 def _key_line(path: Path, key: str) -> tuple[int, ...]:
     """The line of ``key:`` at the top level of a YAML file, for messages (empty if not found)."""
     try:
-        lines = path.read_text(encoding="utf-8-sig").split("\n")
-    except (OSError, UnicodeDecodeError):
+        lines = read_text(path, ("utf-8-sig",)).text.split("\n")
+    except (OSError, DataError):
         return ()
     pattern = re.compile(rf"^['\"]?{re.escape(key)}['\"]?\s*:")
     return next(((i,) for i, ln in enumerate(lines, 1) if pattern.match(ln)), ())

@@ -14,7 +14,7 @@ the key can recompute or reverse them. The key comes from, in order:
 Without any of these a key is an error: a key is never made up silently (another ``$HOME``
 would give other pseudonyms). Only real microdata needs a key (a region folder with
 ``dienstverbanden``, ``enquete`` or ``open_antwoorden``); the batch checks it before any
-kernel starts. Synthetic demonstration data (``regio_analysis.synthetic``) needs none: its
+kernel starts. Synthetic demonstration data (``regio_analysis.data.synthetic``) needs none: its
 ids (``syn-...``) are made up, belong to no person and are not pseudonymised, so the default
 reports work on a fresh machine without a key. The key never lives in the repository
 (``*.key`` is ignored by git).
@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from regio_analysis.errors import DataError, Problem
+from regio_analysis.io.files import read_bytes, read_csv_strings, read_text, write_bytes
 
 KEY_ENV = "REGIO_ANALYSIS_KEY"
 KEY_FILE_ENV = "REGIO_ANALYSIS_KEY_FILE"
@@ -55,7 +56,7 @@ def default_key_file() -> Path:
 
 def _read_key_file(path: Path) -> bytes:
     try:
-        key = path.read_bytes().strip()
+        key = read_bytes(path).strip()
     except OSError as err:
         raise DataError(Problem(str(path), f"het sleutelbestand is niet leesbaar ({err.strerror or err})")) from None
     if len(key) < 16:
@@ -91,10 +92,7 @@ def get_key(create: bool = False) -> bytes:
         raise DataError(Problem(KEY_ENV, "geen pseudonimiseringssleutel voor de microdata: zet REGIO_ANALYSIS_KEY "
                                          "(minstens 16 tekens) of REGIO_ANALYSIS_KEY_FILE (een bestaand sleutelbestand), "
                                          "of gebruik --sleutel-aanmaken om er een te maken en te gebruiken"))
-    from regio_analysis.io.files import write_bytes
-
     key = secrets.token_hex(32).encode("ascii")
-    path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, key + b"\n", file_mode=0o600)
     warnings.warn(f"nieuwe pseudonimiseringssleutel aangemaakt in {path}; bewaar die veilig", stacklevel=2)
     return key
@@ -427,7 +425,7 @@ def write_sidecar(df: pd.DataFrame, csv_path: str | Path) -> Path | None:
     """Write ``df``'s privacy description next to its CSV (``<naam>.privacy.json``); None if it has none."""
     import json
 
-    from regio_analysis.io.files import atomic_write
+    from regio_analysis.io.files import atomic_write  # local: the sidecar is written beside the table
 
     meta = df.attrs.get(META_ATTR)
     if not meta:
@@ -534,7 +532,7 @@ _NOT_COUNT = re.compile(r"jaar|horizon|seed|versie|vrijheidsgraden|^df$|^id$|^nr
 _TOTAL_LABEL = re.compile(r"^\s*(?:totaal|total|alle\b.*)\s*$", re.IGNORECASE)
 _TOTAL_COLUMN = re.compile(r"^\s*(?:totaal|total|n_totaal)\s*$", re.IGNORECASE)
 _PCT = re.compile(r"^\s*(-?\d+(?:[.,](\d+))?)\s*%")
-_SHARE_NAME = re.compile(r"aandeel|percentage|procent", re.IGNORECASE)
+_SHARE_NAME = re.compile(r"aandeel|percentage|procent|%\)$", re.IGNORECASE)  # "... (%)", "(..., %)"
 _QUOTE_COLUMNS = {"citaat", "citaten", "fragment"}
 _HIDDEN_TEXT = {"", "–", "-", "—", "*", "x", "nan", "<na>", "none"}
 
@@ -547,13 +545,14 @@ def _number(text: str) -> float | None:
     return v if np.isfinite(v) else None
 
 
-def _share(text: str, name: str) -> tuple[float, float] | None:
-    """A share in percent and its rounding half-width, from "12,3%" or a numeric share column."""
+def _share(text: str, name: str, declared: bool = False) -> tuple[float, float] | None:
+    """A share in percent and its rounding half-width, from "12,3%" or a numeric share column
+    (named as one, or ``declared`` a share in the table's description)."""
     m = _PCT.match(text)
     if m:
         decimals = len(m.group(2) or "")
         return float(m.group(1).replace(",", ".")), 0.5 * 10 ** -decimals
-    if _SHARE_NAME.search(name):
+    if declared or _SHARE_NAME.search(name):
         v = _number(text)
         if v is not None and 0 <= v <= 100:
             decimals = len(text.split(".")[1]) if "." in text else 0
@@ -568,11 +567,11 @@ class _Table:
         import json
 
         self.name = str(path.relative_to(root))
-        self.df = pd.read_csv(path, dtype=str, keep_default_na=False)
+        self.df = read_csv_strings(path)
         side = path.with_suffix(SIDECAR_SUFFIX)
         try:
-            self.meta = json.loads(side.read_text(encoding="utf-8")) if side.is_file() else {}
-        except (ValueError, UnicodeDecodeError) as exc:
+            self.meta = json.loads(read_text(side, ("utf-8",)).text) if side.is_file() else {}
+        except (ValueError, DataError) as exc:
             raise DataError(Problem(str(side), f"geen geldige tabelbeschrijving (JSON): {exc}")) from None
         if not isinstance(self.meta, dict):
             raise DataError(Problem(str(side), "de tabelbeschrijving moet een JSON-object zijn"))
@@ -733,7 +732,7 @@ def _audit_shares(t: _Table, skip: set) -> list[Finding]:
             continue
         bases = [base] if base else list(t.counts)
         for i in range(len(t.df)):
-            sh = _share(t.df[s].iat[i], s)
+            sh = _share(t.df[s].iat[i], s, declared="aandelen" in t.meta)
             if sh is None:
                 continue
             for b in bases:

@@ -3,19 +3,22 @@
 Each topic has a table function (tidy, empty when the region lacks the data), a figure
 function (``ax=``; returns the Axes, or None without data) and a ``lezing_*`` function that
 words what the numbers show (or says that they are missing). The SPP projection itself lives
-in :mod:`regio_analysis.workforce`; this module shows it.
+in :mod:`regio_analysis.workforce.model`; this module shows it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from regio_analysis import plotting, workforce
-from regio_analysis.overview import geen_gegevens, regio_rijen, verzuim_reeks
-from regio_analysis.plotting import fmt_getal, fmt_pct, opsomming
+from regio_analysis.io.scenarios import load_scenarios
+from regio_analysis.overview.chapter import regio_rijen, verzuim_reeks
+from regio_analysis.report import figures as plotting
+from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming
+from regio_analysis.workforce import model as workforce
 
 GROEP_LABELS = {"OP": "onderwijzend personeel", "OOP": "onderwijsondersteunend personeel",
                 "DIR": "schoolleiders", "totaal": "al het personeel"}
@@ -575,7 +578,7 @@ class SPP:
 
 def spp(region, *, scenario_bestand: str = "", jaren: int = 5) -> SPP:
     """Run the SPP for a region: all scenarios and a sensitivity table (or say what is missing)."""
-    scenarios = workforce.load_scenarios(scenario_bestand) if scenario_bestand else dict(workforce.SCENARIOS)
+    scenarios = load_scenarios(scenario_bestand) if scenario_bestand else dict(workforce.SCENARIOS)
     missing = workforce.missing_inputs(region)
     if missing:
         return SPP(None, pd.DataFrame(), pd.DataFrame(), missing, scenarios)
@@ -596,3 +599,112 @@ def stromen_uit_microdata(region) -> pd.DataFrame:
     if not region.has("dienstverbanden") or "dienstverbanden" in region.synthetisch:
         return pd.DataFrame()
     return workforce.rates_from_spells(region.dienstverbanden).round(2)
+
+
+class Hoofdstuk:
+    """Chapter 01 for one region: everything ``01_kwantitatief.ipynb`` shows, each result computed once.
+
+    ``scenario_bestand``: a YAML file with extra SPP scenarios ("" for basis, laag and hoog);
+    ``jaren``: the length of the projection.
+    """
+
+    def __init__(self, region, *, scenario_bestand: str = "", jaren: int = 5):
+        self.region = region
+        self.scenario_bestand = scenario_bestand
+        self.jaren = jaren
+
+    @cached_property
+    def spp(self) -> SPP:
+        return spp(self.region, scenario_bestand=self.scenario_bestand, jaren=self.jaren)
+
+    @cached_property
+    def reproductie(self) -> pd.DataFrame:
+        return reproductie(self.region)
+
+    def figuur_leerlingen(self) -> Axes | None:
+        return figuur_leerlingen_per_soort(self.region)
+
+    def lezing_leerlingen(self) -> str:
+        return lezing_leerlingen_per_soort(self.region)
+
+    def figuur_personeel(self) -> Axes | None:
+        return figuur_personeel(self.region)
+
+    def lezing_personeel(self) -> str:
+        return lezing_personeel(self.region)
+
+    def figuur_leeftijd(self) -> Axes | None:
+        return figuur_leeftijd(self.region)
+
+    def lezing_leeftijd(self) -> str:
+        return lezing_leeftijd(self.region)
+
+    def figuur_deeltijd(self) -> Axes | None:
+        return figuur_deeltijd(self.region)
+
+    def lezing_deeltijd(self) -> str:
+        return lezing_deeltijd(self.region)
+
+    def figuur_contractduur(self) -> Axes | None:
+        return figuur_contractduur(self.region)
+
+    def lezing_contractduur(self) -> str:
+        return lezing_contractduur(self.region)
+
+    def figuur_verzuim(self) -> Axes | None:
+        return figuur_verzuim_verschil(self.region)
+
+    def lezing_verzuim(self) -> str:
+        return lezing_verzuim_verschil(self.region)
+
+    def figuur_tekort(self) -> Axes | None:
+        return figuur_tekort(self.region)
+
+    def lezing_tekort(self) -> str:
+        return lezing_tekort(self.region)
+
+    def figuur_tevredenheid(self) -> Axes | None:
+        return figuur_tevredenheid(self.region)
+
+    def lezing_tevredenheid(self) -> str:
+        return lezing_tevredenheid(self.region)
+
+    def figuur_stromen(self) -> Axes | None:
+        return figuur_stromen(self.region)
+
+    def lezing_stromen(self) -> str:
+        return lezing_stromen(self.region)
+
+    def uitleg_spp(self) -> str:
+        return self.spp.uitleg()
+
+    def tabel_spp(self, scenario: str = "basis") -> pd.DataFrame:
+        return self.spp.tabel(scenario)
+
+    def tabel_spp_alle_scenarios(self) -> pd.DataFrame:
+        """Every scenario's projection (long); kept as a file, see the notebook."""
+        return self.spp.projectie
+
+    def figuur_spp(self) -> Axes | None:
+        return figuur_spp(self.spp.projectie)
+
+    def lezing_spp(self) -> str:
+        return lezing_spp(self.spp.projectie)
+
+    def figuur_gevoeligheid(self) -> Axes | None:
+        return figuur_tornado(self.spp.gevoeligheid)
+
+    def lezing_gevoeligheid(self) -> str:
+        return lezing_tornado(self.spp.gevoeligheid)
+
+    def tabel_gevoeligheid(self) -> pd.DataFrame:
+        return self.spp.gevoeligheid
+
+    def lezing_reproductie(self) -> str:
+        return reproductie_samenvatting(self.reproductie)
+
+    def tabel_reproductie(self) -> pd.DataFrame:
+        return self.reproductie
+
+    def tabel_stromen_microdata(self) -> pd.DataFrame:
+        return stromen_uit_microdata(self.region)

@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 from matplotlib.axes import Axes
 
-from regio_analysis import plotting
-from regio_analysis.plotting import fmt_getal, fmt_pct, opsomming, thema_label
-from regio_analysis.schemas import THEMAS
+from regio_analysis.report import figures as plotting
+from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming, thema_label
+from regio_analysis.data.schemas import THEMAS
 
 KERNCIJFER_KOLOMMEN = ["indicator", "jaar", "waarde", "eenheid", "bron"]
 
@@ -38,11 +38,6 @@ TEKORT_LABELS = {
 }
 # categories of kengetallen that describe the region itself (vs. another region split)
 EIGEN_CATEGORIEEN = ("onderwijsregio", "totaal")
-
-
-def geen_gegevens(wat: str) -> str:
-    """The visible (Markdown) note shown instead of a table or figure the region lacks."""
-    return f"_Geen gegevens over {wat} voor deze regio: de regiomap bevat ze niet._"
 
 
 # --- identity ---------------------------------------------------------------------------------
@@ -559,3 +554,40 @@ def figuur_activiteiten(region, ax: Axes | None = None) -> Axes | None:
     if not region.has("activiteiten"):
         return None
     return plotting.tijdlijn_activiteiten(region.activiteiten, ax=ax, titel="Activiteiten naar thema")
+
+
+class Hoofdstuk:
+    """Chapter 00 for one region: everything ``00_overzicht.ipynb`` shows (published figures only)."""
+
+    def __init__(self, region):
+        self.region = region
+
+    def inleiding(self) -> str:
+        return inleiding(self.region)
+
+    def tabel_identiteit(self) -> pd.DataFrame:
+        return identiteit(self.region)
+
+    def tabel_kerncijfers(self) -> pd.DataFrame:
+        return kerncijfers(self.region)
+
+    def figuur_leerlingen(self) -> Axes | None:
+        return figuur_leerlingen(self.region)
+
+    def lezing_leerlingen(self) -> str:
+        return lezing_leerlingen(self.region)
+
+    def figuur_verzuim(self) -> Axes | None:
+        return figuur_verzuim(self.region)
+
+    def lezing_verzuim(self) -> str:
+        return lezing_verzuim(self.region)
+
+    def figuur_activiteiten(self) -> Axes | None:
+        return figuur_activiteiten(self.region)
+
+    def lezing_activiteiten(self) -> str:
+        return lezing_activiteiten(self.region)
+
+    def tabel_bronbestanden(self) -> pd.DataFrame:
+        return bronbestanden(self.region)

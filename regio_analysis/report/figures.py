@@ -1,4 +1,4 @@
-"""One seaborn theme, Dutch number formatting, and the figure helpers of the reports.
+"""One seaborn theme and the figure helpers of the reports (numbers through ``report.format``).
 
 Helpers follow seaborn's axes-level style: they take a tidy ``data=`` frame and column
 names, draw on ``ax`` (a new figure when ``None``) and return the Axes. Labels, titles
@@ -6,8 +6,7 @@ and legends are Dutch; numbers use a decimal comma and a thousands dot (``1.234,
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -18,27 +17,14 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator, NullFormatter
 
-from regio_analysis.schemas import THEMAS
+from regio_analysis.data.schemas import THEMAS
+from regio_analysis.report.format import fmt_getal, fmt_pct, thema_label
 
 # seaborn's colour-blind-safe palette (10 colours), plus Tol's indigo for an 11th category
 PALETTE: list[str] = [*sns.color_palette("colorblind").as_hex(), "#332288"]
 REGIO_KLEUR = PALETTE[0]
 LANDELIJK_KLEUR = "#4d4d4d"
-LEEG = "–"  # shown for a missing number
 
-THEMA_LABELS: dict[str, str] = {
-    "werven": "werven",
-    "matchen": "matchen",
-    "opleiden": "opleiden",
-    "begeleiden": "begeleiden",
-    "professionaliseren": "professionaliseren",
-    "samen_opleiden": "samen opleiden",
-    "peer_review": "peer review",
-    "loketfunctie": "loketfunctie",
-    "bovenbestuurlijke_inzet": "bovenbestuurlijke inzet",
-    "spp": "strategische personeelsplanning",
-    "organisatie": "organisatie en samenwerking",
-}
 # a fixed colour per theme, so a theme looks the same in every region's report
 THEMA_KLEUREN: dict[str, str] = {thema: PALETTE[i % len(PALETTE)] for i, thema in enumerate(THEMAS)}
 
@@ -72,37 +58,6 @@ def set_theme(context: str = "notebook", font_scale: float = 1.0) -> None:
 
 
 # --- Dutch numbers ----------------------------------------------------------------------------
-
-def _is_missing(x) -> bool:
-    return x is None or (not isinstance(x, str) and bool(pd.isna(x)))
-
-
-def fmt_getal(x, decimals: int | None = None) -> str:
-    """A number in Dutch notation: ``fmt_getal(1234.5) -> "1.234,5"``.
-
-    ``decimals=None`` shows what the number needs, up to two decimals
-    (``6.0 -> "6"``, ``0.75 -> "0,75"``); otherwise exactly ``decimals``. Rounds half
-    away from zero, as published tables do. Missing values give ``"–"``.
-    """
-    if _is_missing(x):
-        return LEEG
-    d = Decimal(repr(float(x)))
-    places = 2 if decimals is None else decimals
-    d = d.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{d:,.{places}f}"
-    if decimals is None and "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if text.lstrip("-").strip("0.,") == "":  # "-0", "-0.0"
-        text = text.lstrip("-")
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
-
-
-def fmt_pct(x, decimals: int | None = 1) -> str:
-    """A percentage (0–100 scale) in Dutch notation: ``fmt_pct(6.7) -> "6,7%"``."""
-    if _is_missing(x):
-        return LEEG
-    return f"{fmt_getal(x, decimals)}%"
-
 
 def nl_formatter(decimals: int | None = None, pct: bool = False) -> FuncFormatter:
     """A tick formatter writing Dutch numbers (and ``%`` when ``pct``)."""
@@ -309,28 +264,14 @@ def tijdlijn_activiteiten(
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", which="major", color="0.75")
     themas = list(dict.fromkeys(df["thema"]))
-    handles = [Patch(color=THEMA_KLEUREN.get(t, LANDELIJK_KLEUR), label=THEMA_LABELS.get(t, t)) for t in themas]
+    handles = [Patch(color=THEMA_KLEUREN.get(t, LANDELIJK_KLEUR), label=thema_label(t)) for t in themas]
     if handles:
         ax.legend(handles=handles, title="Thema", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     ax.set(xlabel="", ylabel="", title=titel)
     return ax
 
 
-def thema_label(thema: str) -> str:
-    """The Dutch label of a theme code (``samen_opleiden -> samen opleiden``)."""
-    return THEMA_LABELS.get(thema, str(thema).replace("_", " "))
-
-
-def opsomming(items: Iterable[str], en: str = "en") -> str:
-    """``["a", "b", "c"] -> "a, b en c"``."""
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} {en} {items[-1]}"
-
-
 __all__: Sequence[str] = (
-    "PALETTE", "THEMA_LABELS", "THEMA_KLEUREN", "set_theme", "fmt_getal", "fmt_pct", "nl_formatter",
+    "PALETTE", "THEMA_KLEUREN", "set_theme", "nl_formatter",
     "niveau_label", "lijn_regio_landelijk", "lijn_realisatie_prognose", "staaf", "tijdlijn_activiteiten",
-    "thema_label", "opsomming",
 )

@@ -17,6 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 from regio_analysis.errors import DataError, Problem, rows_from_index
+from regio_analysis.io.files import atomic_write, check_file, read_delimited, write_csv
+from regio_analysis.io.safe_text import guard_workbook, spreadsheet_safe, unguard
 from regio_analysis.qualitative.autocode import CODING_COLUMNS
 from regio_analysis.qualitative.codebook import Codebook, normalise_path
 from regio_analysis.qualitative.documents import normalise_text
@@ -70,9 +72,6 @@ def export_codings(codings: pd.DataFrame, documenten: pd.DataFrame, path: str | 
 def _write(df: pd.DataFrame, path: Path) -> None:
     """Text that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``) is written as
     text: a quote-prefixed string cell in XLSX, a leading apostrophe in CSV (taken off on import)."""
-    from regio_analysis.io.files import atomic_write, write_csv
-    from regio_analysis.io.safe_text import guard_workbook, spreadsheet_safe
-
     if path.suffix.lower() == ".xlsx":
         with atomic_write(path, mode="wb") as fh, pd.ExcelWriter(fh, engine="openpyxl") as xw:
             df.to_excel(xw, index=False)
@@ -84,8 +83,6 @@ def _write(df: pd.DataFrame, path: Path) -> None:
 
 
 def _read(path: Path) -> pd.DataFrame:
-    from regio_analysis.io.files import check_file, read_delimited
-
     check_file(path)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         import zipfile
@@ -101,8 +98,6 @@ def _read(path: Path) -> pd.DataFrame:
         df.columns = [str(c).strip() for c in df.columns]
         return df
     if path.suffix.lower() in (".csv", ".txt", ".tsv"):
-        from regio_analysis.io.safe_text import unguard
-
         return read_delimited(path)[0].map(unguard)  # our CSV export's apostrophe before a formula-like text
     raise DataError(Problem(str(path), "onbekend bestandstype; gebruik .csv of .xlsx"))
 

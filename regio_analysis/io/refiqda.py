@@ -27,6 +27,7 @@ import pandas as pd
 
 from regio_analysis import __version__
 from regio_analysis.errors import DataError, Problem
+from regio_analysis.io.files import atomic_write, check_file
 from regio_analysis.qualitative.autocode import CODING_COLUMNS
 from regio_analysis.qualitative.codebook import (
     GUID_NAMESPACE,
@@ -108,8 +109,6 @@ def codebook_xml(codebook: Codebook) -> bytes:
 
 def write_qdc(codebook: Codebook, path: str | Path) -> Path:
     """Write the codebook as a REFI-QDA ``.qdc`` file (atomically)."""
-    from regio_analysis.io.files import atomic_write
-
     with atomic_write(path, mode="wb") as fh:
         fh.write(codebook_xml(codebook))
     return Path(path)
@@ -147,8 +146,6 @@ def _parse_xml(data: bytes, name: str) -> ET.Element:
 
 def read_qdc(path: str | Path) -> Codebook:
     """Read a REFI-QDA ``.qdc`` codebook (as written by ATLAS.ti, NVivo, MAXQDA, QualCoder)."""
-    from regio_analysis.io.files import check_file
-
     path = check_file(path)
     root = _parse_xml(path.read_bytes(), str(path))
     ns = root.tag[1:].split("}")[0] if root.tag.startswith("{") else ""
@@ -233,8 +230,6 @@ def project_xml(documenten: pd.DataFrame, codings: pd.DataFrame, codebook: Codeb
 def write_qdpx(path: str | Path, documenten: pd.DataFrame, codings: pd.DataFrame, codebook: Codebook,
                naam: str = "regio_analysis") -> Path:
     """Write documents, codebook and text codings as a REFI-QDA ``.qdpx`` project (atomically)."""
-    from regio_analysis.io.files import atomic_write
-
     xml, files = project_xml(documenten, codings, codebook, naam)
     with atomic_write(path, mode="wb") as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(zipfile.ZipInfo("project.qde", date_time=(2020, 1, 1, 0, 0, 0)), xml)
@@ -250,8 +245,6 @@ def read_qdpx(path: str | Path) -> QdaProject:
     for a broken zip, a missing ``project.qde``, invalid XML, a missing source text or a
     coding that refers to an unknown code.
     """
-    from regio_analysis.io.files import check_file
-
     path = check_file(path)
     name = str(path)
     try:

@@ -47,11 +47,11 @@ import numpy as np
 import pandas as pd
 
 from regio_analysis import __version__
-from regio_analysis.data import kengetal_rijen
-from regio_analysis.schemas import conform
+from regio_analysis.data.region import kengetal_rijen
+from regio_analysis.data.schemas import conform
 
 if TYPE_CHECKING:
-    from regio_analysis.data import RegionData
+    from regio_analysis.data.region import RegionData
 
 DAYS_PER_YEAR = 365.25
 SYNTHETIC_LABEL = "synthetisch"

@@ -1,0 +1,1 @@
+"""Chapter 00: who the region is and its key figures from published data (``chapter``)."""

@@ -1,0 +1,466 @@
+"""The peer-review chapter: the dossier built from files, its Dutch readings, figures and tables.
+
+:class:`Hoofdstuk` is what the notebook ``05_peer_review.ipynb`` uses: one object per region
+that reads the framework file and the partnership's own documents (reporting a file it cannot
+use and going on without it), builds the dossier once and shows it. The module functions are its
+parts: :func:`dossier` reads what the model takes as objects — a region id, a framework file
+(``io.frameworks.load_framework``, default the shipped ``kwaliteitskader.yaml``), the shipped
+codebook and a folder of documents — and builds the evidence dossier with
+:func:`regio_analysis.peerreview.evidence.dossier`. The ``lezing_*`` functions say in a sentence
+or two what the dossier shows, ``figuur_*`` draw it and ``dekking_tabel`` / ``controle_tabel`` /
+``cyclus_tabel`` give the Samen Opleiden figures and the cycle as numeric tables with their
+display declared (``report.format.kolommen``). The workbook and the self-evaluation template
+are written by ``regio_analysis.io.dossier``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from regio_analysis.data.privacy import DEFAULT_K
+from regio_analysis.peerreview.coverage import _eur
+from regio_analysis.peerreview.evidence import Dossier, _waarborg_codes
+from regio_analysis.peerreview.evidence import dossier as build_dossier
+from regio_analysis.peerreview.framework import STATUS_KLEUREN, STATUSSEN, Framework
+from regio_analysis.peerreview.indicators import SYNTH
+from regio_analysis.report.format import Kolom, fmt_getal, fmt_pct, geen_gegevens, kolommen, opsomming
+
+
+def dossier(region, framework: Framework | str | Path | None = None, documents_dir: str | Path = "", *,
+            codebook=None, peiljaar: int | None = None, per_student_eur: float | None = None,
+            citaten_per_code: int = 3, k: int = DEFAULT_K) -> Dossier:
+    """Build the peer-review evidence dossier of ``region`` (a RegionData or a region id).
+
+    ``framework``: a :class:`Framework`, a path to a framework YAML, or None for the default.
+    ``documents_dir``: optional folder of the region's own documents (.txt, .md, .docx, .pdf),
+    coded together with the activity register. ``codebook``: default the shipped codebook.
+    The other arguments are those of :func:`regio_analysis.peerreview.evidence.dossier`.
+
+    A region that lacks data gets indicators with status *ontbreekt* and rows in
+    ``ontbrekend`` saying what to add, never an error. Unreadable documents or a bad framework
+    file raise DataError naming the file.
+    """
+    from regio_analysis.io.codebook import default_codebook
+    from regio_analysis.io.documents import load_documents
+    from regio_analysis.io.frameworks import load_framework
+
+    if isinstance(region, str):
+        from regio_analysis.data import load_region
+
+        region = load_region(region, synthetic=True)
+    kader = framework if isinstance(framework, Framework) else load_framework(framework)
+    codebook = codebook or default_codebook()
+    _waarborg_codes(kader, codebook)  # a code the codebook lacks is reported before any document is read
+    documents = load_documents(documents_dir, regio_id=region.regio_id, soort="plan") if documents_dir else None
+    return build_dossier(region, kader, documents, codebook=codebook, peiljaar=peiljaar,
+                         per_student_eur=per_student_eur, citaten_per_code=citaten_per_code, k=k)
+
+
+# ------------------------------------------------------------------ readings
+
+
+def _regio(d: Dossier) -> str:
+    return d.naam if d.naam.lower().startswith("onderwijsregio") else f"onderwijsregio {d.naam}"
+
+
+def inleiding(d: Dossier) -> str:
+    """One Markdown paragraph introducing the dossier of this region."""
+    n = len(d.indicatoren)
+    controle = [w.titel for w in d.kader.waarborgen if w.te_controleren]
+    tekst = (f"Dit bewijsdossier van {_regio(d)} ordent de gegevens en teksten van de regio naar de "
+             f"{len(d.kader.waarborgen)} waarborgen van het kader *{d.kader.naam}* ({n} indicatoren, peiljaar "
+             f"{d.peiljaar}, peer review eens per {d.kader.cyclus_jaren} jaar). De statussen volgen uit de streefwaarden "
+             "en drempels in het kaderbestand; de kritische reflectie schrijft het partnerschap zelf.")
+    if controle:
+        tekst += f" {opsomming(controle)} {'is' if len(controle) == 1 else 'zijn'} nog te controleren tegen de officiële tekst van het kwaliteitskader."
+    synth = sorted(set(d.synthetisch) & {"dienstverbanden", "enquete"})
+    if synth:
+        tekst += (f" Indicatoren uit {opsomming(synth)} zijn berekend op **{SYNTH}e** gegevens "
+                  "(de regio levert geen microdata) en illustreren alleen de werkwijze.")
+    return tekst
+
+
+def _statussen(status: pd.Series) -> str:
+    """``"1 gehaald, 2 bijna en 5 niet gehaald; voor 3 ontbreken de gegevens"``."""
+    c = status.value_counts()
+    delen = [f"{c[s]} {s}" for s in STATUSSEN[:3] if c.get(s, 0)]
+    tekst = opsomming(delen)
+    n_weg = int(c.get("ontbreekt", 0))
+    if n_weg:
+        wie = ("beide" if n_weg == 2 else f"alle {n_weg}") if n_weg == len(status) and n_weg > 1 else str(n_weg)
+        weg = f"voor {wie} ontbreken de gegevens"
+        tekst = f"{tekst}; {weg}" if tekst else weg
+    return tekst
+
+
+def lezing_overzicht(d: Dossier) -> str:
+    """One sentence on the statuses of all indicators."""
+    if d.indicatoren.empty:
+        return "_Het kader bevat geen indicatoren._"
+    tekst = f"Van de {len(d.indicatoren)} indicatoren: {_statussen(d.indicatoren['status'])}"
+    bekend = d.indicatoren[d.indicatoren["status"] != "ontbreekt"]
+    if not bekend.empty:
+        aandeel = bekend.groupby("waarborg_id")["status"].apply(lambda s: (s == "gehaald").mean())
+        beste = aandeel.idxmax()
+        if aandeel[beste] > 0:
+            tekst += (f". Naar verhouding de meeste streefwaarden gehaald: {d.kader.waarborg(beste).titel.lower()} "
+                      f"({fmt_pct(100 * aandeel[beste], 0)} van de indicatoren met gegevens)")
+        else:
+            tekst += ". Geen enkele streefwaarde is gehaald"
+    return tekst + "."
+
+
+def figuur_status(d: Dossier, ax: Axes | None = None) -> Axes | None:
+    """Stacked horizontal bars: indicators per waarborg by status."""
+    import matplotlib.pyplot as plt
+
+    t = d.status_counts()
+    if t.to_numpy().sum() == 0:
+        return None
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(8, 0.6 * len(t) + 1.5))
+    labels = [d.kader.waarborg(w).titel for w in t.index]
+    left = np.zeros(len(t))
+    for s in STATUSSEN:
+        vals = t[s].to_numpy()
+        ax.barh(labels, vals, left=left, color=STATUS_KLEUREN[s], label=s, edgecolor="white")
+        for y, (lft, v) in enumerate(zip(left, vals)):
+            if v:
+                ax.text(lft + v / 2, y, str(int(v)), ha="center", va="center", fontsize="small", color="black")
+        left += vals
+    ax.invert_yaxis()
+    ax.set(xlabel="Aantal indicatoren", ylabel="", title="Status van de indicatoren per waarborg")
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.legend(title=None, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
+    ax.grid(axis="y", visible=False)
+    return ax
+
+
+def lezing_dekking(d: Dossier) -> str:
+    """The Samen Opleiden coverage and funding in one or two sentences (with any inconsistency)."""
+    cov = d.dekking
+    if cov is None or cov.summary.empty:
+        return geen_gegevens("studenten per lerarenopleiding (Samen Opleiden)")
+    t = cov.totaal()
+    inst = cov.summary[(cov.summary["jaar"] == t["jaar"]) & (cov.summary["instituut"] != "totaal")]
+    tekst = (f"In {int(t['jaar'])} leert {fmt_pct(t['aandeel_partnerschap'])} van de {fmt_getal(t['studenten_totaal'])} "
+             f"studenten in een partnerschap ({opsomming([f'{r.instituut} {fmt_pct(r.aandeel_partnerschap)}' for r in inst.itertuples()])}); "
+             f"voor 100 % moeten nog {fmt_getal(t['nog_te_plaatsen'])} studenten een plek krijgen, wat bij "
+             f"{_eur(cov.per_student_eur)} per student {_eur(t['extra_bekostiging_eur'])} extra bekostiging vraagt.")
+    meld = cov.meldingen()
+    if meld:
+        tekst += " **Niet consistent:** " + " ".join(meld)
+    elif not cov.controles.empty:
+        tekst += f" De {len(cov.controles)} bedragen en aantallen in het plan volgen uit de studentaantallen."
+    return tekst
+
+
+def dekking_tabel(d: Dossier) -> pd.DataFrame:
+    """The coverage per institute and year: counts, the share in a partnership (%) and the extra
+    funding (€), as numbers with their display declared."""
+    cov = d.dekking
+    if cov is None or cov.summary.empty:
+        return pd.DataFrame()
+    s = cov.summary
+    out = pd.DataFrame({
+        "instituut": s["instituut"], "jaar": s["jaar"], "studenten": s["studenten_totaal"],
+        "in partnerschap": s["studenten_partnerschap"], "aandeel (%)": s["aandeel_partnerschap"].astype(float),
+        "nog te plaatsen": s["nog_te_plaatsen"], "extra bekostiging (€)": s["extra_bekostiging_eur"].astype(float),
+    }).reset_index(drop=True)
+    return kolommen(out, jaar="jaar", studenten="aantal", **{
+        "in partnerschap": "aantal", "aandeel (%)": Kolom("pct", 1, naam="aandeel"), "nog te plaatsen": "aantal",
+        "extra bekostiging (€)": Kolom("getal", 0)})
+
+
+def controle_tabel(d: Dossier) -> pd.DataFrame:
+    """The plan's figures next to the recomputed ones, each in its unit (``eenheid``: eur,
+    procent, aantal), as numbers with their display declared."""
+    cov = d.dekking
+    if cov is None or cov.controles.empty:
+        return pd.DataFrame()
+    c = cov.controles
+    out = pd.DataFrame({
+        "wat": c["omschrijving"], "instituut": c["categorie"], "in het plan": c["vermeld"].astype(float),
+        "nagerekend": c["berekend"].astype(float), "eenheid": c["eenheid"], "consistent": c["consistent"].astype(bool),
+        "berekening": c["berekening"],
+    }).reset_index(drop=True)
+    return kolommen(out, **{"in het plan": Kolom("getal", eenheid="eenheid"),
+                            "nagerekend": Kolom("getal", eenheid="eenheid"), "consistent": "ja_nee"})
+
+
+_CYCLUS_NAMEN = {"laatste_peer_review": "laatste peer review", "gepland": "gepland", "uiterlijk": "uiterlijk (cyclus)",
+                 "volgende": "volgende"}
+
+
+def cyclus_tabel(d: Dossier) -> pd.DataFrame:
+    """The peer-review cycle per partnership: the years of the last, planned, latest allowed and
+    next peer review (shown as years) and the status."""
+    out = d.cyclus.drop(columns="op_schema").rename(columns=_CYCLUS_NAMEN).reset_index(drop=True)
+    return kolommen(out, **{c: "jaar" for c in _CYCLUS_NAMEN.values()})
+
+
+def lezing_waarborg(d: Dossier, waarborg_id: str) -> str:
+    """One or two sentences on one waarborg: its statuses and its qualitative evidence."""
+    w = d.kader.waarborg(waarborg_id)
+    ind = d.indicatoren[d.indicatoren["waarborg_id"] == waarborg_id]
+    seg = d.segmenten[d.segmenten["waarborg_id"] == waarborg_id] if not d.segmenten.empty else d.segmenten
+    if ind.empty:
+        tekst = f"{w.titel} heeft in het kader geen berekende indicatoren"
+    else:
+        tekst = f"{w.titel}, {len(ind)} {'indicator' if len(ind) == 1 else 'indicatoren'}: {_statussen(ind['status'])}"
+    if seg.empty:
+        tekst += "; er zijn geen tekstfragmenten met de codes van deze waarborg gevonden."
+    else:
+        top = seg.sort_values(["n_segmenten", "code"], ascending=[False, True]).iloc[0]
+        tekst += (f"; {fmt_getal(int(seg['n_segmenten'].sum()))} tekstfragmenten dragen kwalitatief bewijs aan, het meest "
+                  f"met de code {top['code'].rsplit('/', 1)[-1]} ({fmt_getal(int(top['n_segmenten']))}).")
+    if w.te_controleren:
+        tekst += " _Deze waarborg is nog te controleren tegen de officiële tekst van het kader._"
+    return tekst
+
+
+def lezing_cyclus(d: Dossier) -> str:
+    """One sentence on the peer-review cycle at the reference year."""
+    cyc = d.cyclus
+    if cyc.empty:
+        return geen_gegevens("partnerschappen en hun peer reviews")
+    c = cyc["status"].value_counts()
+    n_ok = int(c.get("op schema", 0))
+    wie = "geen enkele is" if n_ok == 0 else f"{'is' if n_ok == 1 else 'zijn'} er {n_ok}"
+    tekst = (f"Van de {len(cyc)} partnerschappen en opleidingsscholen {wie} op schema met de peer review "
+             f"(peiljaar {d.peiljaar}, cyclus {d.kader.cyclus_jaren} jaar)")
+    rest = [f"{v} {k}" for k, v in c.items() if k != "op schema"]
+    if rest:
+        tekst += f"; {opsomming(rest)}"
+    volgend = cyc["volgende"].dropna()
+    if not volgend.empty:
+        tekst += f"; de eerstvolgende peer review is in {int(volgend.min())}"
+    return tekst + "."
+
+
+def lezing_ontbrekend(d: Dossier) -> str:
+    """One sentence on the missing evidence."""
+    o = d.ontbrekend
+    if o.empty:
+        return "Voor elke waarborg zijn indicatoren met gegevens en tekstfragmenten gevonden; er ontbreekt geen bewijs."
+    per = o.groupby("waarborg_id", sort=False).size()
+    n_ind = int(o["onderdeel"].str.startswith("indicator").sum())
+    return (f"Het dossier mist {len(o)} onderdelen ({n_ind} indicatoren zonder gegevens), het meest bij "
+            f"{d.kader.waarborg(per.idxmax()).titel.lower()} ({per.max()}); de tabel zegt per onderdeel wat er "
+            "nodig is.")
+
+
+def figuur_behoud(d: Dossier, ax: Axes | None = None) -> Axes | None:
+    """Starter retention at 1, 3 and 5 years against the targets (bars and target markers)."""
+    import matplotlib.pyplot as plt
+
+    from regio_analysis.report import figures as plotting
+
+    ids = [i for i in ("behoud_starters_1_jaar", "behoud_starters_3_jaar", "behoud_starters_5_jaar")
+           if i in set(d.indicatoren["indicator_id"])]
+    df = d.indicatoren[d.indicatoren["indicator_id"].isin(ids)].dropna(subset=["waarde"])
+    if df.empty:
+        return None
+    if ax is None:
+        _fig, ax = plt.subplots(figsize=(6.5, 3.5))
+    synth = f" ({SYNTH})" if df["synthetisch"].any() else ""
+    df = df.assign(horizon=df["indicator"].str.replace(r"^Behoud van starters\s*", "", regex=True))
+    plotting.staaf(df, x="horizon", y="waarde", ax=ax, decimals=0, titel=f"Behoud van starters{synth}",
+                   ylabel="Nog bij hetzelfde bestuur (%)")
+    for x, doel in enumerate(df["doel"]):
+        ax.plot([x - 0.4, x + 0.4], [doel, doel], color="black", linestyle="--", linewidth=1.2)
+    ax.plot([], [], color="black", linestyle="--", label="doel")
+    ax.legend(loc="upper right", fontsize="small")
+    ax.set_ylim(0, 105)
+    return ax
+
+
+def lezing_behoud(d: Dossier) -> str:
+    df = d.indicatoren[d.indicatoren["indicator_id"].str.startswith("behoud_starters_")].dropna(subset=["waarde"])
+    if df.empty:
+        return geen_gegevens("dienstverbanden van starters")
+    parts = [f"{r.indicator.lower().replace('behoud van starters ', '')} {fmt_pct(r.waarde, 0)} (doel {fmt_pct(r.doel, 0)}, {r.status})"
+             for r in df.itertuples()]
+    synth = f" ({SYNTH}e gegevens)" if df["synthetisch"].any() else ""
+    return f"Van de starters{synth} werkt nog bij hetzelfde bestuur: {opsomming(parts)}."
+
+
+# ------------------------------------------------------------------ the chapter as one object
+
+
+@dataclass(frozen=True, eq=False)
+class WaarborgDeel:
+    """What the chapter shows for one waarborg: a Markdown heading with the description and the
+    reading, the indicator table and the quotes, each with the name of its table file."""
+
+    waarborg_id: str
+    tekst: str
+    tabel: pd.DataFrame
+    naam: str
+    wat: str
+    citaten: pd.DataFrame
+    citaten_naam: str
+    citaten_wat: str
+
+
+class Hoofdstuk:
+    """The peer-review chapter of one region, as its notebook shows it.
+
+    ``region``: a RegionData (or a region id). ``kader_bestand``: a framework YAML or a
+    :class:`Framework` (``""``/None: the shipped one); ``documenten``: a folder with the
+    partnership's own documents (``""``: none). Unlike :func:`dossier`, a framework file or
+    documents that cannot be used do not stop the chapter: the shipped framework is used, or the
+    dossier is built without the documents, and :attr:`meldingen` says so (shown above the
+    introduction). The other arguments are those of :func:`dossier`. The dossier is built once
+    (:attr:`dossier`); every method shows a part of it through the module's functions.
+    """
+
+    def __init__(self, region, kader_bestand: Framework | str | Path | None = "", documenten: str | Path = "", *,
+                 codebook=None, peiljaar: int | None = None, per_student_eur: float | None = None,
+                 citaten_per_code: int = 3, k: int = DEFAULT_K):
+        if isinstance(region, str):
+            from regio_analysis.data import load_region
+
+            region = load_region(region, synthetic=True)
+        self.region = region
+        self.kader_bestand = kader_bestand
+        self.documenten = documenten
+        self.codebook = codebook
+        self.opties = {"peiljaar": peiljaar, "per_student_eur": per_student_eur, "citaten_per_code": citaten_per_code,
+                       "k": k}
+
+    @cached_property
+    def _kader_en_melding(self) -> tuple[Framework, list[str]]:
+        from regio_analysis.errors import DataError
+        from regio_analysis.io.frameworks import load_framework
+
+        if isinstance(self.kader_bestand, Framework):
+            return self.kader_bestand, []
+        try:
+            return load_framework(self.kader_bestand or None), []
+        except DataError as err:  # a broken framework file is reported, and the shipped one is used
+            return load_framework(), [f"**Kaderbestand niet gebruikt:** {err}. Het meegeleverde kader is gebruikt."]
+
+    @property
+    def kader(self) -> Framework:
+        """The framework used: the file given, or the shipped one when that file cannot be used."""
+        return self._kader_en_melding[0]
+
+    @cached_property
+    def _dossier_en_melding(self) -> tuple[Dossier, list[str]]:
+        from regio_analysis.errors import DataError
+
+        try:
+            d = dossier(self.region, self.kader, documents_dir=self.documenten, codebook=self.codebook, **self.opties)
+            return d, []
+        except DataError as err:  # unreadable documents are reported; the dossier is built without them
+            if not self.documenten:
+                raise
+            d = dossier(self.region, self.kader, codebook=self.codebook, **self.opties)
+            return d, [f"**Eigen documenten niet gelezen:** {err}"]
+
+    @property
+    def dossier(self) -> Dossier:
+        """The evidence dossier (built once)."""
+        return self._dossier_en_melding[0]
+
+    @property
+    def meldingen(self) -> list[str]:
+        """What could not be used (a framework file, the documents), one Markdown paragraph each."""
+        return self._kader_en_melding[1] + self._dossier_en_melding[1]
+
+    # --- texts and figures
+    def inleiding(self) -> str:
+        """The introduction (:func:`inleiding`), after the :attr:`meldingen` if there are any."""
+        return "\n\n".join([*self.meldingen, inleiding(self.dossier)])
+
+    def lezing_overzicht(self) -> str:
+        return lezing_overzicht(self.dossier)
+
+    def figuur_status(self, ax: Axes | None = None) -> Axes | None:
+        return figuur_status(self.dossier, ax)
+
+    def lezing_dekking(self) -> str:
+        return lezing_dekking(self.dossier)
+
+    def figuur_behoud(self, ax: Axes | None = None) -> Axes | None:
+        return figuur_behoud(self.dossier, ax)
+
+    def lezing_behoud(self) -> str:
+        return lezing_behoud(self.dossier)
+
+    def lezing_waarborg(self, waarborg_id: str) -> str:
+        return lezing_waarborg(self.dossier, waarborg_id)
+
+    def lezing_cyclus(self) -> str:
+        return lezing_cyclus(self.dossier)
+
+    def lezing_ontbrekend(self) -> str:
+        return lezing_ontbrekend(self.dossier)
+
+    # --- tables (numbers, display declared)
+    def tabel_indicatoren(self, waarborg_id: str | None = None) -> pd.DataFrame:
+        """The indicators of all waarborgen, or of one (:meth:`Dossier.tabel`)."""
+        return self.dossier.tabel(waarborg_id)
+
+    def tabel_dekking(self) -> pd.DataFrame:
+        return dekking_tabel(self.dossier)
+
+    def tabel_controle(self) -> pd.DataFrame:
+        return controle_tabel(self.dossier)
+
+    def tabel_citaten(self, waarborg_id: str) -> pd.DataFrame:
+        return self.dossier.citaten(waarborg_id)
+
+    def tabel_cyclus(self) -> pd.DataFrame:
+        return cyclus_tabel(self.dossier)
+
+    def tabel_ontbrekend(self) -> pd.DataFrame:
+        return self.dossier.ontbrekend
+
+    def waarborgen(self) -> list[WaarborgDeel]:
+        """Per waarborg of the framework what :meth:`toon_waarborgen` shows."""
+        out = []
+        for w in self.kader.waarborgen:
+            titel = w.titel.lower()
+            out.append(WaarborgDeel(
+                w.id, f"### {w.titel}\n\n{w.beschrijving}\n\n{self.lezing_waarborg(w.id)}", self.tabel_indicatoren(w.id),
+                f"peer-review-{w.id.lower()}", f"indicatoren van {titel}", self.tabel_citaten(w.id),
+                f"peer-review-{w.id.lower()}-citaten", f"tekstfragmenten bij {titel}"))
+        return out
+
+    # --- showing what depends on the framework or the data, and the files
+    def toon_waarborgen(self, output_dir: str = "") -> None:
+        """Show each waarborg: its heading and reading, its indicators and its quotes (tables
+        ``peer-review-<id>`` and ``peer-review-<id>-citaten``, kept in ``output_dir``)."""
+        from IPython.display import Markdown, display
+
+        from regio_analysis.report.tables import toon_tabel
+
+        for deel in self.waarborgen():
+            display(Markdown(deel.tekst))
+            toon_tabel(deel.tabel, deel.naam, output_dir, wat=deel.wat)
+            toon_tabel(deel.citaten, deel.citaten_naam, output_dir, wat=deel.citaten_wat)
+
+    def toon_ontbrekend(self, output_dir: str = "") -> None:
+        """Show the missing evidence (table ``peer-review-ontbrekend``); nothing when nothing is
+        missing (:meth:`lezing_ontbrekend` then says so)."""
+        from regio_analysis.report.tables import toon_tabel
+
+        if not self.tabel_ontbrekend().empty:
+            toon_tabel(self.tabel_ontbrekend(), "peer-review-ontbrekend", output_dir)
+
+    def bewaar(self, output_dir: str = "") -> str:
+        """Write the workbook and the self-evaluation template to ``<output_dir>/peer_review/``
+        (``io.dossier.bewaar``); returns the Markdown sentence saying what was kept."""
+        from regio_analysis.io.dossier import bewaar
+
+        bestanden = bewaar(self.dossier, output_dir)
+        if not bestanden:
+            return "_Geef `output_dir` op om het werkboek en het zelfevaluatiesjabloon te bewaren._"
+        return "Bewaard in `peer_review/`: " + ", ".join(f"`{p.name}`" for p in bestanden)

@@ -1,0 +1,146 @@
+"""Chapter 03 (``03_retentie.ipynb``): retention of starting teachers.
+
+The notebook makes one :class:`Hoofdstuk` and shows what its methods return. The work is in
+``analyses`` (the starters, groups and fitted models), ``tables`` (numeric tables, counts under
+``K`` suppressed) and ``readings`` (figures and Dutch readings, each computed from the numbers it
+describes). Nothing here raises on a region without spells: a table is empty, a figure ``None``
+and a reading the visible "geen gegevens" note.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+from regio_analysis.retention.chapter.analyses import (
+    HORIZONS, K, KENMERKEN, MODEL_KENMERKEN, SYNTH, ambities, cox_starters, discreet_starters, gepubliceerd_vertrek,
+    groepen, km_per_groep, logrank_per_kenmerk, model_kenmerken, modelgegevens, starters, synthetisch_label,
+)
+from regio_analysis.retention.chapter.readings import (
+    figuur_bestemmingen, figuur_km, figuur_voorspeld, inleiding, lezing_ambitie, lezing_bestemmingen, lezing_cox,
+    lezing_diagnostiek, lezing_km, lezing_voorspeld,
+)
+from regio_analysis.retention.chapter.tables import (
+    PH_COLUMNS, bestemmingen, cox_tabel, levenstafel, lezing_hr, logrank_tabel, ph_tabel, retentie_horizonnen,
+    rmst_tabel, tabel_vertrek_en_ambitie, veilige_aantallen_in_dienst, veilige_overleving, vertrek_en_ambitie,
+)
+
+__all__ = [
+    "HORIZONS", "Hoofdstuk", "K", "KENMERKEN", "MODEL_KENMERKEN", "PH_COLUMNS", "SYNTH", "ambities", "bestemmingen",
+    "cox_starters", "cox_tabel", "discreet_starters", "figuur_bestemmingen", "figuur_km", "figuur_voorspeld",
+    "gepubliceerd_vertrek", "groepen", "inleiding", "km_per_groep", "levenstafel", "lezing_ambitie",
+    "lezing_bestemmingen", "lezing_cox", "lezing_diagnostiek", "lezing_hr", "lezing_km", "lezing_voorspeld",
+    "logrank_per_kenmerk", "logrank_tabel", "model_kenmerken", "modelgegevens", "ph_tabel", "retentie_horizonnen",
+    "rmst_tabel", "starters", "synthetisch_label", "tabel_vertrek_en_ambitie", "veilige_aantallen_in_dienst",
+    "veilige_overleving", "vertrek_en_ambitie",
+]
+
+
+class Hoofdstuk:
+    """Chapter 03 for one region: everything the notebook shows, each result computed once.
+
+    ``horizon`` (years) bounds the curves, the destinations and the mean time employed.
+    """
+
+    def __init__(self, region, *, horizon: float = 5):
+        self.region = region
+        self.horizon = horizon
+
+    # --- what the methods share
+    @cached_property
+    def starters(self) -> pd.DataFrame:
+        return starters(self.region)
+
+    @cached_property
+    def label(self) -> str:
+        """" (synthetisch)" when the spells are synthetic, else ""; added to figure titles."""
+        return synthetisch_label(self.region)
+
+    @cached_property
+    def cox(self):
+        return cox_starters(self.starters)
+
+    @cached_property
+    def discreet(self):
+        return discreet_starters(self.starters)
+
+    @cached_property
+    def vertrek(self) -> pd.DataFrame:
+        return vertrek_en_ambitie(self.region, self.starters)
+
+    @cached_property
+    def bestemmingen(self) -> pd.DataFrame:
+        return bestemmingen(self.region, self.horizon)
+
+    @cached_property
+    def ph(self) -> pd.DataFrame:
+        return ph_tabel(self.cox)
+
+    def _ambitie_1(self) -> float | None:
+        amb = ambities(self.region)
+        first = amb.loc[amb["horizon"] == 1, "max"]
+        return float(first.iloc[0]) if len(first) else None
+
+    # --- the notebook, in order
+    def inleiding(self) -> str:
+        return inleiding(self.region, self.starters)
+
+    def figuur_behoud(self, kenmerk: str) -> Axes | None:
+        """Kaplan-Meier curves per group of ``kenmerk`` (``route``, ``bevoegd``, ``inductie``)."""
+        return figuur_km(km_per_groep(self.starters, kenmerk), f"Behoud naar {KENMERKEN[kenmerk][0]}{self.label}",
+                         horizon=self.horizon, ambitie=self._ambitie_1())
+
+    def lezing_behoud(self, kenmerk: str) -> str:
+        return lezing_km(km_per_groep(self.starters, kenmerk), kenmerk, 1.0,
+                         logrank_per_kenmerk(self.starters, kenmerk), groepen(self.starters, kenmerk)[1])
+
+    def tabel_horizonnen(self) -> pd.DataFrame:
+        return retentie_horizonnen(self.starters)
+
+    def tabel_ambitie(self) -> pd.DataFrame:
+        return tabel_vertrek_en_ambitie(self.vertrek)
+
+    def lezing_ambitie(self) -> str:
+        return lezing_ambitie(self.vertrek, synthetisch=bool(self.label))
+
+    def figuur_bestemmingen(self) -> Axes | None:
+        return figuur_bestemmingen(self.bestemmingen, f"Vertrek naar bestemming{self.label}")
+
+    def lezing_bestemmingen(self) -> str:
+        return lezing_bestemmingen(self.bestemmingen)
+
+    def tabel_cox(self) -> pd.DataFrame:
+        return cox_tabel(self.cox, self.discreet)
+
+    def lezing_cox(self) -> str:
+        return lezing_cox(self.cox)
+
+    def figuur_cox(self) -> Axes | None:
+        """The hazard ratios of the Cox model with their intervals; None without a model."""
+        if self.cox is None:
+            return None
+        ax = self.cox.plot(labels=MODEL_KENMERKEN)
+        ax.set_title(f"Hazard ratio's van vertrek{self.label}")
+        return ax
+
+    def figuur_voorspeld(self) -> Axes | None:
+        return figuur_voorspeld(self.discreet, self.starters, f"Voorspeld behoud met en zonder inductie{self.label}")
+
+    def lezing_voorspeld(self) -> str:
+        return lezing_voorspeld(self.discreet, self.cox)
+
+    def tabel_ph(self) -> pd.DataFrame:
+        return self.ph
+
+    def lezing_diagnostiek(self) -> str:
+        return lezing_diagnostiek(self.cox, self.ph)
+
+    def tabel_levenstafel(self) -> pd.DataFrame:
+        return levenstafel(self.starters)
+
+    def tabel_logrank(self) -> pd.DataFrame:
+        return logrank_tabel(self.starters)
+
+    def tabel_rmst(self) -> pd.DataFrame:
+        return rmst_tabel(self.starters, self.horizon)

@@ -1,0 +1,288 @@
+"""The chapter's figures and Dutch readings, each computed from the numbers it describes."""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from regio_analysis.report.figures import PALETTE, nl_formatter
+from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming
+from regio_analysis.retention.cox import CoxResult
+from regio_analysis.retention.discrete import DiscreteTimeResult
+from regio_analysis.retention.km import LogrankResult
+from regio_analysis.retention.chapter.analyses import K, KENMERKEN, MODEL_KENMERKEN, _is_synthetic
+from regio_analysis.retention.chapter.tables import _aandeel_verraadt, _bestemmingen_getoond, _p_tekst, lezing_hr
+
+
+def inleiding(region, spells: pd.DataFrame) -> str:
+    """The chapter's opening paragraph (Markdown), with the data source and its size."""
+    if spells.empty:
+        return geen_gegevens("dienstverbanden van startende leraren")
+    n = len(spells)
+    n_ev = int(spells["event"].sum())
+    jaren = f"{int(spells['start_jaar'].min())}–{int(spells['start_jaar'].max())}"
+    aantal = "minder dan 10" if n < K else fmt_getal(n, 0)
+    vertrek = "minder dan 10" if n_ev < K else fmt_getal(n_ev, 0)
+    tekst = (f"Dit hoofdstuk volgt {aantal} startende leraren (OP, eerste baan in het onderwijs) die in {jaren} "
+             f"begonnen. Vertrek betekent hier: het bestuur verlaten; een overstap naar een andere school van "
+             f"hetzelfde bestuur telt niet als vertrek. {vertrek} van hen vertrokken binnen de waarnemingsperiode; "
+             f"wie nog in dienst is, telt mee tot het einde van de gegevens (gecensureerd).")
+    if _is_synthetic(region):
+        tekst += (" **Let op: de dienstverbanden zijn synthetisch**, gemaakt op basis van de gepubliceerde "
+                  "kengetallen van de regio; ze tonen hoe de analyse werkt, niet hoe het in de regio werkelijk gaat.")
+    return tekst
+
+
+def figuur_km(km: pd.DataFrame, titel: str = "", ax: Axes | None = None, horizon: float | None = None,
+              ambitie: float | None = None) -> Axes | None:
+    """Retention curves (share still employed) with confidence bands; ``None`` when empty.
+
+    ``ambitie`` (a share leaving within one year, 0-1) is drawn as a marker at one year.
+    """
+    import matplotlib.pyplot as plt
+
+    if km is None or km.empty:
+        return None
+    if ax is None:
+        _, ax = plt.subplots()
+    by = km.attrs.get("by", [])
+    groups = km.groupby(by, observed=True, sort=True) if by else [("alle starters", km)]
+    for i, (name, g) in enumerate(groups):
+        name = name[0] if isinstance(name, tuple) else name
+        colour = PALETTE[i % len(PALETTE)]
+        t = np.concatenate([[0.0], g["time"].to_numpy()])
+        s = np.concatenate([[1.0], g["survival"].to_numpy()]) * 100
+        lo = np.concatenate([[1.0], g["ci_lower"].fillna(g["survival"]).to_numpy()]) * 100
+        hi = np.concatenate([[1.0], g["ci_upper"].fillna(g["survival"]).to_numpy()]) * 100
+        ax.step(t, s, where="post", color=colour, label=str(name))
+        ax.fill_between(t, lo, hi, step="post", color=colour, alpha=0.15, linewidth=0)
+    if ambitie is not None:
+        ax.plot([1.0], [(1 - ambitie) * 100], marker="D", color="0.2", linestyle="none",
+                label=f"ambitie: hooguit {fmt_pct(ambitie * 100, 0)} vertrek in jaar 1")
+    if horizon:
+        ax.set_xlim(0, horizon)
+    return _behoud_as(ax, titel, "nog in dienst bij het bestuur")
+
+
+def _behoud_as(ax: Axes, titel: str, ylabel: str) -> Axes:
+    """Axes of a retention figure: 0-100 % with Dutch ticks, years since the start."""
+    ax.set_ylim(0, 102)
+    ax.yaxis.set_major_formatter(nl_formatter(0, pct=True))
+    ax.set_xlabel("jaren sinds de start")
+    ax.set_ylabel(ylabel)
+    if titel:
+        ax.set_title(titel)
+    ax.legend(loc="lower left")
+    return ax
+
+
+def _op_horizon(km: pd.DataFrame, t: float) -> pd.DataFrame:
+    """Survival per group at ``t`` from a KM table (last time <= t)."""
+    by = km.attrs.get("by", [])
+    rows = []
+    for name, g in (km.groupby(by, observed=True, sort=True) if by else [("alle", km)]):
+        name = name[0] if isinstance(name, tuple) else name
+        n = int(round(g["events"].sum() + g["censored"].sum()))  # everyone ends once: an exit or censored
+        before = g[g["time"] <= t]
+        left = int(round(before["events"].sum()))
+        if before.empty:
+            rows.append({"groep": name, "survival": 1.0, "ci_lower": 1.0, "ci_upper": 1.0, "n": n, "vertrokken": 0})
+        else:
+            r = before.iloc[-1]
+            rows.append({"groep": name, "survival": r["survival"], "ci_lower": r["ci_lower"], "ci_upper": r["ci_upper"],
+                         "n": n, "vertrokken": left})
+    return pd.DataFrame(rows)
+
+
+def lezing_km(km: pd.DataFrame, kenmerk: str, t: float = 1.0, logrank: LogrankResult | None = None,
+              weggelaten: Sequence[str] = ()) -> str:
+    """One sentence comparing the groups' retention at ``t`` years (and the log-rank test)."""
+    wat, _ = KENMERKEN[kenmerk]
+    if km is None or km.empty:
+        return geen_gegevens(f"behoud naar {wat} (groepen van minstens {K} starters)")
+    at = _op_horizon(km, t)
+    jaar = "een jaar" if t == 1 else f"{fmt_getal(t)} jaar"
+    # as in the horizon table: no share for a group with fewer than K leavers by then, nor one that,
+    # times the group's size, gives back fewer than K leavers or stayers (whole percents here)
+    verborgen = [r.groep for r in at.itertuples()
+                 if 0 < r.vertrokken < K or _aandeel_verraadt(1 - r.survival, r.n, K, decimals=0)]
+    at = at[~at["groep"].isin(verborgen)]
+    if at.empty:
+        return (f"Het behoud na {jaar} per groep wordt niet genoemd: in elke groep zijn er minder dan {K} "
+                "vertrekkers of blijvers, en die aantallen blijven verborgen.")
+    delen = [f"{fmt_pct(r.survival * 100, 0)} van de starters {r.groep}" for r in at.itertuples()]
+    if len(delen) == 1:
+        tekst = f"Na {jaar} is {delen[0]} nog in dienst bij hetzelfde bestuur."
+    else:
+        hoog = at.loc[at["survival"].idxmax()]
+        laag = at.loc[at["survival"].idxmin()]
+        tekst = f"Na {jaar} is nog in dienst: {opsomming(delen)}."
+        if hoog["groep"] != laag["groep"]:
+            verschil = (hoog["survival"] - laag["survival"]) * 100
+            tekst += (f" Starters {hoog['groep']} blijven het vaakst ({fmt_getal(verschil, 0)} procentpunt meer "
+                      f"dan starters {laag['groep']})")
+            if logrank is not None and np.isfinite(logrank.p):
+                tekst += (f"; de log-ranktoets over de hele looptijd geeft {_p_tekst(logrank.p)}"
+                          f"{'' if logrank.p < 0.05 else ', dus geen aantoonbaar verschil'}")
+            tekst += "."
+    if verborgen:
+        tekst += (f" Voor starters {opsomming([str(g) for g in verborgen])} staat hier geen percentage: het zou een "
+                  f"aantal vertrekkers of blijvers onder de {K} prijsgeven.")
+    if weggelaten:
+        tekst += f" Weggelaten wegens minder dan {K} starters: {opsomming(weggelaten)}."
+    return tekst
+
+
+def lezing_ambitie(tabel: pd.DataFrame, synthetisch: bool = False) -> str:
+    """Compare one-year leaving (and other horizons with an ambition) with the region's ambition."""
+    if tabel.empty:
+        return geen_gegevens("vertrek van startende leraren")
+    zinnen = []
+    for r in tabel.itertuples(index=False):
+        h, v, lo, hi, amb, pub = r[0], r[1], r[2], r[3], r[5], r[6]
+        if (h != 1 and pd.isna(amb)) or pd.isna(v):  # no estimate: hidden to protect small counts
+            continue
+        jaar = "een jaar" if h == 1 else f"{h} jaar"
+        zin = f"Binnen {jaar} verlaat naar schatting {fmt_pct(v * 100, 1)} van de starters het bestuur"
+        if pd.notna(lo) and pd.notna(hi):
+            zin += f" (95%-betrouwbaarheidsinterval {fmt_getal(lo * 100, 1)}–{fmt_pct(hi * 100, 1)})"
+        if pd.notna(amb):
+            if pd.notna(hi) and hi <= amb:
+                oordeel = "dat ligt aantoonbaar onder"
+            elif pd.notna(lo) and lo > amb:
+                oordeel = "dat ligt aantoonbaar boven"
+            elif v <= amb:
+                oordeel = "dat ligt onder, maar niet aantoonbaar onder,"
+            else:
+                oordeel = "dat ligt boven, maar niet aantoonbaar boven,"
+            zin += f"; {oordeel} de ambitie van de regio van hooguit {fmt_pct(amb * 100, 0)}"
+        elif h == 1:
+            zin += "; de regio heeft hiervoor geen streefwaarde vastgelegd"
+        if pd.notna(pub):
+            zin += f" (de regio publiceerde {fmt_pct(pub * 100, 0)})"
+        zinnen.append(zin + ".")
+    tekst = " ".join(zinnen)
+    if synthetisch:
+        tekst += (" De gegevens zijn synthetisch (afgestemd op wat de regio publiceert): dit toont de werkwijze, "
+                  "niet de werkelijke stand.")
+    return tekst
+
+
+def figuur_bestemmingen(ci: pd.DataFrame, titel: str = "", ax: Axes | None = None) -> Axes | None:
+    """Stacked cumulative incidence per destination (destinations with fewer than K leavers are grouped)."""
+    import matplotlib.pyplot as plt
+
+    if ci is None or ci.empty:
+        return None
+    if ax is None:
+        _, ax = plt.subplots()
+    shown = _bestemmingen_getoond(ci)
+    wide = shown.pivot_table(index="time", columns="bestemming", values="cif", aggfunc="sum", observed=True)
+    t = np.concatenate([[0.0], wide.index.to_numpy()])
+    ys = [np.concatenate([[0.0], wide[c].to_numpy() * 100]) for c in wide.columns]
+    ax.stackplot(t, *ys, labels=list(wide.columns), colors=PALETTE[: len(ys)], alpha=0.8, step="post")
+    ax.yaxis.set_major_formatter(nl_formatter(0, pct=True))
+    ax.set_xlabel("jaren sinds de start")
+    ax.set_ylabel("vertrokken (cumulatief)")
+    ax.set_xlim(0, t[-1])
+    if titel:
+        ax.set_title(titel)
+    ax.legend(loc="upper left")
+    return ax
+
+
+def lezing_bestemmingen(ci: pd.DataFrame) -> str:
+    """Where starters went, at the last time of the table."""
+    if ci is None or ci.empty:
+        return geen_gegevens("bestemmingen van vertrekkende starters")
+    shown = _bestemmingen_getoond(ci)
+    t = shown["time"].max()
+    last = shown[shown["time"] == t].sort_values("cif", ascending=False)
+    delen = [f"{fmt_pct(r.cif * 100, 1)} {r.bestemming}" for r in last.itertuples() if r.cif > 0]
+    if not delen:
+        return f"Binnen {fmt_getal(t)} jaar vertrok geen van de gevolgde starters."
+    top = last.iloc[0]
+    return (f"Binnen {fmt_getal(t)} jaar na de start is (Aalen-Johansen, rekening houdend met de andere "
+            f"vertrekredenen) naar schatting vertrokken naar: {opsomming(delen)}. De grootste stroom is "
+            f"'{top['bestemming']}'.")
+
+
+def lezing_cox(fit: CoxResult | None) -> str:
+    """The model in two sentences: what it adjusts for and the clearest finding."""
+    if fit is None:
+        return geen_gegevens(f"een vertrekmodel (minstens {K} vertrekkers nodig)")
+    s = fit.summary
+    labels = [MODEL_KENMERKEN.get(c, c) for c in s.index]
+    sig = s[(s["ci_upper"] < 1) | (s["ci_lower"] > 1)]
+    tekst = (f"Het Cox-model vergelijkt het vertrekrisico op elk moment tussen starters die verschillen in één "
+             f"kenmerk terwijl de andere gelijk zijn ({opsomming(labels)}); {fmt_getal(fit.n, 0)} starters, "
+             f"{fmt_getal(fit.n_events, 0)} vertrekken; standaardfouten robuust per school.")
+    if sig.empty:
+        tekst += " Geen van de kenmerken hangt aantoonbaar samen met vertrek."
+    else:
+        strongest = sig.assign(afstand=np.abs(np.log(sig["hr"]))).sort_values("afstand").index[-1]
+        r = s.loc[strongest]
+        tekst += " Het duidelijkste verband: " + lezing_hr(MODEL_KENMERKEN.get(strongest, strongest), r["hr"],
+                                                           r["ci_lower"], r["ci_upper"], r["p"])
+    tekst += (" Dit zijn samenhangen, geen effecten: wie inductie krijgt, verschilt ook op andere punten "
+              "(het hoofdstuk over het effect van inductie corrigeert daarvoor).")
+    return tekst
+
+
+def lezing_diagnostiek(fit: CoxResult | None, ph: pd.DataFrame) -> str:
+    """Concordance and the proportional-hazards check in words."""
+    if fit is None:
+        return geen_gegevens("modeldiagnostiek")
+    c = fit.concordance
+    tekst = (f"De concordantie (C) is {fmt_getal(c, 2)}: bij {fmt_pct(c * 100, 0)} van de vergelijkbare paren "
+             f"vertrekt de starter met het hoogste voorspelde risico het eerst (0,5 is toeval).")
+    bad = ph[ph["oordeel"] != "geen aanwijzing tegen"]["kenmerk"].tolist()
+    if ph.empty:
+        tekst += " De toets op proportionele hazards is niet beschikbaar voor deze gegevens (late instroom)."
+    elif bad:
+        tekst += (f" De toets op proportionele hazards (Schoenfeld-residuen) geeft een aanwijzing dat het verband "
+                  f"in de tijd verandert voor {opsomming(bad)}; lees de hazard ratio daar als een gemiddelde over "
+                  f"de looptijd.")
+    else:
+        tekst += " De toets op proportionele hazards (Schoenfeld-residuen) geeft geen aanwijzing dat de verbanden in de tijd veranderen."
+    return tekst
+
+
+def figuur_voorspeld(model: DiscreteTimeResult | None, spells: pd.DataFrame, titel: str = "",
+                     ax: Axes | None = None) -> Axes | None:
+    """Predicted retention per year with and without induction, other covariates at typical values."""
+    import matplotlib.pyplot as plt
+
+    if model is None or "inductie" not in model.covariates:
+        return None
+    typical = {}
+    for c in model.covariates:
+        s = spells[c]
+        typical[c] = bool(s.mode().iloc[0]) if pd.api.types.is_bool_dtype(s) else float(s.median())
+    profiles = pd.DataFrame([typical | {"inductie": False}, typical | {"inductie": True}])
+    if ax is None:
+        _, ax = plt.subplots()
+    pred = model.predict_survival(profiles)
+    for i, (k, g) in enumerate(pred.groupby("profiel")):
+        label = "met inductie" if profiles.iloc[k]["inductie"] else "zonder inductie"
+        ax.step(np.concatenate([[0.0], g["tijd"]]), np.concatenate([[100.0], g["survival"] * 100]), where="post",
+                label=label, color=PALETTE[i])
+    return _behoud_as(ax, titel, "voorspeld nog in dienst")
+
+
+def lezing_voorspeld(model: DiscreteTimeResult | None, fit: CoxResult | None) -> str:
+    """Compare the discrete-time hazard ratio of induction with Cox's."""
+    if model is None or "inductie" not in model.summary.index:
+        return geen_gegevens("een model per jaar met inductie")
+    d = model.summary.loc["inductie"]
+    tekst = (f"Het model per jaar (complementaire log-log, standaardfouten robuust per school) geeft voor inductie "
+             f"HR {fmt_getal(d['hr'], 2)} ({fmt_getal(d['ci_lower'], 2)}–{fmt_getal(d['ci_upper'], 2)})")
+    if fit is not None and "inductie" in fit.summary.index:
+        c = fit.summary.loc["inductie"]
+        verschil = abs(math.log(d["hr"]) - math.log(c["hr"]))
+        oordeel = "vrijwel gelijk aan" if verschil < 0.05 else "in lijn met" if verschil < 0.15 else "anders dan"
+        tekst += f", {oordeel} het Cox-model (HR {fmt_getal(c['hr'], 2)})"
+    return tekst + ". De figuur toont de voorspelde retentie voor een verder gemiddelde starter."

@@ -1,0 +1,116 @@
+"""The one Dutch formatter (``regio_analysis.report.format``): numbers in text, and tables that
+keep numbers and are shown in Dutch notation."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from regio_analysis.report.format import (
+    Kolom, fmt_getal, fmt_p, fmt_pct, kolom_van, kolommen, numerieke_kolommen, rond, tabel_getallen, tabel_tekst,
+)
+
+
+@pytest.mark.parametrize("value, decimals, expected", [
+    (1234.5, None, "1.234,5"), (33541, 0, "33.541"), (6.0, None, "6"), (6.0, 1, "6,0"), (0.75, None, "0,75"),
+    (1e6, None, "1.000.000"), (-2.346, 1, "-2,3"), (6.25, 1, "6,3"), (2.345, 2, "2,35"), (-0.001, 1, "0,0"),
+    (None, None, "–"), (float("nan"), 1, "–"),
+])
+def test_fmt_getal(value, decimals, expected):
+    assert fmt_getal(value, decimals) == expected
+
+
+def test_fmt_pct_and_p():
+    assert fmt_pct(6.7) == "6,7%"
+    assert fmt_pct(22) == "22,0%"
+    assert fmt_pct(22, None) == "22%"
+    assert fmt_pct(27.65) == "27,7%"  # half away from zero, not banker's rounding
+    assert fmt_pct(None) == "–"
+    assert fmt_p(0.0004) == "< 0,001" and fmt_p(0.0271) == "0,027" and fmt_p(np.nan) == "–"
+
+
+@pytest.mark.parametrize("x, places", [(0.125, 2), (2.675, 2), (-1.005, 2), (27.65, 1), (0.5, 0), (1234.5678, 3)])
+def test_rounding_of_a_file_equals_the_rounding_shown(x, places):
+    # Python's round() gives 0.12, 2.67, -1.0, 27.6, 0.0 here (half-even on binary floats); a table
+    # file must hold what the report shows
+    assert fmt_getal(rond(x, places), places) == fmt_getal(x, places)
+    assert float(fmt_getal(x, places).replace(".", "").replace(",", ".")) == rond(x, places)
+
+
+def _table() -> pd.DataFrame:
+    df = pd.DataFrame({
+        "groep": ["a", "b", "c"],
+        "vertrek (%)": [19.177, np.nan, 30.0], "laag": [15.05, 1.0, 25.0], "hoog": [24.349, 2.0, 35.0],
+        "n": [316.0, 1200.0, np.nan], "onderdrukt": [True, False, False], "p": [0.0004, 0.0271, 0.5],
+        "jaar": [2024, 2025, 2026], "hr": [0.625, 1.2, 1.0], "hr laag": [0.42, 0.9, 0.5], "hr hoog": [0.95, 1.6, 2.0],
+        "ambitie (%)": [20.0, np.nan, 25.0],
+    })
+    return kolommen(df, **{"vertrek (%)": Kolom("pct", laag="laag", hoog="hoog", naam="vertrek"), "p": "p",
+                           "hr": Kolom("getal", 2), "hr laag": Kolom("getal", 2, hoog="hr hoog", naam="95%-BI"),
+                           "ambitie (%)": Kolom("pct", 0, naam="ambitie", leeg="geen")})
+
+
+def test_a_numeric_table_is_shown_in_dutch_notation():
+    shown = tabel_tekst(_table())
+    assert list(shown.columns) == ["groep", "vertrek", "n", "onderdrukt", "p", "jaar", "hr", "95%-BI", "ambitie"]
+    assert shown.iloc[0].tolist() == ["a", "19,2% (15,1–24,3%)", "316", "ja", "< 0,001", "2024", "0,63", "0,42–0,95",
+                                      "20%"]
+    assert shown.iloc[1].tolist() == ["b", "–", "1.200", "nee", "0,027", "2025", "1,20", "0,90–1,60", "geen"]
+    assert shown.loc[2, "n"] == "–"
+    assert numerieke_kolommen(_table()) == ["vertrek", "n", "p", "jaar", "hr", "95%-BI", "ambitie"]
+
+
+def test_the_file_keeps_numbers_rounded_as_shown():
+    kept = tabel_getallen(_table())
+    assert list(kept.columns) == list(_table().columns)
+    assert kept.loc[0, "vertrek (%)"] == 19.2 and kept.loc[0, "laag"] == 15.1 and kept.loc[0, "hoog"] == 24.3
+    assert kept.loc[0, "hr"] == 0.63 and np.isnan(kept.loc[1, "vertrek (%)"])
+    assert kept["onderdrukt"].tolist() == [True, False, False] and kept.loc[0, "p"] == 0.0004
+
+
+def test_undeclared_columns_are_shown_by_their_values():
+    df = pd.DataFrame({"x": [138.0, 2.0], "y": [26.419753, 0.5], "ok": [True, False], "jaar": [2019.0, 2020.0],
+                       "t": ["a", None]})
+    assert tabel_tekst(df).to_dict("list") == {"x": ["138", "2"], "y": ["26,42", "0,5"], "ok": ["ja", "nee"],
+                                               "jaar": ["2019", "2020"], "t": ["a", "–"]}
+    assert kolom_van(pd.Series([1, 2], name="n")).soort == "aantal"
+
+
+def test_declaring_an_unknown_column_or_kind_fails():
+    with pytest.raises(KeyError, match="not in the table"):
+        kolommen(pd.DataFrame({"a": [1]}), b="aantal")
+    with pytest.raises(ValueError, match="soort"):
+        Kolom("procent")
+
+
+def test_a_column_of_mixed_units_is_shown_per_row():
+    df = kolommen(pd.DataFrame({"indicator": ["a", "b", "c", "d"], "waarde": [21.46, 1930055.4, 12.0, np.nan],
+                                "eenheid": ["procent", "eur", "fte", "personen"]}),
+                  waarde=Kolom("getal", eenheid="eenheid"))
+    shown = tabel_tekst(df)
+    assert list(shown.columns) == ["indicator", "waarde"]
+    assert shown["waarde"].tolist() == ["21,5%", "€ 1.930.055", "12,0 fte", "–"]
+    assert tabel_getallen(df)["waarde"].tolist()[:3] == [21.5, 1930055.0, 12.0]
+
+
+def test_a_long_table_is_kept_as_a_file_only(tmp_path, capsys):
+    from regio_analysis.report.tables import bewaar_tabel
+
+    df = kolommen(pd.DataFrame({"jaar": [2025, 2026], "waarde (%)": [12.345, 13.0]}), **{"waarde (%)": "pct"})
+    assert bewaar_tabel(df, "lang", str(tmp_path)) is None
+    assert capsys.readouterr().out == ""
+    kept = pd.read_csv(tmp_path / "tabellen" / "lang.csv")
+    assert kept.to_dict("list") == {"jaar": [2025, 2026], "waarde (%)": [12.3, 13.0]}
+    bewaar_tabel(df.iloc[0:0], "leeg", str(tmp_path))
+    bewaar_tabel(df, "geen-map", "")
+    assert sorted(p.name for p in (tmp_path / "tabellen").iterdir()) == ["lang.csv"]
+    with pytest.raises(ValueError, match="table name"):
+        bewaar_tabel(df, "Niet Goed", str(tmp_path))
+
+
+def test_a_comparator_column_goes_before_the_value():
+    df = kolommen(pd.DataFrame({"doel": [100.0, 0.0, np.nan], "vergelijking": ["≥", "≤", "≥"],
+                                "eenheid": ["procent", "aantal", "procent"]}),
+                  doel=Kolom("getal", 0, eenheid="eenheid", voor="vergelijking"))
+    assert tabel_tekst(df)["doel"].tolist() == ["≥ 100%", "≤ 0", "–"]
+    assert list(tabel_tekst(df).columns) == ["doel"]
