@@ -137,10 +137,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{per_rep['n_behandeld'].mean():.0f} met inductie")
     print(f"mislukte replicaties (geen schatting mogelijk, bv. geen balans haalbaar): {len(failed)} van {len(jobs)}"
           + "".join(f"\n  {r.regio} seed {r.seed}: {r.mislukt}" for r in failed.itertuples()))
-    if "boot_mislukt" in per_rep:
-        b = per_rep["boot_mislukt"]
-        print(f"mislukte bootstrapsteekproeven per replicatie: gemiddeld {b.mean():.1f} van {args.n_boot} "
-              f"(maximum {b.max():.0f}); ze tellen niet mee in de SE")
+    if "boot_mislukt" in data:
+        boot = data[data["interval"] == "bootstrap"].drop_duplicates(["regio", "seed", "methode"])
+        per_method = boot.groupby("methode", sort=False)["boot_mislukt"].agg(["mean", "max"])
+        print(f"mislukte bootstrapsteekproeven per replicatie (van {args.n_boot}; ze tellen niet mee): "
+              + ", ".join(f"{m} gemiddeld {r['mean']:.1f} (maximum {r['max']:.0f})" for m, r in per_method.iterrows()))
     cols = ["doel", "methode", "interval", "replicaties", "waarheid", "bias", "gem_se", "sd_schatting", "bias_per_se",
             "rmse", "dekking_95", "mc_se_dekking", "doel_94"]
     with pd.option_context("display.width", 220, "display.max_columns", 20):

@@ -504,3 +504,23 @@ def test_result_frames_have_english_columns(lalonde, att_weights):
     assert set(draws.attrs) == {"replicates", "failed", "unit", "original"}
     assert list(causal.bootstrap_interval(draws, "m").columns) == ["measure", "horizon", "estimate", "se", "ci_lower",
                                                                    "ci_upper"]
+
+
+def test_a_variant_that_fails_on_a_resample_loses_that_draw_only():
+    d = _survival_data(n=120, seed=4)
+    variants = {"ml": {"method": "ipw"}, "smal": {"method": "ipw", "trim": 0.45}}  # narrow trim: no overlap at times
+    with np.errstate(invalid="ignore"):
+        draws = causal.survival_bootstrap(d, "a", "tijd", "gebeurtenis", ["x"], variants, estimand="ATE",
+                                          horizons=(2,), n_boot=40, seed=1)
+    lost = draws.attrs["failed_variant"]
+    assert draws.attrs["failed"] == 0 and lost["ml"] == 0 and 0 < lost["smal"] < 40
+    per_variant = draws.groupby("variant")["replicate"].nunique().to_dict()
+    assert per_variant == {"ml": 40, "smal": 40 - lost["smal"]}
+    # alone, the same variant's failed draws count as failed draws of the bootstrap
+    with np.errstate(invalid="ignore"):
+        alone = causal.survival_bootstrap(d, "a", "tijd", "gebeurtenis", ["x"], {"smal": variants["smal"]},
+                                          estimand="ATE", horizons=(2,), n_boot=40, seed=1)
+    assert alone.attrs["failed"] == lost["smal"] and alone.attrs["failed_variant"] == {"smal": 0}
+    # the symmetric bootstrap-t is centred on the estimate
+    ci = causal.bootstrap_interval(draws, "ml", "symmetric").set_index("measure").loc["risicosverschil"]
+    assert ci["estimate"] - ci["ci_lower"] == pytest.approx(ci["ci_upper"] - ci["estimate"])

@@ -88,7 +88,7 @@ def _weighted_log_hr(T, E, t, w) -> float:
 
 def _replicate(idx: np.ndarray, data: dict, variants: dict[str, dict], horizons: Sequence[float], estimand: str,
                hazard_ratio: Sequence[str], labels: tuple[str, str], file: str,
-               cluster: np.ndarray | None = None) -> list[tuple]:
+               cluster: np.ndarray | None = None, strict: bool = False) -> list[tuple]:
     """Every variant's estimates on the rows ``idx``: the whole pipeline refitted (PS, censoring, outcome, Cox).
 
     Rows ``(variant, measure, horizon, estimate, se)``; ``se`` is the pivot SE of
@@ -102,34 +102,58 @@ def _replicate(idx: np.ndarray, data: dict, variants: dict[str, dict], horizons:
     fits: dict = {}
     censoring: dict = {}
     for name, v in variants.items():
-        if v["method"] == "naive":
-            ps, w = None, np.ones(len(idx))
-        else:
-            key = (v["fit"], v["design"], v["trim"])
-            if key not in fits:
+        try:
+            out += _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, horizons, estimand,
+                                      hazard_ratio, labels, file, cluster)
+        except (DataError, np.linalg.LinAlgError, ValueError):
+            if strict or len(variants) == 1:
+                raise
+            out.append((name, FAILED, np.nan, np.nan, np.nan))  # this variant only; the others keep the draw
+    return out
+
+
+#: the measure recorded for a variant whose models could not be fitted on a resample
+FAILED = "_mislukt"
+
+
+def _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, horizons, estimand, hazard_ratio, labels,
+                       file, cluster) -> list[tuple]:
+    """One variant's rows of :func:`_replicate`; propensity and censoring fits (or their failure)
+    are shared between the variants of a draw through ``fits`` and ``censoring``."""
+    if v["method"] == "naive":
+        ps, w = None, np.ones(len(idx))
+    else:
+        key = (v["fit"], v["design"], v["trim"])
+        if key not in fits:
+            try:
                 fits[key] = _refit_weights(t, data["designs"][v["design"]][idx], v["fit"], estimand, v["trim"],
                                            file, data["treatment"])
-            ps, w = fits[key]
-        cens = v["censoring"]
-        if cens not in censoring:
-            censoring[cens] = _censoring_fit(T, 1 - E, t, data["Xc"][idx] if cens == "cox" else None, cens, file)
-        G = censoring[cens]
-        for h in horizons:
-            s = _ipcw(T, E, G, h)
-            for label, mask in (("behandelde", t == 1), ("niet-behandelde", t == 0)):
-                if not (s[mask] > 0).any():
-                    raise DataError(Problem(file, f"geen {label} rij met een bekende uitkomst na {h}"))
-            for kind, y, binary in (("risico", ((E == 1) & (T <= h)).astype(float), True),
-                                    ("rmst", np.minimum(T, h), False)):
-                mu1, mu0, V = _arm_means(v["method"], t, np.where(s > 0, y, 0.0), s, w, ps, Xo, estimand, binary,
-                                         cluster)
-                diff = "risicosverschil" if kind == "risico" else "rmst-verschil"
-                se = np.sqrt(np.clip([V[0, 0], V[1, 1], V[0, 0] + V[1, 1] - 2 * V[0, 1]], 0, None))
-                out += [(name, f"{kind} {labels[0]}", float(h), mu1, se[0]),
-                        (name, f"{kind} {labels[1]}", float(h), mu0, se[1]),
-                        (name, diff, float(h), mu1 - mu0, se[2])]
-        if name in hazard_ratio:
-            out.append((name, "log_hr", np.nan, _weighted_log_hr(T, E, t, w), np.nan))
+            except (DataError, np.linalg.LinAlgError, ValueError) as err:
+                fits[key] = err
+        if isinstance(fits[key], Exception):
+            raise fits[key]
+        ps, w = fits[key]
+    cens = v["censoring"]
+    if cens not in censoring:
+        censoring[cens] = _censoring_fit(T, 1 - E, t, data["Xc"][idx] if cens == "cox" else None, cens, file)
+    G = censoring[cens]
+    out: list[tuple] = []
+    for h in horizons:
+        s = _ipcw(T, E, G, h)
+        for label, mask in (("behandelde", t == 1), ("niet-behandelde", t == 0)):
+            if not (s[mask] > 0).any():
+                raise DataError(Problem(file, f"geen {label} rij met een bekende uitkomst na {h}"))
+        for kind, y, binary in (("risico", ((E == 1) & (T <= h)).astype(float), True),
+                                ("rmst", np.minimum(T, h), False)):
+            mu1, mu0, V = _arm_means(v["method"], t, np.where(s > 0, y, 0.0), s, w, ps, Xo, estimand, binary,
+                                     cluster)
+            diff = "risicosverschil" if kind == "risico" else "rmst-verschil"
+            se = np.sqrt(np.clip([V[0, 0], V[1, 1], V[0, 0] + V[1, 1] - 2 * V[0, 1]], 0, None))
+            out += [(name, f"{kind} {labels[0]}", float(h), mu1, se[0]),
+                    (name, f"{kind} {labels[1]}", float(h), mu0, se[1]),
+                    (name, diff, float(h), mu1 - mu0, se[2])]
+    if name in hazard_ratio:
+        out.append((name, "log_hr", np.nan, _weighted_log_hr(T, E, t, w), np.nan))
     return out
 
 
@@ -179,7 +203,10 @@ def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: s
     :attr:`SurvivalEffect.horizons`, plus ``log_hr``; ``se`` the pivot SE of the studentized
     interval, see :func:`bootstrap_interval`) of the successful replicates; ``attrs`` has
     ``replicates``, ``failed`` (replicates in which a model could not be fitted or an arm
-    had no known outcome: left out), ``unit`` (``"rij"`` for rows, or the cluster column) and
+    had no known outcome: left out), ``failed_variant`` (per variant, the further replicates
+    in which only that variant's models could not be fitted: left out of that variant only; with
+    one variant this is 0 and such replicates count as ``failed``), ``unit`` (``"rij"`` for rows,
+    or the cluster column) and
     ``original`` (``(variant, measure, horizon) -> (estimate, se)`` on the original rows).
     """
     _choice("estimand", estimand, ESTIMANDS)
@@ -198,7 +225,7 @@ def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: s
     codes = pd.factorize(df[cluster])[0] if cluster else np.arange(len(df))
     members = np.split(np.argsort(codes, kind="stable"), np.cumsum(np.bincount(codes))[:-1])
     args = (data, specs, horizons, estimand, hazard_ratio, labels, file)
-    original = _replicate(np.arange(len(df)), *args, cluster=codes)
+    original = _replicate(np.arange(len(df)), *args, cluster=codes, strict=True)
     rows, failed = [], 0
     for b in range(n_boot):
         drawn = rng.integers(0, len(members), len(members))
@@ -210,7 +237,11 @@ def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: s
         except (DataError, np.linalg.LinAlgError, ValueError):
             failed += 1
     out = pd.DataFrame(rows, columns=["replicate", "variant", "measure", "horizon", "estimate", "se"])
-    out.attrs = {"replicates": n_boot - failed, "failed": failed, "unit": cluster or "rij",
+    lost = out["measure"] == FAILED
+    failed_variant = {name: int((lost & (out["variant"] == name)).sum()) for name in specs}
+    out = out[~lost].reset_index(drop=True)
+    out.attrs = {"replicates": n_boot - failed, "failed": failed, "failed_variant": failed_variant,
+                 "unit": cluster or "rij",
                  "original": {(v, m, h): (est, se) for v, m, h, est, se in original}}
     return out
 
@@ -253,14 +284,15 @@ def bootstrap_interval(draws: pd.DataFrame, variant: str, method: str = "student
       (Davison & Hinkley 1997, section 5.2; ``benchmarks/causal_validation.py``);
       ``boot::boot.ci(type = "stud")`` in R;
     * ``"sd"``: estimate ± 1.96 × the SD of the replicates;
-    * ``"percentile"``: the 2.5 % and 97.5 % quantiles of the replicates (``type = "perc"``).
+    * ``"percentile"``: the 2.5 % and 97.5 % quantiles of the replicates (``type = "perc"``);
+    * ``"symmetric"``: the symmetric bootstrap-t, ``estimate ± q95(|pivot|) se`` (Hall 1988).
 
     Quantiles by :func:`_boot_quantiles`, as ``boot.ci``.
 
     Returns ``measure, horizon, estimate, se`` (the SD of the replicates), ``ci_lower, ci_upper``.
     The log hazard ratio (no pivot SE) always gets the ``"sd"`` interval.
     """
-    _choice("method", method, ("studentized", "sd", "percentile"))
+    _choice("method", method, ("studentized", "sd", "percentile", "symmetric"))
     original = draws.attrs["original"]
     d = draws[draws["variant"] == variant]
     rows = []
@@ -277,8 +309,12 @@ def bootstrap_interval(draws: pd.DataFrame, variant: str, method: str = "student
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 pivot = (g["estimate"].to_numpy(float) - est) / g["se"].to_numpy(float)
-            q_hi, q_lo = _boot_quantiles(pivot, (0.975, 0.025))
-            lo, hi = est - q_hi * se0, est - q_lo * se0
+            if kind == "symmetric":
+                q = _boot_quantiles(np.abs(pivot), (0.95,))[0]
+                lo, hi = est - q * se0, est + q * se0
+            else:
+                q_hi, q_lo = _boot_quantiles(pivot, (0.975, 0.025))
+                lo, hi = est - q_hi * se0, est - q_lo * se0
         rows.append({"measure": measure, "horizon": horizon, "estimate": est, "se": sd, "ci_lower": float(lo),
                      "ci_upper": float(hi)})
     return pd.DataFrame(rows, columns=["measure", "horizon", "estimate", "se", "ci_lower", "ci_upper"])

@@ -344,7 +344,8 @@ def true_effects(cohort: pd.DataFrame, spells: pd.DataFrame, horizons: Sequence[
 
 #: the bootstrap intervals compared in :func:`simulate_replicate` (causal.bootstrap_interval
 #: method -> label); "bootstrap" is the chapter's
-BOOTSTRAP_INTERVALS = {"studentized": "bootstrap", "sd": "bootstrap_sd", "percentile": "bootstrap_percentiel"}
+BOOTSTRAP_INTERVALS = {"studentized": "bootstrap", "sd": "bootstrap_sd", "percentile": "bootstrap_percentiel",
+                       "symmetric": "bootstrap_symmetrisch"}
 
 #: the estimators compared in :func:`simulate_replicate` (name -> survival_effect options)
 VALIDATION_METHODS: dict[str, dict[str, Any]] = {
@@ -410,14 +411,17 @@ def simulate_replicate(region, seed: int, params=None, *, horizon: int = 3, esti
         draws = causal.survival_bootstrap(df, TREATMENT, DURATION, EVENT, cov, variants, estimand=estimand,
                                           horizons=(horizon,), cluster=cluster, n_boot=n_boot, seed=seed,
                                           hazard_ratio=("ipw_cbps",), labels=LABELS)
-        base["boot_mislukt"] = draws.attrs["failed"]
-        rows = [{**r, "boot_mislukt": draws.attrs["failed"]} for r in rows]
+        failed = draws.attrs["failed"]
+        lost = draws.attrs["failed_variant"]  # draws in which only that estimator could not be fitted
+        base["boot_mislukt"] = failed
+        rows = [{**r, "boot_mislukt": failed + lost.get(r["methode"], 0)} for r in rows]
         for kind, label in BOOTSTRAP_INTERVALS.items():
             for name in VALIDATION_METHODS:
                 ci = causal.bootstrap_interval(draws, name, kind).set_index("measure")
                 for target, measure, true in targets:
                     r = ci.loc[measure]
-                    rows.append({**base, "methode": name, "doel": f"{target}_{horizon}j", "interval": label,
+                    rows.append({**base, "boot_mislukt": failed + lost[name], "methode": name,
+                                 "doel": f"{target}_{horizon}j", "interval": label,
                                  "schatting": r["estimate"], "se": r["se"], "ci_laag": r["ci_lower"],
                                  "ci_hoog": r["ci_upper"], "waarheid": true})
         r = causal.bootstrap_interval(draws, "ipw_cbps").set_index("measure").loc["log_hr"]
