@@ -142,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
         per_method = boot.groupby("methode", sort=False)["boot_mislukt"].agg(["mean", "max"])
         print(f"mislukte bootstrapsteekproeven per replicatie (van {args.n_boot}; ze tellen niet mee): "
               + ", ".join(f"{m} gemiddeld {r['mean']:.1f} (maximum {r['max']:.0f})" for m, r in per_method.iterrows()))
+        if "boot_ml_terugval" in boot:
+            back = boot.groupby("methode", sort=False)["boot_ml_terugval"].agg(["mean", "max"])
+            print("steekproeven zonder oplossing van de balansvergelijkingen, propensitymodel daar met maximum "
+                  "likelihood: " + ", ".join(f"{m} gemiddeld {r['mean']:.1f} (maximum {r['max']:.0f})"
+                                             for m, r in back.iterrows() if r["max"] > 0))
     cols = ["doel", "methode", "interval", "replicaties", "waarheid", "bias", "gem_se", "sd_schatting", "bias_per_se",
             "rmse", "dekking_95", "mc_se_dekking", "doel_94"]
     with pd.option_context("display.width", 220, "display.max_columns", 20):

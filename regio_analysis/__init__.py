@@ -6,7 +6,8 @@ The package reads as the data flows, one room per step of the method::
                  scenario and framework files, the dossier workbook and Word template
     data/        the canonical tables (schemas), where regions live (regions), load_region /
                  RegionData (loading, region), disclosure control (privacy), synthetic microdata
-    workforce/   the SPP model and its rates from spells (model)            + chapter.py (01)
+    workforce/   the SPP model and its rates from spells (model), the plan beside the
+                 package (reconcile)                                   + chapter/ (01)
     retention/   Kaplan-Meier, Cox, discrete time, competing risks, spells  + chapter/ (03)
     causal/      checks, propensity, balance, estimators, censoring, survival, bootstrap,
                  sensitivity (E-values)

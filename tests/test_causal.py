@@ -440,7 +440,7 @@ def test_survival_bootstrap_refits_the_whole_pipeline():
     boot = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="aipw", horizons=(1, 2),
                                   cluster="school", n_boot=60, seed=3)
     assert eff.interval == "sandwich" and boot.interval == "bootstrap"
-    assert boot.details == {"replicates": 60, "failed": 0, "unit": "school", "method": "studentized"}
+    assert boot.details == {"replicates": 60, "failed": 0, "ml_fallback": 0, "unit": "school", "method": "studentized"}
     # the same point estimates; se = the SD of the replicates; studentized intervals
     pd.testing.assert_series_equal(eff.summary["estimate"], boot.summary["estimate"])
     draws = boot.bootstrap
@@ -501,7 +501,7 @@ def test_result_frames_have_english_columns(lalonde, att_weights):
     draws = causal.survival_bootstrap(d, "a", "tijd", "gebeurtenis", ["x"], {"m": {"method": "ipw"}}, horizons=(1,),
                                       n_boot=3, hazard_ratio=("m",))
     assert list(draws.columns) == ["replicate", "variant", "measure", "horizon", "estimate", "se"]
-    assert set(draws.attrs) == {"replicates", "failed", "unit", "original"}
+    assert set(draws.attrs) == {"replicates", "failed", "failed_variant", "ml_fallback", "unit", "original"}
     assert list(causal.bootstrap_interval(draws, "m").columns) == ["measure", "horizon", "estimate", "se", "ci_lower",
                                                                    "ci_upper"]
 
@@ -524,3 +524,22 @@ def test_a_variant_that_fails_on_a_resample_loses_that_draw_only():
     # the symmetric bootstrap-t is centred on the estimate
     ci = causal.bootstrap_interval(draws, "ml", "symmetric").set_index("measure").loc["risicosverschil"]
     assert ci["estimate"] - ci["ci_lower"] == pytest.approx(ci["ci_upper"] - ci["estimate"])
+
+
+def test_a_resample_without_a_balance_solution_falls_back_to_maximum_likelihood():
+    rng = np.random.default_rng(2)
+    t = np.r_[np.ones(20), np.zeros(20)]
+    X = np.column_stack([np.ones(40), np.r_[rng.normal(1.5, 1, 20), rng.normal(-1.5, 1, 20)]])
+    X[0, 1], X[25, 1] = -1.0, 1.0  # overlap exists, but barely
+    from regio_analysis.causal.bootstrap import _refit_weights
+    from regio_analysis.causal.propensity import _fit_balance
+
+    try:
+        _fit_balance(t, pd.DataFrame(X), "ATT", "x", "a")
+        pytest.skip("this sample has a balance solution")
+    except DataError:
+        pass
+    ps, w, fallback = _refit_weights(t, X, "balance", "ATT", None, "x", "a")
+    assert fallback and np.all((ps > 0) & (ps < 1))
+    ml_ps, _, ml_fallback = _refit_weights(t, X, "ml", "ATT", None, "x", "a")
+    assert not ml_fallback and np.allclose(ps, ml_ps)

@@ -73,7 +73,7 @@ def test_identiteit_rond_bommel_en_dommel(regions):
     assert ident["Aantal genoemde lerarenopleidingen"] == "3"
     assert ident["Lerarenopleidingen"].startswith("Hogeschool Fontys, ")
     assert ident["Periode"] == "2026-2029"
-    assert ident["Bron"] == "002_53f7c34f92f653b9.txt"
+    assert ident["Bron"] == "Activiteitenplan Rond Bommel en Dommel 2026–2029"
     assert "Synthetische tabellen" not in ident
 
 
@@ -83,6 +83,10 @@ def test_identiteit_says_not_named_instead_of_zero(regions):
     assert ident["Aantal genoemde besturen"] == "niet vermeld"
     assert ident["Sectoren"] == "VO, MBO"
     assert dict(overview.identiteit(regions[PNN]).values)["Periode"] == "2024"
+    # Noorderwijzer's plan names no single institute, only the alliance that unites them: not "1"
+    nw = dict(overview.identiteit(regions[NW]).values)
+    assert nw["Aantal genoemde lerarenopleidingen"] == "niet vermeld"
+    assert nw["Lerarenopleidingen"].startswith("niet afzonderlijk genoemd") and "(NEA)" in nw["Lerarenopleidingen"]
 
 
 def test_identiteit_labels_synthetic_tables():
@@ -102,48 +106,150 @@ def test_kerncijfers_rond_bommel_en_dommel(regions):
     df = overview.kerncijfers(regions[RBD])
     assert list(df.columns) == ["indicator", "jaar", "waarde", "eenheid", "bron"]
     v = _values(df)
-    assert v["leerlingen"] == ("2024", "33.541")
+    # like with like: BAO + (V)SO in both years (the published 2024 total holds 315 pupils more)
+    assert v["leerlingen"] == ("2024", "33.226") and df.loc["leerlingen", "indicator"] == "Leerlingen BAO en (V)SO (som)"
+    assert df.loc["leerlingen_prognose", "indicator"] == "Leerlingen BAO en (V)SO (som, prognose)"
     assert v["leerlingen_prognose"] == ("2029", "32.754")
-    assert v["personen"] == ("", "3.758")  # OP 2840 + OOP 918, the region's own 2025 count
+    assert v["leerlingen_totaal"] == ("2024", "33.541")
+    assert df.loc["leerlingen_totaal", "indicator"] == "Leerlingen, totaal zoals gepubliceerd (315 meer dan BAO en (V)SO)"
+    assert v["personen"] == ("niet vermeld", "3.758")  # OP 2840 + OOP 918, the region's own count
     assert df.loc["personen", "indicator"] == "Personeel OP en OOP (personen)"
-    assert v["fte"] == ("", "2.682")  # OP 2048 + OOP 634
+    assert v["fte"] == ("niet vermeld", "2.682")  # OP 2048 + OOP 634
     assert v["verzuim_regio"] == ("2023", "6,7%")
     assert v["verzuim_landelijk"] == ("2023", "6,3%")
     assert v["tekort_onvervuld"] == ("2025", "6%")
+    assert df.loc["tekort_onvervuld", "indicator"] == "Onvervulde werkgelegenheid OP, OOP en schoolleiders (prognose)"
     assert v["instroom"] == ("2025", "5,5%")
     assert v["uitstroom"] == ("2025", "5,3%")
-    assert "prognose" in df.loc["uitstroom", "indicator"] and "OP" in df.loc["uitstroom", "indicator"]
+    # the plan gives one percentage for OP and OOP together
+    assert df.loc["uitstroom", "indicator"] == "Uitstroom OP en OOP (% van het personeel, prognose)"
     assert v["vertrek_binnen_1_jaar"] == ("2023", "25%")
     assert v["activiteiten"] == ("2026–2029", "52")
+    assert df.loc["activiteiten", "indicator"] == "Activiteiten in het register (totaal)"
     assert v["activiteiten_samen_opleiden"][1] == "11"
     assert v["peer_review_2028"] == ("2028", "Samen Opleiden Rond Bommel en Dommel")
     assert "aandeel_55plus" not in v
-    assert df.loc["verzuim_regio", "bron"] == "002_53f7c34f92f653b9.txt § Kwalitief > Ziekteverzuim"
+    assert df.loc["verzuim_regio", "bron"] == "Activiteitenplan Rond Bommel en Dommel 2026–2029, § Kwalitief > Ziekteverzuim"
+    assert df.loc["activiteiten", "bron"] == "Activiteitenplan Rond Bommel en Dommel 2026–2029"
     per_thema = [int(w) for k, (_j, w) in v.items() if k.startswith("activiteiten_")]
     assert sum(per_thema) == 52
 
 
 def test_kerncijfers_other_regions(regions):
-    kga = _values(overview.kerncijfers(regions[KGA]))
+    kga_df = overview.kerncijfers(regions[KGA])
+    kga = _values(kga_df)
     assert kga["tekort_totaal"] == ("2024", "3,7%")
-    assert kga["tekort_verborgen"] == ("2024", "2,6%")  # OP, not the DIR value 3.7
-    assert kga["aandeel_55plus"] == ("2023", "27,7%")
+    assert kga_df.loc["tekort_totaal", "indicator"] == "Tekort OP en schoolleiders"  # 3,7% for both
+    assert kga["tekort_verborgen"] == ("niet vermeld", "2,6%")  # OP, not the DIR value 3.7; no year in the source
+    assert kga["aandeel_55plus"] == ("niet vermeld", "27,7%")  # no year in the source
     assert kga["instroom"] == ("2023", "10,7%")
     assert kga["uitstroom"] == ("2022", "9,9%")
     assert kga["peer_review_2029"] == ("2029", "Opleidingsschool H2O, Opleidingsschool Nova, ROSA")
     assert "leerlingen" not in kga and "verzuim_regio" not in kga
 
     pnn = overview.kerncijfers(regions[PNN])
-    assert _values(pnn)["tekort_totaal"] == ("2034", "5–8%")  # published range ondergrens–bovengrens
+    assert _values(pnn)["tekort_totaal"] == ("2034", "ca. 5–8%")  # published range "ca. 5 tot 8%"
     assert pnn.loc["tekort_totaal", "indicator"] == "Tekort OP (prognose)"
-    assert _values(pnn)["aandeel_55plus"] == ("2023", "22%")
+    assert _values(pnn)["aandeel_55plus"] == ("niet vermeld", "22%")  # the plan gives no year
+    assert _values(pnn)["activiteiten"] == ("2024", "30")  # the plan's period, not the register's span
 
     nw = overview.kerncijfers(regions[NW])
-    assert _values(nw)["uitstroom_starters"] == ("", "21,5%")
+    assert _values(nw)["uitstroom_starters"] == ("niet vermeld", "21,5%")
     assert "periode niet vermeld" in nw.loc["uitstroom_starters", "indicator"]
     assert _values(nw)["activiteiten"] == ("2026–2029", "40")
     assert _values(nw)["peer_review_2029"] == ("2029", "Opleidingspraktijk Noorderwijzer")
     assert not any(k.startswith(("leerlingen", "verzuim", "tekort", "personen")) for k in nw.index)
+
+
+# --- issue 15: every figure true of its source ---------------------------------------------------
+
+INTERNAL_FILE = r"\d{3}_[0-9a-f]{16}\.txt"
+
+
+@pytest.mark.parametrize("rid", DEFAULT_REGIONS)
+def test_sources_are_shown_by_title_never_by_internal_file_name(regions, rid):
+    """Every source chapter 00 shows names the document by its title (and section); rows that
+    still name the file (partnerschappen) are shown with the title regio.yaml maps it to."""
+    import re
+
+    region = regions[rid]
+    titel = region.meta["bron"]
+    kc = overview.kerncijfers(region)
+    shown = [*kc["bron"], overview.inleiding(region), *overview.identiteit(region)["waarde"]]
+    assert not any(re.search(INTERNAL_FILE, str(t)) for t in shown), [t for t in shown if re.search(INTERNAL_FILE, str(t))]
+    assert kc["bron"].str.startswith(titel).all()
+    assert dict(overview.identiteit(region).values)["Bron"] == titel and titel in overview.inleiding(region)
+
+
+def test_bron_tekst_maps_a_file_name_to_the_title():
+    region = RegionData("x", {"regio_id": "x", "naam": "X", "bronnen": {"001_abcdef0123456789.txt": "Plan X 2024"}}, None)
+    assert overview.bron_tekst(region, "001_abcdef0123456789.txt § A > B") == "Plan X 2024, § A > B"
+    assert overview.bron_tekst(region, "001_abcdef0123456789.txt") == "Plan X 2024"
+    assert overview.bron_tekst(region, "Plan Y 2025, § C") == "Plan Y 2025, § C"
+    assert overview.bron_document(region, "001_abcdef0123456789.txt § A") == "Plan X 2024"
+
+
+def test_pupil_change_compares_the_same_school_types(regions):
+    """The realised totals of 002 hold pupils (315 in 2024) that the forecast totals do not:
+    the reading compares BAO + (V)SO in both years, computed here from the rows themselves."""
+    rows = regions[RBD].leerlingen.set_index(["peiljaar", "soort"])["aantal"]
+    basis = rows[(2024, "bao")] + rows[(2024, "so_vso")]
+    prognose = rows[(2029, "bao")] + rows[(2029, "so_vso")]
+    assert prognose == rows[(2029, "totaal")] and basis != rows[(2024, "totaal")]
+    pct = 100 * (1 - prognose / basis)
+    reading = overview.lezing_leerlingen(regions[RBD])
+    assert f"{pct:.1f}% minder dan in 2024".replace(".", ",") in reading  # 1,4 %
+    assert "2,3%" not in reading  # the published totals' change, unlike with unlike
+    assert "BAO en (V)SO" in reading and "53 tot 315" in reading
+    ll = overview.leerlingen_regio(regions[RBD])
+    assert (ll["aantal"] == [rows[(y, "bao")] + rows[(y, "so_vso")] for y in ll["peiljaar"]]).all()
+    verschil = overview.leerlingen_totaal_verschil(regions[RBD])
+    assert verschil["verschil"].tolist() == [53, 173, 212, 137, 315] and not verschil["prognose"].any()
+
+
+def test_a_published_total_equal_to_its_parts_is_used_as_is():
+    rows = [(2023, "bao", 90, False), (2023, "sbo", 10, False), (2023, "totaal", 100, False),
+            (2025, "bao", 80, True), (2025, "sbo", 10, True), (2025, "totaal", 90, True)]
+    raw = pd.DataFrame(rows, columns=["peiljaar", "soort", "aantal", "prognose"]).assign(bron="t")
+    region = RegionData("t", {"regio_id": "t", "naam": "T"}, None, {"leerlingen": conform(raw, "leerlingen")})
+    ll = overview.leerlingen_regio(region)
+    assert ll["aantal"].tolist() == [100, 90] and (ll["soorten"] == "").all()
+    assert overview.leerlingen_totaal_verschil(region).empty
+    assert overview.lezing_leerlingen(region) == (
+        "In 2023 telde de regio 100 leerlingen; volgens de prognose komt het aantal in 2025 uit op 90, "
+        "10,0% minder dan in 2023.")
+
+
+@pytest.mark.parametrize("rid", DEFAULT_REGIONS)
+def test_no_year_is_shown_for_a_figure_whose_source_gives_none(regions, rid):
+    """A row marked ``jaar_vermeld = false`` (55+ of 001 and 003, hidden shortage of 003) shows
+    "niet vermeld", never its placeholder year."""
+    region = regions[rid]
+    kc = overview.kerncijfers(region)
+    p, t = region.personeel, region.tekort
+    checks = []
+    if "jaar_vermeld" in p.columns:
+        checks += [("aandeel_55plus", r) for _, r in p[(p["categorie"] == "55+") & (p["niveau"] == "regio")].iterrows()]
+    if "jaar_vermeld" in t.columns:
+        checks += [(f"tekort_{r['component']}", r) for _, r in t[t["eenheid"] == "procent"].iterrows()]
+    for sleutel, r in checks:
+        if sleutel not in kc.index or overview.fmt_pct(r["waarde"], None) not in kc.loc[sleutel, "waarde"]:
+            continue  # that row is not the one shown
+        expected = str(r.get("peiljaar", r.get("jaar"))) if r["jaar_vermeld"] == "true" else "niet vermeld"
+        assert kc.loc[sleutel, "jaar"] == expected, (sleutel, r["waarde"])
+    if rid in (KGA, PNN):
+        assert kc.loc["aandeel_55plus", "jaar"] == "niet vermeld"
+
+
+def test_the_published_range_stays_a_range_everywhere_in_chapter_00(regions):
+    region = regions[PNN]
+    kc = overview.kerncijfers(region)
+    assert kc.loc["tekort_totaal", "waarde"] == "ca. 5–8%"
+    # no single midpoint anywhere in the chapter's text or table
+    texts = [*kc["waarde"], overview.inleiding(region), overview.lezing_activiteiten(region),
+             overview.lezing_leerlingen(region), overview.lezing_verzuim(region)]
+    assert not any("6,5" in t for t in texts)
+    assert set(overview.key_indicators(region)) == set(overview.KEY_INDICATOR_LABELS)  # no shortage figure there
 
 
 # --- key indicators --------------------------------------------------------------------------
@@ -181,11 +287,14 @@ def test_lezingen_rond_bommel_en_dommel(regions):
         "Het ziekteverzuim in de regio steeg van 5,3% (2019) naar 6,7% (2023) en ligt sinds 2022 boven "
         "het landelijk gemiddelde (6,3% in 2023).")
     assert overview.lezing_leerlingen(region) == (
-        "Het aantal leerlingen in de regio daalde van 33.657 (2020) naar 33.541 (2024); volgens de prognose "
-        "komt het in 2029 uit op 32.754, 2,3% minder dan in 2024.")
+        "Het aantal leerlingen in BAO en (V)SO samen daalde van 33.604 (2020) naar 33.226 (2024); volgens de "
+        "prognose komt het in 2029 uit op 32.754, 1,4% minder dan in 2024. De gepubliceerde totalen van 2020–2024 "
+        "tellen 53 tot 315 leerlingen meer dan BAO en (V)SO samen, zonder dat de bron zegt welke; die van 2025–2029 "
+        "zijn precies BAO en (V)SO samen. Deze lezing vergelijkt daarom in alle jaren dezelfde schoolsoorten; de "
+        "totalen staan in de kerncijfers.")
     assert overview.lezing_activiteiten(region) == (
-        "Het activiteitenplan telt 52 activiteiten in 8 thema's, gepland van 2026 tot en met 2029; "
-        "de meeste vallen onder het thema samen opleiden (11).")
+        "Het activiteitenregister, overgenomen uit het plan, telt 52 activiteiten in 8 thema's voor de planperiode "
+        "2026–2029; de meeste vallen onder het thema samen opleiden (11).")
 
 
 def test_leerlingen_from_vestigingen_without_total():
@@ -211,9 +320,17 @@ def test_leerlingen_from_vestigingen_without_total():
 
 
 def test_lezing_activiteiten_other_regions(regions):
+    """PO Noord-Nederland's plan is for 2024 and dates 26 of its 30 register rows not at all: the
+    reading says so instead of 'gepland van 2023 tot en met 2029' (counted from the rows here)."""
+    act = regions[PNN].activiteiten
+    zonder = int((act["looptijd_vermeld"] == "false").sum())
+    buiten = int(((act["start"].dt.year < 2024) | (act["einde"].dt.year > 2024)).sum())
+    assert (zonder, buiten) == (26, 4)
     assert overview.lezing_activiteiten(regions[PNN]) == (
-        "Het activiteitenplan telt 30 activiteiten in 7 thema's, gepland van 2023 tot en met 2029; "
-        "de meeste vallen onder het thema organisatie en samenwerking (14).")
+        "Het activiteitenregister, overgenomen uit het plan, telt 30 activiteiten in 7 thema's voor de planperiode "
+        "2024; de meeste vallen onder het thema organisatie en samenwerking (14). 26 van de 30 hebben in het plan "
+        "geen eigen looptijd en staan in het register op de hele planperiode. 4 lopen (deels) buiten die periode; "
+        "samen lopen de activiteiten van 2023 tot en met 2029.")
     assert overview.lezing_activiteiten(regions[KGA]).endswith("onder het thema professionaliseren (11).")
 
 

@@ -11,7 +11,7 @@ from conftest import SEEDS
 from regio_analysis.data import RegionData, load_region
 from regio_analysis.qualitative import chapter as kwal
 from regio_analysis.data.regions import DEFAULT_REGIONS
-from regio_analysis.report.format import tabel_getallen, tabel_tekst
+from regio_analysis.report.format import THEMA_LABELS, tabel_getallen, tabel_tekst
 
 matplotlib.use("Agg")
 
@@ -41,14 +41,20 @@ def test_every_default_region_gets_figures_and_readings(regions, vergelijking, r
     assert f"Van de {len(region.activiteiten)} activiteiten" in reading and top["label"] in reading
     assert kwal.figuur_themaprofiel(region) is not None
     assert kwal.figuur_tijdlijn(region) is not None
-    assert "lopen de meeste activiteiten" in kwal.lezing_tijdlijn(region)
+    tijdlijn = kwal.lezing_tijdlijn(region)
+    if rid == "po-noord-nederland":  # the plan dates 26 of its 30 register rows not at all
+        assert "geen eigen looptijd" in tijdlijn and "lopen de meeste" not in tijdlijn
+    else:
+        assert "lopen de meeste activiteiten" in tijdlijn
     assert kwal.figuur_regiovergelijking(region, vergelijking) is not None
     assert "Cramér's V" in kwal.lezing_regiovergelijking(region, vergelijking)
     a = kwal.analyseer_antwoorden(region)
     assert a.synthetisch and kwal.figuur_redenen(a) is not None
     tab = kwal.tabel_redenen(a)
     assert (tab["bron"] == "synthetisch").all()
-    assert "(synthetisch)" in kwal.lezing_redenen(a)
+    assert kwal.lezing_redenen(a).startswith(f"Van de {len(a.documenten)} synthetische open antwoorden (een "
+                                             "demonstratie van de methode, geen antwoorden uit de regio;")
+    assert "synthetische" in kwal.inleiding(region) and "geen antwoorden uit de regio" in kwal.inleiding(region)
     assert f"{round(tab[kwal.AANDEEL].iloc[0])}%" in kwal.lezing_redenen(a).replace(",", ".")
     q = kwal.kwaliteit_autocodering(a).set_index("reden")
     assert q.loc["totaal", "recall"] >= 0.95 and q.loc["totaal", "precisie"] >= 0.95
@@ -64,7 +70,7 @@ def test_regional_comparison_reading_names_this_regions_largest_residual(regions
     res = kwal.toets_regiovergelijking(vergelijking)
     r = res.residuen[region.regio_id]
     reading = kwal.lezing_regiovergelijking(region, vergelijking)
-    assert f"het meest {r.idxmax()}" in reading and f"het minst {r.idxmin()}" in reading
+    assert f"de meeste activiteiten onder {r.idxmax()}" in reading and f"de minste onder {r.idxmin()}" in reading
     assert str(res.dof) in reading and ("Let op" in reading) == bool(res.waarschuwing)
 
 
@@ -160,7 +166,8 @@ def test_tables_hold_numbers_and_are_shown_in_dutch_notation(regions, vergelijki
 
     per_regio = kwal.tabel_thema_per_regio(vergelijking)
     assert list(per_regio.columns) == ["thema", *vergelijking.columns]  # region ids stay the headers
-    assert (per_regio.set_index("thema") == vergelijking).all().all()
+    assert (per_regio.drop(columns="thema").to_numpy() == vergelijking.to_numpy()).all()
+    assert per_regio["thema"].tolist() == [THEMA_LABELS[t] for t in vergelijking.index]  # Dutch labels, not keys
     assert tabel_tekst(per_regio).iloc[:, 1:].apply(lambda c: c.str.fullmatch(r"\d+")).all().all()
     assert kwal.tabel_thema_per_regio(pd.DataFrame()).empty
 
@@ -200,6 +207,7 @@ def test_hoofdstuk_returns_what_the_module_functions_return(hoofdstuk, vergelijk
         "inleiding": kwal.inleiding(region),
         "lezing_themaprofiel": kwal.lezing_themaprofiel(region),
         "abc_tabel": kwal.abc_tabel(region),
+        "lezing_abc": kwal.lezing_abc(region),
         "lezing_tijdlijn": kwal.lezing_tijdlijn(region),
         "lezing_regiovergelijking": kwal.lezing_regiovergelijking(region, vergelijking),
         "tabel_thema_per_regio": kwal.tabel_thema_per_regio(vergelijking),
@@ -285,3 +293,101 @@ def test_notebook_calls_only_the_chapter_object():
                 called.add(node.attr)
     assert assigned == {"kwalitatief"}
     assert called and all(callable(getattr(kwal.Hoofdstuk, name, None)) for name in called), called
+
+
+# --- issue 15: readings say only what the register shows ---------------------------------------------
+
+PNN = "po-noord-nederland"
+
+
+def test_a_theme_missing_from_the_register_is_not_said_to_be_missing_from_the_plan(regions):
+    """PO Noord-Nederland's plan has a 'Werkgroep Werving en Matching'; the register files it
+    under werven. The reading says the register has no activity *with the theme* matchen, and
+    names the activities that mention it, instead of "zonder activiteiten voor matchen"."""
+    region = regions[PNN]
+    act = region.activiteiten
+    assert "matchen" not in set(act["thema"]) and "opleiden" not in set(act["thema"])
+    matching = act[act["titel"].str.contains("Matching")]
+    assert len(matching) == 1 and matching["thema"].iloc[0] == "werven"
+    reading = kwal.lezing_themaprofiel(region)
+    assert "zonder activiteiten" not in reading
+    assert "In het activiteitenregister heeft geen activiteit het thema matchen of opleiden" in reading
+    assert "'Werkgroep Werving en Matching', thema werven" in reading
+    named = act[act[["titel", "ambitie", "beoogd_resultaat"]].agg(" ".join, axis=1).str.contains("match", case=False)]
+    assert f"{len(named)} activiteiten met een ander thema noemen matchen" in reading
+    # a region whose register has all five themes says nothing about absence
+    assert "geen activiteit" not in kwal.lezing_themaprofiel(regions["rond-bommel-en-dommel"])
+
+
+def test_timeline_reading_does_not_count_activities_the_register_does_not_date(regions):
+    """The register puts 26 of PO Noord-Nederland's 30 activities on the whole plan year 2024
+    because the plan gives them no dates; "In 2026 lopen de meeste activiteiten (1 van 1)" was a
+    count of one activity. The reading now says the register gives no dates."""
+    region = regions[PNN]
+    zonder = int((region.activiteiten["looptijd_vermeld"] == "false").sum())
+    reading = kwal.lezing_tijdlijn(region)
+    assert "1 van 1" not in reading and "lopen de meeste" not in reading
+    assert reading.startswith(f"{zonder} van de {len(region.activiteiten)} activiteiten hebben in het register geen "
+                              "eigen looptijd (zij staan op de hele planperiode, 2024)")
+    assert "piekjaar of een gemiddelde looptijd is daarom niet te geven" in reading
+    ax = kwal.figuur_tijdlijn(region)
+    assert ax.get_title().startswith("Activiteiten 2023–2029") and "gearceerd" in ax.get_title()
+    assert sum(1 for bar in ax.patches if bar.get_hatch()) == zonder
+
+
+def test_timeline_reading_counts_only_dated_activities(regions):
+    """Noorderwijzer: 5 register rows carry the plan period because the plan dates them not;
+    the peak and the duration come from the 35 dated ones (counted here from the rows)."""
+    import matplotlib.pyplot as plt
+
+    from regio_analysis.qualitative import plans
+
+    region = regions["noorderwijzer"]
+    act = region.activiteiten
+    dated = act[act["looptijd_vermeld"] == "true"]
+    per_year = {y: int(((dated["start"].dt.year <= y) & (dated["einde"].dt.year >= y)).sum()) for y in range(2026, 2030)}
+    peak = max(per_year, key=per_year.get)
+    reading = kwal.lezing_tijdlijn(region)
+    assert reading.startswith(f"In {peak} lopen de meeste activiteiten met een eigen looptijd ({per_year[peak]} van "
+                              f"{len(dated)})")
+    assert reading.endswith("5 van de 40 activiteiten hebben in het register geen eigen looptijd (zij staan op de "
+                            "hele planperiode, 2026–2029).")
+    all_dated = kwal.lezing_tijdlijn(regions["rond-bommel-en-dommel"])
+    assert all_dated.startswith("In 2026 lopen de meeste activiteiten (39 van 52)") and "eigen looptijd" not in all_dated
+    assert plans.parse_periode("2026–2029") == (2026, 2029) and plans.parse_periode("2024") == (2024, 2024)
+    plt.close("all")
+
+
+def test_timeline_of_a_register_without_any_dates():
+    act = pd.DataFrame({"id": ["1", "2"], "titel": ["a", "b"], "thema": ["werven", "matchen"],
+                        "start": pd.to_datetime(["2024-01-01"] * 2), "einde": pd.to_datetime(["2024-12-31"] * 2),
+                        "looptijd_vermeld": ["false", "false"], "bron": "t"})
+    region = RegionData("t", {"regio_id": "t", "naam": "T", "periode": "2024"}, None, {"activiteiten": act})
+    assert kwal.lezing_tijdlijn(region) == (
+        "Het register geeft geen van de 2 activiteiten een eigen looptijd: alle staan op de hele planperiode (2024). "
+        "Wanneer een activiteit in die periode loopt, is uit het register niet af te lezen.")
+
+
+def test_abc_reading_says_what_the_register_classifies(regions):
+    """PO Noord-Nederland's plan works with domains, not Aantrekken / Behouden / Continuïteit: the
+    register no longer invents an ABC class for five working groups."""
+    assert (regions[PNN].activiteiten["abc"] == "").all()
+    assert kwal.abc_tabel(regions[PNN])["ambitie"].tolist() == ["niet ingedeeld"]
+    assert kwal.lezing_abc(regions[PNN]).startswith("Het activiteitenregister deelt geen van de 30 activiteiten in")
+    nw = regions["noorderwijzer"].activiteiten["abc"].replace("", "niet ingedeeld").value_counts()
+    assert kwal.lezing_abc(regions["noorderwijzer"]) == (
+        f"Het activiteitenregister deelt {40 - nw['niet ingedeeld']} van de 40 activiteiten in: Aantrekken "
+        f"{nw['Aantrekken']}, Behouden {nw['Behouden']} en Continuïteit {nw['Continuïteit']}; "
+        f"{nw['niet ingedeeld']} hebben geen indeling.")
+
+
+def test_significant_only_when_the_test_is_reliable(regions, vergelijking):
+    region = regions["noorderwijzer"]
+    res = kwal.toets_regiovergelijking(vergelijking)
+    assert res.waarschuwing  # 71 % of expected counts below 5
+    reading = kwal.lezing_regiovergelijking(region, vergelijking)
+    assert "significant" not in reading and "niet bruikbaar" in reading
+    groot = vergelijking * 40  # the same proportions with large counts: a reliable test
+    res = kwal.toets_regiovergelijking(groot)
+    assert not res.waarschuwing and res.p < 0.05
+    assert "verschilt de themaverdeling van de activiteiten significant" in kwal.lezing_regiovergelijking(region, groot)

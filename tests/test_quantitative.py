@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import json
 
 import matplotlib
@@ -39,12 +40,12 @@ def test_readings_quote_the_seed_numbers(bommel, kennemerland):
     # shorter than two years: 13.4 + 11.6 = 25.0 %
     assert "25,0% is korter dan twee jaar" in kw.lezing_contractduur(bommel)
     text = kw.lezing_tevredenheid(bommel)
-    assert "zelf werktijden bepalen (23% tevreden)" in text and "doel 50%" in text and "doel 90%" in text
+    assert "zelf werktijden bepalen (23% tevreden; 2022)" in text and "doel 50%" in text and "doel 90%" in text
     # 2048 + 634 fte over 2840 + 918 persons = 0.71
     assert "0,71 fte" in kw.lezing_personeel(bommel)
-    assert "instroom 10,7%, uitstroom 9,9%" in kw.lezing_stromen(kennemerland)
+    assert "instroom 10,7% (2023) en uitstroom 9,9% (2022)" in kw.lezing_stromen(kennemerland)
     assert "27,7%" in kw.lezing_leeftijd(kennemerland)
-    assert "3,7%" in kw.lezing_tekort(kennemerland) and "70% verborgen" in kw.lezing_tekort(kennemerland)  # 2.6 / 3.7
+    assert "3,7%, 4 fte (2024)" in kw.lezing_tekort(kennemerland)
 
 
 def test_readings_follow_changed_numbers(bommel):
@@ -54,7 +55,7 @@ def test_readings_follow_changed_numbers(bommel):
     kg.loc[(kg["onderwerp"] == "tevredenheid") & (kg["categorie"] == "zelf werktijden bepalen"), "waarde"] = 95
     region.tables["kengetallen"] = kg
     text = kw.lezing_tevredenheid(region)
-    assert "minst tevreden over werkzekerheid (50% tevreden)" in text
+    assert "minst tevreden over werkzekerheid (50% tevreden; 2022)" in text
     assert "zelf werktijden" not in text
 
 
@@ -85,14 +86,14 @@ def test_spp_reading_matches_its_table(bommel):
     last = proj[(proj["jaar"] == 2029) & (proj["indicator"] == "te_vervullen_fte")]
     basis = last[last["scenario"] == "basis"]["waarde"].sum()
     text = kw.lezing_spp(proj)
-    assert f"moet dan {round(basis)} fte worden ingevuld" in text
+    assert f"moet dan {round(basis)} fte worden ingevuld" in text and "opgeteld over de projectiejaren" in text
     dir_short = proj[(proj["jaar"] == 2029) & (proj["indicator"] == "tekort_fte") & (proj["scenario"] == "basis")
                      & (proj["functiegroep"] == "DIR")]["waarde"].iloc[0]
     assert f"schoolleiders een tekort van {round(dir_short)} fte" in text
     assert plan.gevoeligheid.iloc[0]["label"] in kw.lezing_tornado(plan.gevoeligheid)
     table = plan.tabel()
     assert list(table.columns[:2]) == ["functiegroep", "indicator"] and "2029" in table.columns
-    assert "Scenario's" in plan.uitleg() and "1.039" in plan.uitleg()
+    assert "Scenario's" in plan.uitleg() and "× 1,039" in plan.uitleg()
 
 
 def test_reproduction_summary_counts(bommel):
@@ -153,7 +154,233 @@ def test_the_chapter_object_shows_what_the_functions_give(bommel):
         assert getattr(h, f"lezing_{short}")() == getattr(kw, f"lezing_{topic}")(bommel), topic
     plan = kw.spp(bommel, jaren=5)
     pd.testing.assert_frame_equal(h.tabel_spp("basis"), plan.tabel("basis"))
-    pd.testing.assert_frame_equal(h.tabel_gevoeligheid(), plan.gevoeligheid)
-    assert h.lezing_spp() == kw.lezing_spp(plan.projectie) and h.uitleg_spp() == plan.uitleg()
+    pd.testing.assert_frame_equal(h.spp.gevoeligheid, plan.gevoeligheid)
+    pd.testing.assert_frame_equal(h.tabel_gevoeligheid(), kw.tabel_gevoeligheid(plan.gevoeligheid))
+    assert h.lezing_spp() == kw.lezing_spp(plan.projectie, kw.aansluiting(bommel, plan.inputs))
+    assert h.uitleg_spp() == plan.uitleg()
     assert h.spp is h.spp  # projected once
     plt.close("all")
+
+
+# ------------------------------------------------------------------ issue 15: true of the source
+
+FILE_NAME = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
+
+
+@pytest.fixture(scope="module")
+def po_noord():
+    return load_region("po-noord-nederland")
+
+
+def _copy(region, **tables):
+    new = copy.copy(region)
+    new.tables = {**region.tables, **tables}
+    new.meta = dict(region.meta)
+    return new
+
+
+def test_staff_shares_come_from_the_population_they_name(bommel):
+    """Seed 002: 2,840 OP and 918 OOP persons in the region's own count, so OP is 76% of them;
+    the 67/29/4 mix the plan also gives fits the Realisatie-eenheid's count (5,020 : 2,165),
+    not this one. It was shown as "67% van het personeel" next to the 2,840."""
+    text = kw.lezing_personeel(bommel)
+    assert "67% van het personeel" not in text
+    assert f"2.840 personen en 2.048 fte ({round(100 * 2840 / (2840 + 918))}%)" in text  # 75.6 -> 76
+    assert "3.758 personen" in text
+    assert "67 : 29 = 2,31" in text                               # 67 / 29 = 2.310
+    assert "2.840 : 918 = 3,09" in text                           # 2840 / 918 = 3.094
+    assert "Realisatie-eenheid (5.020 : 2.165 = 2,32" in text     # 5020 / 2165 = 2.319
+    assert "andere populatie" in text
+    table = kw.tabel_personeel(bommel)
+    own = table[table["telling"] == "de eigen telling van de regio"].set_index("functiegroep")["aandeel"]
+    assert own["onderwijzend personeel"] == pytest.approx(100 * 2840 / 3758)
+    ree = table[table["telling"].str.contains("Realisatie")].set_index("functiegroep")["aandeel"]
+    assert ree["onderwijzend personeel"] == pytest.approx(100 * 5020 / (5020 + 2165))
+
+
+def test_staff_reading_follows_the_mix(bommel):
+    """A mix that does fit the region's own count is said to fit it."""
+    pers = bommel.personeel.copy()
+    mix = pers["kenmerk"] == "functiemix"
+    pers.loc[mix & (pers["functiegroep"] == "OP"), "waarde"] = 74
+    pers.loc[mix & (pers["functiegroep"] == "OOP"), "waarde"] = 24
+    text = kw.lezing_personeel(_copy(bommel, personeel=pers))
+    assert "past bij de eigen telling (2.840 : 918 = 3,09)" in text and "andere populatie" not in text
+
+
+def test_the_plans_projection_is_shown_beside_the_packages_and_reconciled(bommel):
+    """Seed 002: the plan's own table needs 29 + 105 + 21 = 155 fte in 2029; the package said 88
+    without a word about it. Now both are shown, and every step between them is explained."""
+    h = kw.Hoofdstuk(bommel)
+    proj = h.spp.projectie
+    own = proj[(proj["jaar"] == 2029) & (proj["indicator"] == "te_vervullen_fte") & (proj["scenario"] == "basis")]
+    package = own["waarde"].sum()
+    assert "De raming van het plan zelf komt voor 2029 op 155 fte" in h.lezing_spp()
+    text = h.lezing_aansluiting()
+    assert text.startswith("Het plan raamt voor 2029 155 fte te vervullen")
+    assert f"het pakket komt op {round(package)} fte" in text
+    assert f"Het verschil van −{round(155 - package)} fte" in text
+    # the table: per year and group the plan, every step, the package; the reading names each step's 2029 total
+    table = h.tabel_aansluiting()
+    total = table[(table["jaar"] == 2029) & (table["functiegroep"] == "al het personeel")].iloc[0]
+    assert total["plan (gepubliceerd)"] == 155 and total["pakket"] == pytest.approx(package)
+    assert total["pakket min plan"] == pytest.approx(package - 155)
+    steps = [c for c in table.columns if c not in ("jaar", "functiegroep", "pakket min plan")]
+    assert steps == ["plan (gepubliceerd)", "nagerekend", "zonder afronden", "tekort opgeteld", "andere basis stromen",
+                     "pakket"]
+    for stap, col in zip(list(kw.STAP_LABELS)[1:], steps[1:]):
+        assert f"**{kw.STAP_LABELS[stap]}**: {kw.fmt_getal(total[col], 0)} fte" in text, stap
+    # the causes in words, with the numbers they come from
+    assert "alleen het saldo van in- en uitstroom van het jaar zelf" in text           # cumulative vs yearly
+    assert "van 1.739 (2025) naar 1.717 fte (2029)" in text                           # the plan's OP demand
+    assert "bezetting van 2.048 fte" in text and "alleen de leerlingen in basisonderwijs" in text  # population
+    assert "percentage van de bezetting aan het begin van het jaar" in text           # base of the rates
+    assert "0,7 fte per persoon" in text
+    row = table[(table["jaar"] == 2029) & (table["functiegroep"] == "onderwijzend personeel")].iloc[0]
+    assert row["plan (gepubliceerd)"] == 105 and row["pakket min plan"] == pytest.approx(row["pakket"] - 105)
+    assert len(table) == 5 * 4  # 2025-2029, three groups and the total
+
+
+def test_no_reconciliation_without_a_published_method(po_noord):
+    h = kw.Hoofdstuk(po_noord)
+    assert h.lezing_aansluiting() == "" and h.tabel_aansluiting().empty
+    assert "raming van het plan" not in h.lezing_spp()
+
+
+def test_sensitivity_is_per_year_in_table_figure_and_reading(bommel):
+    """It summed five years of gaps and showed them as fte ("basis 647"); now the outcome is
+    te vervullen fte per year, averaged over 2025-2029, and says so everywhere."""
+    plan = kw.spp(bommel)
+    basis = plan.projectie[(plan.projectie["scenario"] == "basis") & (plan.projectie["indicator"] == "te_vervullen_fte")]
+    per_year = basis["waarde"].sum() / basis["jaar"].nunique()
+    assert plan.gevoeligheid["basis"].iloc[0] == pytest.approx(per_year)
+    text = kw.lezing_tornado(plan.gevoeligheid)
+    assert "fte per jaar, gemiddeld over 2025–2029" in text
+    assert f"(basis {kw.fmt_getal(per_year, 0)})" in text and "basis 647" not in text
+    ax = kw.figuur_tornado(plan.gevoeligheid)
+    assert "per jaar" in ax.get_title() and "per jaar" in ax.get_xlabel()
+    from regio_analysis.report.format import tabel_tekst
+
+    shown = tabel_tekst(kw.tabel_gevoeligheid(plan.gevoeligheid))
+    assert any("fte per jaar, gemiddeld over 2025–2029" in c for c in shown.columns)
+    plt.close("all")
+
+
+def test_a_published_range_stays_a_range(po_noord):
+    """Seed 001: "ca. 5 tot 8%" in 2034 was shown as one 6,5%."""
+    rows = kw.tekortcomponenten(po_noord)
+    regio = rows[rows["niveau"] == "regio"].iloc[0]
+    assert (regio["ondergrens"], regio["bovengrens"], regio["bandbreedte"]) == (5, 8, "gepubliceerd")
+    assert pd.isna(regio["waarde"]) and int(regio["jaar"]) == 2034
+    text = kw.lezing_tekort(po_noord)
+    assert "5–8% (een bandbreedte; prognose voor 2034)" in text and "6,5" not in text
+    assert "3,5–5,5%" in text and "provincie Drenthe" in text   # the 2024 range of Trendbureau Drenthe
+    ax = kw.figuur_tekort(po_noord)
+    labels = [t.get_text() for t in ax.texts]
+    assert "5–8%" in labels and "6,5%" not in labels
+    widths = sorted(round(p.get_width(), 6) for p in ax.patches)
+    assert 3.0 in widths                                          # the interval bar from 5 to 8
+    plt.close("all")
+
+
+def test_a_yearly_series_is_read_as_its_range(bommel):
+    """Seed 002: unfilled employment 6,0 to 6,5% over 2025-2029, not the 6,0% of the first year alone."""
+    text = kw.lezing_tekort(bommel)
+    assert "6,0–6,5% per jaar (prognose 2025–2029)" in text
+
+
+def test_all_published_shortages_are_in_the_table(po_noord):
+    table = kw.tabel_tekort(po_noord)
+    assert len(table) == 12
+    gron = table[(table["niveau"] == "Provincie Groningen") & (table["jaar"] == "2024")].iloc[0]
+    assert gron["waarde"] == 55 and gron["eenheid"] == "fte"
+    regio = table[table["niveau"] == "Regio"].iloc[0]
+    assert (regio["van"], regio["tot"]) == (5, 8) and pd.isna(regio["waarde"])
+
+
+def test_a_year_the_source_does_not_give_is_not_shown(po_noord):
+    """Seed 001 gives the 22% aged 55+ without a year; the report said "In 2023"."""
+    pers = po_noord.personeel.copy()
+    pers["jaar_vermeld"] = False
+    text = kw.lezing_leeftijd(_copy(po_noord, personeel=pers))
+    assert "2023" not in text and "(jaar niet vermeld)" in text and "22% van het personeel" in text
+    ax = kw.figuur_leeftijd(_copy(po_noord, personeel=pers))
+    assert "jaar niet vermeld" in ax.get_title()
+    pers["jaar_vermeld"] = True
+    assert kw.lezing_leeftijd(_copy(po_noord, personeel=pers)).startswith("In 2023 was 22%")
+    plt.close("all")
+
+
+def test_flows_of_different_years_are_not_averaged(kennemerland):
+    """Seed 003: inflow 10,7% is of 2023, outflow 9,9% of 2022; they were called a yearly
+    average (2022-2023) and "het personeelsbestand groeit"."""
+    text = kw.lezing_stromen(kennemerland)
+    assert "Gemiddeld per jaar" not in text and "groeit" not in text and "2022–2023" not in text
+    assert "instroom 10,7% (2023) en uitstroom 9,9% (2022)" in text and "verschillende" in text
+    assert "22,8% van de uitstroom gaat naar buiten onderwijs (2022)" in text
+
+
+def test_the_same_years_are_compared(bommel):
+    text = kw.lezing_stromen(bommel)
+    # OP and OOP share the plan's percentages: (5.5+5.4+5.3+5.2+5.1)/5 = 5.3 in, (5.3+5.1+5.2+4.8+4.9)/5 = 5.06 out
+    assert ("onderwijsondersteunend personeel en onderwijzend personeel (dezelfde percentages): instroom gemiddeld "
+            "5,3% en uitstroom gemiddeld 5,1% per jaar (prognose 2025–2029)") in text
+
+
+def test_the_age_share_the_plan_states_twice(kennemerland):
+    """Seed 003 gives 27,7% aged 55+ in § 2.4 and about a quarter older than 55 in § 3.1."""
+    text = kw.lezing_leeftijd(kennemerland)
+    assert "27,7%" in text and "in het voortgezet onderwijs" in text
+    assert "ongeveer 25% ouder dan 55 jaar" in text and "§ 3.1" in text
+
+
+def test_a_projection_without_a_method_is_shown_not_denied(kennemerland):
+    """Seed 003 publishes a forecast to 2034 (+68% unfilled fte); the report said it had none."""
+    h = kw.Hoofdstuk(kennemerland)
+    assert "Geen gegevens" not in h.lezing_reproductie() and "zonder rekenwijze" in h.lezing_reproductie()
+    table = h.tabel_reproductie()
+    assert len(table) == len(kennemerland.raming) and 68 in set(table["waarde"])
+
+
+def test_rounding_is_said_only_when_it_is_rounding(bommel):
+    table = kw.reproductie(bommel)
+    assert "telkens 1 fte of persoon, wat past bij afronding" in kw.reproductie_samenvatting(table)
+    worse = table.copy()
+    i = worse.index[~worse["consistent"]][0]
+    worse.loc[i, "gepubliceerd"] = worse.loc[i, "volgens_eigen_regels"] + 5
+    text = kw.reproductie_samenvatting(worse)
+    assert "tot 5 fte of persoon, meer dan afronding verklaart" in text and "afronding)" not in text
+
+
+def test_sources_are_named_by_title_never_by_file(bommel):
+    """The SPP notes printed the internal file name of the source; a table that still names
+    the file is shown with the title regio.yaml maps it to."""
+    file = "002_53f7c34f92f653b9.txt"
+    kg = bommel.kengetallen.copy()
+    kg["bron"] = kg["bron"].str.replace(r"^[^§]*, § ", f"{file} § ", regex=True)
+    region = _copy(bommel, kengetallen=kg)
+    region.meta["bronnen"] = {file: "Activiteitenplan Rond Bommel en Dommel 2026–2029"}
+    uitleg = kw.spp(region).uitleg()
+    assert file not in uitleg and "Activiteitenplan Rond Bommel en Dommel 2026–2029, § Analyse" in uitleg
+    region.meta["bronnen"] = {}
+    assert not FILE_NAME.search(kw.spp(region).uitleg()) and not FILE_NAME.search(kw.lezing_personeel(region))
+
+
+def test_no_file_name_and_no_english_decimal_in_any_reading():
+    for rid in DEFAULT_REGIONS:
+        h = kw.Hoofdstuk(load_region(rid))
+        texts = [getattr(h, m)() for m in dir(h) if m.startswith(("lezing_", "uitleg_"))]
+        for text in texts:
+            assert not FILE_NAME.search(text), (rid, text)
+            assert not re.search(r"(?<!§ )(?<![\d.])\d\.\d{1,2}\b(?![\d.])", text), (rid, text)  # not "§ 3.1"
+        plt.close("all")
+
+
+def test_a_pupil_total_that_is_not_the_sum_of_its_parts_is_named(bommel):
+    """Seed 002: the realised totals hold pupils in neither row (2024: 33,541 against 31,279 +
+    1,947 = 33,226, so 315; 2020: 33,657 - 33,604 = 53), the forecast totals are the exact sum."""
+    diff = kw.totaal_verschil(bommel).set_index("jaar")["verschil"]
+    assert diff[2024] == 315 and diff[2020] == 53 and set(diff.index) == {2020, 2021, 2022, 2023, 2024}
+    text = kw.lezing_leerlingen_per_soort(bommel)
+    assert "in de gerealiseerde jaren (2020–2024) is het gepubliceerde totaal 53 tot 315 leerlingen groter" in text
+    assert "in de prognosejaren is het precies hun som" in text

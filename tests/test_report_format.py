@@ -114,3 +114,44 @@ def test_a_comparator_column_goes_before_the_value():
                   doel=Kolom("getal", 0, eenheid="eenheid", voor="vergelijking"))
     assert tabel_tekst(df)["doel"].tolist() == ["≥ 100%", "≤ 0", "–"]
     assert list(tabel_tekst(df).columns) == ["doel"]
+
+
+# ----------------------------------------------------------------------------- wording of a comparison
+
+
+def test_words_that_claim_a_finding_are_found_in_any_form():
+    from regio_analysis.report.format import bewijswoorden
+
+    assert bewijswoorden("dat ligt aantoonbaar boven; een significant verschil; het effect; effecten; "
+                         "aantoonbare winst") == ["aantoonbaar", "significant", "effect", "effecten", "aantoonbare"]
+    # a word that only contains one (the effective sample size) is not a claim
+    assert bewijswoorden("de effectieve steekproefomvang; een doelmatig effectief beleid") == []
+
+
+@pytest.mark.parametrize("schatting, laag, hoog, synthetisch, expected", [
+    (0.25, 0.21, 0.29, False, "dat ligt aantoonbaar boven de ambitie"),
+    (0.15, 0.11, 0.19, False, "dat ligt aantoonbaar onder de ambitie"),
+    (0.22, 0.18, 0.26, False, "dat ligt boven de ambitie, maar het 95%-interval omvat die waarde: geen duidelijk verschil"),
+    (0.22, None, None, False, "dat ligt boven de ambitie (zonder interval is niet te zeggen of dat meer is dan toeval)"),
+    (0.25, 0.21, 0.29, True, "in deze synthetische demonstratie ligt dat boven de ambitie; het 95%-interval sluit die "
+                             "waarde uit"),
+    (0.22, 0.18, 0.26, True, "in deze synthetische demonstratie ligt dat boven de ambitie; het 95%-interval omvat die "
+                             "waarde"),
+])
+def test_a_comparison_claims_a_finding_only_about_real_data_whose_interval_excludes_the_value(
+        schatting, laag, hoog, synthetisch, expected):
+    from regio_analysis.report.format import bewijswoorden, vergelijking
+
+    v = vergelijking(schatting, laag, hoog, 0.20, synthetisch=synthetisch)
+    text = v.oordeel("dat", "de ambitie")
+    assert text == expected
+    assert bool(bewijswoorden(text)) == v.aantoonbaar == (v.sluit_uit and not synthetisch)
+
+
+def test_comparison_direction_and_missing_values():
+    from regio_analysis.report.format import vergelijking
+
+    assert vergelijking(0.8, 0.7, 0.92, 1.0, synthetisch=False).richting == -1
+    assert vergelijking(1.3, 1.1, 1.6, 1.0, synthetisch=False).woord("lager", "hoger") == "hoger"
+    nan = vergelijking(np.nan, np.nan, np.nan, 1.0, synthetisch=False)
+    assert nan.richting == 0 and not nan.sluit_uit and not nan.aantoonbaar

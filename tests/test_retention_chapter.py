@@ -1,13 +1,15 @@
 """The retention chapter's tables, readings and privacy rules (regio_analysis.retention.chapter)."""
 from __future__ import annotations
 
+import re
+
 import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
 
 from regio_analysis.data import load_region
-from regio_analysis.report.format import tabel_tekst
+from regio_analysis.report.format import bewijswoorden, tabel_tekst
 from regio_analysis.retention import chapter as rr
 from regio_analysis.retention.chapter import readings
 from regio_analysis.retention import survival_at
@@ -55,11 +57,24 @@ def test_reading_against_an_ambition_is_computed_from_the_interval():
         return pd.DataFrame([[1, v, lo, hi, 100, amb, np.nan]],
                             columns=["horizon (jaar)", "geschat vertrek", "ci_lower", "ci_upper", "nog gevolgd",
                                      "ambitie (max)", "gepubliceerd"])
-    assert "aantoonbaar boven" in rr.lezing_ambitie(table(0.25, 0.21, 0.29, 0.20))
-    assert "aantoonbaar onder" in rr.lezing_ambitie(table(0.15, 0.11, 0.19, 0.20))
-    assert "niet aantoonbaar boven" in rr.lezing_ambitie(table(0.22, 0.18, 0.26, 0.20))
+    assert "ligt aantoonbaar boven de ambitie" in rr.lezing_ambitie(table(0.25, 0.21, 0.29, 0.20))
+    assert "ligt aantoonbaar onder de ambitie" in rr.lezing_ambitie(table(0.15, 0.11, 0.19, 0.20))
+    inside = rr.lezing_ambitie(table(0.22, 0.18, 0.26, 0.20))
+    assert "ligt boven de ambitie" in inside and "geen duidelijk verschil" in inside and not bewijswoorden(inside)
     assert "geen streefwaarde" in rr.lezing_ambitie(table(0.22, 0.18, 0.26, np.nan))
     assert "Geen gegevens" in rr.lezing_ambitie(pd.DataFrame())
+
+
+def test_a_synthetic_estimate_is_never_graded_against_the_ambition():
+    """Before, a synthetic estimate calibrated to the published 25 % was called "aantoonbaar boven
+    de ambitie" of 20 %: the calibration, not the region. Now it is a demonstration, and says why."""
+    table = pd.DataFrame([[1, 0.25, 0.21, 0.29, 100, 0.20, 0.25]],
+                         columns=["horizon (jaar)", "geschat vertrek", "ci_lower", "ci_upper", "nog gevolgd",
+                                  "ambitie (max)", "gepubliceerd"])
+    text = rr.lezing_ambitie(table, synthetisch=True, doel=0.25)
+    assert not bewijswoorden(text), text
+    assert "in deze synthetische demonstratie ligt dat boven de ambitie van de regio van hooguit 20%" in text
+    assert "afgestemd op 25,0% vertrek binnen een jaar" in text and "zegt niets over de werkelijke stand" in text
 
 
 def test_hazard_ratio_readings():
@@ -67,7 +82,9 @@ def test_hazard_ratio_readings():
         "inductie: 20% lager vertrekrisico (HR 0,80; 95%-BI 0,70–0,92; p = 0,002).")
     assert rr.lezing_hr("tijdelijk contract", 1.5, 1.1, 2.0, 0.0001).startswith("tijdelijk contract: 50% hoger")
     assert "p < 0,001" in rr.lezing_hr("x", 1.5, 1.1, 2.0, 0.0001)
-    assert "geen aantoonbaar verschil" in rr.lezing_hr("x", 0.9, 0.7, 1.1, 0.3)
+    assert "geen duidelijk verschil" in rr.lezing_hr("x", 0.9, 0.7, 1.1, 0.3)
+    assert "20% lager vertrekrisico in deze synthetische gegevens" in rr.lezing_hr("inductie", 0.8, 0.7, 0.92,
+                                                                                  synthetisch=True)
     assert "niet te schatten" in rr.lezing_hr("x", np.nan, np.nan, np.nan)
 
 
@@ -87,7 +104,7 @@ def test_cox_table_and_reading_follow_the_fit(spells):
     assert shown.loc[row.name, "95%-BI"] == f"{lo:.2f}–{hi:.2f}".replace(".", ",")
     assert row["lezing"].startswith("bevoegd: ")
     text = rr.lezing_cox(fit)
-    assert f"{fit.n} starters" in text and "geen effecten" in text
+    assert f"{fit.n} starters" in text and "geen oorzaken" in text and not bewijswoorden(text)
     # the discrete-time model estimates the same hazard ratio on yearly data
     assert abs(np.log(dt.summary.loc["inductie", "hr"]) - np.log(fit.summary.loc["inductie", "hr"])) < 0.15
     assert "Cox-model" in rr.lezing_voorspeld(dt, fit)
@@ -235,11 +252,13 @@ def test_the_chapter_object_shows_what_the_functions_give(bommel, spells):
     pd.testing.assert_frame_equal(h.tabel_horizonnen(), rr.retentie_horizonnen(spells))
     pd.testing.assert_frame_equal(h.tabel_levenstafel(), rr.levenstafel(spells))
     pd.testing.assert_frame_equal(h.tabel_rmst(), rr.rmst_tabel(spells, 5))
-    pd.testing.assert_frame_equal(h.tabel_cox(), rr.cox_tabel(rr.cox_starters(spells), rr.discreet_starters(spells)))
+    pd.testing.assert_frame_equal(h.tabel_cox(), rr.cox_tabel(rr.cox_starters(spells), rr.discreet_starters(spells),
+                                                               synthetisch=True))
     km = rr.km_per_groep(spells, "inductie")
     assert h.lezing_behoud("inductie") == rr.lezing_km(km, "inductie", 1.0, rr.logrank_per_kenmerk(spells, "inductie"),
-                                                      rr.groepen(spells, "inductie")[1])
-    assert h.lezing_ambitie() == rr.lezing_ambitie(rr.vertrek_en_ambitie(bommel, spells), synthetisch=True)
+                                                      rr.groepen(spells, "inductie")[1], synthetisch=True)
+    assert h.lezing_ambitie() == rr.lezing_ambitie(rr.vertrek_en_ambitie(bommel, spells), synthetisch=True, doel=0.25,
+                                                   zonder_termijn=rr.gepubliceerd_vertrek(bommel).iloc[0:0])
     ax = h.figuur_behoud("route")
     assert ax.get_title() == "Behoud naar route (synthetisch)"
     assert h.figuur_cox().get_title() == "Hazard ratio's van vertrek (synthetisch)"
@@ -251,3 +270,217 @@ def test_the_chapter_object_of_a_region_without_spells(bommel):
     h = rr.Hoofdstuk(load_region("noorderwijzer"))
     assert h.starters.empty and h.tabel_horizonnen().empty and h.figuur_cox() is None
     assert h.figuur_behoud("route") is None and "Geen gegevens" in h.lezing_behoud("route")
+
+
+
+# ----------------------------------------------------------------------------- readings that cannot lie
+
+_GETAL = re.compile(r"(?<![\w.,])([−-]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?")
+#: numbers of the method itself that readings may name: 95 %-intervals, K = 10, 1,96, "0,5 is toeval",
+#: the balance threshold 0,1, "het interval omvat 1", chapters 03 and 04, the 31 days joining spells
+CONSTANTEN = (95, 10, 1.96, 0.5, 0.1, 1, 0, 3, 4, 31)
+
+
+def getallen(tekst: str) -> list[tuple[float, int]]:
+    """The numbers in a Dutch text (thousands point, decimal comma, − or - sign) with their decimals."""
+    out = []
+    for sign, whole, frac in _GETAL.findall(str(tekst)):
+        value = float(whole.replace(".", "") + ("." + frac if frac else ""))
+        out.append((-value if sign else value, len(frac)))
+    return out
+
+
+def toegestane_getallen(tables, extra=()) -> set[float]:
+    """Every number a reading of ``tables`` may state: what the tables show (every number in their
+    text, headers included) and what follows from one shown number or two by one documented step,
+    by the kind of column (:func:`report.format.weergave`): for a percentage 100 − x and the
+    difference of two in the column (also for percentage points: "(pp)", "procentpunt"); for another
+    number |1 − x|·100 ("37% lager" of a ratio) and 100·x; for a count
+    the share 100·x/y of two in the column; for an interval the width hoog − laag. Also ``extra``
+    (the chapter's parameters, the years of the data) and the method's constants."""
+    from regio_analysis.report.format import weergave
+
+    allowed = set(CONSTANTEN) | {float(x) for x in extra}
+    for df in tables:
+        if df is None or df.empty:
+            continue
+        shown = tabel_tekst(df)
+        for text in [*map(str, shown.columns), *shown.astype(str).to_numpy().ravel()]:
+            allowed |= {v for v, _ in getallen(text)}
+        for c, k in weergave(df).items():
+            if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
+                continue
+            if k.eenheid:  # each row in its own unit: ratios give 100·x, percentages 100 − x
+                for x, unit in zip(df[c].astype(float), df[k.eenheid]):
+                    allowed |= {100 * x} if unit == "ratio" else {100 - x} if unit == "procent" else set()
+                continue
+            col = pd.to_numeric(df[c], errors="coerce").astype(float).dropna().tolist()
+            if k.soort == "pct":
+                allowed |= {100 - x for x in col} | {abs(x - y) for x in col for y in col}
+            elif k.soort == "getal" and re.search(r"\(pp\)|procentpunt", f"{c} {k.naam or ''}"):
+                allowed |= {abs(x - y) for x in col for y in col}  # differences of percentage points
+            elif k.soort == "getal":
+                allowed |= {abs(1 - x) * 100 for x in col} | {100 * x for x in col}
+            elif k.soort == "aantal":
+                allowed |= {100 * x / y for x in col for y in col if y}
+            if k.soort in ("getal", "pct") and k.hoog and k.hoog in df:
+                lo = df[k.laag] if k.laag else df[c]
+                allowed |= set((df[k.hoog].astype(float) - lo.astype(float)).dropna())
+    return allowed
+
+
+def ontraceerbaar(tekst: str, allowed: set[float]) -> list[str]:
+    """The numbers of ``tekst`` that equal no allowed number (at the decimals the text shows)."""
+    vals = np.array(sorted({abs(a) for a in allowed}))
+    bad = []
+    for value, decimals in getallen(tekst):
+        tol = 0.5 * 10 ** -decimals + 1e-6
+        if not np.any(np.abs(vals - abs(value)) <= tol):
+            bad.append(f"{value:g}")
+    return bad
+
+
+def test_the_number_parser_reads_dutch_notation():
+    assert getallen("HR 0,61 (95%-BI 0,41–0,90); 2.000 personen, −4,7 en -6,56 procentpunt in 2019–2025") == [
+        (0.61, 2), (95, 0), (0.41, 2), (0.9, 2), (2000, 0), (-4.7, 1), (-6.56, 2), (2019, 0), (2025, 0)]
+    assert ontraceerbaar("19,2% en 84%", {19.24, 84.4}) == [] and ontraceerbaar("19,3%", {19.24}) == ["19.3"]
+
+
+@pytest.fixture(scope="module")
+def hoofdstukken():
+    from regio_analysis.data.regions import DEFAULT_REGIONS
+
+    return {rid: rr.Hoofdstuk(load_region(rid, synthetic=True, seed=0), horizon=5) for rid in DEFAULT_REGIONS}
+
+
+#: the tables each reading of chapter 03 describes (its numbers must be in them)
+BRONTABELLEN = {
+    "inleiding": ("generator", "kerngetallen", "ambitie", "cox"), "lezing_ambitie": ("ambitie", "generator"),
+    "lezing_bestemmingen": ("bestemmingen",), "lezing_cox": ("cox", "kerngetallen"), "lezing_voorspeld": ("cox",),
+    "lezing_diagnostiek": ("kerngetallen", "ph-toets"), "lezing_behoud": ("horizonnen", "logrank"),
+    "tabel_cox_lezing": ("cox",),
+}
+
+
+def _ongetraceerd(h) -> list:
+    tables = h.tabellen()
+    years = set(h.starters["start_jaar"]) if not h.starters.empty else set()
+    bad = []
+    for name, text in h.lezingen().items():
+        key = next(k for k in BRONTABELLEN if name == k or name.startswith(k + "_"))
+        allowed = toegestane_getallen([tables[f"retentie-{t}"] for t in BRONTABELLEN[key]], extra=(h.horizon, *years))
+        if ontraceerbaar(text, allowed):
+            bad.append((name, ontraceerbaar(text, allowed), text))
+    return bad
+
+
+@pytest.mark.parametrize("rid", ["noorderwijzer", "po-noord-nederland", "rond-bommel-en-dommel",
+                                 "kennemerland-groot-amsterdam"])
+def test_every_number_in_a_reading_is_in_the_table_it_describes(hoofdstukken, rid):
+    assert _ongetraceerd(hoofdstukken[rid]) == []
+
+
+def test_a_number_from_nowhere_is_caught(hoofdstukken):
+    h = hoofdstukken["noorderwijzer"]
+    allowed = toegestane_getallen([h.tabellen()["retentie-cox"]])
+    hr = h.cox.summary.loc["inductie", "hr"]
+    assert ontraceerbaar(f"HR {hr:.2f}".replace(".", ","), allowed) == []
+    assert ontraceerbaar(f"HR {hr + 0.12:.2f}".replace(".", ","), allowed) != []
+    assert ontraceerbaar(f"{(1 - hr) * 100:.0f}% lager", allowed) == []
+    assert ontraceerbaar(f"{(1 - hr) * 100 + 3:.0f}% lager", allowed) != []
+
+
+@pytest.mark.parametrize("rid", ["noorderwijzer", "po-noord-nederland", "rond-bommel-en-dommel",
+                                 "kennemerland-groot-amsterdam"])
+def test_synthetic_readings_demonstrate_and_never_claim_a_finding(hoofdstukken, rid):
+    h = hoofdstukken[rid]
+    assert h.synthetisch
+    for name, text in h.lezingen().items():
+        assert not bewijswoorden(text), (name, bewijswoorden(text), text)
+    for name in ("lezing_behoud_inductie", "lezing_bestemmingen", "lezing_cox", "lezing_voorspeld"):
+        assert "synthetische demonstratie" in h.lezingen()[name], name
+    assert "geen bevinding over de regio" in h.inleiding() and "geen beschrijving van de regio" in h.inleiding()
+
+
+@pytest.mark.parametrize("rid", ["noorderwijzer", "po-noord-nederland", "rond-bommel-en-dommel",
+                                 "kennemerland-groot-amsterdam"])
+def test_the_opening_says_what_the_generator_was_told_and_what_came_back(hoofdstukken, rid):
+    from regio_analysis.data.synthetic import documenttitel
+
+    h = hoofdstukken[rid]
+    text = h.inleiding()
+    table = h.tabel_generator()
+    targets = table[table["onderdeel"] == "afstemmingsdoel"]
+    assert len(targets) == len(rr.doelen(h.region))
+    for row in targets.itertuples():
+        assert row.bron == "standaardwaarde van het pakket" or row.bron.startswith(documenttitel(h.region) + ", § ")
+        assert not re.search(r"\w+\.txt", row.bron)
+        shown = tabel_tekst(table).loc[row.Index, "waarde"]
+        if not row.grootheid.startswith("functiemix"):
+            assert shown.split(" ")[0] in text.replace(" personen", ""), (shown, text)
+    if (targets["herkomst"] == "standaardwaarde van het pakket").any():
+        assert "standaardwaarde van het pakket, geen cijfer van de regio" in text
+    if (targets["herkomst"] == "gepubliceerd door de regio").any():
+        assert documenttitel(h.region) in text
+    assert "hazardratio van vertrek van 0,80 voor inductie" in text and "conditioneel" in text
+    assert "keuze van de generator, geen bevinding over de regio" in text  # the generator's premise, not the region's
+    # what the method recovered: the one-year share against its target, the Cox HR against 0,80
+    one = h.vertrek[h.vertrek["horizon (jaar)"] == 1].iloc[0]
+    target = rr.doelen(h.region).set_index("naam").loc["vertrek_1_jaar", "waarde"]
+    assert f"{one['geschat vertrek'] * 100:.1f}".replace(".", ",") + "%" in text
+    assert f"tegen een afstemmingsdoel van {target * 100:.1f}".replace(".", ",") in text
+    hr = h.cox.summary.loc["inductie", "hr"]
+    assert f"HR {hr:.2f}".replace(".", ",") in text and "tegen de ingebouwde 0,80" in text
+
+
+def test_noorderwijzer_is_calibrated_to_its_published_outflow_and_says_it_has_no_horizon(hoofdstukken):
+    h = hoofdstukken["noorderwijzer"]
+    text = h.inleiding()
+    assert "21,5%; de regio noemt geen termijn" in text and "Activiteitenplan Noorderwijzer 2026–2029" in text
+    assert "personeel in dienst bij de start van de gegevens (2.000 personen)" in text
+    assert "afstemmingsdoel van 21,5%" in text
+    assert "(de regio publiceerde 21,5% zonder termijn)" in h.lezing_ambitie()
+
+
+def test_definitions_of_starter_and_vertrek_are_stated_once(hoofdstukken):
+    text = hoofdstukken["rond-bommel-en-dommel"].inleiding()
+    assert text.count(rr.definities()) == 1
+    assert text.count("**Starter**") == 1 and text.count("**Vertrek**") == 1
+    assert "andere school van hetzelfde bestuur is geen vertrek" in rr.definities()
+
+
+def test_readings_change_when_the_published_figures_change(hoofdstukken):
+    """Change the published starter outflow of Noorderwijzer: the generator follows it and the
+    opening, the tables and the readings say the new figure."""
+    from dataclasses import replace as dc_replace
+
+    from regio_analysis.data.loading import load_region as load
+    from regio_analysis.data.synthetic import generate_microdata
+
+    before = hoofdstukken["noorderwijzer"]
+    plain = load("noorderwijzer")
+    kg = plain.kengetallen.copy()
+    kg.loc[kg["indicator"] == "uitstroompercentage startende leraren", "waarde"] = 30.0
+    changed = dc_replace(plain, tables={**plain.tables, "kengetallen": kg})
+    micro = generate_microdata(changed, seed=0)
+    region = dc_replace(changed, tables={**changed.tables, **micro}, synthetisch=set(micro))
+    after = rr.Hoofdstuk(region, horizon=5)
+    assert "afstemmingsdoel van 30,0%" in after.inleiding() and "21,5" not in after.inleiding()
+    assert "zonder termijn" in after.lezing_ambitie() and "30,0%" in after.lezing_ambitie()
+    differ = [k for k in before.lezingen() if before.lezingen()[k] != after.lezingen()[k]]
+    assert {"inleiding", "lezing_ambitie", "lezing_cox", "lezing_behoud_inductie"} <= set(differ), differ
+
+
+def test_readings_of_the_regions_own_spells_are_not_demonstrations(tmp_path):
+    from conftest import microdata_only_region
+
+    region = load_region("alleen-microdata", microdata_only_region(tmp_path), synthetic=True)
+    h = rr.Hoofdstuk(region)
+    assert not h.synthetisch and h.tabel_generator().empty
+    assert all("synthetisch" not in t for t in h.lezingen().values())
+    assert rr.definities() in h.inleiding()
+    assert _ongetraceerd(h) == []
+    # "aantoonbaar" and the like only where the interval excludes the compared value
+    for name, text in h.lezingen().items():
+        if bewijswoorden(text):
+            assert name in ("lezing_ambitie",) or name.startswith("tabel_cox"), (name, text)

@@ -13,6 +13,7 @@ from regio_analysis.data.schemas import TABLES, conform
 
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "kennemerland-groot-amsterdam"
 SEED = "003_f3e94b2154404b56.txt"
+TITLE = "Activiteitenplan Kennemerland & Groot-Amsterdam 2026–2029"
 TABLE_FILES = ("tekort", "raming", "personeel", "stromen", "kengetallen", "partnerschappen", "activiteiten")
 
 
@@ -28,6 +29,16 @@ def tables() -> dict[str, pd.DataFrame]:
         path = REGION / f"{name}.csv"
         out[name] = conform(pd.read_csv(path, dtype=str, keep_default_na=False), name, file=str(path))
     return out
+
+
+def document_and_section(bron: str, meta: dict) -> tuple[str, str]:
+    """The document title and the section of a ``bron``: ``"<titel>, § <sectie>"``, or a file
+    name that regio.yaml's ``bronnen`` maps to the title (``"<bestand> § <sectie>"``)."""
+    for bestand, titel in (meta.get("bronnen") or {}).items():
+        if bron.startswith(f"{bestand} § "):
+            return titel, bron[len(bestand) + 3:]
+    titel, _, sectie = bron.partition(", § ")
+    return titel, sectie
 
 
 def nl(text: str) -> float:
@@ -52,11 +63,13 @@ def value(df: pd.DataFrame, **where) -> float:
 
 def test_all_tables_conform_and_cite_seed_sections(tables, seed):
     assert set(tables) <= set(TABLES)
+    meta = yaml.safe_load((REGION / "regio.yaml").read_text(encoding="utf-8"))
     for name, df in tables.items():
         assert len(df) > 0, name
         for bron in df["bron"].unique():
-            assert bron.startswith(f"{SEED} § "), bron
-            for section in bron.split(" § ", 1)[1].split("; "):
+            document, sections = document_and_section(bron, meta)
+            assert document == TITLE, bron
+            for section in sections.split("; "):
                 for heading in section.split(" > "):
                     assert heading.lower() in seed.lower(), f"{name}: heading {heading!r} not in seed"
 
@@ -68,7 +81,7 @@ def test_regio_yaml(seed):
     assert f"Activiteitenplan {meta['periode']}" in seed
     assert set(meta["sectoren"]) == {"VO", "MBO"}
     assert meta["provincies"] == ["Noord-Holland"]
-    assert meta["bron"] == SEED
+    assert meta["bron"] == TITLE and meta["bronnen"] == {SEED: TITLE}
     for key in ("gemeenten", "besturen", "opleidingen"):
         assert isinstance(meta[key], list)
     assert "Hogeschool van Amsterdam" in meta["opleidingen"] and "Hogeschool van Amsterdam" in seed
@@ -287,3 +300,35 @@ def test_activiteiten_register(tables, seed):
     # own paraphrases stay short
     assert (a["beoogd_resultaat"].str.split().str.len() <= 15).all()
     assert (a["abc"] == "").all()  # the plan does not use Aantrekken/Behouden/Continuïteit
+
+
+# --- what the seed does not say (issue 15) --------------------------------------------------------
+
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _between(seed: str, start: str, end: str) -> str:
+    i = seed.index(start)
+    return seed[i:seed.index(end, i)]
+
+
+def test_staff_shares_have_no_year_in_the_seed_and_the_data_says_so(tables, seed):
+    """The 27,7 % aged 55+ and the other staff shares of the basisarbeidsmarktanalyse are given
+    without a year: their peiljaar is a placeholder marked ``jaar_vermeld = false``."""
+    personeel = _between(seed, "## Personeel", "## Baankenmerken")
+    baan = _between(seed, "## Baankenmerken", "## Onderwijswerkzaamheden")
+    overig = re.search(r"De gemiddelde werkweek in het voortgezet onderwijs in onze regio[^.]*\.[^.]*\.", seed)[0]
+    assert "27,7%" in personeel and "60,2%" in baan and "40% werkt minder" in overig
+    for block in (personeel, baan, overig):
+        assert not YEAR.search(block), block[:80]
+    assert (tables["personeel"]["jaar_vermeld"] == "false").all()
+
+
+def test_hidden_shortage_has_no_year_in_the_seed(tables, seed):
+    block = _between(seed, "### Tekorten", "## Personeel")
+    assert "2,6%" in block and not YEAR.search(block)
+    t = tables["tekort"]
+    assert (t.loc[t["component"] == "verborgen", "jaar_vermeld"] == "false").all()
+    # the total shortage of school leaders is dated 2024 in the seed (Centerdata over 2024)
+    assert "Centerdata over 2024" in seed
+    assert (t.loc[t["component"] == "totaal", "jaar_vermeld"] == "true").all()

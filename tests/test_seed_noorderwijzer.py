@@ -20,6 +20,7 @@ from regio_analysis.data.schemas import ABC, THEMAS, conform
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "noorderwijzer"
 SEED = "000"
 SEED_FILE = "000_eef838b178920c9b.txt"
+TITLE = "Activiteitenplan Noorderwijzer 2026–2029"
 TABLES = ("kengetallen", "partnerschappen", "activiteiten")
 
 MONTHS = {m: i for i, m in enumerate(
@@ -107,14 +108,25 @@ def seed_activities(text) -> dict[str, list[dict]]:
 
 # --- tests -----------------------------------------------------------------------------------
 
+def document_and_section(bron: str, meta: dict) -> tuple[str, str]:
+    """The document title and the section of a ``bron``: ``"<titel>, § <sectie>"``, or a file
+    name that regio.yaml's ``bronnen`` maps to the title (``"<bestand> § <sectie>"``)."""
+    for bestand, titel in (meta.get("bronnen") or {}).items():
+        if bron.startswith(f"{bestand} § "):
+            return titel, bron[len(bestand) + 3:]
+    titel, _, sectie = bron.partition(", § ")
+    return titel, sectie
+
+
 @pytest.mark.parametrize("table", TABLES)
 def test_tables_conform_and_cite_seed_sections(table, text):
     df = read(table)
     conform(df, table, file=str(REGION / f"{table}.csv"))
     headings = {line.strip().rstrip(":") for line in text.splitlines()}
+    meta = yaml.safe_load((REGION / "regio.yaml").read_text(encoding="utf-8"))
     for bron in df["bron"]:
-        name, _, section = bron.partition(" § ")
-        assert name == SEED_FILE, bron
+        name, section = document_and_section(bron, meta)
+        assert name == TITLE, bron
         heading, _, sub = section.partition(" > ")
         assert heading in headings, f"section heading not in seed: {heading!r}"
         if sub:
@@ -124,16 +136,19 @@ def test_tables_conform_and_cite_seed_sections(table, text):
 def test_regio_yaml_matches_seed(flat):
     meta = yaml.safe_load((REGION / "regio.yaml").read_text(encoding="utf-8"))
     assert set(meta) == {"regio_id", "naam", "sectoren", "provincies", "gemeenten", "besturen",
-                         "opleidingen", "periode", "bron"}
+                         "opleidingen", "opleidingen_toelichting", "periode", "bron", "bronnen"}
     assert meta["regio_id"] == "noorderwijzer"
     assert f"Activiteitenplan Onderwijsregio {meta['naam']}" in flat
     assert meta["sectoren"] == ["VO"] and "voortgezet onderwijsinstellingen" in flat
     provinces = re.search(r"met partners in ([^,]+), ([^,]+), (\w+) en (\w+), vormt", flat)
     assert provinces and sorted(meta["provincies"]) == sorted(provinces.groups())
     assert meta["periode"] == "2026-2029" and f"Onderwijsregio's {meta['periode']}" in flat
-    assert meta["bron"] == SEED_FILE
-    for body in meta["opleidingen"]:
-        assert body in flat
+    assert meta["bron"] == TITLE and meta["bronnen"] == {SEED_FILE: TITLE}
+    # the plan names no single teacher-training institute, only the alliance that unites them
+    assert meta["opleidingen"] == [] and "Noordelijke Educatieve Alliantie (NEA)" in meta["opleidingen_toelichting"]
+    assert "lerarenopleidingen verenigd in de Noordelijke Educatieve Alliantie (NEA)" in flat
+    for naam in ("NHL Stenden", "Hanzehogeschool", "Windesheim", "Rijksuniversiteit"):
+        assert naam not in flat
 
 
 def test_outflow_of_starting_teachers_is_21_5_percent(flat):
@@ -261,6 +276,9 @@ def test_activities_from_the_chapters_without_tables(flat):
     # activities for which the seed gives no period span the plan period
     for aid in ("SO.3", "SW.1", "SW.2", "SW.3", "SW.4"):
         assert (a.loc[aid, "start"], a.loc[aid, "einde"]) == ("2026-01-01", "2029-12-31")
+    # ... and the register says they are not dated (no report may count them as running in a year)
+    assert set(a.index[a["looptijd_vermeld"] == "false"]) == {"SO.3", "SW.1", "SW.2", "SW.3", "SW.4"}
+    assert set(a["looptijd_vermeld"]) == {"true", "false"}
     for term in ("mobiliteitscentra van de aanpalende regio's", "regio Zwolle", "UWV", "werkgroep SOB&P"):
         assert term in flat
     # all within the plan period, and no ambition is claimed where the seed states none

@@ -15,6 +15,7 @@ from conftest import REPO, seed_text, squash
 
 REGION = REPO / "data" / "regions" / "rond-bommel-en-dommel"
 SEED_FILE = "002_53f7c34f92f653b9.txt"
+TITLE = "Activiteitenplan Rond Bommel en Dommel 2026–2029"
 YEARS5 = [2025, 2026, 2027, 2028, 2029]
 
 
@@ -49,14 +50,25 @@ def test_tables_conform_to_schemas():
         conform(read(path.stem), path.stem, file=str(path))
     meta = yaml.safe_load((REGION / "regio.yaml").read_text(encoding="utf-8"))
     assert meta["regio_id"] == "rond-bommel-en-dommel"
-    assert meta["periode"] == "2026-2029" and meta["bron"] == SEED_FILE
+    assert meta["periode"] == "2026-2029" and meta["bron"] == TITLE and meta["bronnen"] == {SEED_FILE: TITLE}
+
+
+def document_and_section(bron: str, meta: dict) -> tuple[str, str]:
+    """The document title and the section of a ``bron``: ``"<titel>, § <sectie>"``, or a file
+    name that regio.yaml's ``bronnen`` maps to the title (``"<bestand> § <sectie>"``)."""
+    for bestand, titel in (meta.get("bronnen") or {}).items():
+        if bron.startswith(f"{bestand} § "):
+            return titel, bron[len(bestand) + 3:]
+    titel, _, sectie = bron.partition(", § ")
+    return titel, sectie
 
 
 def test_bron_headings_exist_in_seed(seed):
+    meta = yaml.safe_load((REGION / "regio.yaml").read_text(encoding="utf-8"))
     for path in sorted(REGION.glob("*.csv")):
         for bron in read(path.stem)["bron"].unique():
-            file, _, section = bron.partition(" § ")
-            assert file == SEED_FILE, (path.name, bron)
+            file, section = document_and_section(bron, meta)
+            assert file == TITLE, (path.name, bron)
             for heading in section.split(" > "):
                 assert heading and heading in seed, (path.name, heading)
 
@@ -339,3 +351,20 @@ def test_partnerships(seed):
     assert p.loc["Samen Opleiden Rond Bommel en Dommel", "peer_review_jaar"] == "2028"
     meta = yaml.safe_load((REGION / "regio.yaml").read_text(encoding="utf-8"))
     assert p.loc["Samen Opleiden Rond Bommel en Dommel", "instellingen"].split(";") == meta["opleidingen"]
+
+
+# --- what the seed does not say (issue 15) --------------------------------------------------------
+
+def test_function_mix_has_no_year_and_another_population(seed):
+    """67/29/4 is given without a year, in the part based on the Realisatie-eenheid's report
+    (another region composition than the region's own count): marked so in the data."""
+    sentence = re.search(r"De procentuele functieverdeling in de onderwijsregio is[^.]*\.", seed)[0]
+    assert "67%" in sentence and not re.search(r"\b(?:19|20)\d\d\b", sentence)
+    kwalitatief = seed[seed.index("Kwalitief Voor deze"):seed.index("De procentuele functieverdeling")]
+    assert "basisarbeidsmarktanalyse van de Realisatie-eenheid" in kwalitatief
+    p = read("personeel")
+    mix = p[p["kenmerk"] == "functiemix"]
+    assert len(mix) == 3 and (mix["jaar_vermeld"] == "false").all()
+    assert mix["opmerking"].str.contains("Realisatie-eenheid").all()
+    assert "cijfers uit 2023" in seed
+    assert (p.loc[p["kenmerk"] == "contractduur", "jaar_vermeld"] == "true").all()

@@ -3,6 +3,8 @@ known induction effect that an independent estimator (statsmodels' Cox model) re
 from __future__ import annotations
 
 import math
+import re
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -12,7 +14,8 @@ import statsmodels.api as sm
 from regio_analysis.data import load_region
 from regio_analysis.data.regions import DEFAULT_REGIONS
 from regio_analysis.data.synthetic import (
-    SyntheticParams, calibration_targets, generate_dienstverbanden, generate_microdata,
+    SyntheticParams, calibration_targets, documenttitel, generate_dienstverbanden, generate_microdata,
+    gepubliceerd_vertrek_starters, ingebouwde_waarheden, leesbare_bron, ongebruikte_cijfers,
 )
 
 YEAR = 365.25
@@ -80,9 +83,13 @@ def test_targets_come_from_the_published_figures(regions):
     t = calibration_targets(regions["kennemerland-groot-amsterdam"]).set_index("naam")
     assert t.loc["aandeel_55plus", "waarde"] == pytest.approx(0.277)  # seed 003: 27.7 % aged 55+
     assert t.loc["uitstroom", "waarde"] == pytest.approx(0.099) and t.loc["instroom", "waarde"] == pytest.approx(0.107)
-    assert t.loc["aandeel_55plus", "bron"].startswith("003_")
+    # named by the document's title and section, never by a file name
+    assert t.loc["aandeel_55plus", "bron"] == ("Activiteitenplan Kennemerland & Groot-Amsterdam 2026–2029, "
+                                               "§ 2.4 Basisarbeidsmarktanalyse > Personeel")
+    assert t.loc["aandeel_55plus", "soort"] == "gepubliceerd" and t.loc["aandeel_55plus", "jaar"] == 2023
     t = calibration_targets(regions["rond-bommel-en-dommel"]).set_index("naam")
     assert t.loc["personen", "waarde"] == 2840 + 918  # the region's own OP + OOP persons
+    assert "918" in t.loc["personen", "opmerking"] and "2.840" in t.loc["personen", "opmerking"]
 
 
 def test_everything_is_labelled_synthetic(regions, spells):
@@ -178,3 +185,90 @@ def test_fixed_population_keeps_schools_and_hazard_across_seeds():
     assert len(shared) > 0.9 * min(len(fix_a), len(fix_b))
     assert all(fix_a[v] == fix_b[v] for v in shared)
     assert (wf_a["c"], wf_a["k"]) == (wf_b["c"], wf_b["k"]) == (0.05, 0.8)
+
+
+# ----------------------------------------------------------------------------- provenance of the targets
+
+_FILE = re.compile(r"\b\w+\.(?:txt|pdf|csv|docx?)\b")
+
+
+@pytest.mark.parametrize("rid", DEFAULT_REGIONS)
+def test_every_target_names_its_source_by_title_or_as_a_package_default(regions, rid):
+    region = regions[rid]
+    t = calibration_targets(region)
+    assert set(t["soort"]) <= {"gepubliceerd", "standaardwaarde"}
+    for row in t.itertuples():
+        assert not _FILE.search(row.bron), row.bron
+        if row.soort == "gepubliceerd":
+            assert row.bron.startswith(documenttitel(region) + ", § "), row.bron
+        else:
+            assert row.bron == "standaardwaarde van het pakket" and "publiceert dit niet" in row.opmerking
+    unused = ongebruikte_cijfers(region)
+    assert not unused["bron"].str.contains(_FILE).any() and unused["reden"].str.len().gt(10).all()
+    # the generator records what it was told, the same table
+    spells = generate_dienstverbanden(region, seed=3)
+    assert {k: v["bron"] for k, v in spells.attrs["kalibratie"].items()} == dict(zip(t["naam"], t["bron"]))
+
+
+def test_published_starter_outflow_is_used_whatever_its_indicator_is_called(regions):
+    """Noorderwijzer publishes a 21.5 % outflow of starting teachers under another indicator name
+    ("uitstroompercentage startende leraren", no horizon): it is the one-year target, and says so.
+    Before, the package's default of 20 % was used and the published figure ignored."""
+    t = calibration_targets(regions["noorderwijzer"]).set_index("naam")
+    assert t.loc["vertrek_1_jaar", "waarde"] == pytest.approx(0.215)
+    assert t.loc["vertrek_1_jaar", "soort"] == "gepubliceerd"
+    assert t.loc["vertrek_1_jaar", "indicator"] == "uitstroompercentage startende leraren"
+    assert "geen termijn" in t.loc["vertrek_1_jaar", "opmerking"]
+    assert pd.isna(t.loc["vertrek_1_jaar", "jaar"])
+    assert t.loc["personen", "waarde"] == 2000 and t.loc["personen", "bron"] == "standaardwaarde van het pakket"
+    spells = generate_dienstverbanden(regions["noorderwijzer"], seed=7)
+    assert abs(_left_board_within(spells, 1.0) - 0.215) < 0.02
+
+
+def _with_kengetallen(region, rows: list[dict]):
+    kg = pd.concat([region.kengetallen, pd.DataFrame(rows)], ignore_index=True)
+    return replace(region, tables={**region.tables, "kengetallen": kg})
+
+
+def test_starter_figures_are_matched_by_meaning_and_unused_ones_said_why(regions):
+    base = regions["kennemerland-groot-amsterdam"]
+    row = {"onderwerp": "personeel", "jaar": 2024, "functiegroep": "OP", "categorie": "totaal", "niveau": "regio",
+           "eenheid": "procent", "bron": "003_f3e94b2154404b56.txt § 2.4 Basisarbeidsmarktanalyse > Personeel"}
+    region = _with_kengetallen(base, [{**row, "indicator": "uitval_startende_docenten_binnen_1_jaar", "waarde": 18.0},
+                                      {**row, "indicator": "uitval_startende_docenten_binnen_2_jaar", "waarde": 30.0},
+                                      {**row, "indicator": "vertrek_binnen_1_jaar_max", "waarde": 10.0}])
+    pub = gepubliceerd_vertrek_starters(region)
+    assert pub["termijn"].tolist() == [1, 2]  # an ambition (…_max) is not a published share
+    t = calibration_targets(region).set_index("naam")
+    assert t.loc["vertrek_1_jaar", "waarde"] == pytest.approx(0.18) and t.loc["vertrek_1_jaar", "jaar"] == 2024
+    assert t.loc["vertrek_1_jaar", "opmerking"] == ""  # the horizon is in the name
+    assert t.loc["vertrek_1_jaar", "bron"] == ("Activiteitenplan Kennemerland & Groot-Amsterdam 2026–2029, "
+                                               "§ 2.4 Basisarbeidsmarktanalyse > Personeel")
+    unused = ongebruikte_cijfers(region).set_index("indicator")
+    assert "termijn van 2 jaar" in unused.loc["uitval_startende_docenten_binnen_2_jaar", "reden"]
+    # the second, rounded 55+ share of seed 003 ("bijna een kwart") is listed, not silently dropped
+    assert "tweede cijfer" in unused.loc["aandeel_ouder_dan_55_afgerond", "reden"]
+    assert "27,7%" in unused.loc["aandeel_ouder_dan_55_afgerond", "reden"]
+    bommel = ongebruikte_cijfers(regions["rond-bommel-en-dommel"])
+    assert sorted(bommel.loc[bommel["naam"] == "personen", "waarde"]) == [2165, 5020]  # realisatie-eenheid
+
+
+def test_readable_source_never_shows_a_file_name(regions):
+    region = regions["noorderwijzer"]
+    assert documenttitel(region) == "Activiteitenplan Noorderwijzer 2026–2029"
+    text = leesbare_bron(region, "000_eef838b178920c9b.txt § 3.1.3 Behouden")
+    assert text == "Activiteitenplan Noorderwijzer 2026–2029, § 3.1.3 Behouden"
+    assert leesbare_bron(region, text) == text  # idempotent
+    assert leesbare_bron(region, "999_0000000000000000.txt § 2") == "een ander document van de regio, § 2"
+    assert leesbare_bron(region, None) == "bron niet vermeld"
+    po = regions["po-noord-nederland"]
+    assert documenttitel(po) == "Plan van aanpak Onderwijsregio PO Noord-Nederland 2024"
+
+
+def test_built_in_truths_follow_the_parameters():
+    truths = ingebouwde_waarheden().set_index("naam")
+    assert truths.loc["hr_inductie", "waarde"] == pytest.approx(0.80)
+    assert truths.loc["hr_inductie", "parameter"] == "inductie_log_hr"
+    assert truths.loc["or_inductie_bevoegd", "waarde"] == pytest.approx(math.exp(1.3))
+    other = ingebouwde_waarheden(SyntheticParams(inductie_log_hr=math.log(0.5))).set_index("naam")
+    assert other.loc["hr_inductie", "waarde"] == pytest.approx(0.5)

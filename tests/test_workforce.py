@@ -180,8 +180,8 @@ def test_reproduce_published_surfaces_the_seed_quirks(bommel):
     table = wf.reproduce_published(bommel).set_index(["jaar", "functiegroep", "indicator"])
     op = table.loc[(2025, "OP", "benodigd_fte"), "reden"]
     oop = table.loc[(2025, "OOP", "benodigd_fte"), "reden"]
-    assert "bao / 18.03" in op and "bao 18" in op
-    assert "so_vso / 5.28" in oop and "OP so_vso 5" in oop
+    assert "bao / 18,03" in op and "bao 18" in op
+    assert "so_vso / 5,28" in oop and "OP so_vso 5" in oop
     assert "cumulatief" in table.loc[(2027, "DIR", "tekort_fte"), "reden"]
     assert "niet opgeteld" in table.loc[(2027, "OP", "tekort_fte"), "reden"]
     assert [table.loc[(y, "DIR", "tekort_fte"), "berekend"] for y in range(2025, 2030)] == [4, 8, 12, 16, 20]
@@ -203,7 +203,7 @@ def test_inputs_from_published_tables(bommel):
     ratio = inputs.ratio.set_index(["functiegroep", "soort"])["leerlingen_per_fte"]
     assert sum(pupils[(2024, s)] / ratio[("OP", s)] for s in ("bao", "so_vso")) == pytest.approx(2048.0)
     assert out.loc[("OP", 2025), "instroom_fte"] == pytest.approx(2048 * 0.055)
-    assert any("1.039" in note for note in inputs.bronnen)
+    assert any("× 1,039" in note for note in inputs.bronnen)
 
 
 @pytest.mark.parametrize("rid", ["noorderwijzer", "kennemerland-groot-amsterdam"])
@@ -270,3 +270,97 @@ def test_inputs_from_microdata_only_region(tmp_path):
     mean = rates[rates["jaar"] >= rates["jaar"].max() - 2].groupby("functiegroep")["instroom"].mean()
     got = inputs.tarieven.set_index("functiegroep")["instroom"]
     assert got["OP"] == pytest.approx(mean["OP"])
+
+
+# ------------------------------------------------------------------ issue 15: units, Dutch numbers, own rules
+
+
+def test_sensitivity_is_per_year_unless_summed():
+    """The tornado's outcome is te vervullen fte per year (mean over the years), not five years
+    of gaps summed and shown as fte; ``per="som"`` gives the fte-years explicitly."""
+    inputs = toy_inputs()
+    by_hand = total(wf.project(inputs), "te_vervullen_fte") / len(YEARS)
+    per_year = wf.sensitivity(inputs)
+    assert per_year["basis"].iloc[0] == pytest.approx(by_hand)
+    summed = wf.sensitivity(inputs, per="som")
+    assert summed["basis"].iloc[0] == pytest.approx(by_hand * len(YEARS))
+    np.testing.assert_allclose(summed["bereik"], per_year["bereik"] * len(YEARS))
+    with pytest.raises(DataError, match="per moet"):
+        wf.sensitivity(inputs, per="maand")
+
+
+def test_notes_and_reasons_use_dutch_decimals(bommel):
+    """Numbers in the notes and reasons a report shows are Dutch (decimal comma)."""
+    import re
+
+    inputs = wf.inputs_from_region(bommel)
+    table = wf.reproduce_published(bommel)
+    texts = [*inputs.bronnen, *table["reden"]]
+    assert not [t for t in texts if re.search(r"\d\.\d{1,2}\b(?!\d)", t)], [t for t in texts if re.search(r"\d\.\d{1,2}\b", t)]
+    assert any("0,7 fte per persoon" in t for t in inputs.bronnen)
+    assert any("/ 0,7 = 35,7" in t for t in table["reden"])
+
+
+def test_inconsistent_rows_carry_the_value_of_the_tables_own_rule(bommel):
+    """Worked out by hand from the seed (see INCONSISTENT): the value the table's own rule gives."""
+    own = {(2028, "DIR", "te_vervullen_personen"): 36, (2025, "OP", "te_vervullen_personen"): 144,
+           (2027, "OP", "te_vervullen_personen"): 157, (2027, "OOP", "te_vervullen_personen"): 31,
+           (2025, "OP", "tekort_fte"): 3, (2027, "OOP", "tekort_fte"): 1, (2029, "OOP", "tekort_fte"): 0,
+           (2027, "OP", "te_vervullen_fte"): 111, (2028, "OOP", "te_vervullen_fte"): 21}
+    table = wf.reproduce_published(bommel).set_index(["jaar", "functiegroep", "indicator"])
+    got = table.loc[~table["consistent"], "volgens_eigen_regels"].to_dict()
+    assert got == own
+    assert table.loc[table["consistent"], "volgens_eigen_regels"].isna().all()
+
+
+# ------------------------------------------------------------------ issue 15: the plan's projection beside the package's
+
+#: seed 002, § Kwantitatief, "benodigd te vervullen aantal fte" in 2029: schoolleiders, OP, OOP
+PLAN_2029 = {"DIR": 29, "OP": 105, "OOP": 21}
+
+
+def test_bridge_walks_from_the_plan_to_the_package(bommel):
+    from regio_analysis.workforce import reconcile
+
+    inputs = wf.inputs_from_region(bommel)
+    brug = reconcile.bridge(bommel, inputs)
+    assert reconcile.last_common_year(brug) == 2029
+    steps = reconcile.step_totals(brug, 2029)
+    assert list(steps.index) == ["gepubliceerd", "nagerekend", "afronden", "saldo", "basis_stromen", "invoer"]
+    assert steps.loc["gepubliceerd", ["DIR", "OP", "OOP"]].to_dict() == PLAN_2029
+    # the last step is the package's own basis projection
+    own = wf.project(inputs)
+    own = own[(own["jaar"] == 2029) & (own["indicator"] == "te_vervullen_fte")].set_index("functiegroep")["waarde"]
+    for g in ("DIR", "OP", "OOP"):
+        assert steps.loc["invoer", g] == pytest.approx(own[g])
+    # recomputed with the plan's own rules: within rounding of the print
+    assert (steps.loc["nagerekend", ["DIR", "OP", "OOP"]] - steps.loc["gepubliceerd", ["DIR", "OP", "OOP"]]).abs().max() <= 1
+
+
+def test_bridge_accumulating_step_sums_the_yearly_balances_by_hand(bommel):
+    """After the 'saldo' step the OP shortage in 2029 is the demand of 2029 minus a stock that
+    starts at the plan's demand of 2025 (1739) and grows by every year's net inflow, each a
+    published rate times the plan's demand of that year (BAO pupils / (BAO 2025 / 1739))."""
+    from regio_analysis.workforce import reconcile
+
+    brug = reconcile.bridge(bommel, wf.inputs_from_region(bommel))
+    got = brug[(brug["stap"] == "saldo") & (brug["jaar"] == 2029) & (brug["functiegroep"] == "OP")
+               & (brug["indicator"] == "tekort_fte")]["waarde"].iloc[0]
+    bao = {2025: 31354, 2026: 31356, 2027: 31159, 2028: 31020, 2029: 30957}  # seed 002, Leerlingaantallen
+    rates = {2025: (5.5, 5.3), 2026: (5.4, 5.1), 2027: (5.3, 5.2), 2028: (5.2, 4.8), 2029: (5.1, 4.9)}
+    per_fte = bao[2025] / 1739
+    stock = 1739 + sum((inn - out) / 100 * bao[y] / per_fte for y, (inn, out) in rates.items())
+    expected = bao[2029] / per_fte - stock
+    assert got == pytest.approx(expected, abs=0.01)
+    # a step changes one convention only: the demand is the same before and after it
+    demand = brug[(brug["jaar"] == 2029) & (brug["functiegroep"] == "OP") & (brug["indicator"] == "benodigd_fte")]
+    d = demand.set_index("stap")["waarde"]
+    assert d["saldo"] == pytest.approx(d["afronden"]) and d["basis_stromen"] == pytest.approx(d["saldo"])
+
+
+def test_bridge_needs_a_described_projection():
+    from regio_analysis.workforce import reconcile
+
+    region = load_region("kennemerland-groot-amsterdam")
+    with pytest.raises(wf.NoPublishedMethod):
+        reconcile.bridge(region, toy_inputs())

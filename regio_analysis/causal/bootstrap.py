@@ -37,25 +37,41 @@ def _ps_design(df: pd.DataFrame, covariates: Sequence[str], *, formula: str | No
     return main_effects_design(df, covariates).to_numpy(float)
 
 
+def _fit_ml_ps(t: np.ndarray, X: np.ndarray, file: str, column: str) -> np.ndarray:
+    ps = np.clip(np.asarray(_fit_logit(t, pd.DataFrame(X)).fittedvalues, float), 1e-12, 1 - 1e-12)
+    tr = t == 1
+    if ps[tr].min() > ps[~tr].max() or ps[~tr].min() > ps[tr].max():
+        raise DataError(Problem(file, "geen overlap (perfecte scheiding)", column=column))
+    return ps
+
+
 def _refit_weights(t: np.ndarray, X: np.ndarray, fit: str, estimand: str, trim: float | None, file: str,
-                   column: str) -> tuple[np.ndarray, np.ndarray]:
-    """Propensity scores and (stabilised) weights refitted on a resample, as :func:`propensity_weights`."""
+                   column: str) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Propensity scores and (stabilised) weights refitted on a resample, as :func:`propensity_weights`,
+    and whether the balance fit fell back to maximum likelihood.
+
+    A resample in which the covariate-balance (CBPS) equations have no solution is the kind of
+    sample in which overlap is poor; leaving it out would make the interval too narrow (such
+    draws are the extreme ones). The propensity model is then fitted by maximum likelihood
+    instead, the procedure an analyst would fall back on, and the draw is counted.
+    """
     if (t == 1).sum() < 2 or (t == 0).sum() < 2:
         raise DataError(Problem(file, "te weinig behandelde of niet-behandelde rijen in de steekproef", column=column))
+    fallback = False
     if fit == "ml":
-        ps = np.clip(np.asarray(_fit_logit(t, pd.DataFrame(X)).fittedvalues, float), 1e-12, 1 - 1e-12)
-        tr = t == 1
-        if ps[tr].min() > ps[~tr].max() or ps[~tr].min() > ps[tr].max():
-            raise DataError(Problem(file, "geen overlap (perfecte scheiding)", column=column))
+        ps = _fit_ml_ps(t, X, file, column)
     else:
-        ps = np.clip(_fit_balance(t, pd.DataFrame(X), estimand, file, column)[0], 1e-12, 1 - 1e-12)
+        try:
+            ps = np.clip(_fit_balance(t, pd.DataFrame(X), estimand, file, column)[0], 1e-12, 1 - 1e-12)
+        except DataError:
+            ps, fallback = _fit_ml_ps(t, X, file, column), True
     w = _raw_weights(ps, t, estimand, stabilize=True)
     if trim:
         keep = (ps >= trim) & (ps <= 1 - trim)
         if (keep & (t == 1)).sum() < 2 or (keep & (t == 0)).sum() < 2:
             raise DataError(Problem(file, "geen overlap na trimmen", column=column))
         w = np.where(keep, w, 0.0)
-    return ps, w
+    return ps, w, fallback
 
 
 def _arm_means(method: str, t, y, s, w, ps, Xo, estimand: str, binary: bool,
@@ -114,6 +130,8 @@ def _replicate(idx: np.ndarray, data: dict, variants: dict[str, dict], horizons:
 
 #: the measure recorded for a variant whose models could not be fitted on a resample
 FAILED = "_mislukt"
+#: the measure recorded for a variant whose balance fit fell back to maximum likelihood on a resample
+ML_FALLBACK = "_ml_terugval"
 
 
 def _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, horizons, estimand, hazard_ratio, labels,
@@ -132,7 +150,7 @@ def _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, horizon
                 fits[key] = err
         if isinstance(fits[key], Exception):
             raise fits[key]
-        ps, w = fits[key]
+        ps, w, fallback = fits[key]
     cens = v["censoring"]
     if cens not in censoring:
         censoring[cens] = _censoring_fit(T, 1 - E, t, data["Xc"][idx] if cens == "cox" else None, cens, file)
@@ -154,6 +172,8 @@ def _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, horizon
                     (name, diff, float(h), mu1 - mu0, se[2])]
     if name in hazard_ratio:
         out.append((name, "log_hr", np.nan, _weighted_log_hr(T, E, t, w), np.nan))
+    if v["method"] != "naive" and fallback:
+        out.append((name, ML_FALLBACK, np.nan, np.nan, np.nan))
     return out
 
 
@@ -206,7 +226,9 @@ def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: s
     had no known outcome: left out), ``failed_variant`` (per variant, the further replicates
     in which only that variant's models could not be fitted: left out of that variant only; with
     one variant this is 0 and such replicates count as ``failed``), ``unit`` (``"rij"`` for rows,
-    or the cluster column) and
+    or the cluster column), ``ml_fallback`` (per variant, the replicates in which the balance
+    fit had no solution and the propensity model was fitted by maximum likelihood; see
+    :func:`_refit_weights`) and
     ``original`` (``(variant, measure, horizon) -> (estimate, se)`` on the original rows).
     """
     _choice("estimand", estimand, ESTIMANDS)
@@ -238,9 +260,12 @@ def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: s
             failed += 1
     out = pd.DataFrame(rows, columns=["replicate", "variant", "measure", "horizon", "estimate", "se"])
     lost = out["measure"] == FAILED
+    back = out["measure"] == ML_FALLBACK
     failed_variant = {name: int((lost & (out["variant"] == name)).sum()) for name in specs}
-    out = out[~lost].reset_index(drop=True)
+    fallback_variant = {name: int((back & (out["variant"] == name)).sum()) for name in specs}
+    out = out[~lost & ~back].reset_index(drop=True)
     out.attrs = {"replicates": n_boot - failed, "failed": failed, "failed_variant": failed_variant,
+                 "ml_fallback": fallback_variant,
                  "unit": cluster or "rij",
                  "original": {(v, m, h): (est, se) for v, m, h, est, se in original}}
     return out

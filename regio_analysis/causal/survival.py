@@ -260,7 +260,8 @@ def _apply_bootstrap(effect: SurvivalEffect, draws: pd.DataFrame, variant: str) 
                     p=float(2 * stats.norm.sf(abs(c.log_hr / se))) if se > 0 else float("nan"), n=c.n,
                     events=c.events, fitter=c.fitter, cluster=c.cluster)
     details = {"replicates": draws.attrs["replicates"], "failed": draws.attrs["failed"],
-               "unit": draws.attrs["unit"], "method": "studentized"}
+               "ml_fallback": draws.attrs["ml_fallback"].get(variant, 0), "unit": draws.attrs["unit"],
+               "method": "studentized"}
     return SurvivalEffect(weights=effect.weights, km=effect.km, cox=cox, horizons=h, method=effect.method,
                           estimand=effect.estimand, labels=effect.labels, interval="bootstrap", bootstrap=d,
                           details=details)

@@ -33,14 +33,18 @@ The data-generating process (all parameters in :class:`SyntheticParams`):
   sample so that, among starters observed at least one (four) year(s), the share that
   left their board within one (four) year(s) equals the target; a hazard multiplier for
   experienced staff is set so that the stock's outflow in the first year equals the
-  published outflow rate. Targets come from the region's tables where published, else
-  from the defaults below; :func:`calibration_targets` lists them with their source.
+  published outflow rate. Targets come from the region's tables where published (matched by
+  meaning, not one indicator name: :func:`gepubliceerd_vertrek_starters`), else from the defaults
+  below. :func:`calibration_targets` lists them with their source (:func:`leesbare_bron`: title and
+  section, never a file name), :func:`ongebruikte_cijfers` the published figures of the same
+  meaning left unused (and why), :func:`ingebouwde_waarheden` the built-in truths.
 """
 from __future__ import annotations
 
 import hashlib
 import math
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,6 +53,7 @@ import pandas as pd
 from regio_analysis import __version__
 from regio_analysis.data.region import kengetal_rijen
 from regio_analysis.data.schemas import conform
+from regio_analysis.report.format import fmt_getal, opsomming
 
 if TYPE_CHECKING:
     from regio_analysis.data.region import RegionData
@@ -101,15 +106,82 @@ class SyntheticParams:
     default_tevredenheid: float = 0.70
 
 
+#: the Dutch description and unit of each calibration target (``aandeel``: a share 0-1)
+DOELEN: dict[str, tuple[str, str]] = {
+    "personen": ("personeel in dienst bij de start van de gegevens", "personen"),
+    "vertrek_1_jaar": ("startende leraren die binnen een jaar het bestuur verlaten", "aandeel"),
+    "vertrek_4_jaar": ("startende leraren die binnen vier jaar het bestuur verlaten", "aandeel"),
+    "uitstroom": ("jaarlijkse uitstroom van het personeel", "aandeel"),
+    "instroom": ("jaarlijkse instroom (aandeel van het personeel)", "aandeel"),
+    "aandeel_55plus": ("personeel van 55 jaar en ouder", "aandeel"),
+    "functiemix_OP": ("functiemix: leraren (OP)", "aandeel"),
+    "functiemix_OOP": ("functiemix: onderwijsondersteunend personeel (OOP)", "aandeel"),
+    "functiemix_DIR": ("functiemix: directie (DIR)", "aandeel"),
+}
+#: ``Target.soort``: a figure the region published, a default of this package, or set by the caller
+GEPUBLICEERD, STANDAARD, PARAMETER = "gepubliceerd", "standaardwaarde", "parameter"
+STANDAARD_BRON = "standaardwaarde van het pakket"
+_DEFAULT_MIX = {"OP": 0.70, "OOP": 0.25, "DIR": 0.05}
+
+
 @dataclass(frozen=True)
 class Target:
+    """One calibration target: its value, where it comes from (``soort``; ``bron`` readable: the
+    document's title and section, or :data:`STANDAARD_BRON`), the year of the figure (None: not
+    stated), the published indicator it was read from, and a note on how it was read."""
+
     naam: str
     waarde: float
     bron: str
+    soort: str = GEPUBLICEERD
+    jaar: int | None = None
+    indicator: str = ""
+    opmerking: str = ""
+
+
+# ------------------------------------------------------------------ sources in words
+
+_BESTAND = re.compile(r"[\w.-]+\.(?:txt|pdf|docx?|xlsx?|csv|md|html?)\b", re.IGNORECASE)
+
+
+def documenttitel(region: "RegionData") -> str:
+    """The title of the region's source document: the ``bron`` of its ``regio.yaml`` when that is a
+    title (not a file name), else ``bron_titel``, else the kind of plan, the region's name and the
+    plan's period ("Activiteitenplan Rond Bommel en Dommel 2026–2029"; a one-year period is a
+    subsidy's *plan van aanpak*)."""
+    meta = region.meta
+    own = str(meta.get("bron") or "").strip()
+    if (own and not _BESTAND.fullmatch(own)) or meta.get("bron_titel"):
+        return str(meta.get("bron_titel") or own)
+    periode = str(meta.get("periode") or "").strip().replace("-", "–")
+    soort = "Plan van aanpak" if re.fullmatch(r"\d{4}", periode) else "Activiteitenplan"
+    return " ".join(p for p in (soort, str(meta.get("naam") or region.regio_id), periode) if p)
+
+
+def leesbare_bron(region: "RegionData", bron) -> str:
+    """A ``bron`` of the region's tables as a reader can look it up: the document's title and
+    section ("Activiteitenplan Noorderwijzer 2026–2029, § 3.1.3 Behouden"), never a file name (a
+    file is named by its title from ``bronnen`` in ``regio.yaml``, the region's own document by
+    :func:`documenttitel`, any other as "een ander document van de regio"). Idempotent."""
+    text = "" if bron is None or (not isinstance(bron, str) and pd.isna(bron)) else str(bron).strip()
+    titles = {str(k): str(v) for k, v in (region.meta.get("bronnen") or {}).items()}
+    own = str(region.meta.get("bron") or "").strip()
+    if _BESTAND.fullmatch(own):
+        titles.setdefault(own, documenttitel(region))
+    text = _BESTAND.sub(lambda m: titles.get(m.group(0), "een ander document van de regio"), text)
+    return re.sub(r"(?<!,)\s+§", ", §", text) or "bron niet vermeld"
+
+
+def _jaar(value) -> int | None:
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _gepubliceerd(waarde: float, bron: str, jaar: int | None = None, indicator: str = "", opmerking: str = "") -> Target:
+    """A published figure found for a target (named when :func:`_targets` picks it)."""
+    return Target("", float(waarde), bron, GEPUBLICEERD, jaar, indicator, opmerking)
 
 
 # ------------------------------------------------------------------ published inputs
-
 
 def _kengetal(region: "RegionData", onderwerp: str, indicator: str, categorie: str | None = None) -> tuple[float, str] | None:
     """The latest regional value of a key figure (optionally of one ``categorie``)."""
@@ -121,81 +193,247 @@ def _kengetal(region: "RegionData", onderwerp: str, indicator: str, categorie: s
     return float(row["waarde"]), str(row["bron"])
 
 
-def _staff_persons(region: "RegionData") -> tuple[int, str] | None:
+def _bronnen(region: "RegionData", values) -> str:
+    return "; ".join(dict.fromkeys(leesbare_bron(region, b) for b in values))
+
+
+def _personen(region: "RegionData", onderwijsregio: bool = True) -> pd.DataFrame:
+    """Key figures counting staff (``basisgegevens``, ``personen...``) for the region's own area
+    (``categorie`` onderwijsregio) or, with ``onderwijsregio=False``, for other area definitions."""
+    kg = region.kengetallen
+    if kg.empty:
+        return kg
+    sel = (kg["onderwerp"] == "basisgegevens") & kg["indicator"].astype(str).str.startswith("personen")
+    return kg[sel & ((kg["categorie"] == "onderwijsregio") == onderwijsregio) & (kg["niveau"] == "regio")].dropna(
+        subset=["waarde"])
+
+
+def _staff_persons(region: "RegionData") -> Target | None:
     p = region.personeel
     p = p[(p["eenheid"] == "personen") & (p["kenmerk"] == "totaal") & (p["niveau"] == "regio")].dropna(subset=["waarde"])
     if not p.empty:
         latest = p[p["peiljaar"] == p["peiljaar"].max()]
         groups = latest[latest["functiegroep"] != "totaal"]
         total = groups["waarde"].sum() if not groups.empty else latest["waarde"].sum()
-        return int(round(total)), "; ".join(sorted(set(latest["bron"])))
-    kg = region.kengetallen
-    base = kg[(kg["onderwerp"] == "basisgegevens") & kg["indicator"].str.startswith("personen")
-              & (kg["categorie"] == "onderwijsregio")].dropna(subset=["waarde"])
+        note = f"som van {opsomming(sorted(set(groups['functiegroep'])))}" if not groups.empty else ""
+        return _gepubliceerd(float(round(total)), _bronnen(region, latest["bron"]), _jaar(latest["peiljaar"].iloc[0]),
+                          "personeel: personen", note)
+    base = _personen(region)
     if not base.empty:
-        return int(round(base["waarde"].sum())), "; ".join(sorted(set(base["bron"])))
+        groups = [f"{g} ({fmt_getal(v, 0)})" for g, v in zip(base["functiegroep"], base["waarde"])]
+        return _gepubliceerd(float(round(base["waarde"].sum())), _bronnen(region, base["bron"]),
+                          _jaar(base["jaar"].dropna().max()) if base["jaar"].notna().any() else None,
+                          str(base["indicator"].iloc[0]), f"som van {opsomming(groups)}")
     return None
 
 
-def _rate(region: "RegionData", richting: str) -> tuple[float, str] | None:
+def _rate(region: "RegionData", richting: str) -> Target | None:
     s = region.stromen
     s = s[(s["richting"] == richting) & (s["eenheid"] == "procent") & (s["kenmerk"] == "totaal")
           & (s["niveau"] == "regio") & s["functiegroep"].isin(["OP", "totaal"])].dropna(subset=["waarde"])
     if s.empty:
         return None
     first = s[s["jaar"] == s["jaar"].min()]
-    return float(first["waarde"].mean()) / 100, "; ".join(sorted(set(first["bron"])))
+    notes = [f"het eerste jaar van de reeks {int(s['jaar'].min())}–{int(s['jaar'].max())}"] * (s["jaar"].nunique() > 1)
+    notes += ["een prognose van de regio"] * bool(first.get("prognose", pd.Series([False])).fillna(False).all())
+    notes += ["cijfer voor leraren (OP)"] * (set(first["functiegroep"]) == {"OP"})
+    return _gepubliceerd(float(first["waarde"].mean()) / 100, _bronnen(region, first["bron"]), _jaar(first["jaar"].iloc[0]),
+                      f"stromen: {richting}", "; ".join(notes))
 
 
-def _share_55plus(region: "RegionData") -> tuple[float, str] | None:
+def _share_55plus(region: "RegionData") -> Target | None:
     p = region.personeel
     p = p[(p["kenmerk"] == "leeftijd") & (p["categorie"] == "55+") & (p["eenheid"] == "procent")
           & (p["niveau"] == "regio")].dropna(subset=["waarde"])
-    if p.empty:
+    if not p.empty:
+        latest = p[p["peiljaar"] == p["peiljaar"].max()]
+        row = latest[latest["functiegroep"] == "totaal"]
+        row = row if not row.empty else latest
+        return _gepubliceerd(float(row["waarde"].mean()) / 100, leesbare_bron(region, row["bron"].iloc[0]),
+                          _jaar(row["peiljaar"].iloc[0]), "personeel: leeftijd 55+")
+    other = _kengetallen_55plus(region)
+    if other.empty:
         return None
-    latest = p[p["peiljaar"] == p["peiljaar"].max()]
-    row = latest[latest["functiegroep"] == "totaal"]
-    row = row if not row.empty else latest
-    return float(row["waarde"].mean()) / 100, str(row["bron"].iloc[0])
+    row = other.sort_values("jaar", na_position="first").iloc[-1]
+    return _gepubliceerd(float(row["waarde"]) / 100, leesbare_bron(region, row["bron"]), _jaar(row["jaar"]),
+                      str(row["indicator"]))
 
 
-def _function_mix(region: "RegionData") -> dict[str, float]:
+def _kengetallen_55plus(region: "RegionData") -> pd.DataFrame:
+    """Key figures (region, percent) on the share of staff aged 55 or over, matched by name."""
+    kg = region.kengetallen
+    sel = (kg["niveau"] == "regio") & (kg["eenheid"] == "procent") & (kg["onderwerp"] != "ambitie")
+    return kg[sel & kg["indicator"].astype(str).str.contains("55")].dropna(subset=["waarde"])
+
+
+def _function_mix(region: "RegionData") -> dict[str, Target]:
+    """The published function mix (shares 0-1 of OP, OOP, DIR, scaled to add up to one); {} if none."""
     p = region.personeel
     p = p[(p["kenmerk"] == "functiemix") & (p["eenheid"] == "procent")].dropna(subset=["waarde"])
-    mix = {g: float(p.loc[p["functiegroep"] == g, "waarde"].sum()) for g in ("OP", "OOP", "DIR")}
-    if sum(mix.values()) <= 0:
-        mix = {"OP": 70.0, "OOP": 25.0, "DIR": 5.0}
+    mix = {g: float(p.loc[p["functiegroep"] == g, "waarde"].sum()) for g in _DEFAULT_MIX}
     total = sum(mix.values())
-    return {g: v / total for g, v in mix.items()}
+    if total <= 0:
+        return {}
+    notes = [] if abs(total - 100) < 0.5 else [f"herschaald: de gepubliceerde delen tellen op tot {fmt_getal(total, 1)}%"]
+    persons = _personen(region)
+    if len(persons) > 1:  # persons per group give another mix: say so, the generator follows the published one
+        n = persons.groupby("functiegroep")["waarde"].sum()
+        parts = [f"{fmt_getal(100 * v / n.sum(), 0)}% {g}" for g, v in n.items()]
+        notes.append(f"de personen per functiegroep geven een andere verdeling ({opsomming(parts)}); "
+                     "de generator volgt de gepubliceerde functiemix")
+    return {g: _gepubliceerd(v / total, _bronnen(region, p.loc[p["functiegroep"] == g, "bron"]),
+                          _jaar(p.loc[p["functiegroep"] == g, "peiljaar"].max()), "personeel: functiemix", "; ".join(notes))
+            for g, v in mix.items() if v > 0}
+
+
+_VERTREK = re.compile(r"vertrek|uitstroom|uitval|verloop|verla(?:at|ten)")
+_STARTER = re.compile(r"start|beginn")
+_TERMIJN = re.compile(r"(\d+)[\s_]*ja(?:a)?r")
+_VERTREK_KOLOMMEN = ["termijn", "waarde", "jaar", "functiegroep", "indicator", "bron"]
+
+
+def gepubliceerd_vertrek_starters(region: "RegionData") -> pd.DataFrame:
+    """The region's published shares of starting teachers who leave, matched by meaning.
+
+    A key figure (region level, percent, not an ambition) about leaving (``vertrek``,
+    ``uitstroom``, ``uitval``, ``verloop``) of starters (``start``, ``beginn``), or any leaving
+    figure of the topic ``retentie``. One row each: ``termijn`` (years, from the name, e.g.
+    ``vertrek_binnen_4_jaar``; NA when the region names none), ``waarde`` (share 0-1), ``jaar``
+    (NA: not stated), ``functiegroep``, ``indicator`` and ``bron`` (:func:`leesbare_bron`).
+    """
+    kg = region.kengetallen
+    if kg.empty:
+        return pd.DataFrame(columns=_VERTREK_KOLOMMEN)
+    rows = kg[(kg["niveau"] == "regio") & (kg["eenheid"] == "procent") & (kg["onderwerp"] != "ambitie")]
+    out = []
+    for r in rows.dropna(subset=["waarde"]).itertuples(index=False):
+        name = str(r.indicator).lower().replace("_", " ")
+        if not _VERTREK.search(name) or re.search(r"\b(?:max|min|doel)\b", name):
+            continue
+        if not (_STARTER.search(name) or r.onderwerp == "retentie"):
+            continue
+        m = _TERMIJN.search(name)
+        out.append({"termijn": int(m.group(1)) if m else pd.NA, "waarde": float(r.waarde) / 100, "jaar": _jaar(r.jaar),
+                    "functiegroep": r.functiegroep, "indicator": str(r.indicator), "bron": leesbare_bron(region, r.bron)})
+    return pd.DataFrame(out, columns=_VERTREK_KOLOMMEN)
+
+
+def _vertrek(region: "RegionData", horizon: int) -> Target | None:
+    """The published share of starters leaving within ``horizon`` years (latest year); for one
+    year, a figure without a stated horizon when there is none with it (and the note says so)."""
+    pub = gepubliceerd_vertrek_starters(region)
+    exact = pub[pub["termijn"].eq(horizon).fillna(False).astype(bool)]
+    note = ""
+    if exact.empty and horizon == 1:
+        exact = pub[pub["termijn"].isna()]
+        note = "de regio noemt geen termijn; de generator neemt het als vertrek binnen een jaar"
+    if exact.empty:
+        return None
+    row = exact.sort_values("jaar", na_position="first").iloc[-1]
+    return _gepubliceerd(float(row["waarde"]), str(row["bron"]), _jaar(row["jaar"]), str(row["indicator"]), note)
 
 
 def calibration_targets(region: "RegionData", params: SyntheticParams = SyntheticParams()) -> pd.DataFrame:
-    """The targets the generator calibrates to, with their source (published or default)."""
-    targets = _targets(region, params)
-    return pd.DataFrame([asdict(t) for t in targets.values()], columns=["naam", "waarde", "bron"])
+    """The targets the generator calibrates to, with their source (published or default).
+
+    Columns: ``naam``, ``omschrijving`` (Dutch), ``waarde`` (a share 0-1, or persons),
+    ``eenheid`` (``aandeel`` or ``personen``), ``soort`` (``gepubliceerd``, ``standaardwaarde``,
+    ``parameter``), ``bron`` (the document's title and section, or "standaardwaarde van het
+    pakket"), ``jaar`` (of the figure; NA: not stated), ``indicator`` and ``opmerking``.
+    """
+    rows = [{"naam": t.naam, "omschrijving": DOELEN[t.naam][0], "waarde": t.waarde, "eenheid": DOELEN[t.naam][1],
+             "soort": t.soort, "bron": t.bron, "jaar": t.jaar, "indicator": t.indicator, "opmerking": t.opmerking}
+            for t in _targets(region, params).values()]
+    out = pd.DataFrame(rows, columns=["naam", "omschrijving", "waarde", "eenheid", "soort", "bron", "jaar", "indicator",
+                                      "opmerking"])
+    out["jaar"] = out["jaar"].astype("Int64")
+    return out
 
 
 def _targets(region: "RegionData", params: SyntheticParams) -> dict[str, Target]:
-    def pick(name, explicit, published, default, scale=1.0):
+    def pick(name, explicit, published: Target | None, default):
         if explicit is not None:
-            return Target(name, float(explicit), "parameter")
+            return Target(name, float(explicit), "opgegeven bij het maken van de gegevens", PARAMETER)
         if published is not None:
-            return Target(name, published[0] * scale, published[1])
+            return replace(published, naam=name)
         if default is None:
             return None
-        return Target(name, float(default), "standaardwaarde (niet gepubliceerd)")
+        return Target(name, float(default), STANDAARD_BRON, STANDAARD, opmerking="de regio publiceert dit niet")
 
+    mix = _function_mix(region)
     t = {
         "personen": pick("personen", params.personen, _staff_persons(region), params.default_personen),
-        "vertrek_1_jaar": pick("vertrek_1_jaar", params.vertrek_1_jaar,
-                               _kengetal(region, "retentie", "vertrek_binnen_1_jaar"), params.default_vertrek_1_jaar, 0.01),
-        "vertrek_4_jaar": pick("vertrek_4_jaar", params.vertrek_4_jaar,
-                               _kengetal(region, "retentie", "vertrek_binnen_4_jaar"), None, 0.01),
+        "vertrek_1_jaar": pick("vertrek_1_jaar", params.vertrek_1_jaar, _vertrek(region, 1), params.default_vertrek_1_jaar),
+        "vertrek_4_jaar": pick("vertrek_4_jaar", params.vertrek_4_jaar, _vertrek(region, 4), None),
         "uitstroom": pick("uitstroom", params.uitstroom, _rate(region, "uit"), params.default_uitstroom),
         "instroom": pick("instroom", params.instroom, _rate(region, "in"), params.default_instroom),
         "aandeel_55plus": pick("aandeel_55plus", params.aandeel_55plus, _share_55plus(region), params.default_aandeel_55plus),
+        **{f"functiemix_{g}": pick(f"functiemix_{g}", None, mix.get(g), None if mix else share)
+           for g, share in _DEFAULT_MIX.items()},
     }
     return {k: v for k, v in t.items() if v is not None}
+
+
+def ongebruikte_cijfers(region: "RegionData", params: SyntheticParams = SyntheticParams()) -> pd.DataFrame:
+    """Published figures that mean what a calibration target means but are not used, and why.
+
+    Columns ``naam`` (the target), ``omschrijving``, ``waarde`` (in the target's unit), ``jaar``,
+    ``indicator``, ``bron`` (readable) and ``reden``: another horizon or an older year of the
+    starters' leaving, a staff count for another area, a second figure for the 55+ share.
+    """
+    targets = _targets(region, params)
+    rows = []
+
+    def add(naam, waarde, jaar, indicator, bron, reden):
+        rows.append({"naam": naam, "omschrijving": DOELEN[naam][0], "waarde": float(waarde), "jaar": _jaar(jaar),
+                     "indicator": str(indicator), "bron": bron, "reden": reden})
+
+    used = {(t.indicator, t.jaar, round(t.waarde, 6)) for t in targets.values() if t.soort == GEPUBLICEERD}
+    for r in gepubliceerd_vertrek_starters(region).itertuples(index=False):
+        if (r.indicator, _jaar(r.jaar), round(r.waarde, 6)) in used:
+            continue
+        naam = "vertrek_4_jaar" if r.termijn == 4 else "vertrek_1_jaar"
+        if pd.isna(r.termijn):
+            reden = "de termijn is niet vermeld en de regio publiceert ook een cijfer voor een jaar"
+        elif r.termijn in (1, 4):
+            reden = "de generator gebruikt het cijfer van het laatste jaar voor deze termijn"
+            reden = reden if targets[naam].soort == GEPUBLICEERD else "de afstemming is opgegeven als parameter"
+        else:
+            reden = f"termijn van {r.termijn} jaar: de generator stemt alleen af op een en vier jaar"
+        add(naam, r.waarde, r.jaar, r.indicator, r.bron, reden)
+    for r in _personen(region, onderwijsregio=False).itertuples(index=False):
+        add("personen", r.waarde, r.jaar, f"{r.indicator} ({r.functiegroep})", leesbare_bron(region, r.bron),
+            f"een telling voor een andere gebiedsindeling ({r.categorie}); de generator volgt de onderwijsregio")
+    if "aandeel_55plus" in targets:
+        chosen = targets["aandeel_55plus"]
+        for r in _kengetallen_55plus(region).itertuples(index=False):
+            if (str(r.indicator), _jaar(r.jaar), round(float(r.waarde) / 100, 6)) in used:
+                continue
+            add("aandeel_55plus", float(r.waarde) / 100, r.jaar, r.indicator, leesbare_bron(region, r.bron),
+                f"een tweede cijfer voor hetzelfde aandeel; de generator gebruikt {fmt_getal(100 * chosen.waarde, 1)}%"
+                if chosen.soort == GEPUBLICEERD else "opgegeven als parameter")
+    out = pd.DataFrame(rows, columns=["naam", "omschrijving", "waarde", "jaar", "indicator", "bron", "reden"])
+    out["jaar"] = out["jaar"].astype("Int64")
+    return out
+
+
+def ingebouwde_waarheden(params: SyntheticParams = SyntheticParams()) -> pd.DataFrame:
+    """The generator's built-in truths: the hazard ratios of leaving (conditional: each with the
+    other covariates held equal), the odds ratios of getting induction, and the share of ends
+    that are moves within the board. Columns ``naam``, ``omschrijving``, ``waarde``, ``eenheid``
+    (``hazardratio``, ``oddsratio``, ``aandeel``) and ``parameter`` (of :class:`SyntheticParams`)."""
+    sd = "schoolgrootte (per standaardafwijking van de log)"
+    spec = [("hr", "inductie", "inductie_log_hr"), ("hr", "bevoegd", "bevoegd_log_hr"),
+            ("hr", "zij-instroom", "zij_instroom_log_hr"), ("hr", "tijdelijk contract", "tijdelijk_log_hr"),
+            ("hr", sd, "school_omvang_log_hr"), ("or", "bevoegd", "inductie_bevoegd"),
+            ("or", sd, "inductie_school_omvang"), ("or", "zij-instroom", "inductie_zij_instroom")]
+    rows = [(f"hr_{param.removesuffix('_log_hr')}" if kind == "hr" else f"or_{param}",
+             f"{'hazardratio van vertrek' if kind == 'hr' else 'oddsratio van inductie'}: {name}",
+             math.exp(getattr(params, param)), "hazardratio" if kind == "hr" else "oddsratio", param)
+            for kind, name, param in spec]
+    rows.append(("aandeel_binnen_bestuur", "einden die een overstap binnen het bestuur zijn (geen vertrek)",
+                 params.aandeel_binnen_bestuur, "aandeel", "aandeel_binnen_bestuur"))
+    return pd.DataFrame(rows, columns=["naam", "omschrijving", "waarde", "eenheid", "parameter"])
 
 
 # ------------------------------------------------------------------ generator
@@ -263,7 +501,7 @@ def generate_dienstverbanden(region: "RegionData", seed: int = 0, params: Synthe
     targets = _targets(region, params)
     rng = _rng(region.regio_id, seed, "dienstverbanden")
     sector = _sector(region)
-    mix = _function_mix(region)
+    mix = {g: targets[f"functiemix_{g}"].waarde for g in _DEFAULT_MIX}
     t0 = pd.Timestamp(params.observatie_start)
     t_end = pd.Timestamp(params.observatie_einde)
     window = (t_end - t0).days / DAYS_PER_YEAR

@@ -6,7 +6,8 @@ confounders with :mod:`regio_analysis.causal`.
   cohort and its selection flow, the naive, main and sensitivity analyses
   (:func:`run_study`), the true effects in synthetic data and the validation of the
   estimators against them;
-* :mod:`~regio_analysis.induction.chapter`: the chapter in Dutch: :class:`~regio_analysis.induction.chapter.Hoofdstuk`
+* :mod:`~regio_analysis.induction.chapter` (a package; ``opening`` holds its opening and the comparisons
+  with chapter 03 and with the synthetic truth): the chapter in Dutch: :class:`~regio_analysis.induction.chapter.Hoofdstuk`
   (one object per report: the parameters, the study run once, a method per thing the notebook
   shows), :func:`~regio_analysis.induction.chapter.analyse`, the target-trial table, the readings
   (``lezing_*``), the numeric tables (flow, balance, effects, sensitivity, E-value), the

@@ -421,6 +421,7 @@ def simulate_replicate(region, seed: int, params=None, *, horizon: int = 3, esti
                 for target, measure, true in targets:
                     r = ci.loc[measure]
                     rows.append({**base, "boot_mislukt": failed + lost[name], "methode": name,
+                                 "boot_ml_terugval": draws.attrs["ml_fallback"][name],
                                  "doel": f"{target}_{horizon}j", "interval": label,
                                  "schatting": r["estimate"], "se": r["se"], "ci_laag": r["ci_lower"],
                                  "ci_hoog": r["ci_upper"], "waarheid": true})

@@ -3,7 +3,10 @@ self-evaluation template in Markdown (:func:`self_evaluation_markdown`) and Word
 (:func:`write_self_evaluation_docx`), and :func:`bewaar`, which writes all three to
 ``<output_dir>/peer_review/``. Each takes a :class:`~regio_analysis.peerreview.evidence.Dossier`;
 text from data or the framework file is written as text (never a formula, raw HTML or a link),
-and every file is written atomically.
+and every file is written atomically. Like the chapter, each file shows an indicator computed from
+synthetic data as *voorbeeld (synthetisch), niet beoordeeld*, labels a target that is the
+package's own as such (and a target from the region's ambition with its source), and shows the
+course towards a target year instead of a missed target.
 """
 from __future__ import annotations
 
@@ -18,8 +21,8 @@ from regio_analysis.io.files import atomic_write
 from regio_analysis.io.safe_text import guard_workbook, markdown_text
 from regio_analysis.peerreview.coverage import _eur
 from regio_analysis.peerreview.evidence import Dossier
-from regio_analysis.peerreview.framework import STATUS_KLEUREN, STATUSSEN
-from regio_analysis.peerreview.indicators import SYNTH
+from regio_analysis.peerreview.framework import STATUS_KLEUREN, STATUSSEN, VOORBEELD
+from regio_analysis.peerreview.indicators import STANDAARD_DOEL, SYNTH
 from regio_analysis.report.format import opsomming, tabel_tekst
 
 
@@ -33,10 +36,43 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return t
 
 
+_SYNTH_TABELLEN = {"dienstverbanden": "dienstverbanden", "enquete": "enquête"}
+
+
+def _synth_note(d: Dossier) -> str:
+    """The sentence on synthetic indicators ("" when the dossier has none)."""
+    synth = sorted(set(d.synthetisch) & set(_SYNTH_TABELLEN))
+    if not synth or not (d.indicatoren["status"] == VOORBEELD).any():
+        return ""
+    return (f"Indicatoren uit {opsomming([_SYNTH_TABELLEN[t] for t in synth])} zijn berekend op {SYNTH}e gegevens: "
+            f"een voorbeeld van de berekening, geen uitspraak over de regio, en daarom niet beoordeeld (status "
+            f"'{VOORBEELD}'). Vervang ze door eigen gegevens voordat u het dossier gebruikt.")
+
+
+_DOEL_NOTE = (f"Een doel met de doelbron '{STANDAARD_DOEL}' is een standaardwaarde uit het kaderbestand van "
+              "regio_analysis; een doel uit de ambitie van de regio staat er met zijn bron bij. Een doel met een doeljaar "
+              "wordt vóór dat jaar vergeleken met de rechte lijn ernaartoe (op koers / niet op koers / koers onbekend).")
+
+
+def _doel_tekst(doel: str, doeljaar) -> str:
+    """The target as shown in the template: ``"≥ 100% in 2030"``."""
+    return doel if doeljaar is None or pd.isna(doeljaar) or doel in ("", "–") else f"{doel} in {int(doeljaar)}"
+
+
+def _indicatoren(d: Dossier, waarborg_id: str) -> pd.DataFrame:
+    """The dossier's indicator rows of one waarborg, in the order of ``d.tabel(waarborg_id)``."""
+    return d.indicatoren[d.indicatoren["waarborg_id"] == waarborg_id]
+
+
+def _status_tekst(status: str, koers: str) -> str:
+    return f"{status}: {koers}" if koers else status
+
+
 def write_workbook(d: Dossier, path: str | Path) -> Path:
     """Excel workbook of the dossier: an overview, a sheet per waarborg (indicator, value,
-    target, status, trend, source, evidence; then the quotes and reflection questions), the
-    missing evidence, the peer-review cycle and the Samen Opleiden coverage."""
+    target with its year and source, status, course towards the target year, trend, source,
+    evidence; then the quotes and reflection questions), the missing evidence, the peer-review
+    cycle and the Samen Opleiden coverage."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
@@ -62,10 +98,11 @@ def write_workbook(d: Dossier, path: str | Path) -> Path:
     info = [("Regio", f"{d.naam} ({d.regio_id})"), ("Kader", f"{d.kader.naam} (versie {d.kader.versie})"),
             ("Kaderbestand", Path(d.kader.path).name if d.kader.path else ""), ("Peiljaar", d.peiljaar),
             ("Cyclus peer review (jaar)", d.kader.cyclus_jaren), ("Gemaakt met", f"regio_analysis {__version__}"),
-            ("Synthetische tabellen", ", ".join(d.synthetisch) or "geen")]
+            ("Synthetische tabellen", ", ".join(d.synthetisch) or "geen"),
+            ("Synthetische indicatoren", _synth_note(d) or "geen"), ("Doelen", _DOEL_NOTE)]
     for i, (k, v) in enumerate(info, 3):
         ws.cell(i, 1, k).font = bold
-        ws.cell(i, 2, v)
+        ws.cell(i, 2, v).alignment = wrap
     r0 = len(info) + 4
     header(ws, r0, ["Waarborg", "Te controleren"] + list(STATUSSEN))
     counts = d.status_counts()
@@ -74,9 +111,10 @@ def write_workbook(d: Dossier, path: str | Path) -> Path:
         ws.cell(i, 2, "ja" if w.te_controleren else "nee")
         for j, s in enumerate(STATUSSEN, 3):
             ws.cell(i, j, int(counts.loc[w.id, s]) if w.id in counts.index else 0)
-    widths(ws, {"A": 40, "B": 50, "C": 12, "D": 12, "E": 14, "F": 12})
+    widths(ws, {"A": 40, "B": 60, "C": 12, "D": 12, "E": 12, "F": 14, "G": 14, "H": 14, "I": 22, "J": 12})
 
-    cols = ["Criterium", "Indicator", "Waarde", "Eenheid", "Doel", "Doelbron", "Status", "Trend", "Bron", "Bewijs"]
+    cols = ["Criterium", "Indicator", "Waarde", "Eenheid", "Doel", "Doeljaar", "Doelbron", "Status", "Koers", "Trend",
+            "Bron", "Bewijs"]
     for w in d.kader.waarborgen:
         ws = wb.create_sheet(_sheet_title(f"{w.id} {w.naam}", used))
         ws["A1"] = w.titel
@@ -93,11 +131,12 @@ def write_workbook(d: Dossier, path: str | Path) -> Path:
         for r in ind.itertuples(index=False):
             row += 1
             values = [f"{r.criterium_id} {r.criterium}", r.indicator, None if pd.isna(r.waarde) else float(r.waarde),
-                      r.eenheid, float(r.doel), r.doel_bron, r.status, r.trend, r.bron, r.bewijs or r.ontbreekt]
+                      r.eenheid, float(r.doel), None if pd.isna(r.doeljaar) else int(r.doeljaar), r.doel_bron, r.status,
+                      r.koers, r.trend, r.bron, r.bewijs or r.ontbreekt]
             for j, v in enumerate(values, 1):
                 cell = ws.cell(row, j, v)
                 cell.alignment = wrap
-            ws.cell(row, 7).fill = fills[r.status]
+            ws.cell(row, cols.index("Status") + 1).fill = fills[r.status]
             if r.eenheid in ("procent", "eur"):
                 for j in (3, 5):
                     ws.cell(row, j).number_format = "0.0" if r.eenheid == "procent" else "#,##0"
@@ -127,7 +166,8 @@ def write_workbook(d: Dossier, path: str | Path) -> Path:
         for vraag in w.reflectievragen:
             row += 1
             ws.cell(row, 1, vraag)
-        widths(ws, {"A": 34, "B": 34, "C": 40, "D": 10, "E": 10, "F": 28, "G": 13, "H": 36, "I": 40, "J": 70})
+        widths(ws, {"A": 34, "B": 34, "C": 40, "D": 10, "E": 10, "F": 10, "G": 40, "H": 22, "I": 40, "J": 36,
+                    "K": 40, "L": 70})
 
     ws = wb.create_sheet(_sheet_title("Ontbrekend bewijs", used))
     header(ws, 1, ["Waarborg", "Onderdeel", "Wat ontbreekt"])
@@ -137,15 +177,17 @@ def write_workbook(d: Dossier, path: str | Path) -> Path:
     widths(ws, {"A": 32, "B": 40, "C": 90})
 
     ws = wb.create_sheet(_sheet_title("Peer-reviewcyclus", used))
-    header(ws, 1, ["Partnerschap", "Soort", "Laatste peer review", "Gepland", "Uiterlijk (cyclus)", "Volgende", "Status"])
+    header(ws, 1, ["Partnerschap", "Soort", "Laatste peer review", "Gepland", "Gepland met", "Uiterlijk (cyclus)",
+                   "Volgende", "Status"])
     for i, r in enumerate(d.cyclus.itertuples(index=False), 2):
-        vals = [r.naam, r.soort] + [None if pd.isna(v) else int(v) for v in
-                                     (r.laatste_peer_review, r.gepland, r.uiterlijk, r.volgende)] + [r.status]
+        jaar = lambda v: None if pd.isna(v) else int(v)  # noqa: E731
+        vals = [r.naam, r.soort, jaar(r.laatste_peer_review), jaar(r.gepland), r.via, jaar(r.uiterlijk),
+                jaar(r.volgende), r.status]
         for j, v in enumerate(vals, 1):
             ws.cell(i, j, v)
     if d.cyclus.empty:
         ws.cell(2, 1, "Geen partnerschappen bekend.")
-    widths(ws, {"A": 40, "B": 18, "C": 18, "D": 10, "E": 16, "F": 10, "G": 20})
+    widths(ws, {"A": 40, "B": 18, "C": 18, "D": 10, "E": 34, "F": 16, "G": 10, "H": 20})
 
     if d.dekking is not None and not d.dekking.summary.empty:
         ws = wb.create_sheet(_sheet_title("Samen Opleiden", used))
@@ -190,10 +232,10 @@ def self_evaluation_markdown(d: Dossier) -> str:
              "> Dit sjabloon is vooraf ingevuld met het bewijs uit de gegevens en documenten van de regio. "
              "De kritische reflectie per waarborg schrijft het partnerschap zelf; het panel van peers bespreekt die "
              "tijdens het bezoek.", ""]
-    synth = sorted(set(d.synthetisch) & {"dienstverbanden", "enquete"})
-    if synth:
-        lines += [f"> **Let op:** indicatoren uit {opsomming(synth)} zijn berekend op {SYNTH}e gegevens; vervang ze "
-                  "door eigen gegevens voordat u het dossier gebruikt.", ""]
+    note = _synth_note(d)
+    if note:
+        lines += [f"> **Let op:** {_md(note[0].lower() + note[1:])}", ""]
+    lines += [f"> **Doelen:** {_md(_DOEL_NOTE)}", ""]
     for w in d.kader.waarborgen:
         lines += [f"## {_md(w.titel)}", "", _md(w.beschrijving), ""]
         if w.te_controleren:
@@ -206,9 +248,12 @@ def self_evaluation_markdown(d: Dossier) -> str:
         if t.empty:
             lines += ["_Geen berekende indicatoren voor deze waarborg._", ""]
         else:
-            lines += ["| Indicator | Waarde | Doel | Status | Trend | Bron | Toelichting |", "|---|---|---|---|---|---|---|"]
-            lines += [f"| {_md_cell(r.indicator)} | {_md_cell(r.waarde)} | {_md_cell(r.doel)} | {_md_cell(r.status)} | "
-                      f"{_md_cell(r.trend)} | {_md_cell(r.bron)} | {_md_cell(r.bewijs)} |" for r in t.itertuples(index=False)]
+            lines += ["| Indicator | Waarde | Doel | Doelbron | Status | Trend | Bron | Toelichting |",
+                      "|---|---|---|---|---|---|---|---|"]
+            lines += [f"| {_md_cell(r.indicator)} | {_md_cell(r.waarde)} | {_md_cell(_doel_tekst(r.doel, n.doeljaar))} | "
+                      f"{_md_cell(r.doelbron)} | {_md_cell(_status_tekst(r.status, n.koers))} | {_md_cell(r.trend)} | "
+                      f"{_md_cell(r.bron)} | {_md_cell(r.bewijs)} |"
+                      for r, n in zip(t.itertuples(index=False), _indicatoren(d, w.id).itertuples(index=False))]
             lines += [""]
         lines += ["### Wat de documenten laten zien", ""]
         q = d.citaten(w.id)
@@ -238,10 +283,10 @@ def write_self_evaluation_docx(d: Dossier, path: str | Path) -> Path:
                       f"peiljaar {d.peiljaar} · opgesteld met regio_analysis {__version__}")
     doc.add_paragraph().add_run("Dit sjabloon is vooraf ingevuld met het bewijs uit de gegevens en documenten van de "
                                 "regio. De kritische reflectie per waarborg schrijft het partnerschap zelf.").italic = True
-    synth = sorted(set(d.synthetisch) & {"dienstverbanden", "enquete"})
-    if synth:
-        p = doc.add_paragraph()
-        p.add_run(f"Let op: indicatoren uit {opsomming(synth)} zijn berekend op {SYNTH}e gegevens.").bold = True
+    note = _synth_note(d)
+    if note:
+        doc.add_paragraph().add_run(f"Let op: {note[0].lower()}{note[1:]}").bold = True
+    doc.add_paragraph().add_run(f"Doelen: {_DOEL_NOTE}").italic = True
     for w in d.kader.waarborgen:
         doc.add_heading(w.titel, level=1)
         doc.add_paragraph(w.beschrijving)
@@ -255,14 +300,16 @@ def write_self_evaluation_docx(d: Dossier, path: str | Path) -> Path:
         if t.empty:
             doc.add_paragraph("Geen berekende indicatoren voor deze waarborg.")
         else:
-            names = ["indicator", "waarde", "doel", "status", "trend", "bron", "bewijs"]
-            table = doc.add_table(rows=1, cols=len(names))
+            koppen = ["Indicator", "Waarde", "Doel", "Doelbron", "Status", "Trend", "Bron", "Toelichting"]
+            table = doc.add_table(rows=1, cols=len(koppen))
             table.style = "Table Grid"
-            for cell, n in zip(table.rows[0].cells, ["Indicator", "Waarde", "Doel", "Status", "Trend", "Bron", "Toelichting"]):
+            for cell, n in zip(table.rows[0].cells, koppen):
                 cell.text = n
                 cell.paragraphs[0].runs[0].bold = True
-            for r in t[names].itertuples(index=False):
-                for cell, v in zip(table.add_row().cells, r):
+            for r, n in zip(t.itertuples(index=False), _indicatoren(d, w.id).itertuples(index=False)):
+                vals = [r.indicator, r.waarde, _doel_tekst(r.doel, n.doeljaar), r.doelbron, _status_tekst(r.status, n.koers),
+                        r.trend, r.bron, r.bewijs]
+                for cell, v in zip(table.add_row().cells, vals):
                     cell.text = str(v)
         doc.add_heading("Wat de documenten laten zien", level=2)
         q = d.citaten(w.id)

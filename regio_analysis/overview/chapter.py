@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from regio_analysis.report import figures as plotting
 from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming, thema_label
 from regio_analysis.data.schemas import THEMAS
+from regio_analysis.qualitative.plans import looptijd_vermeld, parse_periode, timeline, window
 
 KERNCIJFER_KOLOMMEN = ["indicator", "jaar", "waarde", "eenheid", "bron"]
 
@@ -38,6 +39,35 @@ TEKORT_LABELS = {
 }
 # categories of kengetallen that describe the region itself (vs. another region split)
 EIGEN_CATEGORIEEN = ("onderwijsregio", "totaal")
+#: shown in the ``jaar`` column when the source gives no year for a figure
+JAAR_ONBEKEND = "niet vermeld"
+#: school types as the plans write them, for saying which pupils a series counts
+SOORT_LABELS = {"bao": "BAO", "sbo": "SBO", "so": "SO", "vso": "VSO", "so_vso": "(V)SO", "po": "PO",
+                "vo": "VO", "mbo": "MBO"}
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+def bron_tekst(region, bron) -> str:
+    """A ``bron`` as the report shows it, ``"<titel>, § <sectie>"``: a row that still names its
+    document by file (``"<bestand> § <sectie>"``) gets the title regio.yaml maps it to (``bronnen``)."""
+    tekst = "" if bron is None or (not isinstance(bron, str) and pd.isna(bron)) else str(bron)
+    for bestand, titel in (region.meta.get("bronnen") or {}).items():
+        if tekst == str(bestand) or tekst.startswith(f"{bestand} § "):
+            return f"{titel}, § {tekst[len(str(bestand)) + 3:]}" if tekst != str(bestand) else str(titel)
+    return tekst
+
+
+def bron_document(region, bron) -> str:
+    """Only the document of a ``bron`` (its title, without the section)."""
+    tekst = bron_tekst(region, bron)
+    return tekst.split(", § ")[0].split(" § ")[0]
+
+
+def _jaar_vermeld(row) -> bool:
+    """False when the row says its source gives no year (column ``jaar_vermeld``)."""
+    value = row.get("jaar_vermeld", True) if hasattr(row, "get") else True
+    return str(value).strip().lower() not in ("false", "0", "nee", "no")
 
 
 # --- identity ---------------------------------------------------------------------------------
@@ -65,9 +95,10 @@ def identiteit(region) -> pd.DataFrame:
         ("Aantal genoemde gemeenten", _aantal(meta.get("gemeenten") or [])),
         ("Aantal genoemde besturen", _aantal(meta.get("besturen") or [])),
         ("Aantal genoemde lerarenopleidingen", _aantal(meta.get("opleidingen") or [])),
-        ("Lerarenopleidingen", _lijst(meta.get("opleidingen") or [])),
+        ("Lerarenopleidingen", _lijst(meta.get("opleidingen") or []) if meta.get("opleidingen")
+         else str(meta.get("opleidingen_toelichting") or "niet vermeld")),
         ("Periode", str(meta.get("periode") or "niet vermeld")),
-        ("Bron", str(meta.get("bron") or "niet vermeld")),
+        ("Bron", bron_tekst(region, meta.get("bron")) or "niet vermeld"),
     ]
     if region.synthetisch:
         rows.append(("Synthetische tabellen", ", ".join(sorted(region.synthetisch))))
@@ -90,8 +121,10 @@ def inleiding(region) -> str:
     if not tabellen:
         return (f"Dit overzicht beschrijft {_vet(naam)}{wat}; "
                 "voor deze regio zijn nog geen tabellen met cijfers aangeleverd.")
+    document = bron_tekst(region, region.meta.get("bron"))
+    uit = f" uit het {document}" if document else ""
     tekst = (f"Dit overzicht beschrijft {_vet(naam)}{wat} op basis van "
-             f"{len(tabellen)} {'tabel' if len(tabellen) == 1 else 'tabellen'} met gepubliceerde cijfers "
+             f"{len(tabellen)} {'tabel' if len(tabellen) == 1 else 'tabellen'} met gepubliceerde cijfers{uit} "
              f"({', '.join(tabellen)}).")
     if region.synthetisch:
         werkwoord = "is" if len(region.synthetisch) == 1 else "zijn"
@@ -137,45 +170,101 @@ def _bron(rows: pd.DataFrame) -> str:
     return "; ".join(dict.fromkeys(str(b) for b in rows["bron"] if str(b)))
 
 
-def _bron_bestanden(rows: pd.DataFrame) -> str:
-    """The distinct source files (the part before ' § ') of many rows."""
-    return "; ".join(dict.fromkeys(str(b).split(" § ")[0] for b in rows["bron"] if str(b)))
+def _bron_documenten(region, rows: pd.DataFrame) -> str:
+    """The distinct source documents (titles, without sections) of many rows."""
+    return "; ".join(dict.fromkeys(bron_document(region, b) for b in rows["bron"] if str(b)))
 
 
-def _jaar(value) -> str:
-    return "" if value is None or pd.isna(value) else str(int(value))
+def _jaar(value, vermeld: bool = True) -> str:
+    """A year as text; :data:`JAAR_ONBEKEND` when missing or when the source gives none."""
+    return JAAR_ONBEKEND if not vermeld or value is None or pd.isna(value) else str(int(value))
+
+
+def _leerlingen_basis(region) -> tuple[pd.DataFrame, bool]:
+    """Unsuppressed pupil rows: the region-level ones (True), else those of the vestigingen (False)."""
+    df = region.leerlingen
+    df = df[~df["onderdrukt"].astype(bool)] if "onderdrukt" in df.columns else df
+    regio = df[(df["niveau"] == "regio") & (df["vestigingscode"] == "")]
+    return (regio, True) if not regio.empty else (df, False)
+
+
+def _delen(base: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the school types that are parts (no ``totaal``, no aggregate whose parts are there)."""
+    soorten = set(base["soort"])
+    skip = {"totaal"}
+    if soorten & {"bao", "sbo", "so", "vso"}:
+        skip |= {"po"}
+    if soorten & {"so", "vso"}:
+        skip |= {"so_vso"}
+    return base[~base["soort"].isin(skip)].dropna(subset=["aantal"])
+
+
+def _vaste_soorten(delen: pd.DataFrame) -> list[str]:
+    """The school types present in every year (realisation and forecast) of the region rows."""
+    jaren = set(delen["peiljaar"])
+    per_soort = delen.groupby("soort")["peiljaar"].apply(set)
+    return [s for s in SOORT_LABELS if s in per_soort.index and per_soort[s] == jaren]
+
+
+def _som(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.groupby(["peiljaar", "prognose"], as_index=False).agg(
+        aantal=("aantal", lambda v: v.sum(min_count=1)), bron=("bron", lambda v: "; ".join(dict.fromkeys(v))))
 
 
 def leerlingen_regio(region) -> pd.DataFrame:
-    """Region total of pupils per year (``peiljaar``, ``aantal``, ``prognose``, ``bron``).
+    """Region pupils per year, the same school types in every year (``peiljaar``, ``aantal``,
+    ``prognose``, ``bron``, ``soorten``: which types, ``""`` for the published total).
 
-    Uses the region-level rows of soort ``totaal``; without those, sums the other soorten
-    per year (region-level rows, else the rows of vestigingen), excluding the aggregate
-    soorten ``po`` and ``so_vso`` when their parts are present. Suppressed cells (small
-    counts) are left out, so such a sum can be slightly low.
+    The published region total (soort ``totaal``) is used when it is the sum of the school
+    types present in every year. When it is not (a plan's realised totals hold pupils its
+    forecast lacks), the series is the sum of those school types, so realisation and forecast
+    count the same pupils; :func:`leerlingen_totaal_verschil` lists what the totals add.
+    Without region rows, the vestigingen are summed per year (aggregates ``po``/``so_vso`` not
+    counted twice); suppressed cells are left out, so such a sum can be slightly low.
     """
-    df = region.leerlingen
-    cols = ["peiljaar", "aantal", "prognose", "bron"]
-    if df.empty:
+    cols = ["peiljaar", "aantal", "prognose", "bron", "soorten"]
+    if region.leerlingen.empty:
         return pd.DataFrame(columns=cols)
-    df = df[~df["onderdrukt"].astype(bool)] if "onderdrukt" in df.columns else df
-    regio = df[(df["niveau"] == "regio") & (df["vestigingscode"] == "")]
-    base = regio if not regio.empty else df
-    totaal = base[base["soort"] == "totaal"]
+    base, regio = _leerlingen_basis(region)
+    totaal = base[base["soort"] == "totaal"].dropna(subset=["aantal"])
+    delen = _delen(base)
+    soorten = ""
+    if regio and not delen.empty:
+        vast = _vaste_soorten(delen)
+        som = _som(delen[delen["soort"].isin(vast)]) if vast else pd.DataFrame()
+        gelijk = (not totaal.empty and not som.empty
+                  and som.set_index("peiljaar")["aantal"].reindex(totaal["peiljaar"]).to_numpy().tolist()
+                  == totaal["aantal"].to_numpy().tolist())
+        if not som.empty and not gelijk:
+            totaal, soorten = som, opsomming([SOORT_LABELS[s] for s in vast])
     if totaal.empty:
-        soorten = set(base["soort"])
-        skip = {"totaal"}
-        if soorten & {"bao", "sbo", "so", "vso"}:
-            skip |= {"po"}
-        if soorten & {"so", "vso"}:
-            skip |= {"so_vso"}
-        part = base[~base["soort"].isin(skip)]
-        totaal = part.groupby(["peiljaar", "prognose"], as_index=False).agg(
-            aantal=("aantal", lambda s: s.sum(min_count=1)), bron=("bron", lambda s: "; ".join(dict.fromkeys(s))))
-    out = totaal[cols].dropna(subset=["aantal"]).sort_values(["peiljaar", "prognose"])
+        totaal = _som(delen)
+    out = totaal.assign(soorten=soorten)[cols].dropna(subset=["aantal"]).sort_values(["peiljaar", "prognose"])
     # a year both realised and forecast: keep the realisation
-    out = out.drop_duplicates("peiljaar", keep="first").reset_index(drop=True)
-    return out
+    return out.drop_duplicates("peiljaar", keep="first").reset_index(drop=True)
+
+
+def _leerlingen_gepubliceerd(region) -> pd.DataFrame:
+    """The published region totals when there are any, else :func:`leerlingen_regio`."""
+    base, regio = _leerlingen_basis(region) if not region.leerlingen.empty else (region.leerlingen, False)
+    tot = base[base["soort"] == "totaal"].dropna(subset=["aantal"]) if regio else base.iloc[0:0]
+    return tot.sort_values("peiljaar") if not tot.empty else leerlingen_regio(region)
+
+
+def leerlingen_totaal_verschil(region) -> pd.DataFrame:
+    """Years in which the published region total is not the sum of the school types of
+    :func:`leerlingen_regio` (``peiljaar``, ``prognose``, ``totaal``, ``som``, ``verschil``);
+    empty when the series is the published total."""
+    cols = ["peiljaar", "prognose", "totaal", "som", "verschil"]
+    ll = leerlingen_regio(region)
+    if ll.empty or not ll["soorten"].iloc[0]:
+        return pd.DataFrame(columns=cols)
+    base, _ = _leerlingen_basis(region)
+    tot = base[base["soort"] == "totaal"].dropna(subset=["aantal"]).drop_duplicates("peiljaar")
+    df = tot[["peiljaar", "prognose", "aantal"]].rename(columns={"aantal": "totaal"}).merge(
+        ll[["peiljaar", "aantal"]].rename(columns={"aantal": "som"}), on="peiljaar")
+    df["verschil"] = df["totaal"] - df["som"]
+    return df[df["verschil"] != 0][cols].reset_index(drop=True)
 
 
 def verzuim_reeks(region) -> pd.DataFrame:
@@ -242,10 +331,23 @@ def _stroom(region, richting: str) -> tuple[pd.Series, bool] | None:
     df = regio_rijen(df[(df["richting"] == richting) & (df["eenheid"] == "procent") & (df["kenmerk"] == "totaal")
                    & (df["categorie"] == "totaal")]).dropna(subset=["waarde"])
     rows, prognose = _actueel(df, "jaar")
-    rows = _voorkeur_functiegroep(rows)
-    if rows.empty:
+    gekozen = _voorkeur_functiegroep(rows)
+    if gekozen.empty:
         return None
-    return rows.iloc[0], prognose
+    r = gekozen.iloc[0].copy()
+    r["groepen"] = _groepen_met_waarde(rows, r)
+    return r, prognose
+
+
+def _groepen_met_waarde(rows: pd.DataFrame, gekozen: pd.Series) -> str:
+    """The function groups (short labels) that have the chosen row's value in the same rows,
+    so a figure the source gives for 'OP en OOP' is labelled so, not as OP alone."""
+    if gekozen["functiegroep"] == "totaal":
+        return ""
+    zelfde = rows[(rows["functiegroep"] != "totaal") & (rows["waarde"] == gekozen["waarde"])]
+    groepen = sorted(set(zelfde["functiegroep"]) | {gekozen["functiegroep"]},
+                     key=lambda g: ("OP", "OOP", "DIR").index(g) if g in ("OP", "OOP", "DIR") else 9)
+    return opsomming([FUNCTIEGROEP_KORT[g] for g in groepen if FUNCTIEGROEP_KORT.get(g)])
 
 
 def _verzuim_laatste(region) -> tuple[pd.Series | None, pd.Series | None]:
@@ -275,18 +377,10 @@ def kerncijfers(region) -> pd.DataFrame:
 
     def add(sleutel, indicator, jaar, waarde, eenheid, bron):
         rows.append({"sleutel": sleutel, "indicator": indicator, "jaar": jaar, "waarde": waarde,
-                     "eenheid": eenheid, "bron": bron})
+                     "eenheid": eenheid, "bron": bron_tekst(region, bron)})
 
-    ll = leerlingen_regio(region)
-    real = ll[~ll["prognose"].astype(bool)]
-    prog = ll[ll["prognose"].astype(bool)]
-    if not real.empty:
-        r = real.iloc[-1]
-        add("leerlingen", "Leerlingen", _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0), "aantal", r["bron"])
-    if not prog.empty:
-        r = prog.iloc[-1]
-        add("leerlingen_prognose", "Leerlingen (prognose)", _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0),
-            "aantal", r["bron"])
+    for row in _leerlingen_rijen(region):
+        add(*row)
 
     for eenheid in ("personen", "fte"):
         p = _personeel_totaal(region, eenheid)
@@ -307,27 +401,29 @@ def kerncijfers(region) -> pd.DataFrame:
 
     a55 = _aandeel_55plus(region)
     if a55 is not None:
-        add("aandeel_55plus", "Personeel van 55 jaar en ouder", _jaar(a55["peiljaar"]), fmt_pct(a55["waarde"], None),
-            "procent", a55["bron"])
+        add("aandeel_55plus", "Personeel van 55 jaar en ouder", _jaar(a55["peiljaar"], _jaar_vermeld(a55)),
+            fmt_pct(a55["waarde"], None), "procent", a55["bron"])
 
     for richting, naam in (("in", "Instroom"), ("uit", "Uitstroom")):
         s = _stroom(region, richting)
         if s is not None:
             r, prognose = s
-            fg = FUNCTIEGROEP_KORT[r["functiegroep"]]
+            fg = r["groepen"]
             label = f"{naam}{' ' + fg if fg else ''} (% van het personeel{', prognose' if prognose else ''})"
-            add(f"{richting}stroom", label, _jaar(r["jaar"]), fmt_pct(r["waarde"], None), "procent", r["bron"])
+            add(f"{richting}stroom", label, _jaar(r["jaar"], _jaar_vermeld(r)), fmt_pct(r["waarde"], None), "procent",
+                r["bron"])
 
     for sleutel, label, r in _retentie_rijen(region):
         add(sleutel, label, _jaar(r["jaar"]), fmt_pct(r["waarde"], None), "procent", r["bron"])
 
     act = region.activiteiten
     if not act.empty:
-        periode = _periode(act)
-        add("activiteiten", "Activiteiten (totaal)", periode, str(len(act)), "aantal", _bron_bestanden(act))
+        periode = _planperiode_tekst(region)
+        add("activiteiten", "Activiteiten in het register (totaal)", periode, str(len(act)), "aantal",
+            _bron_documenten(region, act))
         for thema, groep in _per_thema(act):
-            add(f"activiteiten_{thema}", f"Activiteiten: {thema_label(thema)}", periode, str(len(groep)), "aantal",
-                _bron_bestanden(groep))
+            add(f"activiteiten_{thema}", f"Activiteiten in het register: {thema_label(thema)}", periode,
+                str(len(groep)), "aantal", _bron_documenten(region, groep))
 
     ps = region.partnerschappen
     ps = ps.dropna(subset=["peer_review_jaar"]) if not ps.empty else ps
@@ -347,6 +443,51 @@ def _periode(act: pd.DataFrame) -> str:
     return str(begin.year) if begin.year == eind.year else f"{begin.year}–{eind.year}"
 
 
+def _planperiode(region) -> tuple[int, int] | None:
+    return parse_periode(region.meta.get("periode"))
+
+
+def _planperiode_tekst(region) -> str:
+    """The plan's period (``periode`` in regio.yaml), else the span of the register's dates."""
+    plan = _planperiode(region)
+    if plan is None:
+        return _periode(region.activiteiten)
+    return str(plan[0]) if plan[0] == plan[1] else f"{plan[0]}–{plan[1]}"
+
+
+def _leerlingen_rijen(region) -> list[tuple[str, str, str, str, str, str]]:
+    """Key-figure rows on pupils: the latest realised year and the last forecast year of the
+    like-for-like series, and, where the published totals differ from it, the published total
+    of the latest realised year (:func:`leerlingen_regio`)."""
+    ll = leerlingen_regio(region)
+    if ll.empty:
+        return []
+    soorten = ll["soorten"].iloc[0]
+    wat, is_som = (f"Leerlingen {soorten}", "som, ") if soorten else ("Leerlingen", "")
+    real = ll[~ll["prognose"].astype(bool)]
+    prog = ll[ll["prognose"].astype(bool)]
+    out = []
+    if soorten:
+        base, _ = _leerlingen_basis(region)
+        tot = base[(base["soort"] == "totaal") & ~base["prognose"].astype(bool)].dropna(subset=["aantal"])
+        if not tot.empty:
+            r = tot.sort_values("peiljaar").iloc[-1]
+            som = ll.set_index("peiljaar")["aantal"].get(r["peiljaar"])
+            verschil = "" if som is None or pd.isna(som) else (
+                f" ({fmt_getal(abs(r['aantal'] - som), 0)} {'meer' if r['aantal'] > som else 'minder'} dan {soorten})")
+            out.append(("leerlingen_totaal", f"Leerlingen, totaal zoals gepubliceerd{verschil}",
+                        _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0), "aantal", r["bron"]))
+    if not real.empty:
+        r = real.iloc[-1]
+        out.append(("leerlingen", f"{wat} (som)" if is_som else wat, _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0),
+                    "aantal", r["bron"]))
+    if not prog.empty:
+        r = prog.iloc[-1]
+        out.append(("leerlingen_prognose", f"{wat} ({is_som}prognose)", _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0),
+                    "aantal", r["bron"]))
+    return out
+
+
 def _per_thema(act: pd.DataFrame):
     for thema in sorted(act["thema"].unique(), key=lambda t: (THEMAS.index(t) if t in THEMAS else len(THEMAS), t)):
         yield thema, act[act["thema"] == thema]
@@ -361,19 +502,27 @@ def _tekort_rijen(region) -> list[tuple[str, str, str, str, str, str]]:
     order = list(TEKORT_LABELS) + sorted(set(df["component"]) - set(TEKORT_LABELS))
     for component in [c for c in order if c in set(df["component"])]:
         part = df[df["component"] == component]
-        rows, prognose = _actueel(part, "jaar")
-        rows = _voorkeur_functiegroep(rows)
+        alle, prognose = _actueel(part, "jaar")
+        rows = _voorkeur_functiegroep(alle)
         if rows.empty:
             continue
+        # other function groups with the same value(s) are named too
+        eigen = alle[alle["scenario"].isin(rows["scenario"])]
+        groepen = [g for g in dict.fromkeys(eigen["functiegroep"]) if g != "totaal" and
+                   sorted(eigen.loc[eigen["functiegroep"] == g, "waarde"]) == sorted(rows["waarde"])]
         scen = dict(zip(rows["scenario"], rows["waarde"]))
+        opmerking = " ".join(rows["opmerking"].astype(str)) if "opmerking" in rows.columns else ""
+        circa = "ca. " if "circa" in opmerking.lower() else ""
         if "ondergrens" in scen and "bovengrens" in scen and "gepubliceerd" not in scen:
-            waarde = f"{fmt_getal(scen['ondergrens'])}–{fmt_pct(scen['bovengrens'], None)}"
+            waarde = f"{circa}{fmt_getal(scen['ondergrens'])}–{fmt_pct(scen['bovengrens'], None)}"
         else:
-            waarde = fmt_pct(scen.get("gepubliceerd", rows["waarde"].iloc[0]), None)
-        fg = FUNCTIEGROEP_KORT[rows["functiegroep"].iloc[0]]
+            waarde = circa + fmt_pct(scen.get("gepubliceerd", rows["waarde"].iloc[0]), None)
+        fg = "" if rows["functiegroep"].iloc[0] == "totaal" else opsomming(
+            [FUNCTIEGROEP_KORT[g] for g in sorted(groepen, key=("OP", "OOP", "DIR").index)])
         label = TEKORT_LABELS.get(component, component.replace("_", " ").capitalize())
         label = f"{label}{' ' + fg if fg else ''}{' (prognose)' if prognose else ''}"
-        out.append((f"tekort_{component}", label, _jaar(rows["jaar"].iloc[0]), waarde, "procent", _bron(rows)))
+        jaar = _jaar(rows["jaar"].iloc[0], all(_jaar_vermeld(r) for _, r in rows.iterrows()))
+        out.append((f"tekort_{component}", label, jaar, waarde, "procent", _bron(rows)))
     return out
 
 
@@ -409,7 +558,7 @@ def key_indicators(region) -> dict[str, float | None]:
       forecast year (total staff, else OP);
     - ``activiteiten``: number of activities in the register (None without a register).
     """
-    ll = leerlingen_regio(region)
+    ll = _leerlingen_gepubliceerd(region)
     real = ll[~ll["prognose"].astype(bool)]
     pers = _personeel_totaal(region, "personen")
     verzuim, _land = _verzuim_laatste(region)
@@ -438,19 +587,22 @@ def lezing_leerlingen(region) -> str:
         return geen_gegevens("leerlingaantallen")
     real = ll[~ll["prognose"].astype(bool)]
     prog = ll[ll["prognose"].astype(bool)]
+    soorten = ll["soorten"].iloc[0]
+    wie = f"in {soorten} samen" if soorten else "in de regio"
     delen = []
     if len(real) >= 2:
         a, b = real.iloc[0], real.iloc[-1]
         verb = _verandering(a["aantal"], b["aantal"])
         if verb == "bleef gelijk":
-            delen.append(f"Het aantal leerlingen in de regio bleef tussen {_jaar(a['peiljaar'])} en "
+            delen.append(f"Het aantal leerlingen {wie} bleef tussen {_jaar(a['peiljaar'])} en "
                          f"{_jaar(b['peiljaar'])} gelijk op {fmt_getal(b['aantal'], 0)}")
         else:
-            delen.append(f"Het aantal leerlingen in de regio {verb} van {fmt_getal(a['aantal'], 0)} "
+            delen.append(f"Het aantal leerlingen {wie} {verb} van {fmt_getal(a['aantal'], 0)} "
                          f"({_jaar(a['peiljaar'])}) naar {fmt_getal(b['aantal'], 0)} ({_jaar(b['peiljaar'])})")
     elif len(real) == 1:
         b = real.iloc[0]
-        delen.append(f"In {_jaar(b['peiljaar'])} telde de regio {fmt_getal(b['aantal'], 0)} leerlingen")
+        delen.append(f"In {_jaar(b['peiljaar'])} telde de regio {fmt_getal(b['aantal'], 0)} leerlingen"
+                     + (f" in {soorten}" if soorten else ""))
     if not prog.empty:
         p = prog.iloc[-1]
         if not real.empty:
@@ -465,9 +617,39 @@ def lezing_leerlingen(region) -> str:
                          f"{fmt_getal(p['aantal'], 0)}, {vergelijk}")
         else:
             a = prog.iloc[0]
-            delen.append(f"Volgens de prognose gaat het aantal leerlingen van {fmt_getal(a['aantal'], 0)} "
+            delen.append(f"Volgens de prognose gaat het aantal leerlingen {wie} van {fmt_getal(a['aantal'], 0)} "
                          f"({_jaar(a['peiljaar'])}) naar {fmt_getal(p['aantal'], 0)} ({_jaar(p['peiljaar'])})")
-    return "; ".join(delen) + "."
+    return "; ".join(delen) + "." + _lezing_totaal_verschil(region, soorten)
+
+
+def _bereik(values, decimals: int = 0) -> str:
+    lo, hi = min(values), max(values)
+    return fmt_getal(lo, decimals) if lo == hi else f"{fmt_getal(lo, decimals)} tot {fmt_getal(hi, decimals)}"
+
+
+def _jaren_tekst(jaren) -> str:
+    jaren = sorted(int(j) for j in jaren)
+    if len(jaren) > 1 and jaren == list(range(jaren[0], jaren[-1] + 1)):
+        return f"{jaren[0]}–{jaren[-1]}"
+    return opsomming([str(j) for j in jaren])
+
+
+def _lezing_totaal_verschil(region, soorten: str) -> str:
+    """Where the published totals hold pupils the school types do not: said, not resolved."""
+    verschil = leerlingen_totaal_verschil(region)
+    if verschil.empty:
+        return ""
+    base, _ = _leerlingen_basis(region)
+    tot = base[base["soort"] == "totaal"].dropna(subset=["aantal"])
+    gelijk = sorted(set(tot["peiljaar"]) - set(verschil["peiljaar"]))
+    meer = verschil["verschil"] > 0
+    hoe = "meer" if meer.all() else "minder" if (~meer).all() else "meer of minder"
+    tekst = (f" De gepubliceerde totalen van {_jaren_tekst(verschil['peiljaar'])} tellen "
+             f"{_bereik(verschil['verschil'].abs())} leerlingen {hoe} dan {soorten} samen, zonder dat de bron zegt welke")
+    if gelijk:
+        tekst += f"; die van {_jaren_tekst(gelijk)} zijn precies {soorten} samen"
+    return tekst + (". Deze lezing vergelijkt daarom in alle jaren dezelfde schoolsoorten; de totalen staan "
+                    "in de kerncijfers.")
 
 
 def lezing_verzuim(region) -> str:
@@ -511,15 +693,20 @@ def lezing_verzuim(region) -> str:
 
 
 def lezing_activiteiten(region) -> str:
-    """One sentence on the activity register: how many, which period, the largest theme(s)."""
+    """One sentence on the activity register: how many, for which plan period, the largest
+    theme(s); and how many the register does not date or dates outside the plan period."""
     act = region.activiteiten
     if act.empty:
         return geen_gegevens("activiteiten")
     n = len(act)
-    periode = _periode(act)
-    tijd = ""
-    if periode:
-        tijd = f" in {periode}" if "–" not in periode else f", gepland van {periode.replace('–', ' tot en met ')}"
+    plan = _planperiode(region)
+    periode = _planperiode_tekst(region)
+    if plan is not None:
+        tijd = f" voor de planperiode {periode}"
+    elif "–" in periode:
+        tijd = f", gepland van {periode.replace('–', ' tot en met ')}"
+    else:
+        tijd = f" in {periode}" if periode else ""
     tellingen = act["thema"].value_counts()
     top = tellingen[tellingen == tellingen.max()]
     themas = [thema_label(t) for t, _ in _per_thema(act) if t in top.index]
@@ -529,7 +716,18 @@ def lezing_activiteiten(region) -> str:
         meeste = f"de meeste vallen onder de thema's {opsomming(themas)} (elk {int(top.iloc[0])})"
     aantal = f"{n} activiteit" if n == 1 else f"{n} activiteiten"
     themas_n = "1 thema" if tellingen.size == 1 else f"{tellingen.size} thema's"
-    return f"Het activiteitenplan telt {aantal} in {themas_n}{tijd}; {meeste}."
+    tekst = f"Het activiteitenregister, overgenomen uit het plan, telt {aantal} in {themas_n}{tijd}; {meeste}."
+    zonder = int((~looptijd_vermeld(act)).sum())
+    if zonder:
+        tekst += (f" {zonder} van de {n} {'heeft' if zonder == 1 else 'hebben'} in het plan geen eigen looptijd en "
+                  "staan in het register op de hele planperiode.")
+    if plan is not None:
+        dated = act.dropna(subset=["start", "einde"])
+        buiten = dated[(dated["start"].dt.year < plan[0]) | (dated["einde"].dt.year > plan[1])]
+        if not buiten.empty:
+            tekst += (f" {len(buiten)} {'loopt' if len(buiten) == 1 else 'lopen'} (deels) buiten die periode; "
+                      f"samen lopen de activiteiten van {_periode(dated).replace('–', ' tot en met ')}.")
+    return tekst
 
 
 # --- figures (None when the region lacks the data) ---------------------------------------------
@@ -538,8 +736,10 @@ def figuur_leerlingen(region, ax: Axes | None = None) -> Axes | None:
     ll = leerlingen_regio(region)
     if ll.empty:
         return None
+    soorten = ll["soorten"].iloc[0]
+    wie = f"Leerlingen {soorten}" if soorten else "Leerlingen in de regio"
     return plotting.lijn_realisatie_prognose(ll, x="peiljaar", y="aantal", prognose="prognose", ax=ax,
-                                             titel="Leerlingen in de regio: realisatie en prognose")
+                                             titel=f"{wie}: realisatie en prognose")
 
 
 def figuur_verzuim(region, ax: Axes | None = None) -> Axes | None:
@@ -551,9 +751,13 @@ def figuur_verzuim(region, ax: Axes | None = None) -> Axes | None:
 
 
 def figuur_activiteiten(region, ax: Axes | None = None) -> Axes | None:
+    act = region.activiteiten
     if not region.has("activiteiten"):
         return None
-    return plotting.tijdlijn_activiteiten(region.activiteiten, ax=ax, titel="Activiteiten naar thema")
+    titel = "Activiteiten naar thema"
+    if (~looptijd_vermeld(act)).any():
+        titel += "\n(gearceerd: geen eigen looptijd in het plan, in het register op de hele planperiode)"
+    return timeline(act, ax=ax, periode=window(act, _planperiode(region)), titel=titel)
 
 
 class Hoofdstuk:

@@ -28,15 +28,21 @@ The framework (``data/frameworks/kwaliteitskader.yaml``, replaceable) lists waar
 criteria → indicators; each indicator names a computation of :data:`BEREKENINGEN`, a target,
 a direction and the thresholds that turn a value into a status (*gehaald*, *bijna*, *niet
 gehaald*, or *ontbreekt* when the region lacks the data). Statuses are always computed from
-the framework file. Qualitative evidence comes from the region's activity register (and an
-optional folder of documents), coded with the qualitative package's codebook; each waarborg
-names the codes that count as its evidence. Counts about people below 10 are suppressed;
-indicators computed from synthetic tables are labelled *synthetisch*.
+the framework file, and only for the region's own data: an indicator computed from synthetic
+tables is a demonstration with status :data:`VOORBEELD` ("voorbeeld (synthetisch), niet
+beoordeeld"), and a target with a year (``doeljaar``, or the year of the region's ambition)
+is, before that year, compared with the straight line towards it (*op koers*, *niet op koers*,
+*koers onbekend*; :func:`koers`). A target that is the framework file's own is a package
+default, labelled :data:`STANDAARD_DOEL` wherever it is shown. Qualitative evidence comes from
+the region's activity register (and an optional folder of documents), coded with the
+qualitative package's codebook; each waarborg names the codes that count as its evidence.
+Counts about people below 10 are suppressed.
 """
 from regio_analysis.peerreview.coverage import PER_STUDENT_EUR, CoverageResult, samen_opleiden_coverage
-from regio_analysis.peerreview.cycle import PARTNERSCHAP_SOORTEN, peer_review_cycle
-from regio_analysis.peerreview.evidence import Dossier, dossier, register_documents, trend_text
+from regio_analysis.peerreview.cycle import GEEN_JAAR, PARTNERSCHAP_SOORTEN, peer_review_cycle
+from regio_analysis.peerreview.evidence import Dossier, dossier, koers_tekst, register_documents, trend_text
 from regio_analysis.peerreview.framework import (
+    BEOORDEELD,
     BEREKENING_NAMEN,
     CYCLUS_JAREN,
     FRAMEWORK_FILE,
@@ -44,26 +50,35 @@ from regio_analysis.peerreview.framework import (
     RICHTINGEN,
     STATUS_KLEUREN,
     STATUSSEN,
+    VOORBEELD,
     Criterium,
     Framework,
     Indicator,
+    Koers,
     Waarborg,
+    beoordeel,
     default_framework_path,
     indicator_status,
+    koers,
     parse_framework,
 )
 from regio_analysis.peerreview.indicators import (
     BEGELEIDER_GROEPEN,
     BEREKENINGEN,
+    STANDAARD_DOEL,
     STUDENT_GROEPEN,
     SYNTH,
+    Doel,
     Meting,
+    bron_tekst,
+    doel,
 )
 
 __all__ = [
-    "BEGELEIDER_GROEPEN", "BEREKENINGEN", "BEREKENING_NAMEN", "CYCLUS_JAREN", "FRAMEWORK_FILE", "OMZETTINGEN",
-    "PARTNERSCHAP_SOORTEN", "PER_STUDENT_EUR", "RICHTINGEN", "STATUSSEN", "STATUS_KLEUREN", "STUDENT_GROEPEN",
-    "SYNTH", "CoverageResult", "Criterium", "Dossier", "Framework", "Indicator", "Meting", "Waarborg",
-    "default_framework_path", "dossier", "indicator_status", "parse_framework", "peer_review_cycle",
+    "BEGELEIDER_GROEPEN", "BEOORDEELD", "BEREKENINGEN", "BEREKENING_NAMEN", "CYCLUS_JAREN", "FRAMEWORK_FILE",
+    "GEEN_JAAR", "OMZETTINGEN", "PARTNERSCHAP_SOORTEN", "PER_STUDENT_EUR", "RICHTINGEN", "STANDAARD_DOEL", "STATUSSEN",
+    "STATUS_KLEUREN", "STUDENT_GROEPEN", "SYNTH", "VOORBEELD", "CoverageResult", "Criterium", "Doel", "Dossier",
+    "Framework", "Indicator", "Koers", "Meting", "Waarborg", "beoordeel", "bron_tekst", "default_framework_path",
+    "doel", "dossier", "indicator_status", "koers", "koers_tekst", "parse_framework", "peer_review_cycle",
     "register_documents", "samen_opleiden_coverage", "trend_text",
 ]

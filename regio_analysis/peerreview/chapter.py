@@ -26,8 +26,9 @@ from regio_analysis.data.privacy import DEFAULT_K
 from regio_analysis.peerreview.coverage import _eur
 from regio_analysis.peerreview.evidence import Dossier, _waarborg_codes
 from regio_analysis.peerreview.evidence import dossier as build_dossier
-from regio_analysis.peerreview.framework import STATUS_KLEUREN, STATUSSEN, Framework
-from regio_analysis.peerreview.indicators import SYNTH
+from regio_analysis.peerreview.cycle import GEEN_JAAR
+from regio_analysis.peerreview.framework import BEOORDEELD, STATUS_KLEUREN, STATUSSEN, VOORBEELD, Framework
+from regio_analysis.peerreview.indicators import STANDAARD_DOEL, SYNTH
 from regio_analysis.report.format import Kolom, fmt_getal, fmt_pct, geen_gegevens, kolommen, opsomming
 
 
@@ -68,28 +69,41 @@ def _regio(d: Dossier) -> str:
     return d.naam if d.naam.lower().startswith("onderwijsregio") else f"onderwijsregio {d.naam}"
 
 
+_TABELNAMEN = {"dienstverbanden": "dienstverbanden", "enquete": "enquête"}
+
+
 def inleiding(d: Dossier) -> str:
-    """One Markdown paragraph introducing the dossier of this region."""
+    """One Markdown paragraph introducing the dossier of this region: what a status means, that
+    synthetic indicators are not graded and that package targets are no norm."""
     n = len(d.indicatoren)
     controle = [w.titel for w in d.kader.waarborgen if w.te_controleren]
     tekst = (f"Dit bewijsdossier van {_regio(d)} ordent de gegevens en teksten van de regio naar de "
              f"{len(d.kader.waarborgen)} waarborgen van het kader *{d.kader.naam}* ({n} indicatoren, peiljaar "
-             f"{d.peiljaar}, peer review eens per {d.kader.cyclus_jaren} jaar). De statussen volgen uit de streefwaarden "
-             "en drempels in het kaderbestand; de kritische reflectie schrijft het partnerschap zelf.")
+             f"{d.peiljaar}, peer review eens per {d.kader.cyclus_jaren} jaar). Alleen een indicator die op gegevens van "
+             "de regio zelf berust, wordt beoordeeld: *gehaald*, *bijna* of *niet gehaald*, of, zolang het jaar "
+             "van het doel nog niet bereikt is, *op koers* of *niet op koers*. Een streefwaarde zonder ambitie van de regio "
+             f"is een {STANDAARD_DOEL}. De kritische reflectie schrijft het partnerschap zelf.")
     if controle:
         tekst += f" {opsomming(controle)} {'is' if len(controle) == 1 else 'zijn'} nog te controleren tegen de officiële tekst van het kwaliteitskader."
-    synth = sorted(set(d.synthetisch) & {"dienstverbanden", "enquete"})
+    synth = sorted(set(d.synthetisch) & set(_TABELNAMEN))
     if synth:
-        tekst += (f" Indicatoren uit {opsomming(synth)} zijn berekend op **{SYNTH}e** gegevens "
-                  "(de regio levert geen microdata) en illustreren alleen de werkwijze.")
+        tekst += (f" Indicatoren uit {opsomming([_TABELNAMEN[t] for t in synth])} zijn berekend op **{SYNTH}e** gegevens "
+                  f"(de regio levert geen microdata): ze laten alleen zien hoe de berekening werkt, zeggen niets over de "
+                  f"regio en heten daarom *{VOORBEELD}*.")
     return tekst
 
 
 def _statussen(status: pd.Series) -> str:
-    """``"1 gehaald, 2 bijna en 5 niet gehaald; voor 3 ontbreken de gegevens"``."""
+    """``"1 gehaald en 1 niet op koers; 6 voorbeelden op synthetische gegevens (niet beoordeeld);
+    voor 3 ontbreken de gegevens"``."""
     c = status.value_counts()
-    delen = [f"{c[s]} {s}" for s in STATUSSEN[:3] if c.get(s, 0)]
+    delen = [f"{c[s]} {s}" for s in STATUSSEN if s not in (VOORBEELD, "ontbreekt") and c.get(s, 0)]
     tekst = opsomming(delen)
+    n_vb = int(c.get(VOORBEELD, 0))
+    if n_vb:
+        vb = (f"{'alle ' if n_vb == len(status) and n_vb > 1 else ''}{n_vb} "
+              f"{'voorbeeld' if n_vb == 1 else 'voorbeelden'} op {SYNTH}e gegevens (niet beoordeeld)")
+        tekst = f"{tekst}; {vb}" if tekst else vb
     n_weg = int(c.get("ontbreekt", 0))
     if n_weg:
         wie = ("beide" if n_weg == 2 else f"alle {n_weg}") if n_weg == len(status) and n_weg > 1 else str(n_weg)
@@ -99,24 +113,58 @@ def _statussen(status: pd.Series) -> str:
 
 
 def lezing_overzicht(d: Dossier) -> str:
-    """One sentence on the statuses of all indicators."""
+    """One sentence on the statuses of all indicators; the best waarborg only among those graded."""
     if d.indicatoren.empty:
         return "_Het kader bevat geen indicatoren._"
     tekst = f"Van de {len(d.indicatoren)} indicatoren: {_statussen(d.indicatoren['status'])}"
-    bekend = d.indicatoren[d.indicatoren["status"] != "ontbreekt"]
-    if not bekend.empty:
-        aandeel = bekend.groupby("waarborg_id")["status"].apply(lambda s: (s == "gehaald").mean())
+    beoordeeld = d.indicatoren[d.indicatoren["status"].isin(BEOORDEELD)]
+    if beoordeeld.empty:
+        tekst += ". Geen enkele indicator is beoordeeld: er zijn geen gegevens van de regio zelf om te beoordelen"
+    else:
+        aandeel = beoordeeld.groupby("waarborg_id")["status"].apply(lambda s: s.isin(["gehaald", "op koers"]).mean())
         beste = aandeel.idxmax()
         if aandeel[beste] > 0:
-            tekst += (f". Naar verhouding de meeste streefwaarden gehaald: {d.kader.waarborg(beste).titel.lower()} "
-                      f"({fmt_pct(100 * aandeel[beste], 0)} van de indicatoren met gegevens)")
+            tekst += (f". Naar verhouding de meeste streefwaarden gehaald of op koers: "
+                      f"{d.kader.waarborg(beste).titel.lower()} ({fmt_pct(100 * aandeel[beste], 0)} van de beoordeelde "
+                      "indicatoren)")
         else:
-            tekst += ". Geen enkele streefwaarde is gehaald"
+            tekst += ". Geen enkele beoordeelde streefwaarde is gehaald of op koers"
     return tekst + "."
 
 
+def lezing_doelen(d: Dossier) -> str:
+    """Where the targets come from (the region's ambition or the package's own standard) and how
+    a target with a year is compared with the course towards it."""
+    ind = d.indicatoren
+    if ind.empty:
+        return ""
+    eigen = ind[ind["doel_soort"] == "ambitie"]
+    standaard = ind[ind["doel_soort"] != "ambitie"]
+    delen = []
+    if not eigen.empty:
+        delen.append(f"{len(eigen)} {'streefwaarde komt' if len(eigen) == 1 else 'streefwaarden komen'} uit de ambitie "
+                     f"van de regio ({opsomming([r.indicator.lower() for r in eigen.itertuples()])})")
+    if not standaard.empty:
+        delen.append(f"{'de andere ' if delen else ''}{len(standaard)} {'is een' if len(standaard) == 1 else 'zijn'} "
+                     f"eigen {'standaard' if len(standaard) == 1 else 'standaarden'} van het pakket, geen landelijke "
+                     "norm: vervang ze door de ambitie van de regio (in het kaderbestand)")
+    if eigen.empty:
+        tekst = (f"Alle {len(ind)} streefwaarden zijn eigen standaarden van het pakket, geen landelijke norm: vervang ze "
+                 "door de ambitie van de regio (in het kaderbestand).")
+    else:
+        tekst = f"Van de {len(ind)} streefwaarden: {opsomming(delen)}."
+    met_jaar = ind[ind["koers"].astype(str) != ""]
+    if not met_jaar.empty:
+        tekst += (" Een doel met een jaartal wordt vóór dat jaar niet als gemist beoordeeld: de laatste meting wordt "
+                  "vergeleken met de rechte lijn van de eerste meting naar het doel in het doeljaar (op of boven de lijn: "
+                  "*op koers*; met één meting: *koers onbekend*). ")
+        tekst += " ".join(f"{r.indicator}: {r.koers}; *{r.status}*." for r in met_jaar.itertuples())
+    return tekst
+
+
 def figuur_status(d: Dossier, ax: Axes | None = None) -> Axes | None:
-    """Stacked horizontal bars: indicators per waarborg by status."""
+    """Stacked horizontal bars: indicators per waarborg by status; synthetic indicators are a
+    category of their own (*voorbeeld*), never counted as missed."""
     import matplotlib.pyplot as plt
 
     t = d.status_counts()
@@ -128,6 +176,8 @@ def figuur_status(d: Dossier, ax: Axes | None = None) -> Axes | None:
     left = np.zeros(len(t))
     for s in STATUSSEN:
         vals = t[s].to_numpy()
+        if not vals.any():
+            continue
         ax.barh(labels, vals, left=left, color=STATUS_KLEUREN[s], label=s, edgecolor="white")
         for y, (lft, v) in enumerate(zip(left, vals)):
             if v:
@@ -193,15 +243,19 @@ def controle_tabel(d: Dossier) -> pd.DataFrame:
                             "nagerekend": Kolom("getal", eenheid="eenheid"), "consistent": "ja_nee"})
 
 
-_CYCLUS_NAMEN = {"laatste_peer_review": "laatste peer review", "gepland": "gepland", "uiterlijk": "uiterlijk (cyclus)",
-                 "volgende": "volgende"}
+_CYCLUS_NAMEN = {"laatste_peer_review": "laatste peer review", "gepland": "gepland", "via": "gepland met",
+                 "uiterlijk": "uiterlijk (cyclus)", "volgende": "volgende"}
 
 
 def cyclus_tabel(d: Dossier) -> pd.DataFrame:
     """The peer-review cycle per partnership: the years of the last, planned, latest allowed and
     next peer review (shown as years) and the status."""
     out = d.cyclus.drop(columns="op_schema").rename(columns=_CYCLUS_NAMEN).reset_index(drop=True)
-    return kolommen(out, **{c: "jaar" for c in _CYCLUS_NAMEN.values()})
+    if not out.empty and not out["gepland met"].astype(bool).any():
+        out = out.drop(columns="gepland met")
+    jaren = [c for k, c in _CYCLUS_NAMEN.items() if k != "via"]
+    return kolommen(out, **{c: "jaar" for c in jaren}, **({"gepland met": Kolom("tekst", leeg="")}
+                                                          if "gepland met" in out.columns else {}))
 
 
 def lezing_waarborg(d: Dossier, waarborg_id: str) -> str:
@@ -225,22 +279,38 @@ def lezing_waarborg(d: Dossier, waarborg_id: str) -> str:
 
 
 def lezing_cyclus(d: Dossier) -> str:
-    """One sentence on the peer-review cycle at the reference year."""
+    """The peer-review cycle at the reference year: how many are on schedule, which have their
+    next review with the partnership they join, and for which no year is known."""
     cyc = d.cyclus
     if cyc.empty:
         return geen_gegevens("partnerschappen en hun peer reviews")
     c = cyc["status"].value_counts()
     n_ok = int(c.get("op schema", 0))
-    wie = "geen enkele is" if n_ok == 0 else f"{'is' if n_ok == 1 else 'zijn'} er {n_ok}"
+    if int(c.get(GEEN_JAAR, 0)) == len(cyc):
+        return (f"Van geen van de {len(cyc)} partnerschappen en opleidingsscholen ({opsomming(list(cyc['naam']))}) noemen "
+                "de gegevens van de regio het jaar van een vorige of geplande peer review; of ze op schema zijn met de "
+                f"cyclus van {d.kader.cyclus_jaren} jaar, is dus niet na te gaan.")
+    wie = "is er geen enkele" if n_ok == 0 else f"{'is' if n_ok == 1 else 'zijn'} er {n_ok}"
     tekst = (f"Van de {len(cyc)} partnerschappen en opleidingsscholen {wie} op schema met de peer review "
              f"(peiljaar {d.peiljaar}, cyclus {d.kader.cyclus_jaren} jaar)")
-    rest = [f"{v} {k}" for k, v in c.items() if k != "op schema"]
+    rest = [f"{v} {k}" for k, v in c.items() if k not in ("op schema", GEEN_JAAR)]
     if rest:
         tekst += f"; {opsomming(rest)}"
     volgend = cyc["volgende"].dropna()
     if not volgend.empty:
         tekst += f"; de eerstvolgende peer review is in {int(volgend.min())}"
-    return tekst + "."
+    tekst += "."
+    for via, g in cyc[cyc["via"].astype(bool)].groupby("via", sort=False):
+        namen = list(g["naam"])
+        jaar = int(g["gepland"].iloc[0])
+        tekst += (f" {opsomming(namen)} {'heeft' if len(namen) == 1 else 'hebben'} geen eigen geplande peer review, maar "
+                  f"{'maakt' if len(namen) == 1 else 'maken'} deel uit van {via}, waarvan de peer review in {jaar} "
+                  f"gepland is; die geldt hier als {'zijn' if len(namen) == 1 else 'hun'} volgende peer review.")
+    geen = list(cyc.loc[cyc["status"] == GEEN_JAAR, "naam"])
+    if geen:
+        tekst += (f" Van {opsomming(geen)} noemen de gegevens van de regio geen jaar van een vorige of geplande "
+                  "peer review.")
+    return tekst
 
 
 def lezing_ontbrekend(d: Dossier) -> str:
@@ -255,39 +325,62 @@ def lezing_ontbrekend(d: Dossier) -> str:
             "nodig is.")
 
 
+_BEHOUD_IDS = ("behoud_starters_1_jaar", "behoud_starters_3_jaar", "behoud_starters_5_jaar")
+
+
+def _behoud(d: Dossier) -> pd.DataFrame:
+    df = d.indicatoren[d.indicatoren["indicator_id"].isin(_BEHOUD_IDS)].dropna(subset=["waarde"])
+    return df.assign(horizon=df["indicator"].str.replace(r"^Behoud van starters\s*", "", regex=True))
+
+
 def figuur_behoud(d: Dossier, ax: Axes | None = None) -> Axes | None:
-    """Starter retention at 1, 3 and 5 years against the targets (bars and target markers)."""
+    """Starter retention at 1, 3 and 5 years; against the targets (dashed, labelled by their
+    kind) only when the data are the region's own: a synthetic example is not compared."""
     import matplotlib.pyplot as plt
 
     from regio_analysis.report import figures as plotting
 
-    ids = [i for i in ("behoud_starters_1_jaar", "behoud_starters_3_jaar", "behoud_starters_5_jaar")
-           if i in set(d.indicatoren["indicator_id"])]
-    df = d.indicatoren[d.indicatoren["indicator_id"].isin(ids)].dropna(subset=["waarde"])
+    df = _behoud(d)
     if df.empty:
         return None
     if ax is None:
         _fig, ax = plt.subplots(figsize=(6.5, 3.5))
-    synth = f" ({SYNTH})" if df["synthetisch"].any() else ""
-    df = df.assign(horizon=df["indicator"].str.replace(r"^Behoud van starters\s*", "", regex=True))
-    plotting.staaf(df, x="horizon", y="waarde", ax=ax, decimals=0, titel=f"Behoud van starters{synth}",
-                   ylabel="Nog bij hetzelfde bestuur (%)")
-    for x, doel in enumerate(df["doel"]):
-        ax.plot([x - 0.4, x + 0.4], [doel, doel], color="black", linestyle="--", linewidth=1.2)
-    ax.plot([], [], color="black", linestyle="--", label="doel")
-    ax.legend(loc="upper right", fontsize="small")
+    synth = bool(df["synthetisch"].any())
+    titel = f"Behoud van starters: {VOORBEELD}" if synth else "Behoud van starters"
+    plotting.staaf(df, x="horizon", y="waarde", ax=ax, decimals=0, titel=titel, ylabel="Nog bij hetzelfde bestuur (%)")
+    if not synth:
+        for soort, label in (("ambitie", "doel (ambitie van de regio)"), ("standaardwaarde", "doel (standaard van het pakket)")):
+            xs = [x for x, s in enumerate(df["doel_soort"]) if s == soort]
+            for x in xs:
+                doel = float(df["doel"].iloc[x])
+                ax.plot([x - 0.4, x + 0.4], [doel, doel], color="black", linewidth=1.2,
+                        linestyle="--" if soort == "ambitie" else ":")
+            if xs:
+                ax.plot([], [], color="black", linestyle="--" if soort == "ambitie" else ":", label=label)
+        ax.legend(loc="upper right", fontsize="small")
     ax.set_ylim(0, 105)
     return ax
 
 
 def lezing_behoud(d: Dossier) -> str:
-    df = d.indicatoren[d.indicatoren["indicator_id"].str.startswith("behoud_starters_")].dropna(subset=["waarde"])
+    """Starter retention in one or two sentences: the same starters as the retention chapter; a
+    synthetic example is given without a target and without a status."""
+    df = _behoud(d)
     if df.empty:
         return geen_gegevens("dienstverbanden van starters")
-    parts = [f"{r.indicator.lower().replace('behoud van starters ', '')} {fmt_pct(r.waarde, 0)} (doel {fmt_pct(r.doel, 0)}, {r.status})"
-             for r in df.itertuples()]
-    synth = f" ({SYNTH}e gegevens)" if df["synthetisch"].any() else ""
-    return f"Van de starters{synth} werkt nog bij hetzelfde bestuur: {opsomming(parts)}."
+    n = df["n"].dropna()
+    wie = f"de {fmt_getal(int(n.iloc[0]))} startende leraren" if not n.empty else "de startende leraren"
+    wie += " (functiegroep OP, dezelfde als in het hoofdstuk Retentie van startende leraren; vertrek is het bestuur verlaten)"
+    if df["synthetisch"].any():
+        parts = [f"{r.horizon} {fmt_pct(r.waarde, 0)}" for r in df.itertuples()]
+        return (f"**{VOORBEELD[0].upper()}{VOORBEELD[1:]}.** Van {wie} in de {SYNTH}e dienstverbanden werkt nog bij "
+                f"hetzelfde bestuur: {opsomming(parts)}. Deze percentages laten de berekening zien, zeggen niets over "
+                "de regio en worden daarom niet met een doel vergeleken.")
+    parts = []
+    for r in df.itertuples():
+        bron = "ambitie van de regio" if r.doel_soort == "ambitie" else "standaard van het pakket"
+        parts.append(f"{r.horizon} {fmt_pct(r.waarde, 0)} (doel {fmt_pct(r.doel, 0)}, {bron}: {r.status})")
+    return f"Van {wie} werkt nog bij hetzelfde bestuur: {opsomming(parts)}."
 
 
 # ------------------------------------------------------------------ the chapter as one object
@@ -381,6 +474,9 @@ class Hoofdstuk:
 
     def lezing_overzicht(self) -> str:
         return lezing_overzicht(self.dossier)
+
+    def lezing_doelen(self) -> str:
+        return lezing_doelen(self.dossier)
 
     def figuur_status(self, ax: Axes | None = None) -> Axes | None:
         return figuur_status(self.dossier, ax)

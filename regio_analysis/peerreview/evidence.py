@@ -1,11 +1,14 @@
 """The evidence dossier of one region for the *ontwikkelingsgerichte peer review*.
 
 :func:`dossier` computes every indicator of a :class:`~regio_analysis.peerreview.framework.Framework`
-(value, target, status, trend, source), codes the activity register (:func:`register_documents`)
+(value, target with its kind and source, status, trend, source), codes the activity register (:func:`register_documents`)
 and the region's own documents with the qualitative codebook, quotes the text that counts as
 evidence for each waarborg, and lists what is missing; the result is a :class:`Dossier`, whose
 ``tabel`` is the indicator table of the reports (numbers, with their display declared; the trend
-as a sentence, :func:`trend_text`). It takes objects,
+as a sentence, :func:`trend_text`; the course towards a target year, :func:`koers_tekst`).
+An indicator computed from synthetic data is never graded (status
+:data:`~regio_analysis.peerreview.framework.VOORBEELD`); a target that is the framework's own is
+labelled a package default wherever it is shown. It takes objects,
 never paths: ``peerreview.chapter.dossier`` reads a framework file and a folder of documents
 first.
 """
@@ -21,8 +24,9 @@ from regio_analysis.data.privacy import DEFAULT_K
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.peerreview.coverage import PER_STUDENT_EUR, CoverageResult, _eur
 from regio_analysis.peerreview.cycle import peer_review_cycle
-from regio_analysis.peerreview.framework import STATUSSEN, Framework, indicator_status
-from regio_analysis.peerreview.indicators import BEREKENINGEN, _Context, _kengetal_rows, _target
+from regio_analysis.peerreview.framework import STATUSSEN, Framework, Koers, beoordeel
+from regio_analysis.peerreview.indicators import BEREKENINGEN, _Context, _kengetal_rows
+from regio_analysis.peerreview.indicators import doel as bepaal_doel
 from regio_analysis.report.format import LEEG, Kolom, fmt_getal, fmt_pct, kolommen
 
 
@@ -53,9 +57,38 @@ def trend_text(trend: pd.DataFrame, eenheid: str = "procent") -> str:
     return " · ".join(f"{int(j)}: {_fmt_value(v, eenheid)}" for j, v in zip(t["jaar"], t["waarde"]))
 
 
+def _verandering(x: float, eenheid: str) -> str:
+    """A change per year in the indicator's unit, with its sign: ``"+8,8 procentpunt"``."""
+    teken = "+" if x >= 0 else "−"
+    if eenheid == "procent":
+        return f"{teken}{fmt_getal(abs(x), 1)} procentpunt"
+    if eenheid == "eur":
+        return f"{teken}{_eur(abs(x))}"
+    return f"{teken}{fmt_getal(abs(x), 1)}"
+
+
+def koers_tekst(k: Koers | None, eenheid: str = "procent") -> str:
+    """The course towards the target year in one sentence (empty without a :class:`Koers`): the
+    straight line from the first measurement to the target, and where the last measurement is
+    (the status itself, *op koers* etc., is the status column's)."""
+    if k is None:
+        return ""
+    v = lambda x: _fmt_value(x, eenheid)  # noqa: E731
+    heel = float(k.doel) == int(k.doel)
+    streef = (f"{fmt_pct(k.doel, 0 if heel else 1)}" if eenheid == "procent" else v(k.doel)) + f" in {k.doeljaar}"
+    if k.gemeten_per_jaar is None:
+        return (f"één meting ({v(k.waarde)} in {k.meetjaar}): voor {streef} is vanaf dan gemiddeld "
+                f"{_verandering(k.nog_per_jaar, eenheid)} per jaar nodig; met één meting is niet te zeggen of dat "
+                "tempo gehaald wordt")
+    return (f"de rechte lijn van {v(k.basiswaarde)} in {k.basisjaar} naar {streef} vraagt "
+            f"{_verandering(k.nodig_per_jaar, eenheid)} per jaar en geeft {v(k.lijn)} in {k.meetjaar}; gemeten is "
+            f"{v(k.waarde)} ({_verandering(k.gemeten_per_jaar, eenheid)} per jaar sinds {k.basisjaar}), "
+            f"{'op of boven' if k.status == 'op koers' else 'onder'} de lijn")
+
+
 _INDICATOR_COLUMNS = ["waarborg_id", "waarborg", "criterium_id", "criterium", "indicator_id", "indicator", "eenheid",
-                      "waarde", "doel", "doel_bron", "richting", "status", "trend", "bron", "bewijs", "synthetisch",
-                      "ontbreekt"]
+                      "waarde", "meetjaar", "doel", "doeljaar", "doel_soort", "doel_bron", "richting", "status", "koers",
+                      "trend", "bron", "bewijs", "n", "synthetisch", "ontbreekt"]
 _BEWIJS_COLUMNS = ["waarborg_id", "code", "doc_id", "document", "citaat"]
 _ONTBREKEND_COLUMNS = ["waarborg_id", "waarborg", "onderdeel", "ontbreekt"]
 
@@ -64,8 +97,9 @@ _ONTBREKEND_COLUMNS = ["waarborg_id", "waarborg", "onderdeel", "ontbreekt"]
 class Dossier:
     """The evidence dossier of one region for the peer review (see :func:`dossier`).
 
-    ``indicatoren``: one row per indicator (value, target and its source, status, trend,
-    source, evidence); ``trends``: per indicator id a frame ``jaar, waarde, n``;
+    ``indicatoren``: one row per indicator (value and the year it is about, target with its
+    year, kind — ``standaardwaarde`` or ``ambitie`` — and source, status, the course towards
+    the target year, trend, source, evidence); ``trends``: per indicator id a frame ``jaar, waarde, n``;
     ``bewijs``: anonymised quotes of coded text per waarborg; ``segmenten``: coded units per
     waarborg and code; ``ontbrekend``: the evidence that is missing; ``dekking``: the Samen
     Opleiden coverage (or None); ``cyclus``: the peer-review cycle per partnership.
@@ -99,7 +133,10 @@ class Dossier:
     def tabel(self, waarborg_id: str | None = None) -> pd.DataFrame:
         """The indicator table of one waarborg or all, with numbers: ``waarde`` and ``doel`` in the
         indicator's ``eenheid`` (``procent``: 0-100), ``vergelijking`` the comparator of the target
-        (``≥`` or ``≤``); ``trend`` and ``bewijs`` are sentences. The display is declared
+        (``≥`` or ``≤``), ``doeljaar`` the year it is to be reached; ``doelbron`` says whether the
+        target is the region's ambition (and from which document) or the package's own standard;
+        ``koers`` (only when some target year is still ahead), ``trend`` and ``bewijs`` are
+        sentences. The display is declared
         (:func:`regio_analysis.report.format.kolommen`): each value in its row's unit, the target
         as ``"≥ 100%"``, as :func:`regio_analysis.report.format.tabel_tekst` shows it. This table
         is both the chapter's and the self-evaluation template's (``io.dossier``)."""
@@ -112,14 +149,19 @@ class Dossier:
             "eenheid": [e if e else None for e in df["eenheid"]],
             "vergelijking": ["≥" if r == "hoger" else "≤" for r in df["richting"]],
             "doel": pd.to_numeric(df["doel"], errors="coerce").astype(float),
-            "status": df["status"], "trend": df["trend"], "bron": df["bron"],
-            "bewijs": [b if b else o for b, o in zip(df["bewijs"], df["ontbreekt"])],
+            "doeljaar": pd.to_numeric(df["doeljaar"], errors="coerce").astype("Int64"),
+            "doelbron": df["doel_bron"], "status": df["status"], "koers": df["koers"], "trend": df["trend"],
+            "bron": df["bron"], "bewijs": [b if b else o for b, o in zip(df["bewijs"], df["ontbreekt"])],
         })
         if waarborg_id is not None:
             out = out.drop(columns="waarborg")
+        if not out["koers"].astype(bool).any():  # no target year ahead: no column of empty cells
+            out = out.drop(columns="koers")
         out = out.reset_index(drop=True)
         return kolommen(out, waarde=Kolom("getal", eenheid="eenheid"),
-                        doel=Kolom("getal", _decimalen_nodig(out["doel"]), eenheid="eenheid", voor="vergelijking"))
+                        doel=Kolom("getal", _decimalen_nodig(out["doel"]), eenheid="eenheid", voor="vergelijking"),
+                        doeljaar=Kolom("jaar", leeg="geen"), **({"koers": Kolom("tekst", leeg="")}
+                                                                if "koers" in out.columns else {}))
 
     def citaten(self, waarborg_id: str) -> pd.DataFrame:
         """The quotes that count as evidence for one waarborg (code, document, quote)."""
@@ -210,14 +252,19 @@ def dossier(region, framework: Framework, documents: pd.DataFrame | None = None,
     for w in kader.waarborgen:
         for c, ind in w.indicatoren:
             m = BEREKENINGEN[ind.berekening](ctx, ind)
-            doel, doel_bron = _target(region, ind)
-            status = indicator_status(m.waarde, doel, ind.richting, ind.gehaald, ind.bijna)
+            dl = bepaal_doel(region, ind)
+            meetjaar = m.jaar if m.jaar is not None else (int(m.trend["jaar"].max()) if not m.trend.empty else jaar)
+            status, kr = beoordeel(m.waarde, dl.waarde, ind.richting, ind.gehaald, ind.bijna, synthetisch=m.synthetisch,
+                                  doeljaar=dl.jaar, meetjaar=meetjaar, trend=m.trend)
             trends[ind.id] = m.trend
             rows.append({"waarborg_id": w.id, "waarborg": w.naam, "criterium_id": c.id, "criterium": c.naam,
                          "indicator_id": ind.id, "indicator": ind.label, "eenheid": ind.eenheid,
-                         "waarde": np.nan if m.waarde is None else m.waarde, "doel": doel, "doel_bron": doel_bron,
-                         "richting": ind.richting, "status": status, "trend": trend_text(m.trend, ind.eenheid),
-                         "bron": m.bron, "bewijs": m.bewijs, "synthetisch": m.synthetisch, "ontbreekt": m.ontbreekt})
+                         "waarde": np.nan if m.waarde is None else m.waarde,
+                         "meetjaar": pd.NA if m.waarde is None else meetjaar, "doel": dl.waarde,
+                         "doeljaar": pd.NA if dl.jaar is None else dl.jaar, "doel_soort": dl.soort, "doel_bron": dl.bron,
+                         "richting": ind.richting, "status": status, "koers": koers_tekst(kr, ind.eenheid),
+                         "trend": trend_text(m.trend, ind.eenheid), "bron": m.bron, "bewijs": m.bewijs,
+                         "n": pd.NA if m.n is None else m.n, "synthetisch": m.synthetisch, "ontbreekt": m.ontbreekt})
             if status == "ontbreekt":
                 missing.append({"waarborg_id": w.id, "waarborg": w.naam, "onderdeel": f"indicator: {ind.label}",
                                 "ontbreekt": m.ontbreekt or "geen waarde"})

@@ -4,10 +4,15 @@
 framework YAML (``data/frameworks/kwaliteitskader.yaml``, replaceable) holds once checked;
 :func:`parse_framework` checks and converts the mapping read from such a file, reporting every
 problem at once as a DataError naming the file and the key (reading the file itself is
-``regio_analysis.io.peer_review.load_framework``). Each indicator names one of
-:data:`BEREKENING_NAMEN` (the computations of ``peerreview.indicators``), a target, a direction
-and the thresholds that :func:`indicator_status` turns into *gehaald*, *bijna*, *niet gehaald*
-or *ontbreekt*.
+``regio_analysis.io.frameworks.load_framework``). Each indicator names one of
+:data:`BEREKENING_NAMEN` (the computations of ``peerreview.indicators``), a target (optionally
+with the year it is to be reached, ``doeljaar``), a direction and the thresholds that
+:func:`indicator_status` turns into *gehaald*, *bijna* or *niet gehaald*.
+
+:func:`beoordeel` decides what an indicator's value may be called: *ontbreekt* without a value,
+:data:`VOORBEELD` for a value computed from synthetic data (a demonstration, never graded),
+:func:`koers` (*op koers*, *niet op koers*, *koers onbekend*) while the target year is still
+ahead, else the graded status.
 """
 from __future__ import annotations
 
@@ -23,8 +28,16 @@ from regio_analysis.errors import DataError, Problem
 from regio_analysis.report.format import fmt_getal
 
 FRAMEWORK_FILE = "kwaliteitskader.yaml"
-STATUSSEN = ("gehaald", "bijna", "niet gehaald", "ontbreekt")
-STATUS_KLEUREN = {"gehaald": "#1a9850", "bijna": "#fdae61", "niet gehaald": "#d73027", "ontbreekt": "#bdbdbd"}
+#: the status of an indicator computed from synthetic data: a demonstration, never graded
+VOORBEELD = "voorbeeld (synthetisch), niet beoordeeld"
+#: statuses that judge the region: against the target, or against the straight line to it
+BEOORDEELD = ("gehaald", "bijna", "niet gehaald", "op koers", "niet op koers")
+#: every status, in the order of the status figure and the tables of counts
+STATUSSEN = ("gehaald", "op koers", "bijna", "niet op koers", "niet gehaald", "koers onbekend", VOORBEELD,
+             "ontbreekt")
+STATUS_KLEUREN = {"gehaald": "#1a9850", "op koers": "#a6d96a", "bijna": "#fdae61", "niet op koers": "#f46d43",
+                  "niet gehaald": "#d73027", "koers onbekend": "#c2a5cf", VOORBEELD: "#92c5de",
+                  "ontbreekt": "#bdbdbd"}
 RICHTINGEN = ("hoger", "lager")
 OMZETTINGEN = ("gelijk", "complement")
 CYCLUS_JAREN = 6
@@ -61,6 +74,7 @@ class Indicator:
     eenheid: str = ""
     doel_uit_ambitie: dict | None = None
     kengetal: dict | None = None
+    doeljaar: int | None = None  # the year the target is to be reached (None: no horizon)
 
 
 @dataclass(frozen=True)
@@ -113,7 +127,8 @@ class Framework:
         """One row per indicator: waarborg, criterium, id, label, berekening, doel, richting, drempels."""
         rows = [{"waarborg_id": w.id, "waarborg": w.naam, "criterium_id": c.id, "criterium": c.naam,
                  "indicator_id": i.id, "indicator": i.label, "berekening": i.berekening, "eenheid": i.eenheid,
-                 "doel": i.doel, "richting": i.richting, "drempel_gehaald": i.gehaald, "drempel_bijna": i.bijna}
+                 "doel": i.doel, "doeljaar": i.doeljaar, "richting": i.richting, "drempel_gehaald": i.gehaald,
+                 "drempel_bijna": i.bijna}
                 for w in self.waarborgen for c, i in w.indicatoren]
         return pd.DataFrame(rows)
 
@@ -121,7 +136,7 @@ class Framework:
 _TOP_KEYS = {"naam", "versie", "bron", "cyclus_jaren", "waarborgen"}
 _WAARBORG_KEYS = {"id", "naam", "beschrijving", "te_controleren", "codes", "reflectievragen", "criteria"}
 _CRITERIUM_KEYS = {"id", "naam", "beschrijving", "indicatoren"}
-_INDICATOR_KEYS = {"id", "label", "definitie", "berekening", "eenheid", "doel", "richting", "drempels",
+_INDICATOR_KEYS = {"id", "label", "definitie", "berekening", "eenheid", "doel", "doeljaar", "richting", "drempels",
                    "doel_uit_ambitie", "kengetal"}
 
 
@@ -192,6 +207,13 @@ def _parse_indicator(chk: _Checker, raw, key: str) -> Indicator | None:
         doel = chk.number(d.get("doel"), f"{key}.doel")
     else:
         chk.add(f"{key}.doel", "ontbreekt")
+    doeljaar = None
+    if d.get("doeljaar") is not None:
+        dj = d["doeljaar"]
+        if isinstance(dj, bool) or not isinstance(dj, int) or not 1900 <= dj <= 2200:
+            chk.add(f"{key}.doeljaar", f"moet een jaartal zijn (bijvoorbeeld 2030), niet {dj!r}")
+        else:
+            doeljaar = int(dj)
     richting = chk.text(d, "richting", key)
     if richting and richting not in RICHTINGEN:
         chk.add(f"{key}.richting", f"{richting!r} is niet toegestaan; kies uit {', '.join(RICHTINGEN)}")
@@ -227,7 +249,7 @@ def _parse_indicator(chk: _Checker, raw, key: str) -> Indicator | None:
         return None
     return Indicator(ident, label, berekening, doel, richting, gehaald, bijna,
                      chk.text(d, "definitie", key, required=False), chk.text(d, "eenheid", key, required=False),
-                     ambitie, kengetal)
+                     ambitie, kengetal, doeljaar)
 
 
 def parse_framework(data: Any, file: str = "<kader>") -> Framework:
@@ -312,3 +334,75 @@ def indicator_status(waarde: float | None, doel: float | None, richting: str, ge
     if tekort <= bijna + eps:
         return "bijna"
     return "niet gehaald"
+
+
+@dataclass(frozen=True)
+class Koers:
+    """A value measured before the target year, against the straight line to the target.
+
+    The line runs from the first measurement (``basisjaar``, ``basiswaarde``) to the target
+    (``doeljaar``, ``doel``). ``nodig_per_jaar`` is its slope (the change per year the target
+    needs from the first measurement), ``gemeten_per_jaar`` the change per year measured from
+    the first to the last measurement (None with one measurement), ``lijn`` the line's value in
+    the year of the last measurement and ``nog_per_jaar`` the change per year still needed from
+    the last measurement. ``status``: *op koers* when the last measurement is on or beyond the
+    line (within the ``gehaald`` threshold; equivalently: the measured change per year is at
+    least the change needed), *niet op koers* otherwise, *koers onbekend* with one measurement.
+    """
+
+    status: str
+    basisjaar: int
+    basiswaarde: float
+    meetjaar: int
+    waarde: float
+    doeljaar: int
+    doel: float
+    nodig_per_jaar: float
+    gemeten_per_jaar: float | None
+    lijn: float
+    nog_per_jaar: float
+
+
+def koers(trend: pd.DataFrame, doel: float, doeljaar: int, richting: str, gehaald: float = 0.0) -> Koers | None:
+    """The course of ``trend`` (``jaar``, ``waarde``) towards ``doel`` in ``doeljaar`` (see
+    :class:`Koers`); None without a measurement before ``doeljaar``."""
+    if trend is None or trend.empty:
+        return None
+    t = trend.dropna(subset=["jaar", "waarde"]).sort_values("jaar")
+    t = t[t["jaar"].astype(int) < int(doeljaar)].drop_duplicates("jaar", keep="last")
+    if t.empty:
+        return None
+    j0, v0 = int(t["jaar"].iloc[0]), float(t["waarde"].iloc[0])
+    j1, v1 = int(t["jaar"].iloc[-1]), float(t["waarde"].iloc[-1])
+    nodig = (doel - v0) / (doeljaar - j0)
+    lijn = v0 + nodig * (j1 - j0)
+    nog = (doel - v1) / (doeljaar - j1)
+    if j1 == j0:
+        return Koers("koers onbekend", j0, v0, j1, v1, int(doeljaar), float(doel), nodig, None, lijn, nog)
+    gemeten = (v1 - v0) / (j1 - j0)
+    achter = (lijn - v1) if richting == "hoger" else (v1 - lijn)
+    status = "op koers" if achter <= gehaald + 1e-9 else "niet op koers"
+    return Koers(status, j0, v0, j1, v1, int(doeljaar), float(doel), nodig, gemeten, lijn, nog)
+
+
+def beoordeel(waarde: float | None, doel: float | None, richting: str, gehaald: float = 0.0, bijna: float = 0.0, *,
+              synthetisch: bool = False, doeljaar: int | None = None, meetjaar: int | None = None,
+              trend: pd.DataFrame | None = None) -> tuple[str, Koers | None]:
+    """The status of an indicator and, while its target year is ahead, its :class:`Koers`.
+
+    *ontbreekt* without a value or target; :data:`VOORBEELD` when the value comes from
+    synthetic data (never graded, whatever the value); *gehaald* when the target is reached,
+    also before its year; while ``meetjaar`` (the year of the value) is before ``doeljaar``,
+    the status of :func:`koers` (from ``trend``, else the value alone: *koers onbekend*);
+    else :func:`indicator_status`.
+    """
+    if waarde is None or doel is None or pd.isna(waarde) or pd.isna(doel):
+        return "ontbreekt", None
+    if synthetisch:
+        return VOORBEELD, None
+    graded = indicator_status(waarde, doel, richting, gehaald, bijna)
+    if doeljaar is None or meetjaar is None or meetjaar >= doeljaar or graded == "gehaald":
+        return graded, None
+    t = trend if trend is not None and not trend.empty else pd.DataFrame({"jaar": [meetjaar], "waarde": [waarde]})
+    k = koers(t, doel, doeljaar, richting, gehaald)
+    return (k.status, k) if k is not None else (graded, None)

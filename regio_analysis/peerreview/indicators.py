@@ -7,11 +7,17 @@ source, its trend per year and the evidence it rests on in words. Starter retent
 Samen Opleiden coverage and funding from ``peerreview.coverage``, the cycle from
 ``peerreview.cycle`` and anything else from the key figures. Counts about people below ``k``
 are suppressed; values computed from synthetic tables are labelled *synthetisch*.
-:func:`_target` takes an indicator's target from the region's ambition when the framework
-points at one.
+Starter retention and induction use the starters of the retention chapter
+(``retention.chapter.analyses.starters``: starting teachers, functiegroep OP, first job in
+education; leaving = leaving the board), so both chapters count the same people.
+:func:`doel` takes an indicator's target from the region's ambition when the framework points
+at one (with the year of that ambition as the target year), else the framework's own target, a
+package default (:data:`STANDAARD_DOEL`). :func:`bron_tekst` names a source by its document,
+never by an internal file name.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -21,11 +27,13 @@ from regio_analysis.data.privacy import DEFAULT_K
 from regio_analysis.data.region import kengetal_rijen
 from regio_analysis.errors import DataError
 from regio_analysis.peerreview.coverage import CoverageResult, _eur, samen_opleiden_coverage
-from regio_analysis.peerreview.cycle import peer_review_cycle
+from regio_analysis.peerreview.cycle import GEEN_JAAR, peer_review_cycle
 from regio_analysis.peerreview.framework import BEREKENING_NAMEN, Framework, Indicator
 from regio_analysis.report.format import fmt_getal, fmt_pct, opsomming
 
 SYNTH = "synthetisch"
+#: how a target that is the framework file's own (a package default) is labelled wherever it is shown
+STANDAARD_DOEL = "eigen standaard van het pakket, geen landelijke norm; vervang door de ambitie van de regio"
 # survey groups that count as students / as school-based supervisors
 STUDENT_GROEPEN = ("student", "studenten")
 BEGELEIDER_GROEPEN = ("begeleider", "begeleiders", "werkplekbegeleider", "schoolopleider", "opleider")
@@ -41,6 +49,8 @@ class Meting:
     bewijs: str = ""  # what the value rests on, in words
     synthetisch: bool = False
     ontbreekt: str = ""  # why the value is missing
+    jaar: int | None = None  # the year the value is about (None: several years or not stated)
+    n: int | None = None  # the people (or respondents) the value rests on, when it rests on people
 
 
 class _Context:
@@ -57,14 +67,15 @@ class _Context:
         self._coverage_done = False
 
     def starters(self) -> pd.DataFrame:
+        """The starters of the retention chapter: starting teachers (OP), leaving = leaving the board."""
         if self._starters is None:
-            from regio_analysis.retention import prepare_spells
+            from regio_analysis.retention.chapter.analyses import starters
 
-            d = self.region.dienstverbanden
-            if d.empty or not d["starter"].any():
+            d = self.region.dienstverbanden if self.region.has("dienstverbanden") else pd.DataFrame()
+            if d.empty or "starter" not in d.columns or not d["starter"].any():
                 self._starters = pd.DataFrame()
             else:
-                self._starters = prepare_spells(d, starters_only=True, exit_from="bestuur")
+                self._starters = starters(self.region, exit_from="bestuur")
         return self._starters
 
     @property
@@ -89,27 +100,30 @@ def _retention(ctx: _Context, horizon: float) -> Meting:
 
     sp = ctx.starters()
     synth = ctx.spells_synthetic
-    bron = _synth_bron("dienstverbanden (starters), Kaplan-Meier", synth)
+    bron = _synth_bron("dienstverbanden (startende leraren, OP), Kaplan-Meier", synth)
     if sp.empty:
-        return Meting(None, bron, ontbreekt="geen dienstverbanden van starters (microdata) voor deze regio")
+        return Meting(None, bron, ontbreekt="geen dienstverbanden van startende leraren (microdata) voor deze regio")
     if len(sp) < ctx.k:
-        return Meting(None, bron, ontbreekt=f"minder dan {ctx.k} starters: onderdrukt", synthetisch=synth)
+        return Meting(None, bron, ontbreekt=f"minder dan {ctx.k} startende leraren: onderdrukt", synthetisch=synth)
     try:
         est = survival_at(sp, "duration", "event", [horizon], entry="entry").iloc[0]
         cohorts = survival_at(sp, "duration", "event", [horizon], entry="entry", by="start_jaar")
     except DataError as err:
         return Meting(None, bron, ontbreekt=f"Kaplan-Meier niet te schatten: {err}", synthetisch=synth)
     if est["at_risk"] < 1:
-        return Meting(None, bron, ontbreekt=f"geen starters {fmt_getal(horizon)} jaar of langer gevolgd", synthetisch=synth)
+        return Meting(None, bron, ontbreekt=f"geen startende leraren {fmt_getal(horizon)} jaar of langer gevolgd",
+                      synthetisch=synth)
     sizes = sp.groupby("start_jaar").size()
     cohorts = cohorts[(cohorts["at_risk"] >= 1) & cohorts["start_jaar"].map(sizes).ge(ctx.k)]
     trend = pd.DataFrame({"jaar": cohorts["start_jaar"].astype(int), "waarde": 100 * cohorts["survival"],
                           "n": cohorts["start_jaar"].map(sizes).astype(int)}).reset_index(drop=True)
     jaren = sp["start_jaar"]
-    bewijs = (f"Kaplan-Meier over {fmt_getal(len(sp))} starters (startjaren {int(jaren.min())}–{int(jaren.max())}), "
-              f"95%-BI {fmt_pct(100 * est['ci_lower'])}–{fmt_pct(100 * est['ci_upper'])}; vertrek = het bestuur verlaten; "
+    bewijs = (f"Kaplan-Meier over {fmt_getal(len(sp))} startende leraren (functiegroep OP, eerste baan in het "
+              f"onderwijs; startjaren {int(jaren.min())}–{int(jaren.max())}), 95%-BI {fmt_pct(100 * est['ci_lower'])}–"
+              f"{fmt_pct(100 * est['ci_upper'])}; vertrek = het bestuur verlaten (een andere school van hetzelfde "
+              "bestuur telt niet als vertrek); dezelfde starters als in het hoofdstuk Retentie van startende leraren; "
               "trend per startcohort")
-    return Meting(100 * float(est["survival"]), bron, trend, bewijs, synth)
+    return Meting(100 * float(est["survival"]), bron, trend, bewijs, synth, n=len(sp))
 
 
 def _induction(ctx: _Context, ind: Indicator) -> Meting:
@@ -118,7 +132,7 @@ def _induction(ctx: _Context, ind: Indicator) -> Meting:
     bron = _synth_bron("dienstverbanden (startende leraren, OP)", synth)
     if sp.empty:
         return Meting(None, bron, ontbreekt="geen dienstverbanden van starters (microdata) voor deze regio")
-    op = sp[sp["functiegroep"] == "OP"]
+    op = sp[sp["functiegroep"] == "OP"] if "functiegroep" in sp.columns else sp
     if len(op) < ctx.k:
         return Meting(None, bron, ontbreekt=f"minder dan {ctx.k} startende leraren: onderdrukt", synthetisch=synth)
     per = op.groupby("start_jaar")["inductie"].agg(["mean", "size"]).reset_index()
@@ -133,7 +147,7 @@ def _induction(ctx: _Context, ind: Indicator) -> Meting:
         delen = [f"{k} {fmt_getal(v)}" for k, v in intens.items() if k != "geen" and v >= ctx.k]
         if delen:
             bewijs += f"; intensiteit: {', '.join(delen)}"
-    return Meting(100 * float(op["inductie"].mean()), bron, trend, bewijs, synth)
+    return Meting(100 * float(op["inductie"].mean()), bron, trend, bewijs, synth, n=len(op))
 
 
 def _satisfaction(ctx: _Context, groepen: tuple[str, ...], wie: str) -> Meting:
@@ -158,7 +172,7 @@ def _satisfaction(ctx: _Context, groepen: tuple[str, ...], wie: str) -> Meting:
     items = g.groupby("item")["waarde"].apply(lambda s: 100 * float((s >= 4).mean()))
     bewijs = (f"{fmt_getal(trend['n'].iloc[-1])} respondenten in {last}, aandeel 4 of 5 per item: "
               + "; ".join(f"{i} {fmt_pct(v, 0)}" for i, v in items.items()))
-    return Meting(float(trend["waarde"].iloc[-1]), bron, trend, bewijs, synth)
+    return Meting(float(trend["waarde"].iloc[-1]), bron, trend, bewijs, synth, jaar=last, n=int(trend["n"].iloc[-1]))
 
 
 def _kengetal_rows(kg: pd.DataFrame, indicator: str, onderwerp: str | None = None, categorie: str = "") -> pd.DataFrame:
@@ -168,7 +182,7 @@ def _kengetal_rows(kg: pd.DataFrame, indicator: str, onderwerp: str | None = Non
     return rows
 
 
-def _from_rows(rows: pd.DataFrame, what: str) -> Meting:
+def _from_rows(rows: pd.DataFrame, what: str, meta: dict | None = None) -> Meting:
     if rows.empty:
         return Meting(None, "kengetallen", ontbreekt=f"geen kengetal {what} voor deze regio")
     rows = rows.assign(_j=rows["jaar"].fillna(-1)).sort_values("_j", kind="stable")
@@ -177,22 +191,23 @@ def _from_rows(rows: pd.DataFrame, what: str) -> Meting:
     trend = pd.DataFrame({"jaar": with_year["jaar"].astype(int), "waarde": with_year["waarde"].astype(float),
                           "n": pd.NA}).drop_duplicates("jaar", keep="last").reset_index(drop=True)
     jaar = "" if pd.isna(last["jaar"]) else f" ({int(last['jaar'])})"
-    return Meting(float(last["waarde"]), f"kengetallen: {last['bron']}", trend,
-                  f"{what}{jaar}" + (f"; {last['opmerking']}" if str(last.get("opmerking", "")).strip() else ""))
+    return Meting(float(last["waarde"]), f"kengetallen: {bron_tekst(last['bron'], meta)}", trend,
+                  f"{what}{jaar}" + (f"; {last['opmerking']}" if str(last.get("opmerking", "")).strip() else ""),
+                  jaar=None if pd.isna(last["jaar"]) else int(last["jaar"]))
 
 
 def _calc_kengetal(ctx: _Context, ind: Indicator) -> Meting:
     spec = ind.kengetal or {}
     rows = _kengetal_rows(ctx.region.kengetallen, spec.get("indicator", ""), spec.get("onderwerp") or None,
                           spec.get("categorie", ""))
-    return _from_rows(rows, f"{spec.get('onderwerp', '')}/{spec.get('indicator', '')}")
+    return _from_rows(rows, f"{spec.get('onderwerp', '')}/{spec.get('indicator', '')}", ctx.region.meta)
 
 
 def _calc_certified(ctx: _Context, ind: Indicator) -> Meting:
     kg = ctx.region.kengetallen
     rows = _kengetal_rows(kg, "aandeel_gecertificeerde_schoolopleiders")
     if not rows.empty:
-        return _from_rows(rows, "aandeel gecertificeerde schoolopleiders")
+        return _from_rows(rows, "aandeel gecertificeerde schoolopleiders", ctx.region.meta)
     cert = _kengetal_rows(kg, "gecertificeerde_schoolopleiders")
     alle = _kengetal_rows(kg, "schoolopleiders")
     if not cert.empty and not alle.empty:
@@ -204,8 +219,10 @@ def _calc_certified(ctx: _Context, ind: Indicator) -> Meting:
             with_year = both[both["jaar"].notna()]
             trend = pd.DataFrame({"jaar": with_year["jaar"].astype(int),
                                   "waarde": 100 * with_year["waarde_c"] / with_year["waarde_a"], "n": pd.NA})
-            return Meting(100 * float(last["waarde_c"]) / float(last["waarde_a"]), f"kengetallen: {last['bron_c']}", trend,
-                          f"{fmt_getal(last['waarde_c'])} van {fmt_getal(last['waarde_a'])} schoolopleiders gecertificeerd")
+            return Meting(100 * float(last["waarde_c"]) / float(last["waarde_a"]),
+                          f"kengetallen: {bron_tekst(last['bron_c'], ctx.region.meta)}", trend,
+                          f"{fmt_getal(last['waarde_c'])} van {fmt_getal(last['waarde_a'])} schoolopleiders gecertificeerd",
+                          jaar=None if pd.isna(last["jaar"]) else int(last["jaar"]))
     return Meting(None, "kengetallen", ontbreekt="geen gegevens over gecertificeerde (geregistreerde) schoolopleiders; "
                                                  "voeg de kengetallen 'aandeel_gecertificeerde_schoolopleiders' of "
                                                  "'gecertificeerde_schoolopleiders' en 'schoolopleiders' toe")
@@ -218,7 +235,7 @@ def _calc_coverage(ctx: _Context, ind: Indicator) -> Meting:
         if rows.empty:
             return Meting(None, "samen_opleiden", ontbreekt="geen aantallen studenten per lerarenopleiding "
                                                             "(tabel samen_opleiden) voor deze regio")
-        return _from_rows(rows, "aandeel studenten in een partnerschap")
+        return _from_rows(rows, "aandeel studenten in een partnerschap", ctx.region.meta)
     t = cov.summary[cov.summary["instituut"] == "totaal"].sort_values("jaar")
     last = t.iloc[-1]
     trend = pd.DataFrame({"jaar": t["jaar"].astype(int), "waarde": t["aandeel_partnerschap"].astype(float), "n": pd.NA})
@@ -228,8 +245,9 @@ def _calc_coverage(ctx: _Context, ind: Indicator) -> Meting:
               f"{_eur(last['extra_bekostiging_eur'])} extra bij {_eur(cov.per_student_eur)} per student")
     if not cov.inconsistenties.empty:
         bewijs += f"; {len(cov.inconsistenties)} bedrag(en) of aantal(len) in het plan wijken af (zie W3)"
-    bron = "samen_opleiden: " + "; ".join(dict.fromkeys(ctx.region.samen_opleiden["bron"].astype(str)))
-    return Meting(float(last["aandeel_partnerschap"]), bron, trend, bewijs)
+    bron = "samen_opleiden: " + "; ".join(dict.fromkeys(bron_tekst(b, ctx.region.meta)
+                                                        for b in ctx.region.samen_opleiden["bron"].astype(str)))
+    return Meting(float(last["aandeel_partnerschap"]), bron, trend, bewijs, jaar=int(last["jaar"]))
 
 
 def _calc_funding(ctx: _Context, ind: Indicator) -> Meting:
@@ -252,16 +270,18 @@ def _calc_cycle(ctx: _Context, ind: Indicator) -> Meting:
     if cyc.empty:
         return Meting(None, "partnerschappen", ontbreekt="geen partnerschappen of opleidingsscholen (tabel partnerschappen) "
                                                          "voor deze regio")
-    if (cyc["status"] == "niet gepland").all():
-        return Meting(None, "partnerschappen", ontbreekt="van geen enkel partnerschap is een (geplande) peer review bekend; "
-                                                         "vul laatste_peer_review en peer_review_jaar in")
-    bewijs = "; ".join(f"{r.naam}: {r.status}"
-                       + (f" (laatste {r.laatste_peer_review}" if pd.notna(r.laatste_peer_review) else " (")
-                       + ("" if pd.isna(r.volgende) else
-                          f"{', ' if pd.notna(r.laatste_peer_review) else ''}volgende {r.volgende}") + ")"
-                       for r in cyc.itertuples(index=False)).replace(" ()", "")
+    if (cyc["status"] == GEEN_JAAR).all():
+        return Meting(None, "partnerschappen", ontbreekt="van geen enkel partnerschap is het jaar van een vorige of geplande "
+                                                         "peer review bekend; vul laatste_peer_review en peer_review_jaar in")
+
+    def jaren(r) -> str:
+        delen = ([f"laatste {r.laatste_peer_review}"] if pd.notna(r.laatste_peer_review) else []) + \
+            ([f"volgende {r.volgende}" + (f", met {r.via}" if r.via else "")] if pd.notna(r.volgende) else [])
+        return f" ({', '.join(delen)})" if delen else ""
+
+    bewijs = "; ".join(f"{r.naam}: {r.status}{jaren(r)}" for r in cyc.itertuples(index=False))
     return Meting(100 * float(cyc["op_schema"].mean()), "partnerschappen", pd.DataFrame(columns=["jaar", "waarde", "n"]),
-                  f"peiljaar {ctx.peiljaar}, cyclus {ctx.framework.cyclus_jaren} jaar: {bewijs}")
+                  f"peiljaar {ctx.peiljaar}, cyclus {ctx.framework.cyclus_jaren} jaar: {bewijs}", jaar=ctx.peiljaar)
 
 
 #: The computations a framework's ``berekening`` may name.
@@ -282,14 +302,75 @@ if tuple(BEREKENINGEN) != BEREKENING_NAMEN:  # the framework checks names agains
     raise RuntimeError("BEREKENINGEN and framework.BEREKENING_NAMEN name different computations")
 
 
-def _target(region, ind: Indicator) -> tuple[float, str]:
-    """The indicator's target: the region's ambition when the framework points at one, else the framework's."""
+#: an internal file name at the start of a source (``"002_53f7c34f92f653b9.txt § Analyse"``)
+_BESTAND = re.compile(r"^\s*([\w.-]+\.(?:txt|pdf|docx?|md))(?=\s|$)\s*", re.IGNORECASE)
+
+
+def _titels(meta: dict | None) -> dict[str, str]:
+    """Internal file names mapped to document titles: ``bronnen`` in ``regio.yaml``, and the
+    region's own document (``bron``) when ``bron`` is still a file name."""
+    meta = meta or {}
+    titels = {str(k).strip(): str(v).strip() for k, v in (meta.get("bronnen") or {}).items()}
+    eigen = str(meta.get("bron", "") or "").strip()
+    if _BESTAND.fullmatch(eigen) and eigen not in titels:
+        naam = str(meta.get("naam", "") or "").strip()
+        wie = naam if naam.lower().startswith("onderwijsregio") else f"onderwijsregio {naam}"
+        periode = str(meta.get("periode", "") or "").strip()
+        titels[eigen] = str(meta.get("bron_titel") or "").strip() or (
+            f"plan van {wie}" + (f" ({periode})" if periode else ""))
+    return titels
+
+
+def bron_tekst(bron, meta: dict | None = None) -> str:
+    """A source as a reader can find it: an internal file name at the start is replaced by the
+    document's title (``bronnen`` in ``regio.yaml``; for the region's own document without a
+    title "plan van onderwijsregio <naam> (<periode>)"; any other file "een ander document van
+    de regio"), the section is kept: ``"Activiteitenplan Noorderwijzer 2026–2029, § 6. …"``.
+    A source that names no file is returned as it is."""
+    text = "" if bron is None or (not isinstance(bron, str) and pd.isna(bron)) else str(bron).strip()
+    m = _BESTAND.match(text)
+    if not m:
+        return text
+    naam = _titels(meta).get(m.group(1), "een ander document van de regio")
+    rest = text[m.end():].strip()
+    if rest.startswith("§"):
+        return f"{naam}, {rest}"
+    return f"{naam} {rest}".strip()
+
+
+@dataclass(frozen=True)
+class Doel:
+    """The target of an indicator: its value, the year it is to be reached (None: no horizon),
+    its kind (``standaardwaarde``: the framework file's own, a package default; ``ambitie``:
+    the region's published ambition) and where it comes from, in words."""
+
+    waarde: float
+    jaar: int | None
+    soort: str
+    bron: str
+
+
+def doel(region, ind: Indicator) -> Doel:
+    """The indicator's target: the region's ambition when the framework points at one (its year,
+    when the ambition has one, is the target year), else the framework's own target, labelled
+    :data:`STANDAARD_DOEL`."""
     spec = ind.doel_uit_ambitie
     if spec and spec.get("indicator"):
         rows = _kengetal_rows(region.kengetallen, spec["indicator"], "ambitie")
         if not rows.empty:
-            rows = rows.assign(_j=rows["jaar"].fillna(-1)).sort_values("_j", kind="stable")
-            v = float(rows.iloc[-1]["waarde"])
-            doel = 100 - v if spec.get("omzetting") == "complement" else v
-            return doel, f"ambitie regio ({spec['indicator']} = {fmt_getal(v)})"
-    return ind.doel, "kader"
+            rows = rows.assign(_j=pd.to_numeric(rows["jaar"], errors="coerce").fillna(-1)).sort_values("_j", kind="stable")
+            r = rows.iloc[-1]
+            v = float(r["waarde"])
+            complement = spec.get("omzetting") == "complement"
+            waarde = 100 - v if complement else v
+            wat = str(r.get("opmerking", "") or "").split(";")[0].strip()
+            wat = re.sub(r"^doel:\s*", "", wat) or spec["indicator"].replace("_", " ")
+            eenheid = "%" if str(r.get("eenheid", "")) == "procent" else ""
+            tekst = f"ambitie van de regio: {wat} ({fmt_getal(v)}{eenheid}"
+            tekst += f"; doel 100 − {fmt_getal(v)} = {fmt_getal(waarde)}{eenheid})" if complement else ")"
+            if ind.berekening.startswith("behoud_starters") and str(r.get("functiegroep", "")) != "OP":
+                tekst += ("; de ambitie gaat over alle startende personeelsleden, de indicator over startende leraren "
+                          "(functiegroep OP)")
+            jaar = None if pd.isna(r["jaar"]) else int(r["jaar"])
+            return Doel(waarde, jaar, "ambitie", f"{tekst}; bron: {bron_tekst(r['bron'], region.meta)}")
+    return Doel(ind.doel, ind.doeljaar, "standaardwaarde", STANDAARD_DOEL)

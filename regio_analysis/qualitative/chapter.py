@@ -33,6 +33,11 @@ from regio_analysis.qualitative.documents import documents_from_answers
 from regio_analysis.qualitative.reliability import reliability_by_code
 
 SYNTH = "synthetisch"
+#: what synthetic open answers are, said wherever a figure about them is read
+SYNTH_UITLEG = ("een demonstratie van de methode, geen antwoorden uit de regio; welke redenen voorkomen, "
+                "volgt uit de instellingen van de generator")
+#: the pooled row of the regional comparison: every register theme outside the five
+OVERIGE_THEMAS = "overige thema's"
 REDEN_GROEP = "vertrekreden"
 
 # the columns of the tables (Dutch headers; shares on the 0-100 scale in "<x> (%)")
@@ -57,15 +62,24 @@ def inleiding(region, documenten: pd.DataFrame | None = None) -> str:
     if region.has("activiteiten"):
         delen.append(f"het activiteitenregister ({len(region.activiteiten)} activiteiten)")
     if region.has("open_antwoorden"):
-        synth = f" (**{SYNTH}**)" if "open_antwoorden" in region.synthetisch else ""
-        delen.append(f"{len(region.open_antwoorden)} open antwoorden over redenen van vertrek{synth}")
+        if "open_antwoorden" in region.synthetisch:
+            delen.append(f"{len(region.open_antwoorden)} **{SYNTH}e** open antwoorden over redenen van vertrek "
+                         f"({SYNTH_UITLEG})")
+        else:
+            delen.append(f"{len(region.open_antwoorden)} open antwoorden over redenen van vertrek")
     if documenten is not None and not documenten.empty:
         delen.append(f"{len(documenten)} eigen {'document' if len(documenten) == 1 else 'documenten'}")
     if not delen:
         return f"Voor {_regio(region)} zijn geen kwalitatieve gegevens beschikbaar."
-    return (f"Dit hoofdstuk codeert en vergelijkt het kwalitatieve materiaal van {_regio(region)}: "
-            f"{opsomming(delen)}. Codering gebeurt automatisch met het standaardcodeboek "
-            "(woordenlijst met lemma's en patronen); controleer de codes voordat u conclusies trekt.")
+    gecodeerd = [w for w, ja in (("de open antwoorden", region.has("open_antwoorden")),
+                                 ("de eigen documenten", documenten is not None and not documenten.empty)) if ja]
+    tekst = f"Dit hoofdstuk beschrijft en vergelijkt het kwalitatieve materiaal van {_regio(region)}: {opsomming(delen)}."
+    if region.has("activiteiten"):
+        tekst += " De thema's van het register komen uit het plan."
+    if gecodeerd:
+        tekst += (f" {opsomming(gecodeerd).capitalize()} worden automatisch gecodeerd met het standaardcodeboek "
+                  "(woordenlijst met lemma's en patronen); controleer die codes voordat u conclusies trekt.")
+    return tekst
 
 
 # --- the activity register ----------------------------------------------------------------------
@@ -86,17 +100,54 @@ def figuur_themaprofiel(region, ax: Axes | None = None) -> Axes | None:
 
 
 def lezing_themaprofiel(region) -> str:
+    """The register's largest theme, the share of the five themes, and the five themes no
+    activity has as its theme. That absence is said of the register only: an activity has
+    one theme there, so activities filed under another theme that name a missing one (in
+    title, ambition or intended result) are counted, with an example."""
     prof = themaprofiel(region)
     if prof.empty:
         return geen_gegevens("het activiteitenregister")
+    act = region.activiteiten
     top = prof.sort_values(["n_activiteiten", "thema"], ascending=[False, True]).iloc[0]
     vijf = prof[prof["thema"].isin(plans.VIJF_THEMAS)]
-    ontbreekt = [thema_label(t) for t in plans.VIJF_THEMAS if t not in set(prof["thema"])]
-    tekst = (f"Van de {int(prof['n_activiteiten'].sum())} activiteiten valt het grootste deel onder "
+    tekst = (f"Van de {int(prof['n_activiteiten'].sum())} activiteiten in het register vallen er de meeste onder "
              f"{top['label']} ({int(top['n_activiteiten'])}, {fmt_pct(top['aandeel'], 0)}); de vijf thema's van de "
-             f"regeling beslaan samen {fmt_pct(vijf['aandeel'].sum(), 0)}")
-    tekst += f", zonder activiteiten voor {opsomming(ontbreekt)}." if ontbreekt else "."
-    return tekst
+             f"regeling beslaan samen {fmt_pct(vijf['aandeel'].sum(), 0)}.")
+    ontbreekt = [t for t in plans.VIJF_THEMAS if t not in set(prof["thema"])]
+    if not ontbreekt:
+        return tekst
+    tekst += (f" In het activiteitenregister heeft geen activiteit het thema {opsomming([thema_label(t) for t in ontbreekt], 'of')}"
+              "; het register geeft elke activiteit één thema")
+    genoemd = []
+    for t in ontbreekt:
+        rows = plans.themes_named(act, t)
+        if not rows.empty:
+            r = rows.iloc[0]
+            n = len(rows)
+            genoemd.append(f"{n} {'activiteit' if n == 1 else 'activiteiten'} met een ander thema "
+                           f"{'noemt' if n == 1 else 'noemen'} {thema_label(t)} (bijvoorbeeld {r['id']} "
+                           f"'{r['titel']}', thema {thema_label(r['thema'])})")
+    if genoemd:
+        tekst += ", maar " + "; ".join(genoemd)
+    return tekst + "."
+
+
+def lezing_abc(region) -> str:
+    """What the register says about Aantrekken / Behouden / Continuïteit (only what it shows)."""
+    prof = plans.abc_profile(region.activiteiten)
+    if prof.empty:
+        return geen_gegevens("het activiteitenregister")
+    n = int(prof["n_activiteiten"].sum())
+    niet = prof.loc[prof["abc"] == "niet ingedeeld", "n_activiteiten"].sum()
+    if niet == n:
+        return (f"Het activiteitenregister deelt geen van de {n} activiteiten in naar Aantrekken, Behouden of "
+                "Continuïteit; de tabel toont daarom alleen 'niet ingedeeld'.")
+    ingedeeld = prof[prof["abc"] != "niet ingedeeld"]
+    delen = [f"{r['abc']} {int(r['n_activiteiten'])}" for _, r in ingedeeld.iterrows()]
+    tekst = f"Het activiteitenregister deelt {n - int(niet)} van de {n} activiteiten in: {opsomming(delen)}"
+    if niet:
+        tekst += f"; {int(niet)} {'heeft' if niet == 1 else 'hebben'} geen indeling"
+    return tekst + "."
 
 
 def abc_tabel(region) -> pd.DataFrame:
@@ -109,21 +160,61 @@ def abc_tabel(region) -> pd.DataFrame:
     return kolommen(out, activiteiten="aantal", **{AANDEEL: Kolom("pct", 1, naam="aandeel")})
 
 
+def planperiode(region) -> tuple[int, int]:
+    """The years of the region's plan (``periode`` in regio.yaml), else 2026–2029."""
+    return plans.parse_periode(region.meta.get("periode")) or plans.PERIODE
+
+
+def _jaren(periode: tuple[int, int]) -> str:
+    return str(periode[0]) if periode[0] == periode[1] else f"{periode[0]}–{periode[1]}"
+
+
+def tijdvenster(region) -> tuple[int, int]:
+    """The years the timeline shows: the plan period, widened to the register's own dates."""
+    return plans.window(region.activiteiten, planperiode(region))
+
+
 def figuur_tijdlijn(region, ax: Axes | None = None) -> Axes | None:
-    return plans.timeline(region.activiteiten, ax=ax, titel="Activiteiten 2026–2029 per thema")
+    venster = tijdvenster(region)
+    zonder = plans.looptijd_vermeld(region.activiteiten).eq(False).any()
+    titel = f"Activiteiten {_jaren(venster)} per thema"
+    if zonder:
+        titel += "\n(gearceerd: geen eigen looptijd in het register, geplaatst op de hele planperiode)"
+    return plans.timeline(region.activiteiten, ax=ax, periode=venster, titel=titel)
 
 
 def lezing_tijdlijn(region) -> str:
-    df = plans.activities_in_period(region.activiteiten)
-    if df.empty:
-        return geen_gegevens("activiteiten in 2026–2029")
-    per_jaar = plans.active_per_year(region.activiteiten).groupby("jaar")["n_activiteiten"].sum()
+    """When the register's activities run. Activities the register does not date (they sit on
+    the whole plan period) are not counted as running in a year: the reading says how many
+    there are, and gives a peak and a duration only from the dated ones, when those are the
+    majority."""
+    act = region.activiteiten.dropna(subset=["start", "einde"])
+    if act.empty:
+        return geen_gegevens("activiteiten met een looptijd")
+    venster, plan = tijdvenster(region), _jaren(planperiode(region))
+    gedateerd = plans.looptijd_vermeld(act)
+    n, n_eigen = len(act), int(gedateerd.sum())
+    n_zonder = n - n_eigen
+    if n_eigen == 0:
+        return (f"Het register geeft geen van de {n} activiteiten een eigen looptijd: alle staan op de hele planperiode "
+                f"({plan}). Wanneer een activiteit in die periode loopt, is uit het register niet af te lezen.")
+    df = plans.activities_in_period(act[gedateerd], venster)
+    zonder = (f"{n_zonder} van de {n} activiteiten {'heeft' if n_zonder == 1 else 'hebben'} in het register geen "
+              f"eigen looptijd (zij staan op de hele planperiode, {plan})") if n_zonder else ""
+    if n_eigen * 2 < n:
+        jaren = _jaren((int(df["start"].dt.year.min()), int(df["einde"].dt.year.max())))
+        return (f"{zonder[0].upper()}{zonder[1:]}; een piekjaar of een gemiddelde looptijd is daarom niet te geven. "
+                f"De {n_eigen} activiteiten met een eigen looptijd vallen in {jaren}.")
+    per_jaar = plans.active_per_year(act[gedateerd], venster).groupby("jaar")["n_activiteiten"].sum()
     piek = int(per_jaar.idxmax())
     duur = ((df["einde"] - df["start"]).dt.days + 1) / 30.44
     meerjarig = int((df["einde"].dt.year > df["start"].dt.year).sum())
-    return (f"In {piek} lopen de meeste activiteiten ({int(per_jaar.max())} van {len(df)}); een activiteit duurt "
-            f"gemiddeld {fmt_getal(duur.mean(), 0)} maanden en {meerjarig} "
-            f"{'loopt' if meerjarig == 1 else 'lopen'} over een jaargrens heen.")
+    wie, duurt = ("activiteiten", "een activiteit duurt") if not n_zonder else (
+        "activiteiten met een eigen looptijd", "die duren")
+    tekst = (f"In {piek} lopen de meeste {wie} ({int(per_jaar.max())} van {n_eigen}); {duurt} "
+             f"gemiddeld {fmt_getal(duur.mean(), 0)} maanden en {meerjarig} "
+             f"{'loopt' if meerjarig == 1 else 'lopen'} over een jaargrens heen.")
+    return f"{tekst} {zonder[0].upper()}{zonder[1:]}." if zonder else tekst
 
 
 def regiovergelijking(data_dir: str | Path | None = None, regio_ids=None) -> pd.DataFrame:
@@ -159,6 +250,7 @@ def tabel_thema_per_regio(tabel: pd.DataFrame) -> pd.DataFrame:
     if tabel.empty:
         return pd.DataFrame()
     out = tabel.rename_axis("thema").reset_index()
+    out["thema"] = out["thema"].map(thema_label)
     return kolommen(out, **{c: "aantal" for c in tabel.columns})
 
 
@@ -168,9 +260,9 @@ def toets_regiovergelijking(tabel: pd.DataFrame) -> analysis.Chi2Result | None:
         return None
     five = tabel.reindex([t for t in plans.VIJF_THEMAS if t in tabel.index])
     overig = tabel.drop(index=five.index).sum()
-    t = pd.concat([five, overig.to_frame("overig").T])
+    t = pd.concat([five, overig.to_frame(OVERIGE_THEMAS).T])
     t = t.loc[t.sum(axis=1) > 0]
-    t.index = [thema_label(i) for i in t.index]
+    t.index = [thema_label(i) if i != OVERIGE_THEMAS else i for i in t.index]
     if t.shape[0] < 2:
         return None
     import warnings
@@ -188,19 +280,29 @@ def figuur_regiovergelijking(region, tabel: pd.DataFrame, ax: Axes | None = None
 
 
 def lezing_regiovergelijking(region, tabel: pd.DataFrame) -> str:
+    """The χ² comparison of the registers' theme counts. "Significant" is said only when the
+    test is reliable (no small-expected-count warning); otherwise the reading gives the figures
+    and says the test cannot decide."""
     res = toets_regiovergelijking(tabel)
     if res is None:
         return geen_gegevens("activiteitenregisters van meerdere regio's")
     col = region.regio_id if region.regio_id in res.residuen.columns else None
-    tekst = (f"Over {res.residuen.shape[1]} regio's verschilt de themaverdeling van de activiteiten "
-             f"{'significant' if res.p < 0.05 else 'niet significant'} (χ² = {fmt_getal(res.chi2, 1)}, "
-             f"df = {res.dof}, p = {fmt_getal(res.p, 3)}, Cramér's V = {fmt_getal(res.cramers_v, 2)})")
+    cijfers = (f"χ² = {fmt_getal(res.chi2, 1)}, df = {res.dof}, p = {fmt_getal(res.p, 3)}, "
+               f"Cramér's V = {fmt_getal(res.cramers_v, 2)}")
+    if res.waarschuwing:
+        tekst = (f"Over {res.residuen.shape[1]} regio's geeft de toets op de themaverdeling van de activiteiten "
+                 f"{cijfers}, maar bij zulke kleine aantallen is de toets niet bruikbaar")
+    else:
+        oordeel = "significant" if res.p < 0.05 else "niet significant"
+        tekst = f"Over {res.residuen.shape[1]} regio's verschilt de themaverdeling van de activiteiten {oordeel} ({cijfers})"
     if col is not None:
         r = res.residuen[col]
         hoog, laag = r.idxmax(), r.idxmin()
-        tekst += (f"; {_regio(region)} heeft naar verhouding het meest {hoog} (residu {fmt_getal(r[hoog], 1)}) "
-                  f"en het minst {laag} ({fmt_getal(r[laag], 1)})")
-    tekst += "."
+        tekst += (f"; {_regio(region)} heeft in het register naar verhouding de meeste activiteiten onder {hoog} "
+                  f"(residu {fmt_getal(r[hoog], 1)}) en de minste onder {laag} ({fmt_getal(r[laag], 1)})")
+    tekst += (". De registers tellen activiteiten zoals elk plan ze opdeelt (het ene in werkgroepen, het andere in "
+              "losse stappen), dus de verdeling zegt iets over de opzet van de plannen, niet over hoeveel werk er per "
+              "thema gebeurt.")
     if res.waarschuwing:
         tekst += " " + res.waarschuwing
     return tekst
@@ -295,10 +397,10 @@ def lezing_redenen(a: Antwoorden | None) -> str:
     if shown.empty:
         return f"Geen reden van vertrek komt in {DEFAULT_K} of meer antwoorden voor; de aantallen zijn onderdrukt."
     top = shown.iloc[0]
-    synth = f" ({SYNTH})" if a.synthetisch else ""
+    wat = f"{SYNTH}e open antwoorden ({SYNTH_UITLEG})" if a.synthetisch else "open antwoorden"
     tweede = (f", gevolgd door {shown.iloc[1]['reden']} ({fmt_pct(shown.iloc[1][AANDEEL], 0)})"
               if len(shown) > 1 else "")
-    return (f"Van de {len(a.documenten)} open antwoorden{synth} noemt {fmt_pct(top[AANDEEL], 0)} "
+    return (f"Van de {len(a.documenten)} {wat} noemt {fmt_pct(top[AANDEEL], 0)} "
             f"{top['reden']} als reden van vertrek{tweede}; een antwoord kan meer redenen noemen.")
 
 
@@ -375,8 +477,9 @@ def lezing_samenhang(a: Antwoorden | None) -> str:
         return (f"Geen twee redenen worden in {DEFAULT_K} of meer antwoorden samen genoemd; "
                 "de samenhang is daarom niet getoond.")
     j, x, y = max(pairs)
-    return (f"De redenen {x} en {y} worden het vaakst samen genoemd (Jaccard {fmt_getal(j, 2)}: van de antwoorden "
-            f"met een van beide noemt {fmt_pct(100 * j, 0)} ze allebei).")
+    synth = f" in de {SYNTH}e antwoorden" if a.synthetisch else ""
+    return (f"De redenen {x} en {y} worden{synth} het vaakst samen genoemd (Jaccard {fmt_getal(j, 2)}: van de "
+            f"antwoorden met een van beide noemt {fmt_pct(100 * j, 0)} ze allebei).")
 
 
 def citaten(a: Antwoorden | None, per_code: int = 2) -> pd.DataFrame:
@@ -543,6 +646,9 @@ class Hoofdstuk:
 
     def abc_tabel(self) -> pd.DataFrame:
         return abc_tabel(self.region)
+
+    def lezing_abc(self) -> str:
+        return lezing_abc(self.region)
 
     def figuur_tijdlijn(self, ax: Axes | None = None) -> Axes | None:
         return figuur_tijdlijn(self.region, ax=ax)

@@ -15,6 +15,51 @@ from regio_analysis.data.schemas import ABC, THEMAS
 
 VIJF_THEMAS = ("werven", "matchen", "opleiden", "begeleiden", "professionaliseren")
 PERIODE = (2026, 2029)
+#: word stems by which an activity's title, ambition or intended result names one of the five
+#: themes (an activity has one ``thema`` in the register, but may name another one as well)
+THEMA_STAMMEN = {"werven": r"\bwerv", "matchen": r"\bmatch", "opleiden": r"\bopleiden\b",
+                 "begeleiden": r"\bbegeleid", "professionaliseren": r"\bprofessionali"}
+
+
+def parse_periode(text) -> tuple[int, int] | None:
+    """The years of a plan period written as ``"2026-2029"``, ``"2026–2029"`` or ``"2024"``;
+    None when ``text`` is not such a period."""
+    parts = [p.strip() for p in str(text or "").replace("–", "-").split("-")]
+    if not parts or not all(p.isdigit() and len(p) == 4 for p in parts) or len(parts) > 2:
+        return None
+    begin, eind = int(parts[0]), int(parts[-1])
+    return (begin, eind) if begin <= eind else None
+
+
+def window(activiteiten: pd.DataFrame, periode: tuple[int, int] | None = None) -> tuple[int, int]:
+    """The years a timeline shows: the plan ``periode`` (default :data:`PERIODE`), widened to
+    the register's own dates."""
+    lo, hi = periode or PERIODE
+    act = activiteiten.dropna(subset=["start", "einde"])
+    if not act.empty:
+        lo, hi = min(lo, int(act["start"].dt.year.min())), max(hi, int(act["einde"].dt.year.max()))
+    return lo, hi
+
+
+def looptijd_vermeld(activiteiten: pd.DataFrame) -> pd.Series:
+    """Whether the register dates each activity itself (column ``looptijd_vermeld``, default
+    true). False marks an activity the plan gives no period of its own, so the register puts
+    it on the whole plan period; its start and end say nothing about when it happens."""
+    if "looptijd_vermeld" not in activiteiten.columns:
+        return pd.Series(True, index=activiteiten.index)
+    col = activiteiten["looptijd_vermeld"]
+    return ~col.astype(str).str.strip().str.lower().isin(["false", "0", "nee", "no"])
+
+
+def themes_named(activiteiten: pd.DataFrame, thema: str) -> pd.DataFrame:
+    """Activities with another ``thema`` whose title, ambition or intended result names ``thema``
+    (one of the five, by :data:`THEMA_STAMMEN`)."""
+    cols = [c for c in ("titel", "ambitie", "beoogd_resultaat") if c in activiteiten.columns]
+    if activiteiten.empty or not cols or thema not in THEMA_STAMMEN:
+        return activiteiten.iloc[0:0]
+    text = activiteiten[cols].astype(str).agg(" ".join, axis=1).str.lower()
+    hit = text.str.contains(THEMA_STAMMEN[thema], regex=True) & (activiteiten["thema"] != thema)
+    return activiteiten[hit]
 
 
 def theme_profile(activiteiten: pd.DataFrame) -> pd.DataFrame:
@@ -78,6 +123,15 @@ def timeline(activiteiten: pd.DataFrame, ax: Axes | None = None, periode: tuple[
         return None
     ax = tijdlijn_activiteiten(df, ax=ax, titel=titel)
     ax.set_xlim(mdates.date2num(pd.Timestamp(periode[0], 1, 1)), mdates.date2num(pd.Timestamp(periode[1] + 1, 1, 1)))
+    # activities the register does not date: light and hatched (bar i belongs to tick label i, "<id>  <titel>")
+    zonder = set(df.loc[~looptijd_vermeld(df), "id"].astype(str))
+    if zonder:
+        ids = [t.get_text().split("  ")[0] for t in ax.get_yticklabels()]
+        for bar in ax.patches:
+            i = int(round(bar.get_y() + bar.get_height() / 2))
+            if 0 <= i < len(ids) and ids[i] in zonder:
+                bar.set_alpha(0.45)
+                bar.set_hatch("///")
     return ax
 
 

@@ -6,6 +6,7 @@ point, half away from zero (as published tables round), ``–`` for a missing va
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
@@ -288,3 +289,82 @@ def numerieke_kolommen(df: pd.DataFrame) -> list[str]:
     spec = weergave(df)
     hidden = _hidden(spec)
     return [k.naam or c for c, k in spec.items() if c not in hidden and k.soort not in ("tekst", "ja_nee")]
+
+
+# ------------------------------------------------------------------ wording of a comparison
+
+#: words that claim a finding. A reading may use them only about the region's own data (not
+#: synthetic) whose 95 % interval excludes the value compared with (:attr:`Vergelijking.aantoonbaar`)
+BEWIJSWOORDEN = ("aantoonbaar", "significant", "effect")
+_BEWIJSWOORD = re.compile(r"\b(?:aantoonba\w*|significant\w*|effect|effecten)\b", re.IGNORECASE)
+#: how a reading about synthetic data says what it is
+DEMONSTRATIE = "in deze synthetische demonstratie"
+
+
+def bewijswoorden(tekst: str) -> list[str]:
+    """The words of ``tekst`` that claim a finding ("aantoonbaar", "significant", "effect", also
+    inflected: "aantoonbare", "effecten"); empty when there are none."""
+    return [m.group(0) for m in _BEWIJSWOORD.finditer(str(tekst))]
+
+
+@dataclass(frozen=True)
+class Vergelijking:
+    """An estimate with its 95 % interval against a value it is compared with (the null of a
+    difference, 1 for a ratio, an ambition), and what a reading may say about it.
+
+    ``sluit_uit``: the interval is known and lies entirely on one side of ``referentie``;
+    ``aantoonbaar``: that, and the data are not synthetic. Only then may a reading use the words
+    of :data:`BEWIJSWOORDEN`; about synthetic data it says it demonstrates the method
+    (:data:`DEMONSTRATIE`), whatever the interval.
+    """
+
+    schatting: float
+    laag: float | None
+    hoog: float | None
+    referentie: float
+    synthetisch: bool
+
+    @property
+    def richting(self) -> int:
+        """-1 below the reference, 1 above it, 0 equal (or missing)."""
+        if _is_missing(self.schatting) or self.schatting == self.referentie:
+            return 0
+        return -1 if self.schatting < self.referentie else 1
+
+    @property
+    def sluit_uit(self) -> bool:
+        if _is_missing(self.laag) or _is_missing(self.hoog):
+            return False
+        return bool(self.hoog < self.referentie or self.laag > self.referentie)
+
+    @property
+    def aantoonbaar(self) -> bool:
+        return self.sluit_uit and not self.synthetisch
+
+    def woord(self, onder: str = "onder", boven: str = "boven", gelijk: str = "gelijk aan") -> str:
+        return {-1: onder, 1: boven, 0: gelijk}[self.richting]
+
+    def oordeel(self, onderwerp: str, wat: str, *, onder: str = "onder", boven: str = "boven") -> str:
+        """``onderwerp`` compared with ``wat`` (the reference in words) as a clause, e.g. "dat ligt
+        aantoonbaar boven de ambitie van hooguit 20%"; for an interval that includes the reference
+        "dat ligt boven de ambitie …, maar het 95%-interval omvat die waarde: geen duidelijk
+        verschil"; for synthetic data "in deze synthetische demonstratie ligt dat boven de ambitie
+        …" (with where the interval lies, no verdict)."""
+        richting = self.woord(onder, boven)
+        if self.synthetisch:
+            waar = ("" if _is_missing(self.laag) or _is_missing(self.hoog) else
+                    "; het 95%-interval sluit die waarde uit" if self.sluit_uit else "; het 95%-interval omvat die waarde")
+            return f"{DEMONSTRATIE} ligt {onderwerp} {richting} {wat}{waar}"
+        if self.aantoonbaar:
+            return f"{onderwerp} ligt aantoonbaar {richting} {wat}"
+        if _is_missing(self.laag) or _is_missing(self.hoog):
+            return f"{onderwerp} ligt {richting} {wat} (zonder interval is niet te zeggen of dat meer is dan toeval)"
+        return f"{onderwerp} ligt {richting} {wat}, maar het 95%-interval omvat die waarde: geen duidelijk verschil"
+
+
+def vergelijking(schatting, laag, hoog, referentie: float = 0.0, *, synthetisch: bool) -> Vergelijking:
+    """The :class:`Vergelijking` of an estimate and its interval with ``referentie``."""
+    def num(x):
+        return None if _is_missing(x) else float(x)
+
+    return Vergelijking(num(schatting), num(laag), num(hoog), float(referentie), bool(synthetisch))

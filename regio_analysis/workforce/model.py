@@ -38,6 +38,7 @@ import pandas as pd
 
 from regio_analysis.data.region import kengetal_rijen
 from regio_analysis.errors import DataError, Problem
+from regio_analysis.report.format import fmt_getal as _nl
 
 GROEPEN = ("OP", "OOP", "DIR")
 INDICATOREN = ("benodigd_fte", "voorraad_fte", "instroom_fte", "uitstroom_fte", "pensioen_fte", "tekort_fte",
@@ -310,19 +311,25 @@ def project_scenarios(inputs: WorkforceInputs, scenarios: Mapping[str, Scenario]
 
 
 def sensitivity(inputs: WorkforceInputs, *, indicator: str = "te_vervullen_fte", change: float = 0.10,
-                groep: str | None = None) -> pd.DataFrame:
+                groep: str | None = None, per: str = "jaar") -> pd.DataFrame:
     """One-at-a-time sensitivity: each driver down and up by ``change`` (a factor), the rest at base.
 
-    The outcome is ``indicator`` summed over the projection years (and over groups, unless
-    ``groep``). Returns ``driver, label, laag, basis, hoog, bereik`` sorted by ``bereik``
-    (largest first): the data of a tornado plot.
+    The outcome is ``indicator`` summed over groups (unless ``groep``) and, with ``per="jaar"``
+    (the default), averaged over the projection years: a value *per year*, in the indicator's
+    own unit. ``per="som"`` sums over the years instead (fte-years for an fte indicator).
+    Returns ``driver, label, laag, basis, hoog, bereik`` sorted by ``bereik`` (largest first):
+    the data of a tornado plot.
     """
+    if per not in ("jaar", "som"):
+        raise DataError(Problem("<gevoeligheid>", f"per moet 'jaar' of 'som' zijn, niet {per!r}"))
+    years = len(inputs.jaren) if per == "jaar" else 1
+
     def outcome(sc: Scenario) -> float:
         df = project(inputs, sc)
         df = df[df["indicator"] == indicator]
         if groep:
             df = df[df["functiegroep"] == groep]
-        return float(df["waarde"].sum())
+        return float(df["waarde"].sum()) / years
 
     base = outcome(SCENARIOS["basis"])
     rows = []
@@ -419,7 +426,7 @@ def _published_stock(region) -> tuple[dict[str, float], list[str]]:
         rows = rows[rows["categorie"].isin(["onderwijsregio", "totaal"])] if not rows.empty else rows
         if not rows.empty:
             stock[g] = float(rows["waarde"].iloc[0])
-            notes.append(f"bezetting {g}: {rows['waarde'].iloc[0]:g} fte (formatieplaatsen, {rows['bron'].iloc[0]})")
+            notes.append(f"bezetting {g}: {_nl(rows['waarde'].iloc[0])} fte (formatieplaatsen, {rows['bron'].iloc[0]})")
     if region.has("raming"):
         ram = region.raming
         for g in GROEPEN:
@@ -428,7 +435,7 @@ def _published_stock(region) -> tuple[dict[str, float], list[str]]:
             rows = ram[(ram["functiegroep"] == g) & (ram["indicator"] == "benodigd_fte")].sort_values("jaar")
             if not rows.empty:
                 stock[g] = float(rows["waarde"].iloc[0])
-                notes.append(f"bezetting {g}: {rows['waarde'].iloc[0]:g} fte, aangenomen gelijk aan de gepubliceerde "
+                notes.append(f"bezetting {g}: {_nl(rows['waarde'].iloc[0])} fte, aangenomen gelijk aan de gepubliceerde "
                              f"vraag in {int(rows['jaar'].iloc[0])} (geen bezetting gepubliceerd; {rows['bron'].iloc[0]})")
     return stock, notes
 
@@ -541,7 +548,7 @@ def inputs_from_region(region, *, jaren: int = 5, use_microdata: bool | None = N
             avg = region.raming[region.raming["indicator"] == "gemiddelde_fte_per_persoon"]
         if not avg.empty:
             fpp = {"totaal": float(avg["waarde"].iloc[0])}
-            notes.append(f"gemiddeld {avg['waarde'].iloc[0]:g} fte per persoon ({avg['bron'].iloc[0]})")
+            notes.append(f"gemiddeld {_nl(avg['waarde'].iloc[0])} fte per persoon ({avg['bron'].iloc[0]})")
         realised = pupils[~pupils["prognose"].astype(bool)]
         basisjaar = int(realised["jaar"].max()) if not realised.empty else int(tar["jaar"].min()) - 1
         tar = tar[tar[list(RATES)].notna().any(axis=1)].fillna(0.0)
@@ -571,15 +578,15 @@ def _ratios(region, pupils, stock, basisjaar, notes) -> tuple[pd.DataFrame, dict
             scale = implied / fte
             rows += [(g, s, r * scale) for s, r in zip(mine["categorie"], mine["waarde"])]
             notes.append(f"vraag {g}: gepubliceerde ratio's per schoolsoort "
-                         f"({', '.join(f'{s} {r:g}' for s, r in zip(mine['categorie'], mine['waarde']))} leerlingen per fte) "
-                         f"× {scale:.3f}, zodat de vraag in {basisjaar} gelijk is aan de bezetting")
+                         f"({', '.join(f'{s} {_nl(r)}' for s, r in zip(mine['categorie'], mine['waarde']))} leerlingen per fte) "
+                         f"× {_nl(scale, 3)}, zodat de vraag in {basisjaar} gelijk is aan de bezetting")
         elif g == "DIR" or fte <= 0:
             constant[g] = fte
             notes.append(f"vraag {g}: gelijk aan de bezetting in {basisjaar} (geen leerlinggebonden ratio)")
         else:
             total = float(base.sum())
             rows += [(g, s, total / fte) for s in base.index]  # one ratio on the sum of school types
-            notes.append(f"vraag {g}: {total / fte:.1f} leerlingen per fte, afgeleid uit {basisjaar}")
+            notes.append(f"vraag {g}: {_nl(total / fte, 1)} leerlingen per fte, afgeleid uit {basisjaar}")
     return pd.DataFrame(rows, columns=cols), constant
 
 
@@ -638,9 +645,10 @@ def published_inputs(region) -> WorkforceInputs:
         bronnen=[f"gepubliceerde raming ({ram['bron'].iloc[0]}) en regio.yaml: raming_methode"])
 
 
-def _consistency(pub: pd.DataFrame, rates: pd.DataFrame, saldo: dict[str, str], fpp: float) -> dict[tuple, str]:
-    """Rows of the published table that contradict the table's own arithmetic, with the reason."""
-    bad: dict[tuple, str] = {}
+def _consistency(pub: pd.DataFrame, rates: pd.DataFrame, saldo: dict[str, str], fpp: float) -> dict[tuple, tuple[str, float]]:
+    """Rows of the published table that contradict the table's own arithmetic: the reason, and the
+    value the table's own rule gives (the option closest to the printed one)."""
+    bad: dict[tuple, tuple[str, float]] = {}
     for g in pub.index.get_level_values("functiegroep").unique():
         cum = 0.0
         for year in sorted(pub.xs(g, level="functiegroep").index):
@@ -649,28 +657,30 @@ def _consistency(pub: pd.DataFrame, rates: pd.DataFrame, saldo: dict[str, str], 
             net_out = row["uitstroom_fte"] - row["instroom_fte"]
             cum = cum + net_out if saldo.get(g, "cumulatief") == "cumulatief" else net_out
             if abs(row["tekort_fte"]) != abs(cum):
-                bad[(year, g, "tekort_fte")] = (f"instroom {row['instroom_fte']:g} en uitstroom {row['uitstroom_fte']:g} "
-                                                f"geven een saldo van {abs(cum):g}, gepubliceerd {row['tekort_fte']:g}")
+                bad[(year, g, "tekort_fte")] = (f"instroom {_nl(row['instroom_fte'])} en uitstroom {_nl(row['uitstroom_fte'])} "
+                                                f"geven een saldo van {_nl(abs(cum))}, gepubliceerd {_nl(row['tekort_fte'])}",
+                                                abs(cum))
             # to fill = unfilled + shortage (− surplus): with the published shortage row or with in/out
             signs = (1, -1) if cum == 0 else (1 if cum > 0 else -1,)
             fills = {max(row["onvervuld_fte"] + s * abs(row["tekort_fte"]), 0) for s in signs}
             fills.add(max(row["onvervuld_fte"] + cum, 0))
             if row["te_vervullen_fte"] not in fills:
-                options = " of ".join(f"{v:g}" for v in sorted(fills))
+                options = " of ".join(f"{_nl(v)}" for v in sorted(fills))
                 bad[(year, g, "te_vervullen_fte")] = (
-                    f"onvervuld {row['onvervuld_fte']:g} met het saldo ({abs(row['tekort_fte']):g} gepubliceerd, "
-                    f"{abs(cum):g} uit in- en uitstroom) geeft {options}, gepubliceerd {row['te_vervullen_fte']:g}")
+                    f"onvervuld {_nl(row['onvervuld_fte'])} met het saldo ({_nl(abs(row['tekort_fte']))} gepubliceerd, "
+                    f"{_nl(abs(cum))} uit in- en uitstroom) geeft {options}, gepubliceerd {_nl(row['te_vervullen_fte'])}",
+                    min(fills, key=lambda v: abs(v - row["te_vervullen_fte"])))
             persons = math.floor(row["te_vervullen_fte"] / fpp + 0.5)
             if row["te_vervullen_personen"] != persons:
                 bad[(year, g, "te_vervullen_personen")] = (
-                    f"{row['te_vervullen_fte']:g} fte / {fpp:g} = {row['te_vervullen_fte'] / fpp:.1f}, "
-                    f"afgerond {persons}, gepubliceerd {row['te_vervullen_personen']:g}")
+                    f"{_nl(row['te_vervullen_fte'])} fte / {_nl(fpp)} = {_nl(row['te_vervullen_fte'] / fpp, 1)}, "
+                    f"afgerond {persons}, gepubliceerd {_nl(row['te_vervullen_personen'])}", persons)
             if not r.empty:
                 for ind, rate in (("instroom_fte", "instroom"), ("uitstroom_fte", "uitstroom"), ("onvervuld_fte", "onvervuld")):
                     exact = float(r[rate].iloc[0]) / 100 * row["benodigd_fte"]
                     if abs(row[ind] - exact) > 1:
-                        bad[(year, g, ind)] = (f"{r[rate].iloc[0]:g}% van {row['benodigd_fte']:g} = {exact:.1f}, "
-                                               f"gepubliceerd {row[ind]:g}")
+                        bad[(year, g, ind)] = (f"{_nl(r[rate].iloc[0])}% van {_nl(row['benodigd_fte'])} = {_nl(exact, 1)}, "
+                                               f"gepubliceerd {_nl(row[ind])}", round(exact, 1))
     return bad
 
 
@@ -678,10 +688,11 @@ def reproduce_published(region) -> pd.DataFrame:
     """Recompute a region's published projection table and check it against itself.
 
     Returns ``jaar, functiegroep, indicator, gepubliceerd, berekend, verschil, consistent,
-    reden``: ``berekend`` comes from the published inputs (pupil forecast, rates, average fte
+    volgens_eigen_regels, reden``: ``berekend`` comes from the published inputs (pupil forecast, rates, average fte
     per person) with the publication's conventions (:func:`published_inputs`);
     ``consistent`` is False where the published row contradicts the table's own other rows
-    (``reden`` says how); ``reden`` also notes conventions worth knowing (``conventie: …``).
+    (``reden`` says how, ``volgens_eigen_regels`` gives the value the table's own rule implies;
+    missing for a consistent row); ``reden`` also notes conventions worth knowing (``conventie: …``).
     Published shortages are unsigned; ``berekend`` is compared on the same (absolute) scale.
     """
     inputs = published_inputs(region)
@@ -698,12 +709,12 @@ def reproduce_published(region) -> pd.DataFrame:
         value = calc.get(key, np.nan)
         if r["indicator"] == "tekort_fte":
             value = abs(value)
-        reasons = [bad[key]] if key in bad else []
+        reasons = [bad[key][0]] if key in bad else []
         reasons += notes.get((r["functiegroep"], r["indicator"]), [])
         rows.append((*key, float(r["waarde"]), round(float(value), 1), round(float(r["waarde"]) - float(value), 1),
-                     key not in bad, "; ".join(reasons)))
+                     key not in bad, float(bad[key][1]) if key in bad else np.nan, "; ".join(reasons)))
     return pd.DataFrame(rows, columns=["jaar", "functiegroep", "indicator", "gepubliceerd", "berekend", "verschil",
-                                       "consistent", "reden"])
+                                       "consistent", "volgens_eigen_regels", "reden"])
 
 
 def _convention_notes(region, inputs: WorkforceInputs) -> dict[tuple[str, str], list[str]]:
@@ -712,14 +723,14 @@ def _convention_notes(region, inputs: WorkforceInputs) -> dict[tuple[str, str], 
     kg = region.kengetallen
     stated = kg[(kg["onderwerp"] == "ratio") & (kg["indicator"] == "leerlingen_per_fte")] if not kg.empty else kg
     for g, part in inputs.ratio.groupby("functiegroep"):
-        implied = ", ".join(f"{s} / {r:.2f}" for s, r in zip(part["soort"], part["leerlingen_per_fte"]))
+        implied = ", ".join(f"{s} / {_nl(r, 2)}" for s, r in zip(part["soort"], part["leerlingen_per_fte"]))
         text = f"conventie: de vraag is {implied} (ratio uit het eerste gepubliceerde jaar)"
         own = stated[stated["functiegroep"] == g] if not stated.empty else stated
         if not own.empty:
             text += ("; de gepubliceerde ratio's voor deze groep zijn "
-                     + ", ".join(f"{s} {v:g}" for s, v in zip(own["categorie"], own["waarde"])))
+                     + ", ".join(f"{s} {_nl(v)}" for s, v in zip(own["categorie"], own["waarde"])))
             other = stated[(stated["functiegroep"] != g) & stated["categorie"].isin(part["soort"])]
-            close = [f"{o['functiegroep']} {o['categorie']} {o['waarde']:g}" for _, o in other.iterrows()
+            close = [f"{o['functiegroep']} {o['categorie']} {_nl(o['waarde'])}" for _, o in other.iterrows()
                      if abs(o["waarde"] - part["leerlingen_per_fte"].iloc[0]) < abs(own["waarde"] - part["leerlingen_per_fte"].iloc[0]).min()]
             if close:
                 text += f"; de gebruikte ratio ligt dichter bij die van {', '.join(close)}"

@@ -2,9 +2,13 @@
 
 The notebook makes one :class:`Hoofdstuk` and shows what its methods return. The work is in
 ``analyses`` (the starters, groups and fitted models), ``tables`` (numeric tables, counts under
-``K`` suppressed) and ``readings`` (figures and Dutch readings, each computed from the numbers it
-describes). Nothing here raises on a region without spells: a table is empty, a figure ``None``
-and a reading the visible "geen gegevens" note.
+``K`` suppressed), ``readings`` (figures and Dutch readings, each computed from the numbers it
+describes) and ``demonstratie`` (the one definition of *starter* and *vertrek*, and for synthetic
+spells what the generator was told and built in; chapter 04 uses it too). Readings word a
+comparison through :func:`regio_analysis.report.format.vergelijking`: "aantoonbaar" only about
+the region's own data, and about synthetic spells as a demonstration of the method. Nothing here
+raises on a region without spells: a table is empty, a figure ``None`` and a reading the visible
+"geen gegevens" note.
 """
 from __future__ import annotations
 
@@ -17,18 +21,21 @@ from regio_analysis.retention.chapter.analyses import (
     HORIZONS, K, KENMERKEN, MODEL_KENMERKEN, SYNTH, ambities, cox_starters, discreet_starters, gepubliceerd_vertrek,
     groepen, km_per_groep, logrank_per_kenmerk, model_kenmerken, modelgegevens, starters, synthetisch_label,
 )
+from regio_analysis.retention.chapter.demonstratie import definities, doelen, tabel_generator
 from regio_analysis.retention.chapter.readings import (
     figuur_bestemmingen, figuur_km, figuur_voorspeld, inleiding, lezing_ambitie, lezing_bestemmingen, lezing_cox,
     lezing_diagnostiek, lezing_km, lezing_voorspeld,
 )
 from regio_analysis.retention.chapter.tables import (
-    PH_COLUMNS, bestemmingen, cox_tabel, levenstafel, lezing_hr, logrank_tabel, ph_tabel, retentie_horizonnen,
-    rmst_tabel, tabel_vertrek_en_ambitie, veilige_aantallen_in_dienst, veilige_overleving, vertrek_en_ambitie,
+    PH_COLUMNS, bestemmingen, cox_tabel, kerngetallen, levenstafel, lezing_hr, logrank_tabel, ph_tabel,
+    retentie_horizonnen, rmst_tabel, tabel_bestemmingen, tabel_vertrek_en_ambitie, veilige_aantallen_in_dienst,
+    veilige_overleving, vertrek_en_ambitie,
 )
 
 __all__ = [
     "HORIZONS", "Hoofdstuk", "K", "KENMERKEN", "MODEL_KENMERKEN", "PH_COLUMNS", "SYNTH", "ambities", "bestemmingen",
-    "cox_starters", "cox_tabel", "discreet_starters", "figuur_bestemmingen", "figuur_km", "figuur_voorspeld",
+    "cox_starters", "cox_tabel", "definities", "discreet_starters", "doelen", "kerngetallen", "tabel_bestemmingen",
+    "tabel_generator", "figuur_bestemmingen", "figuur_km", "figuur_voorspeld",
     "gepubliceerd_vertrek", "groepen", "inleiding", "km_per_groep", "levenstafel", "lezing_ambitie",
     "lezing_bestemmingen", "lezing_cox", "lezing_diagnostiek", "lezing_hr", "lezing_km", "lezing_voorspeld",
     "logrank_per_kenmerk", "logrank_tabel", "model_kenmerken", "modelgegevens", "ph_tabel", "retentie_horizonnen",
@@ -82,9 +89,27 @@ class Hoofdstuk:
         first = amb.loc[amb["horizon"] == 1, "max"]
         return float(first.iloc[0]) if len(first) else None
 
+    @property
+    def synthetisch(self) -> bool:
+        """Whether the spells are synthetic (the chapter is then a demonstration of the method)."""
+        return bool(self.label)
+
+    def _doel_1(self) -> float | None:
+        if not self.synthetisch:
+            return None
+        d = doelen(self.region).set_index("naam")
+        return float(d.loc["vertrek_1_jaar", "waarde"]) if "vertrek_1_jaar" in d.index else None
+
     # --- the notebook, in order
     def inleiding(self) -> str:
-        return inleiding(self.region, self.starters)
+        return inleiding(self.region, self.starters, self.vertrek, self.cox)
+
+    def tabel_generator(self) -> pd.DataFrame:
+        """What the generator of the synthetic spells was told and built in (empty for real spells)."""
+        return tabel_generator(self.region)
+
+    def tabel_kerngetallen(self) -> pd.DataFrame:
+        return kerngetallen(self.starters, self.cox)
 
     def figuur_behoud(self, kenmerk: str) -> Axes | None:
         """Kaplan-Meier curves per group of ``kenmerk`` (``route``, ``bevoegd``, ``inductie``)."""
@@ -93,7 +118,8 @@ class Hoofdstuk:
 
     def lezing_behoud(self, kenmerk: str) -> str:
         return lezing_km(km_per_groep(self.starters, kenmerk), kenmerk, 1.0,
-                         logrank_per_kenmerk(self.starters, kenmerk), groepen(self.starters, kenmerk)[1])
+                         logrank_per_kenmerk(self.starters, kenmerk), groepen(self.starters, kenmerk)[1],
+                         synthetisch=self.synthetisch)
 
     def tabel_horizonnen(self) -> pd.DataFrame:
         return retentie_horizonnen(self.starters)
@@ -102,19 +128,24 @@ class Hoofdstuk:
         return tabel_vertrek_en_ambitie(self.vertrek)
 
     def lezing_ambitie(self) -> str:
-        return lezing_ambitie(self.vertrek, synthetisch=bool(self.label))
+        pub = gepubliceerd_vertrek(self.region)
+        return lezing_ambitie(self.vertrek, synthetisch=self.synthetisch, doel=self._doel_1(),
+                              zonder_termijn=pub[pub["horizon"].isna()])
 
     def figuur_bestemmingen(self) -> Axes | None:
         return figuur_bestemmingen(self.bestemmingen, f"Vertrek naar bestemming{self.label}")
 
+    def tabel_bestemmingen(self) -> pd.DataFrame:
+        return tabel_bestemmingen(self.bestemmingen)
+
     def lezing_bestemmingen(self) -> str:
-        return lezing_bestemmingen(self.bestemmingen)
+        return lezing_bestemmingen(self.bestemmingen, synthetisch=self.synthetisch)
 
     def tabel_cox(self) -> pd.DataFrame:
-        return cox_tabel(self.cox, self.discreet)
+        return cox_tabel(self.cox, self.discreet, synthetisch=self.synthetisch)
 
     def lezing_cox(self) -> str:
-        return lezing_cox(self.cox)
+        return lezing_cox(self.cox, synthetisch=self.synthetisch)
 
     def figuur_cox(self) -> Axes | None:
         """The hazard ratios of the Cox model with their intervals; None without a model."""
@@ -128,7 +159,7 @@ class Hoofdstuk:
         return figuur_voorspeld(self.discreet, self.starters, f"Voorspeld behoud met en zonder inductie{self.label}")
 
     def lezing_voorspeld(self) -> str:
-        return lezing_voorspeld(self.discreet, self.cox)
+        return lezing_voorspeld(self.discreet, self.cox, synthetisch=self.synthetisch)
 
     def tabel_ph(self) -> pd.DataFrame:
         return self.ph
@@ -144,3 +175,23 @@ class Hoofdstuk:
 
     def tabel_rmst(self) -> pd.DataFrame:
         return rmst_tabel(self.starters, self.horizon)
+
+    def lezingen(self) -> dict[str, str]:
+        """Every reading the notebook shows, by name (for checks on their wording and numbers)."""
+        out = {"inleiding": self.inleiding(), "lezing_ambitie": self.lezing_ambitie(),
+               "lezing_bestemmingen": self.lezing_bestemmingen(), "lezing_cox": self.lezing_cox(),
+               "lezing_voorspeld": self.lezing_voorspeld(), "lezing_diagnostiek": self.lezing_diagnostiek()}
+        for kenmerk in KENMERKEN:
+            out[f"lezing_behoud_{kenmerk}"] = self.lezing_behoud(kenmerk)
+        cox = self.tabel_cox()
+        for i, text in enumerate(cox["lezing"] if "lezing" in cox else []):
+            out[f"tabel_cox_lezing_{i}"] = text
+        return out
+
+    def tabellen(self) -> dict[str, pd.DataFrame]:
+        """Every table the notebook shows, by its file name."""
+        return {"retentie-generator": self.tabel_generator(), "retentie-kerngetallen": self.tabel_kerngetallen(),
+                "retentie-horizonnen": self.tabel_horizonnen(), "retentie-ambitie": self.tabel_ambitie(),
+                "retentie-bestemmingen": self.tabel_bestemmingen(), "retentie-cox": self.tabel_cox(),
+                "retentie-ph-toets": self.tabel_ph(), "retentie-levenstafel": self.tabel_levenstafel(),
+                "retentie-logrank": self.tabel_logrank(), "retentie-rmst": self.tabel_rmst()}

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from regio_analysis.data.privacy import DEFAULT_K
+from regio_analysis.data.synthetic import gepubliceerd_vertrek_starters
 from regio_analysis.retention.cox import CoxResult, cox
 from regio_analysis.retention.discrete import DiscreteTimeResult, discrete_time_hazard
 from regio_analysis.retention.km import LogrankResult, kaplan_meier, logrank_test
@@ -116,16 +117,13 @@ def ambities(region) -> pd.DataFrame:
 
 
 def gepubliceerd_vertrek(region) -> pd.DataFrame:
-    """Published shares leaving within N years (``horizon``, ``waarde``, ``jaar``, ``bron``)."""
-    kg = region.kengetallen
-    rows = kg[(kg["onderwerp"] == "retentie") & kg["indicator"].astype(str).str.fullmatch(r"vertrek_binnen_\d+_jaar")
-              & (kg["eenheid"] == "procent")].dropna(subset=["waarde"])
-    return pd.DataFrame({
-        "horizon": [int(re.search(r"\d+", i).group()) for i in rows["indicator"]],
-        "waarde": rows["waarde"].astype(float).to_numpy() / 100,
-        "jaar": rows["jaar"].to_numpy(),
-        "bron": rows["bron"].astype(str).to_numpy(),
-    }).sort_values("horizon").reset_index(drop=True)
+    """Published shares of starters leaving (``horizon``, NA when the region names none; ``waarde``,
+    ``jaar``, ``bron``), matched by meaning as the generator matches them
+    (:func:`regio_analysis.data.synthetic.gepubliceerd_vertrek_starters`)."""
+    pub = gepubliceerd_vertrek_starters(region)
+    out = pd.DataFrame({"horizon": pub["termijn"].astype("Int64"), "waarde": pub["waarde"].astype(float),
+                        "jaar": pub["jaar"].astype("Int64"), "bron": pub["bron"].astype(str)})
+    return out.sort_values(["horizon", "jaar"], na_position="last").reset_index(drop=True)
 
 
 def model_kenmerken(spells: pd.DataFrame, kandidaten: Sequence[str] = tuple(MODEL_KENMERKEN)) -> list[str]:

@@ -9,31 +9,69 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from regio_analysis.report.figures import PALETTE, nl_formatter
-from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming
+from regio_analysis.report.format import DEMONSTRATIE, fmt_getal, fmt_pct, geen_gegevens, opsomming, vergelijking
 from regio_analysis.retention.cox import CoxResult
 from regio_analysis.retention.discrete import DiscreteTimeResult
 from regio_analysis.retention.km import LogrankResult
-from regio_analysis.retention.chapter.analyses import K, KENMERKEN, MODEL_KENMERKEN, _is_synthetic
-from regio_analysis.retention.chapter.tables import _aandeel_verraadt, _bestemmingen_getoond, _p_tekst, lezing_hr
+from regio_analysis.retention.chapter.analyses import K, KENMERKEN, MODEL_KENMERKEN, cox_starters
+from regio_analysis.retention.chapter.demonstratie import definities, doelen, is_synthetisch, kop, opdracht, ware_hr
+from regio_analysis.retention.chapter.tables import (
+    _aandeel_verraadt, _bestemmingen_getoond, _p_tekst, lezing_hr, vertrek_en_ambitie,
+)
 
 
-def inleiding(region, spells: pd.DataFrame) -> str:
-    """The chapter's opening paragraph (Markdown), with the data source and its size."""
+def inleiding(region, spells: pd.DataFrame, vertrek: pd.DataFrame | None = None, fit: CoxResult | None = None) -> str:
+    """The chapter's opening (Markdown): who is followed, the definitions of *starter* and
+    *vertrek* (the same in chapter 04), and for synthetic spells the demonstration note: what the
+    generator was told and built in (the table :func:`demonstratie.tabel_generator` follows) and
+    what the method recovers against that (the share leaving within a year against its target,
+    the Cox hazard ratio of induction against the built-in one). ``vertrek`` and ``fit`` are the
+    chapter's :func:`tables.vertrek_en_ambitie` and Cox model (computed when not given)."""
     if spells.empty:
         return geen_gegevens("dienstverbanden van startende leraren")
     n = len(spells)
     n_ev = int(spells["event"].sum())
     jaren = f"{int(spells['start_jaar'].min())}–{int(spells['start_jaar'].max())}"
     aantal = "minder dan 10" if n < K else fmt_getal(n, 0)
-    vertrek = "minder dan 10" if n_ev < K else fmt_getal(n_ev, 0)
-    tekst = (f"Dit hoofdstuk volgt {aantal} startende leraren (OP, eerste baan in het onderwijs) die in {jaren} "
-             f"begonnen. Vertrek betekent hier: het bestuur verlaten; een overstap naar een andere school van "
-             f"hetzelfde bestuur telt niet als vertrek. {vertrek} van hen vertrokken binnen de waarnemingsperiode; "
-             f"wie nog in dienst is, telt mee tot het einde van de gegevens (gecensureerd).")
-    if _is_synthetic(region):
-        tekst += (" **Let op: de dienstverbanden zijn synthetisch**, gemaakt op basis van de gepubliceerde "
-                  "kengetallen van de regio; ze tonen hoe de analyse werkt, niet hoe het in de regio werkelijk gaat.")
-    return tekst
+    vertrokken = "minder dan 10" if n_ev < K else fmt_getal(n_ev, 0)
+    delen = [f"Dit hoofdstuk volgt {aantal} startende leraren die in {jaren} begonnen; {vertrokken} van hen "
+             "vertrokken binnen de waarnemingsperiode, en wie nog in dienst is, telt mee tot het einde van de gegevens "
+             "(gecensureerd).",
+             f"Definities (dezelfde in het hoofdstuk over inductie): {definities()}"]
+    if is_synthetisch(region):
+        vertrek = vertrek_en_ambitie(region, spells) if vertrek is None else vertrek
+        fit = cox_starters(spells) if fit is None else fit
+        delen.append(f"{kop(region)} {opdracht(region)} {_teruggevonden(region, vertrek, fit)}")
+    return "\n\n".join(delen)
+
+
+def _teruggevonden(region, vertrek: pd.DataFrame, fit: CoxResult | None) -> str:
+    """What the method recovered: the share leaving within a year against the generator's target
+    and the Cox hazard ratio of induction against the built-in one."""
+    doel = doelen(region).set_index("naam")
+    zinnen = []
+    een = vertrek[vertrek["horizon (jaar)"] == 1] if not vertrek.empty else vertrek
+    if not een.empty and pd.notna(een.iloc[0]["geschat vertrek"]) and "vertrek_1_jaar" in doel.index:
+        r = een.iloc[0]
+        target = float(doel.loc["vertrek_1_jaar", "waarde"])
+        v = vergelijking(r["geschat vertrek"], r["ci_lower"], r["ci_upper"], target, synthetisch=True)
+        interval = ("het 95%-interval omvat het doel" if not v.sluit_uit else "het 95%-interval sluit het doel uit")
+        zinnen.append(f"Wat de methode terugvindt: binnen een jaar verlaat naar schatting {fmt_pct(r['geschat vertrek'] * 100, 1)}"
+                      f" (95%-BI {fmt_getal(r['ci_lower'] * 100, 1)}–{fmt_pct(r['ci_upper'] * 100, 1)}) van de "
+                      f"startende leraren het bestuur, tegen een afstemmingsdoel van {fmt_pct(target * 100, 1)}; "
+                      f"{interval}. De afstemming geldt voor alle starters (ook onderwijsondersteuners en directie) "
+                      "die minstens een jaar gevolgd zijn, de schatting voor leraren (Kaplan-Meier, alle startjaren).")
+    elif "vertrek_1_jaar" in doel.index:
+        zinnen.append("Het aandeel dat binnen een jaar vertrekt, wordt hier niet getoond (te weinig starters), dus ook "
+                      "niet tegen het afstemmingsdoel gezet.")
+    if fit is not None and "inductie" in fit.summary.index:
+        c = fit.summary.loc["inductie"]
+        true = ware_hr(region)
+        omvat = c["ci_lower"] <= true <= c["ci_upper"]
+        zinnen.append(f"Het Cox-model verderop geeft voor inductie HR {fmt_getal(c['hr'], 2)} (95%-BI "
+                      f"{fmt_getal(c['ci_lower'], 2)}–{fmt_getal(c['ci_upper'], 2)}) tegen de ingebouwde "
+                      f"{fmt_getal(true, 2)}; het interval {'omvat' if omvat else 'omvat niet'} de ingebouwde waarde.")
+    return " ".join(zinnen)
 
 
 def figuur_km(km: pd.DataFrame, titel: str = "", ax: Axes | None = None, horizon: float | None = None,
@@ -98,8 +136,9 @@ def _op_horizon(km: pd.DataFrame, t: float) -> pd.DataFrame:
 
 
 def lezing_km(km: pd.DataFrame, kenmerk: str, t: float = 1.0, logrank: LogrankResult | None = None,
-              weggelaten: Sequence[str] = ()) -> str:
-    """One sentence comparing the groups' retention at ``t`` years (and the log-rank test)."""
+              weggelaten: Sequence[str] = (), synthetisch: bool = False) -> str:
+    """One sentence comparing the groups' retention at ``t`` years (and the log-rank test); about
+    synthetic spells worded as a demonstration."""
     wat, _ = KENMERKEN[kenmerk]
     if km is None or km.empty:
         return geen_gegevens(f"behoud naar {wat} (groepen van minstens {K} starters)")
@@ -114,19 +153,22 @@ def lezing_km(km: pd.DataFrame, kenmerk: str, t: float = 1.0, logrank: LogrankRe
         return (f"Het behoud na {jaar} per groep wordt niet genoemd: in elke groep zijn er minder dan {K} "
                 "vertrekkers of blijvers, en die aantallen blijven verborgen.")
     delen = [f"{fmt_pct(r.survival * 100, 0)} van de starters {r.groep}" for r in at.itertuples()]
+    voor = f"{DEMONSTRATIE.capitalize()} is na" if synthetisch else "Na"
     if len(delen) == 1:
-        tekst = f"Na {jaar} is {delen[0]} nog in dienst bij hetzelfde bestuur."
+        tekst = f"{voor} {jaar} {delen[0]} nog in dienst bij hetzelfde bestuur."
     else:
         hoog = at.loc[at["survival"].idxmax()]
         laag = at.loc[at["survival"].idxmin()]
-        tekst = f"Na {jaar} is nog in dienst: {opsomming(delen)}."
+        tekst = f"{voor} {jaar} nog in dienst: {opsomming(delen)}." if synthetisch else \
+            f"Na {jaar} is nog in dienst: {opsomming(delen)}."
         if hoog["groep"] != laag["groep"]:
             verschil = (hoog["survival"] - laag["survival"]) * 100
             tekst += (f" Starters {hoog['groep']} blijven het vaakst ({fmt_getal(verschil, 0)} procentpunt meer "
                       f"dan starters {laag['groep']})")
             if logrank is not None and np.isfinite(logrank.p):
-                tekst += (f"; de log-ranktoets over de hele looptijd geeft {_p_tekst(logrank.p)}"
-                          f"{'' if logrank.p < 0.05 else ', dus geen aantoonbaar verschil'}")
+                tekst += f"; de log-ranktoets over de hele looptijd geeft {_p_tekst(logrank.p)}"
+                if logrank.p >= 0.05 and not synthetisch:
+                    tekst += ", dus geen duidelijk verschil"
             tekst += "."
     if verborgen:
         tekst += (f" Voor starters {opsomming([str(g) for g in verborgen])} staat hier geen percentage: het zou een "
@@ -136,8 +178,16 @@ def lezing_km(km: pd.DataFrame, kenmerk: str, t: float = 1.0, logrank: LogrankRe
     return tekst
 
 
-def lezing_ambitie(tabel: pd.DataFrame, synthetisch: bool = False) -> str:
-    """Compare one-year leaving (and other horizons with an ambition) with the region's ambition."""
+def lezing_ambitie(tabel: pd.DataFrame, synthetisch: bool = False, doel: float | None = None,
+                   zonder_termijn: pd.DataFrame | None = None) -> str:
+    """Compare one-year leaving (and other horizons with an ambition) with the region's ambition.
+
+    The verdict is :meth:`report.format.Vergelijking.oordeel`: "aantoonbaar" only about the
+    region's own data whose interval excludes the ambition. About synthetic spells the reading
+    demonstrates the method and says why the comparison tells nothing about the region: the
+    generator was calibrated to ``doel`` (its one-year target, a share) and so the estimate repeats
+    it. ``zonder_termijn``: published shares without a stated horizon (:func:`gepubliceerd_vertrek`),
+    named with the one-year row."""
     if tabel.empty:
         return geen_gegevens("vertrek van startende leraren")
     zinnen = []
@@ -150,24 +200,24 @@ def lezing_ambitie(tabel: pd.DataFrame, synthetisch: bool = False) -> str:
         if pd.notna(lo) and pd.notna(hi):
             zin += f" (95%-betrouwbaarheidsinterval {fmt_getal(lo * 100, 1)}–{fmt_pct(hi * 100, 1)})"
         if pd.notna(amb):
-            if pd.notna(hi) and hi <= amb:
-                oordeel = "dat ligt aantoonbaar onder"
-            elif pd.notna(lo) and lo > amb:
-                oordeel = "dat ligt aantoonbaar boven"
-            elif v <= amb:
-                oordeel = "dat ligt onder, maar niet aantoonbaar onder,"
-            else:
-                oordeel = "dat ligt boven, maar niet aantoonbaar boven,"
-            zin += f"; {oordeel} de ambitie van de regio van hooguit {fmt_pct(amb * 100, 0)}"
+            oordeel = vergelijking(v, lo, hi, amb, synthetisch=synthetisch).oordeel(
+                "dat", f"de ambitie van de regio van hooguit {fmt_pct(amb * 100, 0)}")
+            zin += f"; {oordeel}"
         elif h == 1:
             zin += "; de regio heeft hiervoor geen streefwaarde vastgelegd"
         if pd.notna(pub):
             zin += f" (de regio publiceerde {fmt_pct(pub * 100, 0)})"
+        elif h == 1 and zonder_termijn is not None and not zonder_termijn.empty:
+            zin += (f" (de regio publiceerde {opsomming([fmt_pct(w * 100, 1) for w in zonder_termijn['waarde']])} "
+                    "zonder termijn)")
         zinnen.append(zin + ".")
     tekst = " ".join(zinnen)
     if synthetisch:
-        tekst += (" De gegevens zijn synthetisch (afgestemd op wat de regio publiceert): dit toont de werkwijze, "
-                  "niet de werkelijke stand.")
+        tekst += " De gegevens zijn synthetisch"
+        if doel is not None:
+            tekst += (f": de generator is afgestemd op {fmt_pct(doel * 100, 1)} vertrek binnen een jaar, dus de "
+                      "schatting herhaalt die afstemming en zegt niets over de werkelijke stand in de regio")
+        tekst += "; de vergelijking toont alleen de werkwijze."
     return tekst
 
 
@@ -194,8 +244,8 @@ def figuur_bestemmingen(ci: pd.DataFrame, titel: str = "", ax: Axes | None = Non
     return ax
 
 
-def lezing_bestemmingen(ci: pd.DataFrame) -> str:
-    """Where starters went, at the last time of the table."""
+def lezing_bestemmingen(ci: pd.DataFrame, synthetisch: bool = False) -> str:
+    """Where starters went, at the last time of the table (about synthetic spells: a demonstration)."""
     if ci is None or ci.empty:
         return geen_gegevens("bestemmingen van vertrekkende starters")
     shown = _bestemmingen_getoond(ci)
@@ -205,30 +255,34 @@ def lezing_bestemmingen(ci: pd.DataFrame) -> str:
     if not delen:
         return f"Binnen {fmt_getal(t)} jaar vertrok geen van de gevolgde starters."
     top = last.iloc[0]
-    return (f"Binnen {fmt_getal(t)} jaar na de start is (Aalen-Johansen, rekening houdend met de andere "
+    voor = f"{DEMONSTRATIE.capitalize()} is binnen" if synthetisch else "Binnen"
+    na = "" if synthetisch else " is"
+    return (f"{voor} {fmt_getal(t)} jaar na de start{na} (Aalen-Johansen, rekening houdend met de andere "
             f"vertrekredenen) naar schatting vertrokken naar: {opsomming(delen)}. De grootste stroom is "
-            f"'{top['bestemming']}'.")
+            f"'{top['bestemming']}'{' (de verdeling over bestemmingen is een keuze van de generator)' if synthetisch else ''}.")
 
 
-def lezing_cox(fit: CoxResult | None) -> str:
-    """The model in two sentences: what it adjusts for and the clearest finding."""
+def lezing_cox(fit: CoxResult | None, synthetisch: bool = False) -> str:
+    """The model in two sentences: what it adjusts for and the clearest association (an interval
+    that excludes 1), worded as a demonstration about synthetic spells."""
     if fit is None:
         return geen_gegevens(f"een vertrekmodel (minstens {K} vertrekkers nodig)")
     s = fit.summary
     labels = [MODEL_KENMERKEN.get(c, c) for c in s.index]
-    sig = s[(s["ci_upper"] < 1) | (s["ci_lower"] > 1)]
+    sig = s[[vergelijking(r["hr"], r["ci_lower"], r["ci_upper"], 1.0, synthetisch=False).sluit_uit
+             for _, r in s.iterrows()]]
     tekst = (f"Het Cox-model vergelijkt het vertrekrisico op elk moment tussen starters die verschillen in één "
              f"kenmerk terwijl de andere gelijk zijn ({opsomming(labels)}); {fmt_getal(fit.n, 0)} starters, "
              f"{fmt_getal(fit.n_events, 0)} vertrekken; standaardfouten robuust per school.")
     if sig.empty:
-        tekst += " Geen van de kenmerken hangt aantoonbaar samen met vertrek."
+        tekst += f" Bij geen van de kenmerken sluit het 95%-interval 1 uit{' (' + DEMONSTRATIE + ')' if synthetisch else ''}."
     else:
         strongest = sig.assign(afstand=np.abs(np.log(sig["hr"]))).sort_values("afstand").index[-1]
         r = s.loc[strongest]
-        tekst += " Het duidelijkste verband: " + lezing_hr(MODEL_KENMERKEN.get(strongest, strongest), r["hr"],
-                                                           r["ci_lower"], r["ci_upper"], r["p"])
-    tekst += (" Dit zijn samenhangen, geen effecten: wie inductie krijgt, verschilt ook op andere punten "
-              "(het hoofdstuk over het effect van inductie corrigeert daarvoor).")
+        tekst += f" {DEMONSTRATIE.capitalize()} is het duidelijkste verband: " if synthetisch else " Het duidelijkste verband: "
+        tekst += lezing_hr(MODEL_KENMERKEN.get(strongest, strongest), r["hr"], r["ci_lower"], r["ci_upper"], r["p"])
+    tekst += (" Dit zijn samenhangen, geen oorzaken: wie inductie krijgt, verschilt ook op andere punten "
+              "(het hoofdstuk over inductie corrigeert daarvoor).")
     return tekst
 
 
@@ -273,12 +327,13 @@ def figuur_voorspeld(model: DiscreteTimeResult | None, spells: pd.DataFrame, tit
     return _behoud_as(ax, titel, "voorspeld nog in dienst")
 
 
-def lezing_voorspeld(model: DiscreteTimeResult | None, fit: CoxResult | None) -> str:
+def lezing_voorspeld(model: DiscreteTimeResult | None, fit: CoxResult | None, synthetisch: bool = False) -> str:
     """Compare the discrete-time hazard ratio of induction with Cox's."""
     if model is None or "inductie" not in model.summary.index:
         return geen_gegevens("een model per jaar met inductie")
     d = model.summary.loc["inductie"]
-    tekst = (f"Het model per jaar (complementaire log-log, standaardfouten robuust per school) geeft voor inductie "
+    voor = f"{DEMONSTRATIE.capitalize()} geeft het" if synthetisch else "Het"
+    tekst = (f"{voor} model per jaar (complementaire log-log, standaardfouten robuust per school) {'' if synthetisch else 'geeft '}voor inductie "
              f"HR {fmt_getal(d['hr'], 2)} ({fmt_getal(d['ci_lower'], 2)}–{fmt_getal(d['ci_upper'], 2)})")
     if fit is not None and "inductie" in fit.summary.index:
         c = fit.summary.loc["inductie"]

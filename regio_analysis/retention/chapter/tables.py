@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from regio_analysis.data.privacy import describe, suppress_counts, suppress_life_table, suppress_small_cells
-from regio_analysis.report.format import Kolom, fmt_getal, kolommen
+from regio_analysis.report.format import Kolom, fmt_getal, kolommen, vergelijking
 from regio_analysis.retention.competing import cumulative_incidence
 from regio_analysis.retention.cox import CoxResult
 from regio_analysis.retention.discrete import DiscreteTimeResult
@@ -119,7 +119,8 @@ def vertrek_en_ambitie(region, spells: pd.DataFrame, horizons: Sequence[float] =
         return pd.DataFrame()
     h = survival_at(spells, "duration", "event", list(horizons), entry="entry")
     amb = ambities(region).set_index("horizon")["max"]
-    pub = gepubliceerd_vertrek(region).drop_duplicates("horizon", keep="last").set_index("horizon")["waarde"]
+    pub = gepubliceerd_vertrek(region).dropna(subset=["horizon"]).drop_duplicates("horizon", keep="last")
+    pub = pub.set_index(pub["horizon"].astype(int))["waarde"]
     out = pd.DataFrame({
         "horizon (jaar)": h["time"].astype(int),
         "geschat vertrek": h["vertrek"], "ci_lower": h["vertrek_lower"], "ci_upper": h["vertrek_upper"],
@@ -188,22 +189,56 @@ def _bestemmingen_getoond(ci: pd.DataFrame) -> pd.DataFrame:
         cif=("cif", "sum"), vertrekkers=("vertrekkers", "max"))
 
 
-def lezing_hr(label: str, hr: float, lo: float, hi: float, p: float | None = None) -> str:
-    """A Dutch reading of one hazard ratio with its 95% interval."""
+def kerngetallen(spells: pd.DataFrame, fit: CoxResult | None) -> pd.DataFrame:
+    """The chapter's key figures: the starters followed, those who left, and the Cox model's size
+    and concordance (``grootheid``, ``waarde`` shown in its row's unit); counts under K hidden."""
+    if spells.empty:
+        return pd.DataFrame()
+    rows = [("startende leraren gevolgd", float(len(spells)), "aantal"),
+            ("van hen vertrokken in de waarnemingsperiode", float(spells["event"].sum()), "aantal")]
+    if fit is not None:
+        rows += [("Cox-model: starters", float(fit.n), "aantal"), ("Cox-model: vertrekken", float(fit.n_events), "aantal"),
+                 ("Cox-model: concordantie (C)", float(fit.concordance), "ratio")]
+    out = pd.DataFrame(rows, columns=["grootheid", "waarde", "eenheid"])
+    small = (out["eenheid"] == "aantal") & (out["waarde"] < K)
+    out.loc[small, "waarde"] = np.nan
+    kolommen(out, waarde=Kolom("getal", eenheid="eenheid"))
+    return describe(out, geen_aantallen=["waarde"], aandelen={})
+
+
+def tabel_bestemmingen(ci: pd.DataFrame) -> pd.DataFrame:
+    """The share of starters gone to each destination at the last time of :func:`bestemmingen`
+    (destinations with fewer than K leavers together as "overig")."""
+    if ci is None or ci.empty:
+        return pd.DataFrame()
+    shown = _bestemmingen_getoond(ci)
+    t = shown["time"].max()
+    last = shown[shown["time"] == t].sort_values("cif", ascending=False)
+    name = f"vertrokken binnen {fmt_getal(t)} jaar (%)"
+    out = pd.DataFrame({"bestemming": last["bestemming"].astype(str).to_numpy(), name: last["cif"].to_numpy() * 100})
+    kolommen(out, **{name: Kolom("pct", 1, naam=name[:-4])})
+    return describe(out, aandelen={})
+
+
+def lezing_hr(label: str, hr: float, lo: float, hi: float, p: float | None = None, synthetisch: bool = False) -> str:
+    """A Dutch reading of one hazard ratio with its 95% interval: a difference in the risk of
+    leaving only where the interval excludes 1 (:class:`report.format.Vergelijking`); about
+    synthetic spells it says the difference is one of these synthetic data."""
     if any(v is None or not np.isfinite(v) for v in (hr, lo, hi)):
         return f"{label}: niet te schatten met deze gegevens."
     hr_txt = f"HR {fmt_getal(hr, 2)}; 95%-BI {fmt_getal(lo, 2)}–{fmt_getal(hi, 2)}"
-    if lo <= 1 <= hi:
-        return f"{label}: geen aantoonbaar verschil in vertrekrisico ({hr_txt}; het interval omvat 1)."
+    if not vergelijking(hr, lo, hi, 1.0, synthetisch=synthetisch).sluit_uit:
+        return f"{label}: geen duidelijk verschil in vertrekrisico ({hr_txt}; het interval omvat 1)."
     pct = abs(1 - hr) * 100
     richting = "lager" if hr < 1 else "hoger"
-    tekst = f"{label}: {fmt_getal(pct, 0)}% {richting} vertrekrisico ({hr_txt}"
+    waar = " in deze synthetische gegevens" if synthetisch else ""
+    tekst = f"{label}: {fmt_getal(pct, 0)}% {richting} vertrekrisico{waar} ({hr_txt}"
     if p is not None and np.isfinite(p):
         tekst += f"; {_p_tekst(p)}"
     return tekst + ")."
 
 
-def cox_tabel(fit: CoxResult | None, discreet: DiscreteTimeResult | None = None) -> pd.DataFrame:
+def cox_tabel(fit: CoxResult | None, discreet: DiscreteTimeResult | None = None, synthetisch: bool = False) -> pd.DataFrame:
     """Dutch table of the Cox model: kenmerk, HR, 95%-BI, p, reading (and the discrete-time HR)."""
     if fit is None:
         return pd.DataFrame()
@@ -216,7 +251,7 @@ def cox_tabel(fit: CoxResult | None, discreet: DiscreteTimeResult | None = None)
             d = discreet.summary.loc[name]
             row.update({"HR per jaar (discreet)": d["hr"], "HR per jaar: 95%-BI laag": d["ci_lower"],
                         "HR per jaar: 95%-BI hoog": d["ci_upper"]})
-        row["lezing"] = lezing_hr(label, r["hr"], r["ci_lower"], r["ci_upper"], r["p"])
+        row["lezing"] = lezing_hr(label, r["hr"], r["ci_lower"], r["ci_upper"], r["p"], synthetisch=synthetisch)
         rows.append(row)
     out = pd.DataFrame(rows)
     kolommen(out, HR=Kolom("getal", 2), p="p", **{"95%-BI laag": Kolom("getal", 2, hoog="95%-BI hoog", naam="95%-BI")})

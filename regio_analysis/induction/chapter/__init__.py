@@ -2,13 +2,18 @@
 
 The notebook makes one :class:`Hoofdstuk` and shows what its methods return. Everything it
 shows is made here: the chapter's entry point (:func:`analyse`, which never raises on data
-problems but says what is missing), the note on where the data come from, the target-trial
-protocol, the readings (``lezing_*``), the figures, the numeric tables with Dutch headers and
-their display declared for ``report.format`` (selection flow, balance, effects, sensitivity,
-E-value), the conclusion worded from the numbers with their uncertainty (:func:`conclusie`) and
-the reproducibility table. The numbers come from :mod:`regio_analysis.induction.study` (whose
-frames have English columns); nothing here raises on a region without a study: a table is
-empty, a figure ``None`` and a reading the message why.
+problems but says what is missing), the opening (``opening``: the question with its premise
+worded for the data at hand, the definitions shared with chapter 03 and why the population is
+smaller, for synthetic spells what the generator was told and built in and what the study
+recovered against that truth, and why the hazard ratio differs from chapter 03's), the
+target-trial protocol, the readings (``lezing_*``), the figures, the numeric tables with Dutch
+headers and their display declared for ``report.format`` (selection flow, risks, overlap,
+balance, effects, sensitivity, E-value, the comparison with chapter 03), the conclusion worded
+from the numbers with their uncertainty (:func:`conclusie`: a verdict only about the region's
+own data, a demonstration against the truth about synthetic data) and the reproducibility table.
+The numbers come from :mod:`regio_analysis.induction.study` (whose frames have English
+columns); nothing here raises on a region without a study: a table is empty, a figure ``None``
+and a reading the message why.
 """
 from __future__ import annotations
 
@@ -41,7 +46,12 @@ from regio_analysis.induction.study import (
     run_study,
     study_cohort,
 )
-from regio_analysis.report.format import Kolom, fmt_getal, geen_gegevens, kolommen, opsomming
+from regio_analysis.induction.chapter.opening import (
+    hr_vergelijking, lezing_hr_vergelijking, overlap_tabel, populatie, risico_tabel, tabel_terugvinden, teruggevonden,
+    vraag, waarheid,
+)
+from regio_analysis.report.format import DEMONSTRATIE, Kolom, fmt_getal, geen_gegevens, kolommen, opsomming, vergelijking
+from regio_analysis.retention.chapter.demonstratie import is_synthetisch, kop, opdracht, tabel_generator
 
 
 def target_trial(cohort_van: int, cohort_tot: int, horizon: int, estimand: str, covariates: Sequence[str]) -> pd.DataFrame:
@@ -127,6 +137,13 @@ def lezing_balans(balance: pd.DataFrame, threshold: float = causal.BALANCE_THRES
             f"(grens {fmt_getal(threshold, 1)}).")
 
 
+def _voor(study: InductionStudy, zin: str) -> str:
+    """``zin`` (starting with a capital) as a demonstration when the study's data are synthetic."""
+    if not study.cohort.synthetic:
+        return zin
+    return f"{DEMONSTRATIE.capitalize()}: {zin[0].lower()}{zin[1:]}"
+
+
 def lezing_risico(study: InductionStudy) -> str:
     """One sentence on the weighted risks of leaving at the main horizon."""
     h = study.horizon
@@ -134,8 +151,8 @@ def lezing_risico(study: InductionStudy) -> str:
     r0 = study.estimate(measure=f"risico {LABELS[1]}")
     if r1.empty or r0.empty:
         return f"Na {h} jaar is de uitkomst van te weinig starters bekend voor een schatting."
-    return (f"Na {h} jaar is in de gewogen vergelijking naar schatting {_pct(r1['estimate'])} van de starters "
-            f"{LABELS[0]} bij hun bestuur vertrokken, tegen {_pct(r0['estimate'])} {LABELS[1]}.")
+    return _voor(study, f"Na {h} jaar is in de gewogen vergelijking naar schatting {_pct(r1['estimate'])} van de "
+                        f"starters {LABELS[0]} bij hun bestuur vertrokken, tegen {_pct(r0['estimate'])} {LABELS[1]}.")
 
 
 def lezing_interval(study: InductionStudy) -> str:
@@ -148,9 +165,13 @@ def lezing_interval(study: InductionStudy) -> str:
     unit = "scholen" if d["unit"] == CLUSTER else ("rijen" if d["unit"] == "rij" else f"clusters ({d['unit']})")
     total = d["replicates"] + d["failed"]
     failed = (f" In {fmt_getal(d['failed'], 0)} van de {fmt_getal(total, 0)} steekproeven was een model niet te "
-              f"schatten (meestal: het propensitymodel kon de groepen in die steekproef niet in balans brengen); die "
-              f"tellen niet mee, zodat de intervallen op {fmt_getal(d['replicates'], 0)} steekproeven rusten en "
-              "eerder te smal dan te breed zijn." if d["failed"] else "")
+              f"schatten; die tellen niet mee, zodat de intervallen op {fmt_getal(d['replicates'], 0)} steekproeven "
+              "rusten en eerder te smal dan te breed zijn." if d["failed"] else "")
+    back = d.get("ml_fallback", 0)
+    if back:
+        failed = (f" In {fmt_getal(back, 0)} van de {fmt_getal(total, 0)} steekproeven kon het propensitymodel de "
+                  "groepen niet in balans brengen; daar is het geschat met de gewone logistische regressie (maximum "
+                  "likelihood), zodat ook die moeilijke steekproeven meetellen." + failed)
     return (f"De getoonde intervallen zijn 95%-betrouwbaarheidsintervallen uit {fmt_getal(total, 0)} "
             f"bootstrapsteekproeven: er worden steeds {unit} met teruglegging getrokken en het propensitymodel, het "
             "censureringsmodel, de uitkomstmodellen en het Cox-model worden in elke steekproef opnieuw geschat. De "
@@ -168,15 +189,17 @@ def lezing_naief(study: InductionStudy) -> str:
         return "Voor deze horizon is geen vergelijking mogelijk."
     gap = 100 * (n["estimate"] - m["estimate"])
     direction = "gunstiger" if gap < 0 else "ongunstiger"
-    return (f"De naïeve vergelijking geeft na {study.horizon} jaar een verschil in vertrek van "
-            f"{_pp(100 * n['estimate'])} procentpunt, de gecorrigeerde analyse {_pp(100 * m['estimate'])} procentpunt: "
-            f"zonder correctie lijkt inductie {fmt_getal(abs(gap), 1)} procentpunt {direction} dan na correctie "
-            "voor de gemeten verschillen tussen de groepen.")
+    return _voor(study, f"De naïeve vergelijking geeft na {study.horizon} jaar een verschil in vertrek van "
+                        f"{_pp(100 * n['estimate'])} procentpunt, de gecorrigeerde analyse {_pp(100 * m['estimate'])} "
+                        f"procentpunt: zonder correctie lijkt inductie {fmt_getal(abs(gap), 1)} procentpunt {direction} "
+                        "dan na correctie voor de gemeten verschillen tussen de groepen.")
 
 
 @dataclass(frozen=True)
 class ConclusionNumbers:
-    """The numbers the conclusion is worded from (risk differences in percentage points)."""
+    """The numbers the conclusion is worded from (risk differences in percentage points); for
+    synthetic data also the truth: the generator's (conditional) hazard ratio and the true risk
+    difference at the horizon among the study's starters (:func:`induction.true_effects`)."""
 
     horizon: int
     estimand: str
@@ -192,14 +215,17 @@ class ConclusionNumbers:
     e_ci: float | None
     covariates: tuple[str, ...]
     synthetic: bool
+    true_hr: float | None = None
+    true_rd: float | None = None
 
 
-def conclusion_numbers(study: InductionStudy) -> ConclusionNumbers:
-    """Collect the numbers for :func:`conclusie_tekst` from a study."""
+def conclusion_numbers(study: InductionStudy, truth: dict | None = None) -> ConclusionNumbers:
+    """Collect the numbers for :func:`conclusie_tekst` from a study (``truth``: :func:`waarheid`)."""
     rd = study.estimate()
     sens = study.sensitivity.dropna(subset=["rd"])
     sens = sens[~sens["analysis"].str.startswith("naïef")]
     has_rd = not rd.empty
+    truth = truth or {}
     return ConclusionNumbers(
         horizon=study.horizon, estimand=study.estimand,
         rd=100 * rd["estimate"] if has_rd else None, rd_lo=100 * rd["ci_lower"] if has_rd else None,
@@ -208,64 +234,87 @@ def conclusion_numbers(study: InductionStudy) -> ConclusionNumbers:
         sens_min=float(100 * sens["rd"].min()) if len(sens) > 1 else None,
         sens_max=float(100 * sens["rd"].max()) if len(sens) > 1 else None,
         e_point=study.evalue.point, e_ci=study.evalue.ci, covariates=tuple(study.cohort.covariates),
-        synthetic=study.cohort.synthetic)
+        synthetic=study.cohort.synthetic, true_hr=truth.get("hr"), true_rd=truth.get("rd"))
 
 
 def conclusie_tekst(c: ConclusionNumbers) -> str:
     """The conclusion in Dutch (Markdown), worded from the numbers with their uncertainty.
 
-    The verdict follows the 95 % interval of the risk difference at the horizon: below 0
-    (less leaving with induction), above 0 (more), or containing 0 ("no clear effect",
-    never "no effect"); a wide interval (> 20 percentage points) is called too imprecise.
-    Then the hazard ratio, the range over the sensitivity analyses, the E-value, the
-    limits of an observational comparison and, for synthetic data, that label.
+    About the region's own data the verdict follows the 95 % interval of the risk difference at
+    the horizon (:class:`report.format.Vergelijking`): below 0 (less leaving with induction),
+    above 0 (more), or containing 0 ("no clear difference", never "no difference"); a wide
+    interval (> 20 percentage points) is called too imprecise. About synthetic data there is no
+    verdict: the conclusion says it demonstrates the method and sets the estimates against the
+    generator's truth (the true risk difference, the built-in conditional hazard ratio). Then the
+    range over the sensitivity analyses, the E-value and the limits of the comparison. Words that
+    claim a finding (:data:`report.format.BEWIJSWOORDEN`) are not used.
     """
     h = c.horizon
     parts = []
     who = "bij de starters die inductie kregen" if c.estimand == "ATT" else "over alle starters"
+    if c.synthetic:
+        parts.append("**Dit is een demonstratie van de methode op synthetische gegevens, geen bevinding over de regio.**")
     if c.rd is None:
         parts.append(f"Na {h} jaar is van te weinig starters bekend of ze vertrokken zijn om een risicoverschil te schatten.")
     else:
         interval = f"95%-betrouwbaarheidsinterval {_pp(c.rd_lo)} tot {_pp(c.rd_hi)} procentpunt"
-        if c.rd_hi < 0:
+        v = vergelijking(c.rd, c.rd_lo, c.rd_hi, 0.0, synthetisch=c.synthetic)
+        if c.synthetic:
+            zin = (f"{DEMONSTRATIE.capitalize()} is het geschatte verschil in vertrekrisico na {h} jaar {who} "
+                   f"{_pp(c.rd)} procentpunt ({interval})")
+            if c.true_rd is not None:
+                binnen = c.rd_lo <= c.true_rd <= c.rd_hi
+                zin += (f"; volgens de generator is het ware verschil {_pp(c.true_rd)} procentpunt, "
+                        f"{'binnen' if binnen else 'buiten'} het interval")
+            parts.append(zin + ".")
+        elif v.sluit_uit and v.richting < 0:
             parts.append(f"**Inductie gaat in deze gegevens samen met minder vertrek.** Na {h} jaar is het vertrekrisico "
                          f"{who} naar schatting {fmt_getal(abs(c.rd), 1)} procentpunt lager dan zonder inductie "
                          f"({interval}).")
-        elif c.rd_lo > 0:
+        elif v.sluit_uit:
             parts.append(f"**Inductie gaat in deze gegevens samen met méér vertrek.** Na {h} jaar is het vertrekrisico "
                          f"{who} naar schatting {fmt_getal(abs(c.rd), 1)} procentpunt hoger dan zonder inductie "
                          f"({interval}).")
         else:
-            parts.append(f"**De gegevens laten geen duidelijk effect van inductie zien.** De beste schatting na {h} jaar "
-                         f"is {_pp(c.rd)} procentpunt verschil in vertrekrisico {who}, maar het {interval} bevat zowel "
-                         "een gunstig als een ongunstig effect; ook geen effect past bij de gegevens.")
+            parts.append(f"**De gegevens laten geen duidelijk verschil door inductie zien.** De beste schatting na {h} "
+                         f"jaar is {_pp(c.rd)} procentpunt verschil in vertrekrisico {who}, maar het {interval} bevat "
+                         "zowel een gunstige als een ongunstige uitkomst; ook geen verschil past bij de gegevens.")
         if c.rd_hi - c.rd_lo > 20:
             parts.append(f"Het interval is breed ({fmt_getal(c.rd_hi - c.rd_lo, 0)} procentpunt): er zijn te weinig "
-                         "starters om een effect van realistische omvang betrouwbaar aan te tonen of uit te sluiten.")
-    parts.append(f"Over de hele follow-up is de hazardratio voor vertrek {fmt_getal(c.hr, 2)} "
-                 f"(95%-BI {fmt_getal(c.hr_lo, 2)} tot {fmt_getal(c.hr_hi, 2)}).")
+                         "starters om een verschil van realistische omvang betrouwbaar vast te stellen of uit te sluiten.")
+    hr = f"{fmt_getal(c.hr, 2)} (95%-BI {fmt_getal(c.hr_lo, 2)} tot {fmt_getal(c.hr_hi, 2)})"
+    if c.synthetic and c.true_hr is not None:
+        parts.append(f"Over de hele follow-up is de gewogen hazardratio voor vertrek {hr}, tegen de ingebouwde "
+                     f"{fmt_getal(c.true_hr, 2)}; die ingebouwde waarde is conditioneel (bij gelijke andere kenmerken), "
+                     "de gewogen hazardratio marginaal (gemiddeld over de starters met inductie), dus ze hoeven niet "
+                     "gelijk te zijn.")
+    else:
+        parts.append(f"Over de hele follow-up is de hazardratio voor vertrek {hr}.")
     if c.sens_min is not None and c.sens_max is not None:
         parts.append(f"In de gevoeligheidsanalyses ligt het risicoverschil na {h} jaar tussen "
                      f"{_pp(c.sens_min)} en {_pp(c.sens_max)} procentpunt.")
     if c.e_ci is not None and c.e_ci <= 1.0:
         parts.append(f"De E-waarde van de hazardratio is {fmt_getal(c.e_point, 2)}: zo sterk zou een niet-gemeten factor "
                      "met zowel inductie als vertrek moeten samenhangen om de puntschatting te verklaren; het interval "
-                     "sluit geen effect al in.")
+                     "omvat 1 al.")
     else:
         parts.append(f"Een niet-gemeten factor die zowel met inductie als met vertrek samenhangt met een risicoratio van "
                      f"{fmt_getal(c.e_point, 2)} (E-waarde) zou de puntschatting volledig kunnen verklaren; voor de grens "
                      f"van het interval is dat {fmt_getal(c.e_ci, 2) if c.e_ci is not None else '–'}.")
     cov = opsomming([COVARIATES.get(x, x) for x in c.covariates])
-    parts.append(f"Dit is een observationele vergelijking: alleen voor {cov} is gecorrigeerd. Gerandomiseerd onderzoek "
-                 "naar inductie vond kleine effecten; een groot effect in deze gegevens verdient daarom extra scepsis.")
     if c.synthetic:
-        parts.append("*Let op: deze gegevens zijn synthetisch; de uitkomst zegt niets over de werkelijkheid in de regio.*")
+        parts.append(f"Wat dit laat zien: of de correctie voor {cov} de waarheid terugvindt die de generator heeft "
+                     "ingebouwd; over inductie in de regio zegt het niets.")
+    else:
+        parts.append(f"Dit is een observationele vergelijking: alleen voor {cov} is gecorrigeerd. Gerandomiseerd "
+                     "onderzoek naar inductie vond kleine verschillen in behoud; een groot verschil in deze gegevens "
+                     "verdient daarom extra scepsis.")
     return " ".join(parts)
 
 
-def conclusie(study: InductionStudy) -> str:
+def conclusie(study: InductionStudy, truth: dict | None = None) -> str:
     """The automatically worded conclusion of a study (see :func:`conclusie_tekst`)."""
-    return conclusie_tekst(conclusion_numbers(study))
+    return conclusie_tekst(conclusion_numbers(study, truth))
 
 
 # ----------------------------------------------------------------------------- reproducibility
@@ -282,8 +331,10 @@ def table_hash(df: pd.DataFrame) -> str:
     return h.hexdigest()
 
 
-def reproducibility(region, parameters: dict[str, Any], tables: Sequence[str] = ("dienstverbanden",)) -> pd.DataFrame:
-    """Versions, input hashes, parameters and seed: what it takes to reproduce the chapter."""
+def reproducibility(region, parameters: dict[str, Any], tables: Sequence[str] = ("dienstverbanden",),
+                    bootstrap: dict | None = None) -> pd.DataFrame:
+    """Versions, input hashes, parameters and seed: what it takes to reproduce the chapter; with
+    ``bootstrap`` (the main analysis's ``details``) also its replicates drawn, failed and used."""
     rows = [("software", "python", platform.python_version())]
     for pkg in PACKAGES:
         try:
@@ -298,6 +349,12 @@ def reproducibility(region, parameters: dict[str, Any], tables: Sequence[str] = 
             rows.append(("tabel (sha256 van de inhoud)", label, table_hash(getattr(region, name))))
     for key, value in parameters.items():
         rows.append(("parameter", key, repr(value)))
+    if bootstrap and "replicates" in bootstrap:
+        rows += [("bootstrap", "steekproeven getrokken", str(bootstrap["replicates"] + bootstrap.get("failed", 0))),
+                 ("bootstrap", "steekproeven waarin een model niet te schatten was", str(bootstrap.get("failed", 0))),
+                 ("bootstrap", "steekproeven met het propensitymodel door maximum likelihood (geen balans mogelijk)",
+                  str(bootstrap.get("ml_fallback", 0))),
+                 ("bootstrap", "steekproeven gebruikt", str(bootstrap["replicates"]))]
     return pd.DataFrame(rows, columns=["onderdeel", "naam", "waarde"])
 
 
@@ -337,10 +394,8 @@ def data_note(region) -> str:
     """One Markdown sentence on where the spells come from (synthetic data are labelled)."""
     if not region.has("dienstverbanden"):
         return ""
-    if "dienstverbanden" in region.synthetisch:
-        return ("De dienstverbanden in dit hoofdstuk zijn **synthetisch**: gemaakt door `regio_analysis.data.synthetic`, "
-                "afgestemd op de gepubliceerde cijfers van de regio, met een bekend ingebouwd effect van inductie. "
-                "De uitkomsten tonen hoe de analyse werkt, niet hoe het in de regio is.")
+    if "dienstverbanden" in region.synthetisch:  # what the generator was told: opening.opdracht
+        return kop(region)
     return "De dienstverbanden komen uit de aangeleverde personeelsgegevens van de regio (gepseudonimiseerd)."
 
 
@@ -352,9 +407,11 @@ def lezing_naief_risico(study: InductionStudy) -> str:
     if any(v.empty for v in r.values()):
         return f"Na {h} jaar is de uitkomst van te weinig starters bekend voor een vergelijking."
     a, b = (float(r[lab].iloc[0]["estimate"]) for lab in LABELS)
-    return (f"Zonder correctie is na {h} jaar {_pct(a)} van de starters {LABELS[0]} bij hun bestuur vertrokken, "
-            f"tegen {_pct(b)} {LABELS[1]}: een verschil van {_pp(100 * (a - b))} procentpunt, dat deels komt door "
-            "verschillen tussen de groepen (bijvoorbeeld in bevoegdheid en schoolgrootte).")
+    oorzaak = ("verschillen tussen de groepen die de generator heeft ingebouwd (bevoegdheid en schoolgrootte)"
+               if study.cohort.synthetic else "gemeten en niet-gemeten verschillen tussen de groepen")
+    return _voor(study, f"Zonder correctie is na {h} jaar {_pct(a)} van de starters {LABELS[0]} bij hun bestuur "
+                        f"vertrokken, tegen {_pct(b)} {LABELS[1]}: een verschil van {_pp(100 * (a - b))} procentpunt, "
+                        f"dat deels kan komen door {oorzaak}.")
 
 
 # ----------------------------------------------------------------------------- tables
@@ -470,10 +527,57 @@ class Hoofdstuk:
         """Why there is no study ("" when there is one)."""
         return self.resultaat.message
 
+    @property
+    def synthetisch(self) -> bool:
+        """Whether the spells are synthetic (the chapter is then a demonstration of the method)."""
+        return is_synthetisch(self.region)
+
+    @cached_property
+    def waarheid(self) -> dict | None:
+        """For synthetic spells the generator's truth (:func:`opening.waarheid`); None otherwise."""
+        return waarheid(self.region, self.studie) if self.studie is not None else None
+
     # --- the notebook, in order
     def inleiding(self) -> str:
-        """Where the spells come from and, without a study, why not."""
-        return "\n\n".join(t for t in (data_note(self.region), self.melding) if t)
+        """The question (its premise worded for these data), the definitions and why the population
+        differs from chapter 03's, where the spells come from (for synthetic spells: what the
+        generator was told and built in, and what the study recovered) and, without a study, why not."""
+        if not self.region.has("dienstverbanden"):
+            return self.melding
+        delen = [vraag(self.region)]
+        if self.cohort is not None:
+            delen.append(populatie(self.region, self.cohort))
+        if is_synthetisch(self.region):
+            delen.append(" ".join(t for t in (kop(self.region), opdracht(self.region),
+                                               teruggevonden(self.waarheid, self.studie) if self.studie else "") if t))
+        else:
+            delen.append(data_note(self.region))
+        return "\n\n".join(t for t in (*delen, self.melding) if t)
+
+    def tabel_generator(self) -> pd.DataFrame:
+        """What the generator of the synthetic spells was told and built in (empty for real spells)."""
+        return tabel_generator(self.region)
+
+    def tabel_terugvinden(self) -> pd.DataFrame:
+        """The estimates against the generator's truth (empty for real spells or without a study)."""
+        return tabel_terugvinden(self.studie, self.waarheid) if self.studie is not None else pd.DataFrame()
+
+    @cached_property
+    def _hr_vergelijking(self) -> pd.DataFrame:
+        return hr_vergelijking(self.region, self.studie) if self.studie is not None else pd.DataFrame()
+
+    def tabel_hr_vergelijking(self) -> pd.DataFrame:
+        """Chapter 03's hazard ratio of induction against this chapter's, step by step."""
+        return self._hr_vergelijking
+
+    def lezing_hr_vergelijking(self) -> str:
+        return lezing_hr_vergelijking(self._hr_vergelijking) if self.studie is not None else self.melding
+
+    def tabel_risicos(self) -> pd.DataFrame:
+        return risico_tabel(self.studie) if self.studie is not None else pd.DataFrame()
+
+    def tabel_overlap(self) -> pd.DataFrame:
+        return overlap_tabel(self.studie.main.weights) if self.studie is not None else pd.DataFrame()
 
     def tabel_doelexperiment(self) -> pd.DataFrame:
         return target_trial(self.cohort_van, self.cohort_tot, self.horizon, self.estimand,
@@ -548,11 +652,28 @@ class Hoofdstuk:
         return e_waarde_tabel(self.studie.evalue) if self.studie is not None else pd.DataFrame()
 
     def conclusie(self) -> str:
-        return conclusie(self.studie) if self.studie is not None else self.melding
+        return conclusie(self.studie, self.waarheid) if self.studie is not None else self.melding
 
     def tabel_reproduceerbaarheid(self) -> pd.DataFrame:
         """Versions, input hashes and the parameters of the notebook (with the region and seed)."""
+        boot = self.studie.main.details if self.studie is not None and self.studie.main.interval == "bootstrap" else None
         return reproducibility(self.region, {
             "regio_id": self.region.regio_id, "seed": self.seed, "cohort_van": self.cohort_van,
             "cohort_tot": self.cohort_tot, "horizon": self.horizon, "estimand": self.estimand,
-            "covariates": self.covariates})
+            "covariates": self.covariates}, bootstrap=boot)
+
+    def lezingen(self) -> dict[str, str]:
+        """Every reading the notebook shows, by name (for checks on their wording and numbers)."""
+        names = ("inleiding", "lezing_stroom", "lezing_naief_risico", "lezing_overlap", "lezing_balans", "lezing_risico",
+                 "lezing_interval", "lezing_naief", "lezing_hr_vergelijking", "conclusie")
+        return {n: getattr(self, n)() for n in names}
+
+    def tabellen(self) -> dict[str, pd.DataFrame]:
+        """Every table the notebook shows, by its file name."""
+        return {"inductie-generator": self.tabel_generator(), "inductie-terugvinden": self.tabel_terugvinden(),
+                "inductie-doelexperiment": self.tabel_doelexperiment(), "inductie-stroomdiagram": self.tabel_stroomdiagram(),
+                "inductie-risicos": self.tabel_risicos(), "inductie-overlap": self.tabel_overlap(),
+                "inductie-balans": self.tabel_balans(), "inductie-effecten": self.tabel_effecten(),
+                "inductie-hr-vergelijking": self.tabel_hr_vergelijking(),
+                "inductie-gevoeligheid": self.tabel_gevoeligheid(), "inductie-e-waarde": self.tabel_e_waarde(),
+                "inductie-reproduceerbaarheid": self.tabel_reproduceerbaarheid()}

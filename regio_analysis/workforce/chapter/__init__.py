@@ -1,0 +1,183 @@
+"""Chapter 01 (``01_kwantitatief.ipynb``): the figures, tables and one-sentence readings of the
+quantitative chapter.
+
+``publiek`` and ``tekorten`` show what the region publishes (pupils, staff, age, part-time,
+contracts, sick leave, shortages, satisfaction, flows), each with the population, year and
+source it is about; ``spp`` shows the package's strategic personnel planning (the model is
+:mod:`regio_analysis.workforce.model`), its sensitivity, the region's own projection recomputed
+and the two reconciled (:mod:`regio_analysis.workforce.reconcile`). The notebook makes one
+:class:`Hoofdstuk` and shows what its methods return.
+"""
+from __future__ import annotations
+
+from functools import cached_property
+
+import pandas as pd
+from matplotlib.axes import Axes
+
+from regio_analysis.report.format import fmt_getal, fmt_pct
+from regio_analysis.workforce.chapter.publiek import (
+    GROEP_LABELS, POPULATIE_LABELS, SOORT_LABELS, TEKORT_COMPONENTEN, andere_vermeldingen_55plus, bron_tekst,
+    brondocument, contractduur, deeltijd, figuur_contractduur, figuur_deeltijd, figuur_leeftijd,
+    figuur_leerlingen_per_soort, figuur_personeel, figuur_verzuim_verschil, functiemix, jaar_tekst, leeftijd_55plus,
+    leerlingen_per_soort, lezing_contractduur, lezing_deeltijd, lezing_leeftijd, lezing_leerlingen_per_soort,
+    lezing_personeel, lezing_verzuim_verschil, mix_vergelijking, personeel_naar_populatie, personeel_per_functiegroep,
+    pct_zoals_gepubliceerd, tabel_personeel, totaal_verschil, totaal_verschil_tekst, verzuim_verschil,
+    zonder_bestandsnamen,
+)
+from regio_analysis.workforce.chapter.spp import (
+    INDICATOR_LABELS, SPP, STAP_LABELS, TOLERANTIE, aansluiting, eenheid_gevoeligheid, figuur_spp, figuur_tornado,
+    gepubliceerde_raming, lezing_aansluiting, lezing_spp, lezing_tornado, reproductie, reproductie_samenvatting, spp,
+    spp_band, stromen_uit_microdata, tabel_aansluiting, tabel_gevoeligheid,
+)
+from regio_analysis.workforce.chapter.tekorten import (
+    figuur_stromen, figuur_tekort, figuur_tevredenheid, lezing_stromen, lezing_tekort, lezing_tevredenheid, stromen,
+    tabel_tekort, tekortcomponenten, tevredenheid,
+)
+
+__all__ = [
+    "GROEP_LABELS", "Hoofdstuk", "INDICATOR_LABELS", "POPULATIE_LABELS", "SOORT_LABELS", "SPP", "STAP_LABELS",
+    "TEKORT_COMPONENTEN", "TOLERANTIE", "aansluiting", "andere_vermeldingen_55plus", "bron_tekst", "brondocument",
+    "contractduur", "deeltijd", "eenheid_gevoeligheid", "figuur_contractduur", "figuur_deeltijd", "figuur_leeftijd",
+    "figuur_leerlingen_per_soort", "figuur_personeel", "figuur_spp", "figuur_stromen", "figuur_tekort",
+    "figuur_tevredenheid", "figuur_tornado", "figuur_verzuim_verschil", "fmt_getal", "fmt_pct", "functiemix",
+    "gepubliceerde_raming", "jaar_tekst", "leeftijd_55plus", "leerlingen_per_soort", "lezing_aansluiting",
+    "lezing_contractduur", "lezing_deeltijd", "lezing_leeftijd", "lezing_leerlingen_per_soort", "lezing_personeel",
+    "lezing_spp", "lezing_stromen", "lezing_tekort", "lezing_tevredenheid", "lezing_tornado", "lezing_verzuim_verschil",
+    "mix_vergelijking", "pct_zoals_gepubliceerd", "personeel_naar_populatie", "personeel_per_functiegroep", "reproductie",
+    "reproductie_samenvatting", "spp", "spp_band", "stromen", "stromen_uit_microdata", "tabel_aansluiting",
+    "tabel_gevoeligheid", "tabel_personeel", "tabel_tekort", "tekortcomponenten", "tevredenheid",
+    "totaal_verschil", "totaal_verschil_tekst", "verzuim_verschil", "zonder_bestandsnamen",
+]
+
+
+class Hoofdstuk:
+    """Chapter 01 for one region: everything ``01_kwantitatief.ipynb`` shows, each result computed once.
+
+    ``scenario_bestand``: a YAML file with extra SPP scenarios ("" for basis, laag and hoog);
+    ``jaren``: the length of the projection.
+    """
+
+    def __init__(self, region, *, scenario_bestand: str = "", jaren: int = 5):
+        self.region = region
+        self.scenario_bestand = scenario_bestand
+        self.jaren = jaren
+
+    @cached_property
+    def spp(self) -> SPP:
+        return spp(self.region, scenario_bestand=self.scenario_bestand, jaren=self.jaren)
+
+    @cached_property
+    def reproductie(self) -> pd.DataFrame:
+        return reproductie(self.region)
+
+    @cached_property
+    def aansluiting(self) -> pd.DataFrame:
+        """The steps from the region's own projection to the package's (empty without one)."""
+        return aansluiting(self.region, self.spp.inputs)
+
+    # published figures
+
+    def figuur_leerlingen(self) -> Axes | None:
+        return figuur_leerlingen_per_soort(self.region)
+
+    def lezing_leerlingen(self) -> str:
+        return lezing_leerlingen_per_soort(self.region)
+
+    def figuur_personeel(self) -> Axes | None:
+        return figuur_personeel(self.region)
+
+    def lezing_personeel(self) -> str:
+        return lezing_personeel(self.region)
+
+    def tabel_personeel(self) -> pd.DataFrame:
+        return tabel_personeel(self.region)
+
+    def figuur_leeftijd(self) -> Axes | None:
+        return figuur_leeftijd(self.region)
+
+    def lezing_leeftijd(self) -> str:
+        return lezing_leeftijd(self.region)
+
+    def figuur_deeltijd(self) -> Axes | None:
+        return figuur_deeltijd(self.region)
+
+    def lezing_deeltijd(self) -> str:
+        return lezing_deeltijd(self.region)
+
+    def figuur_contractduur(self) -> Axes | None:
+        return figuur_contractduur(self.region)
+
+    def lezing_contractduur(self) -> str:
+        return lezing_contractduur(self.region)
+
+    def figuur_verzuim(self) -> Axes | None:
+        return figuur_verzuim_verschil(self.region)
+
+    def lezing_verzuim(self) -> str:
+        return lezing_verzuim_verschil(self.region)
+
+    def figuur_tekort(self) -> Axes | None:
+        return figuur_tekort(self.region)
+
+    def lezing_tekort(self) -> str:
+        return lezing_tekort(self.region)
+
+    def tabel_tekort(self) -> pd.DataFrame:
+        return tabel_tekort(self.region)
+
+    def figuur_tevredenheid(self) -> Axes | None:
+        return figuur_tevredenheid(self.region)
+
+    def lezing_tevredenheid(self) -> str:
+        return lezing_tevredenheid(self.region)
+
+    def figuur_stromen(self) -> Axes | None:
+        return figuur_stromen(self.region)
+
+    def lezing_stromen(self) -> str:
+        return lezing_stromen(self.region)
+
+    # the SPP
+
+    def uitleg_spp(self) -> str:
+        return self.spp.uitleg()
+
+    def tabel_spp(self, scenario: str = "basis") -> pd.DataFrame:
+        return self.spp.tabel(scenario)
+
+    def tabel_spp_alle_scenarios(self) -> pd.DataFrame:
+        """Every scenario's projection (long); kept as a file, see the notebook."""
+        return self.spp.projectie
+
+    def figuur_spp(self) -> Axes | None:
+        return figuur_spp(self.spp.projectie)
+
+    def lezing_spp(self) -> str:
+        return lezing_spp(self.spp.projectie, self.aansluiting)
+
+    def figuur_gevoeligheid(self) -> Axes | None:
+        return figuur_tornado(self.spp.gevoeligheid)
+
+    def lezing_gevoeligheid(self) -> str:
+        return lezing_tornado(self.spp.gevoeligheid)
+
+    def tabel_gevoeligheid(self) -> pd.DataFrame:
+        return tabel_gevoeligheid(self.spp.gevoeligheid)
+
+    # the region's own projection
+
+    def lezing_reproductie(self) -> str:
+        return reproductie_samenvatting(self.reproductie, self.region)
+
+    def tabel_reproductie(self) -> pd.DataFrame:
+        return self.reproductie if not self.reproductie.empty else gepubliceerde_raming(self.region)
+
+    def lezing_aansluiting(self) -> str:
+        return lezing_aansluiting(self.region, self.spp.inputs, self.aansluiting)
+
+    def tabel_aansluiting(self) -> pd.DataFrame:
+        return tabel_aansluiting(self.aansluiting)
+
+    def tabel_stromen_microdata(self) -> pd.DataFrame:
+        return stromen_uit_microdata(self.region)
