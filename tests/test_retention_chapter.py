@@ -405,7 +405,7 @@ def test_synthetic_readings_demonstrate_and_never_claim_a_finding(hoofdstukken, 
 @pytest.mark.parametrize("rid", ["noorderwijzer", "po-noord-nederland", "rond-bommel-en-dommel",
                                  "kennemerland-groot-amsterdam"])
 def test_the_opening_says_what_the_generator_was_told_and_what_came_back(hoofdstukken, rid):
-    from regio_analysis.data.synthetic import documenttitel
+    from regio_analysis.data.region import documenttitel
 
     h = hoofdstukken[rid]
     text = h.inleiding()

@@ -1,6 +1,8 @@
-"""A region's tables as one object (:class:`RegionData`) and the key-figure selector."""
+"""A region's tables as one object (:class:`RegionData`), the key-figure selector, and its sources in
+words (:func:`documenttitel`, :func:`leesbare_bron`: a document's title and section, never a file name)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,3 +66,36 @@ def kengetal_rijen(kengetallen: pd.DataFrame, indicator: str, onderwerp: str | N
     for col, value in match.items():
         sel &= kengetallen[col] == value
     return kengetallen[sel].dropna(subset=["waarde"])
+
+
+# ------------------------------------------------------------------ sources in words
+
+_BESTAND = re.compile(r"[\w.-]+\.(?:txt|pdf|docx?|xlsx?|csv|md|html?)\b", re.IGNORECASE)
+
+
+def documenttitel(region: RegionData) -> str:
+    """The title of the region's source document: the ``bron`` of its ``regio.yaml`` when that is a
+    title (not a file name), else ``bron_titel``, else the kind of plan, the region's name and the
+    plan's period ("Activiteitenplan Rond Bommel en Dommel 2026–2029"; a one-year period is a
+    subsidy's *plan van aanpak*)."""
+    meta = region.meta
+    own = str(meta.get("bron") or "").strip()
+    if (own and not _BESTAND.fullmatch(own)) or meta.get("bron_titel"):
+        return str(meta.get("bron_titel") or own)
+    periode = str(meta.get("periode") or "").strip().replace("-", "–")
+    soort = "Plan van aanpak" if re.fullmatch(r"\d{4}", periode) else "Activiteitenplan"
+    return " ".join(p for p in (soort, str(meta.get("naam") or region.regio_id), periode) if p)
+
+
+def leesbare_bron(region: RegionData, bron) -> str:
+    """A ``bron`` of the region's tables as a reader can look it up: the document's title and
+    section ("Activiteitenplan Noorderwijzer 2026–2029, § 3.1.3 Behouden"), never a file name (a
+    file is named by its title from ``bronnen`` in ``regio.yaml``, the region's own document by
+    :func:`documenttitel`, any other as "een ander document van de regio"). Idempotent."""
+    text = "" if bron is None or (not isinstance(bron, str) and pd.isna(bron)) else str(bron).strip()
+    titles = {str(k): str(v) for k, v in (region.meta.get("bronnen") or {}).items()}
+    own = str(region.meta.get("bron") or "").strip()
+    if _BESTAND.fullmatch(own):
+        titles.setdefault(own, documenttitel(region))
+    text = _BESTAND.sub(lambda m: titles.get(m.group(0), "een ander document van de regio"), text)
+    return re.sub(r"(?<!,)\s+§", ", §", text) or "bron niet vermeld"

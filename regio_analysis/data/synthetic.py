@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from regio_analysis import __version__
-from regio_analysis.data.region import kengetal_rijen
+from regio_analysis.data.region import kengetal_rijen, leesbare_bron
 from regio_analysis.data.schemas import conform
 from regio_analysis.report.format import fmt_getal, opsomming
 
@@ -139,41 +139,14 @@ class Target:
     opmerking: str = ""
 
 
-# ------------------------------------------------------------------ sources in words
-
-_BESTAND = re.compile(r"[\w.-]+\.(?:txt|pdf|docx?|xlsx?|csv|md|html?)\b", re.IGNORECASE)
-
-
-def documenttitel(region: "RegionData") -> str:
-    """The title of the region's source document: the ``bron`` of its ``regio.yaml`` when that is a
-    title (not a file name), else ``bron_titel``, else the kind of plan, the region's name and the
-    plan's period ("Activiteitenplan Rond Bommel en Dommel 2026–2029"; a one-year period is a
-    subsidy's *plan van aanpak*)."""
-    meta = region.meta
-    own = str(meta.get("bron") or "").strip()
-    if (own and not _BESTAND.fullmatch(own)) or meta.get("bron_titel"):
-        return str(meta.get("bron_titel") or own)
-    periode = str(meta.get("periode") or "").strip().replace("-", "–")
-    soort = "Plan van aanpak" if re.fullmatch(r"\d{4}", periode) else "Activiteitenplan"
-    return " ".join(p for p in (soort, str(meta.get("naam") or region.regio_id), periode) if p)
-
-
-def leesbare_bron(region: "RegionData", bron) -> str:
-    """A ``bron`` of the region's tables as a reader can look it up: the document's title and
-    section ("Activiteitenplan Noorderwijzer 2026–2029, § 3.1.3 Behouden"), never a file name (a
-    file is named by its title from ``bronnen`` in ``regio.yaml``, the region's own document by
-    :func:`documenttitel`, any other as "een ander document van de regio"). Idempotent."""
-    text = "" if bron is None or (not isinstance(bron, str) and pd.isna(bron)) else str(bron).strip()
-    titles = {str(k): str(v) for k, v in (region.meta.get("bronnen") or {}).items()}
-    own = str(region.meta.get("bron") or "").strip()
-    if _BESTAND.fullmatch(own):
-        titles.setdefault(own, documenttitel(region))
-    text = _BESTAND.sub(lambda m: titles.get(m.group(0), "een ander document van de regio"), text)
-    return re.sub(r"(?<!,)\s+§", ", §", text) or "bron niet vermeld"
-
-
 def _jaar(value) -> int | None:
     return None if value is None or pd.isna(value) else int(value)
+
+
+def _vermeld_jaar(rows: pd.DataFrame, column: str) -> int | None:
+    """The latest year of ``rows``; None when a row says its source gives none (``jaar_vermeld``)."""
+    unstated = "jaar_vermeld" in rows and rows["jaar_vermeld"].astype(str).str.lower().isin(["false", "0"]).any()
+    return None if unstated or rows[column].isna().all() else _jaar(rows[column].max())
 
 
 def _gepubliceerd(waarde: float, bron: str, jaar: int | None = None, indicator: str = "", opmerking: str = "") -> Target:
@@ -216,7 +189,7 @@ def _staff_persons(region: "RegionData") -> Target | None:
         groups = latest[latest["functiegroep"] != "totaal"]
         total = groups["waarde"].sum() if not groups.empty else latest["waarde"].sum()
         note = f"som van {opsomming(sorted(set(groups['functiegroep'])))}" if not groups.empty else ""
-        return _gepubliceerd(float(round(total)), _bronnen(region, latest["bron"]), _jaar(latest["peiljaar"].iloc[0]),
+        return _gepubliceerd(float(round(total)), _bronnen(region, latest["bron"]), _vermeld_jaar(latest, "peiljaar"),
                           "personeel: personen", note)
     base = _personen(region)
     if not base.empty:
@@ -250,7 +223,7 @@ def _share_55plus(region: "RegionData") -> Target | None:
         row = latest[latest["functiegroep"] == "totaal"]
         row = row if not row.empty else latest
         return _gepubliceerd(float(row["waarde"].mean()) / 100, leesbare_bron(region, row["bron"].iloc[0]),
-                          _jaar(row["peiljaar"].iloc[0]), "personeel: leeftijd 55+")
+                          _vermeld_jaar(row, "peiljaar"), "personeel: leeftijd 55+")
     other = _kengetallen_55plus(region)
     if other.empty:
         return None
@@ -282,7 +255,7 @@ def _function_mix(region: "RegionData") -> dict[str, Target]:
         notes.append(f"de personen per functiegroep geven een andere verdeling ({opsomming(parts)}); "
                      "de generator volgt de gepubliceerde functiemix")
     return {g: _gepubliceerd(v / total, _bronnen(region, p.loc[p["functiegroep"] == g, "bron"]),
-                          _jaar(p.loc[p["functiegroep"] == g, "peiljaar"].max()), "personeel: functiemix", "; ".join(notes))
+                          _vermeld_jaar(p[p["functiegroep"] == g], "peiljaar"), "personeel: functiemix", "; ".join(notes))
             for g, v in mix.items() if v > 0}
 
 
