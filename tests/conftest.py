@@ -119,3 +119,13 @@ def full_reports(tmp_path_factory) -> tuple[Path, dict]:
 def chapter_status(manifest: dict, hoofdstuk: str) -> dict[str, str]:
     """``{regio_id: status}`` of one chapter in a batch manifest."""
     return {r["regio_id"]: r["status"] for r in manifest["rijen"] if r["hoofdstuk"] == hoofdstuk}
+
+
+def document_and_section(bron: str, meta: dict) -> tuple[str, str]:
+    """The document title and the section of a ``bron``: ``"<titel>, § <sectie>"``, or a file
+    name that regio.yaml's ``bronnen`` maps to the title (``"<bestand> § <sectie>"``)."""
+    for bestand, titel in (meta.get("bronnen") or {}).items():
+        if bron.startswith(f"{bestand} § "):
+            return titel, bron[len(bestand) + 3:]
+    titel, _, sectie = bron.partition(", § ")
+    return titel, sectie

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import seed_text, squash
+from conftest import document_and_section, seed_text, squash
 from regio_analysis.data.schemas import TABLES, conform
 
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "kennemerland-groot-amsterdam"
@@ -30,15 +30,6 @@ def tables() -> dict[str, pd.DataFrame]:
         out[name] = conform(pd.read_csv(path, dtype=str, keep_default_na=False), name, file=str(path))
     return out
 
-
-def document_and_section(bron: str, meta: dict) -> tuple[str, str]:
-    """The document title and the section of a ``bron``: ``"<titel>, § <sectie>"``, or a file
-    name that regio.yaml's ``bronnen`` maps to the title (``"<bestand> § <sectie>"``)."""
-    for bestand, titel in (meta.get("bronnen") or {}).items():
-        if bron.startswith(f"{bestand} § "):
-            return titel, bron[len(bestand) + 3:]
-    titel, _, sectie = bron.partition(", § ")
-    return titel, sectie
 
 
 def nl(text: str) -> float:

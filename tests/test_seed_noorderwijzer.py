@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import seed_text, squash
+from conftest import document_and_section, seed_text, squash
 from regio_analysis.data.schemas import ABC, THEMAS, conform
 
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "noorderwijzer"
@@ -107,15 +107,6 @@ def seed_activities(text) -> dict[str, list[dict]]:
 
 
 # --- tests -----------------------------------------------------------------------------------
-
-def document_and_section(bron: str, meta: dict) -> tuple[str, str]:
-    """The document title and the section of a ``bron``: ``"<titel>, § <sectie>"``, or a file
-    name that regio.yaml's ``bronnen`` maps to the title (``"<bestand> § <sectie>"``)."""
-    for bestand, titel in (meta.get("bronnen") or {}).items():
-        if bron.startswith(f"{bestand} § "):
-            return titel, bron[len(bestand) + 3:]
-    titel, _, sectie = bron.partition(", § ")
-    return titel, sectie
 
 
 @pytest.mark.parametrize("table", TABLES)

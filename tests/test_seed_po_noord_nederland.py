@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import seed_text, squash
+from conftest import document_and_section, seed_text, squash
 from regio_analysis.data.schemas import TABLES, THEMAS, conform
 
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "po-noord-nederland"
@@ -47,15 +47,6 @@ def nl_num(value: float) -> str:
     """Dutch decimal notation: 17.9 -> '17,9', 22.0 -> '22'."""
     return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
 
-
-def document_and_section(bron: str, meta: dict) -> tuple[str, str]:
-    """The document title and the section of a ``bron``: ``"<titel>, § <sectie>"``, or a file
-    name that regio.yaml's ``bronnen`` maps to the title (``"<bestand> § <sectie>"``)."""
-    for bestand, titel in (meta.get("bronnen") or {}).items():
-        if bron.startswith(f"{bestand} § "):
-            return titel, bron[len(bestand) + 3:]
-    titel, _, sectie = bron.partition(", § ")
-    return titel, sectie
 
 
 def meta() -> dict:

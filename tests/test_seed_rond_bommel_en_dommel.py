@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import REPO, seed_text, squash
+from conftest import REPO, document_and_section, seed_text, squash
 
 REGION = REPO / "data" / "regions" / "rond-bommel-en-dommel"
 SEED_FILE = "002_53f7c34f92f653b9.txt"
@@ -52,15 +52,6 @@ def test_tables_conform_to_schemas():
     assert meta["regio_id"] == "rond-bommel-en-dommel"
     assert meta["periode"] == "2026-2029" and meta["bron"] == TITLE and meta["bronnen"] == {SEED_FILE: TITLE}
 
-
-def document_and_section(bron: str, meta: dict) -> tuple[str, str]:
-    """The document title and the section of a ``bron``: ``"<titel>, § <sectie>"``, or a file
-    name that regio.yaml's ``bronnen`` maps to the title (``"<bestand> § <sectie>"``)."""
-    for bestand, titel in (meta.get("bronnen") or {}).items():
-        if bron.startswith(f"{bestand} § "):
-            return titel, bron[len(bestand) + 3:]
-    titel, _, sectie = bron.partition(", § ")
-    return titel, sectie
 
 
 def test_bron_headings_exist_in_seed(seed):

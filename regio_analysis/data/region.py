@@ -99,3 +99,8 @@ def leesbare_bron(region: RegionData, bron) -> str:
         titles.setdefault(own, documenttitel(region))
     text = _BESTAND.sub(lambda m: titles.get(m.group(0), "een ander document van de regio"), text)
     return re.sub(r"(?<!,)\s+§", ", §", text) or "bron niet vermeld"
+
+
+def jaar_vermeld(value) -> bool:
+    """False when a row's ``jaar_vermeld`` says its source gives no year (its year is a placeholder)."""
+    return str(value).strip().lower() not in ("false", "0", "nee", "no")

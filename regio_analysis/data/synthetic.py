@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from regio_analysis import __version__
-from regio_analysis.data.region import kengetal_rijen, leesbare_bron
+from regio_analysis.data.region import jaar_vermeld, kengetal_rijen, leesbare_bron
 from regio_analysis.data.schemas import conform
 from regio_analysis.report.format import fmt_getal, opsomming
 
@@ -145,7 +145,7 @@ def _jaar(value) -> int | None:
 
 def _vermeld_jaar(rows: pd.DataFrame, column: str) -> int | None:
     """The latest year of ``rows``; None when a row says its source gives none (``jaar_vermeld``)."""
-    unstated = "jaar_vermeld" in rows and rows["jaar_vermeld"].astype(str).str.lower().isin(["false", "0"]).any()
+    unstated = "jaar_vermeld" in rows and not rows["jaar_vermeld"].map(jaar_vermeld).all()
     return None if unstated or rows[column].isna().all() else _jaar(rows[column].max())
 
 

@@ -14,6 +14,7 @@ from matplotlib.axes import Axes
 
 from regio_analysis.report import figures as plotting
 from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming, thema_label
+from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.data.schemas import THEMAS
 from regio_analysis.qualitative.plans import looptijd_vermeld, parse_periode, timeline, window
 
@@ -49,13 +50,9 @@ SOORT_LABELS = {"bao": "BAO", "sbo": "SBO", "so": "SO", "vso": "VSO", "so_vso": 
 # --- sources ------------------------------------------------------------------------------------
 
 def bron_tekst(region, bron) -> str:
-    """A ``bron`` as the report shows it, ``"<titel>, § <sectie>"``: a row that still names its
-    document by file (``"<bestand> § <sectie>"``) gets the title regio.yaml maps it to (``bronnen``)."""
-    tekst = "" if bron is None or (not isinstance(bron, str) and pd.isna(bron)) else str(bron)
-    for bestand, titel in (region.meta.get("bronnen") or {}).items():
-        if tekst == str(bestand) or tekst.startswith(f"{bestand} § "):
-            return f"{titel}, § {tekst[len(str(bestand)) + 3:]}" if tekst != str(bestand) else str(titel)
-    return tekst
+    """A ``bron`` as the report shows it, ``"<titel>, § <sectie>"`` (:func:`regio_analysis.data.region.leesbare_bron`:
+    never a file name); "" for none."""
+    return leesbare_bron(region, bron) if str(bron or "").strip() and not pd.isna(bron) else ""
 
 
 def bron_document(region, bron) -> str:
@@ -66,8 +63,7 @@ def bron_document(region, bron) -> str:
 
 def _jaar_vermeld(row) -> bool:
     """False when the row says its source gives no year (column ``jaar_vermeld``)."""
-    value = row.get("jaar_vermeld", True) if hasattr(row, "get") else True
-    return str(value).strip().lower() not in ("false", "0", "nee", "no")
+    return jaar_vermeld(row.get("jaar_vermeld", True) if hasattr(row, "get") else True)
 
 
 # --- identity ---------------------------------------------------------------------------------

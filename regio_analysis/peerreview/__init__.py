@@ -70,7 +70,6 @@ from regio_analysis.peerreview.indicators import (
     SYNTH,
     Doel,
     Meting,
-    bron_tekst,
     doel,
 )
 
@@ -78,7 +77,7 @@ __all__ = [
     "BEGELEIDER_GROEPEN", "BEOORDEELD", "BEREKENINGEN", "BEREKENING_NAMEN", "CYCLUS_JAREN", "FRAMEWORK_FILE",
     "GEEN_JAAR", "OMZETTINGEN", "PARTNERSCHAP_SOORTEN", "PER_STUDENT_EUR", "RICHTINGEN", "STANDAARD_DOEL", "STATUSSEN",
     "STATUS_KLEUREN", "STUDENT_GROEPEN", "SYNTH", "VOORBEELD", "CoverageResult", "Criterium", "Doel", "Dossier",
-    "Framework", "Indicator", "Koers", "Meting", "Waarborg", "beoordeel", "bron_tekst", "default_framework_path",
+    "Framework", "Indicator", "Koers", "Meting", "Waarborg", "beoordeel", "default_framework_path",
     "doel", "dossier", "indicator_status", "koers", "koers_tekst", "parse_framework", "peer_review_cycle",
     "register_documents", "samen_opleiden_coverage", "trend_text",
 ]

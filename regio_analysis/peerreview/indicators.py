@@ -12,7 +12,7 @@ Starter retention and induction use the starters of the retention chapter
 education; leaving = leaving the board), so both chapters count the same people.
 :func:`doel` takes an indicator's target from the region's ambition when the framework points
 at one (with the year of that ambition as the target year), else the framework's own target, a
-package default (:data:`STANDAARD_DOEL`). :func:`bron_tekst` names a source by its document,
+package default (:data:`STANDAARD_DOEL`). :func:`regio_analysis.data.region.leesbare_bron` names a source by its document,
 never by an internal file name.
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Callable
 import pandas as pd
 
 from regio_analysis.data.privacy import DEFAULT_K
-from regio_analysis.data.region import kengetal_rijen
+from regio_analysis.data.region import kengetal_rijen, leesbare_bron
 from regio_analysis.errors import DataError
 from regio_analysis.peerreview.coverage import CoverageResult, _eur, samen_opleiden_coverage
 from regio_analysis.peerreview.cycle import GEEN_JAAR, peer_review_cycle
@@ -182,7 +182,7 @@ def _kengetal_rows(kg: pd.DataFrame, indicator: str, onderwerp: str | None = Non
     return rows
 
 
-def _from_rows(rows: pd.DataFrame, what: str, meta: dict | None = None) -> Meting:
+def _from_rows(rows: pd.DataFrame, what: str, region) -> Meting:
     if rows.empty:
         return Meting(None, "kengetallen", ontbreekt=f"geen kengetal {what} voor deze regio")
     rows = rows.assign(_j=rows["jaar"].fillna(-1)).sort_values("_j", kind="stable")
@@ -191,7 +191,7 @@ def _from_rows(rows: pd.DataFrame, what: str, meta: dict | None = None) -> Metin
     trend = pd.DataFrame({"jaar": with_year["jaar"].astype(int), "waarde": with_year["waarde"].astype(float),
                           "n": pd.NA}).drop_duplicates("jaar", keep="last").reset_index(drop=True)
     jaar = "" if pd.isna(last["jaar"]) else f" ({int(last['jaar'])})"
-    return Meting(float(last["waarde"]), f"kengetallen: {bron_tekst(last['bron'], meta)}", trend,
+    return Meting(float(last["waarde"]), f"kengetallen: {leesbare_bron(region, last['bron'])}", trend,
                   f"{what}{jaar}" + (f"; {last['opmerking']}" if str(last.get("opmerking", "")).strip() else ""),
                   jaar=None if pd.isna(last["jaar"]) else int(last["jaar"]))
 
@@ -200,14 +200,14 @@ def _calc_kengetal(ctx: _Context, ind: Indicator) -> Meting:
     spec = ind.kengetal or {}
     rows = _kengetal_rows(ctx.region.kengetallen, spec.get("indicator", ""), spec.get("onderwerp") or None,
                           spec.get("categorie", ""))
-    return _from_rows(rows, f"{spec.get('onderwerp', '')}/{spec.get('indicator', '')}", ctx.region.meta)
+    return _from_rows(rows, f"{spec.get('onderwerp', '')}/{spec.get('indicator', '')}", ctx.region)
 
 
 def _calc_certified(ctx: _Context, ind: Indicator) -> Meting:
     kg = ctx.region.kengetallen
     rows = _kengetal_rows(kg, "aandeel_gecertificeerde_schoolopleiders")
     if not rows.empty:
-        return _from_rows(rows, "aandeel gecertificeerde schoolopleiders", ctx.region.meta)
+        return _from_rows(rows, "aandeel gecertificeerde schoolopleiders", ctx.region)
     cert = _kengetal_rows(kg, "gecertificeerde_schoolopleiders")
     alle = _kengetal_rows(kg, "schoolopleiders")
     if not cert.empty and not alle.empty:
@@ -220,7 +220,7 @@ def _calc_certified(ctx: _Context, ind: Indicator) -> Meting:
             trend = pd.DataFrame({"jaar": with_year["jaar"].astype(int),
                                   "waarde": 100 * with_year["waarde_c"] / with_year["waarde_a"], "n": pd.NA})
             return Meting(100 * float(last["waarde_c"]) / float(last["waarde_a"]),
-                          f"kengetallen: {bron_tekst(last['bron_c'], ctx.region.meta)}", trend,
+                          f"kengetallen: {leesbare_bron(ctx.region, last['bron_c'])}", trend,
                           f"{fmt_getal(last['waarde_c'])} van {fmt_getal(last['waarde_a'])} schoolopleiders gecertificeerd",
                           jaar=None if pd.isna(last["jaar"]) else int(last["jaar"]))
     return Meting(None, "kengetallen", ontbreekt="geen gegevens over gecertificeerde (geregistreerde) schoolopleiders; "
@@ -235,7 +235,7 @@ def _calc_coverage(ctx: _Context, ind: Indicator) -> Meting:
         if rows.empty:
             return Meting(None, "samen_opleiden", ontbreekt="geen aantallen studenten per lerarenopleiding "
                                                             "(tabel samen_opleiden) voor deze regio")
-        return _from_rows(rows, "aandeel studenten in een partnerschap", ctx.region.meta)
+        return _from_rows(rows, "aandeel studenten in een partnerschap", ctx.region)
     t = cov.summary[cov.summary["instituut"] == "totaal"].sort_values("jaar")
     last = t.iloc[-1]
     trend = pd.DataFrame({"jaar": t["jaar"].astype(int), "waarde": t["aandeel_partnerschap"].astype(float), "n": pd.NA})
@@ -245,7 +245,7 @@ def _calc_coverage(ctx: _Context, ind: Indicator) -> Meting:
               f"{_eur(last['extra_bekostiging_eur'])} extra bij {_eur(cov.per_student_eur)} per student")
     if not cov.inconsistenties.empty:
         bewijs += f"; {len(cov.inconsistenties)} bedrag(en) of aantal(len) in het plan wijken af (zie W3)"
-    bron = "samen_opleiden: " + "; ".join(dict.fromkeys(bron_tekst(b, ctx.region.meta)
+    bron = "samen_opleiden: " + "; ".join(dict.fromkeys(leesbare_bron(ctx.region, b)
                                                         for b in ctx.region.samen_opleiden["bron"].astype(str)))
     return Meting(float(last["aandeel_partnerschap"]), bron, trend, bewijs, jaar=int(last["jaar"]))
 
@@ -303,41 +303,6 @@ if tuple(BEREKENINGEN) != BEREKENING_NAMEN:  # the framework checks names agains
 
 
 #: an internal file name at the start of a source (``"002_53f7c34f92f653b9.txt § Analyse"``)
-_BESTAND = re.compile(r"^\s*([\w.-]+\.(?:txt|pdf|docx?|md))(?=\s|$)\s*", re.IGNORECASE)
-
-
-def _titels(meta: dict | None) -> dict[str, str]:
-    """Internal file names mapped to document titles: ``bronnen`` in ``regio.yaml``, and the
-    region's own document (``bron``) when ``bron`` is still a file name."""
-    meta = meta or {}
-    titels = {str(k).strip(): str(v).strip() for k, v in (meta.get("bronnen") or {}).items()}
-    eigen = str(meta.get("bron", "") or "").strip()
-    if _BESTAND.fullmatch(eigen) and eigen not in titels:
-        naam = str(meta.get("naam", "") or "").strip()
-        wie = naam if naam.lower().startswith("onderwijsregio") else f"onderwijsregio {naam}"
-        periode = str(meta.get("periode", "") or "").strip()
-        titels[eigen] = str(meta.get("bron_titel") or "").strip() or (
-            f"plan van {wie}" + (f" ({periode})" if periode else ""))
-    return titels
-
-
-def bron_tekst(bron, meta: dict | None = None) -> str:
-    """A source as a reader can find it: an internal file name at the start is replaced by the
-    document's title (``bronnen`` in ``regio.yaml``; for the region's own document without a
-    title "plan van onderwijsregio <naam> (<periode>)"; any other file "een ander document van
-    de regio"), the section is kept: ``"Activiteitenplan Noorderwijzer 2026–2029, § 6. …"``.
-    A source that names no file is returned as it is."""
-    text = "" if bron is None or (not isinstance(bron, str) and pd.isna(bron)) else str(bron).strip()
-    m = _BESTAND.match(text)
-    if not m:
-        return text
-    naam = _titels(meta).get(m.group(1), "een ander document van de regio")
-    rest = text[m.end():].strip()
-    if rest.startswith("§"):
-        return f"{naam}, {rest}"
-    return f"{naam} {rest}".strip()
-
-
 @dataclass(frozen=True)
 class Doel:
     """The target of an indicator: its value, the year it is to be reached (None: no horizon),
@@ -372,5 +337,5 @@ def doel(region, ind: Indicator) -> Doel:
                 tekst += ("; de ambitie gaat over alle startende personeelsleden, de indicator over startende leraren "
                           "(functiegroep OP)")
             jaar = None if pd.isna(r["jaar"]) else int(r["jaar"])
-            return Doel(waarde, jaar, "ambitie", f"{tekst}; bron: {bron_tekst(r['bron'], region.meta)}")
+            return Doel(waarde, jaar, "ambitie", f"{tekst}; bron: {leesbare_bron(region, r['bron'])}")
     return Doel(ind.doel, ind.doeljaar, "standaardwaarde", STANDAARD_DOEL)

@@ -18,12 +18,11 @@ from matplotlib.axes import Axes
 from regio_analysis.report.format import fmt_getal, fmt_pct
 from regio_analysis.workforce.chapter.publiek import (
     GROEP_LABELS, POPULATIE_LABELS, SOORT_LABELS, TEKORT_COMPONENTEN, andere_vermeldingen_55plus, bron_tekst,
-    brondocument, contractduur, deeltijd, figuur_contractduur, figuur_deeltijd, figuur_leeftijd,
+    contractduur, deeltijd, figuur_contractduur, figuur_deeltijd, figuur_leeftijd,
     figuur_leerlingen_per_soort, figuur_personeel, figuur_verzuim_verschil, functiemix, jaar_tekst, leeftijd_55plus,
     leerlingen_per_soort, lezing_contractduur, lezing_deeltijd, lezing_leeftijd, lezing_leerlingen_per_soort,
     lezing_personeel, lezing_verzuim_verschil, mix_vergelijking, personeel_naar_populatie, personeel_per_functiegroep,
     pct_zoals_gepubliceerd, tabel_personeel, totaal_verschil, totaal_verschil_tekst, verzuim_verschil,
-    zonder_bestandsnamen,
 )
 from regio_analysis.workforce.chapter.spp import (
     INDICATOR_LABELS, SPP, STAP_LABELS, TOLERANTIE, aansluiting, eenheid_gevoeligheid, figuur_spp, figuur_tornado,
@@ -37,7 +36,7 @@ from regio_analysis.workforce.chapter.tekorten import (
 
 __all__ = [
     "GROEP_LABELS", "Hoofdstuk", "INDICATOR_LABELS", "POPULATIE_LABELS", "SOORT_LABELS", "SPP", "STAP_LABELS",
-    "TEKORT_COMPONENTEN", "TOLERANTIE", "aansluiting", "andere_vermeldingen_55plus", "bron_tekst", "brondocument",
+    "TEKORT_COMPONENTEN", "TOLERANTIE", "aansluiting", "andere_vermeldingen_55plus", "bron_tekst",
     "contractduur", "deeltijd", "eenheid_gevoeligheid", "figuur_contractduur", "figuur_deeltijd", "figuur_leeftijd",
     "figuur_leerlingen_per_soort", "figuur_personeel", "figuur_spp", "figuur_stromen", "figuur_tekort",
     "figuur_tevredenheid", "figuur_tornado", "figuur_verzuim_verschil", "fmt_getal", "fmt_pct", "functiemix",
@@ -47,7 +46,7 @@ __all__ = [
     "mix_vergelijking", "pct_zoals_gepubliceerd", "personeel_naar_populatie", "personeel_per_functiegroep", "reproductie",
     "reproductie_samenvatting", "spp", "spp_band", "stromen", "stromen_uit_microdata", "tabel_aansluiting",
     "tabel_gevoeligheid", "tabel_personeel", "tabel_tekort", "tekortcomponenten", "tevredenheid",
-    "totaal_verschil", "totaal_verschil_tekst", "verzuim_verschil", "zonder_bestandsnamen",
+    "totaal_verschil", "totaal_verschil_tekst", "verzuim_verschil",
 ]
 
 

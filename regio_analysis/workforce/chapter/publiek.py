@@ -9,13 +9,12 @@ a range. Sources are named by the document's title (:func:`bron_tekst`), never b
 """
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from regio_analysis.overview.chapter import bron_tekst as overview_bron_tekst
+from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.overview.chapter import regio_rijen, verzuim_reeks
 from regio_analysis.report import figures as plotting
 from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming
@@ -35,47 +34,14 @@ ONDERWIJSTYPE_LABELS = {"PO": "het primair onderwijs", "VO": "het voortgezet ond
                         "SO": "het speciaal onderwijs", "VSO": "het voortgezet speciaal onderwijs"}
 TEKORT_COMPONENTEN = {"totaal": "totaal tekort", "zichtbaar": "zichtbaar tekort (vacatures)",
                       "verborgen": "verborgen tekort", "onvervuld": "onvervulde werkgelegenheid"}
-_BESTANDSNAAM = re.compile(r"\b\d{3}_[0-9a-f]{16}\.txt\b")
 
 
 # ------------------------------------------------------------------ sources and years
 
 
-def _bestand_titels(region) -> dict[str, str]:
-    """Internal source file names mapped to the documents' titles (``bronnen`` in ``regio.yaml``)."""
-    meta = region.meta or {}
-    out = {str(k): str(v) for k, v in (meta.get("bronnen") or {}).items()}
-    if meta.get("bron") and _BESTANDSNAAM.fullmatch(str(meta["bron"])) and "bron_titel" in meta:
-        out.setdefault(str(meta["bron"]), str(meta["bron_titel"]))
-    return out
-
-
-def brondocument(region) -> str:
-    """The title of the region's source document (``bron`` in ``regio.yaml``, or the title it maps
-    its file name to), or, without one, a description a reader can look up; never a file name."""
-    meta = region.meta or {}
-    bron = str(meta.get("bron") or "")
-    if bron and not _BESTANDSNAAM.search(bron):
-        return bron
-    titles = _bestand_titels(region)
-    if bron in titles:
-        return titles[bron]
-    periode = str(meta.get("periode") or "").replace("-", "–")
-    return f"het plan van {meta.get('naam', region.regio_id)}" + (f" {periode}" if periode else "")
-
-
-def zonder_bestandsnamen(region, text: str) -> str:
-    """``text`` with every internal source file name replaced by the document's title."""
-    for name, title in _bestand_titels(region).items():
-        text = text.replace(f"{name} § ", f"{title}, § ").replace(name, title)
-    return _BESTANDSNAAM.sub(brondocument(region), text)
-
-
 def bron_tekst(region, bron) -> str:
-    """A source as a reader can find it: ``"<document>, § <section>"`` (as the overview shows it),
-    never an internal file name."""
-    text = overview_bron_tekst(region, bron)
-    return re.sub(r",?\s*§\s*", ", § ", zonder_bestandsnamen(region, text)).strip() if text else ""
+    """A source as a reader can find it (:func:`regio_analysis.data.region.leesbare_bron`); "" for none."""
+    return leesbare_bron(region, bron) if str(bron or "").strip() and not pd.isna(bron) else ""
 
 
 def _bronnen(region, values) -> str:
@@ -99,7 +65,7 @@ def met_vermeld_jaar(df: pd.DataFrame, kolom: str) -> pd.DataFrame:
     ``jaar_vermeld`` false: the year there is a placeholder, never to be shown)."""
     if df.empty or "jaar_vermeld" not in df.columns:
         return df
-    stated = ~df["jaar_vermeld"].astype(str).str.strip().str.lower().isin(["false", "0", "nee", "no"])
+    stated = df["jaar_vermeld"].map(jaar_vermeld).astype(bool)
     return df.assign(**{kolom: pd.to_numeric(df[kolom], errors="coerce").astype(float).where(stated)})
 
 

@@ -19,7 +19,8 @@ from regio_analysis.report import figures as plotting
 from regio_analysis.report.format import Kolom, fmt_getal, geen_gegevens, kolommen, opsomming
 from regio_analysis.workforce import model as workforce
 from regio_analysis.workforce import reconcile
-from regio_analysis.workforce.chapter.publiek import GROEP_LABELS, SOORT_LABELS, bron_tekst, zonder_bestandsnamen
+from regio_analysis.data.region import leesbare_bron
+from regio_analysis.workforce.chapter.publiek import GROEP_LABELS, SOORT_LABELS, bron_tekst
 
 INDICATOR_LABELS = {
     "benodigd_fte": "vraag (fte)", "voorraad_fte": "aanbod (fte)", "instroom_fte": "instroom (fte)",
@@ -407,7 +408,7 @@ class SPP:
         flows = "de bezetting aan het begin van het jaar" if self.inputs.basis_stromen == "voorraad" else "de vraag van dat jaar"
         lines = [f"Basisjaar {self.inputs.basisjaar}, projectie {min(self.inputs.jaren)}–{max(self.inputs.jaren)}; "
                  f"in- en uitstroompercentages gelden ten opzichte van {flows}."]
-        lines += [f"- {zonder_bestandsnamen(self.regio, b) if self.regio is not None else b}" for b in self.inputs.bronnen]
+        lines += [f"- {leesbare_bron(self.regio, b) if self.regio is not None else b}" for b in self.inputs.bronnen]
         lines += ["", "Scenario's:"] + [f"- {s.label or s.naam}" for s in self.scenarios.values()]
         return "\n".join(lines)
 
