@@ -306,6 +306,16 @@ def test_noorderwijzer_cycle_has_the_school_of_education_in_the_joint_2029_revie
         ["2029", "Opleidingspraktijk Noorderwijzer", "op schema"]
 
 
+def test_rond_bommel_en_dommel_earlier_partnership_shares_the_regions_2028_review():
+    """Review finding: the partnership the plan names for its earlier peer reviews merges into the region's
+    approach, whose reviews are planned for 2028; it was graded "niet gehaald" as one without a plan."""
+    d = peer.dossier(load_region("rond-bommel-en-dommel", synthetic=True))
+    cyc = d.cyclus.set_index("naam")
+    assert cyc.loc["Het Partnerschap Opleiden in de School", "gepland"] == 2028
+    assert cyc.loc["Het Partnerschap Opleiden in de School", "status"] == "op schema"
+    assert one_row(d.indicatoren, indicator_id="peer_review_cyclus")["status"] == "gehaald"
+
+
 def test_peer_review_cycle_of_kennemerland():
     d = peer.dossier(load_region("kennemerland-groot-amsterdam", synthetic=True))
     cyc = d.cyclus.set_index("naam")

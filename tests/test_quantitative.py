@@ -80,6 +80,34 @@ def test_figures_draw_with_data(bommel):
         plt.close("all")
 
 
+def test_figures_read_in_dutch_and_in_the_sources_order(bommel):
+    """Review findings: duration classes were drawn alphabetically; the log axis of pupils showed
+    "3×10⁴" labels between the Dutch ones; the target's legend marker sat on a bar."""
+    assert list(kw.contractduur(bommel)["categorie"]) == ["korter dan 1 jaar", "1 jaar", "2 t/m 4 jaar", "5 t/m 9 jaar",
+                                                          "10 t/m 19 jaar", "20 jaar en langer"]
+    ax = kw.figuur_contractduur(bommel)
+    assert [t.get_text() for t in ax.get_xticklabels()][:2] == ["korter dan 1 jaar", "1 jaar"]
+    ax = kw.figuur_leerlingen_per_soort(bommel)
+    ax.figure.canvas.draw()
+    labels = [t.get_text() for t in [*ax.get_yticklabels(), *ax.yaxis.get_minorticklabels()] if t.get_text()]
+    assert labels and all(re.fullmatch(r"\d{1,3}(\.\d{3})*", t) for t in labels), labels
+    ax = kw.figuur_tevredenheid(bommel)
+    legend = ax.get_legend()
+    assert legend.get_texts()[0].get_text() == "streefwaarde van de regio"
+    ax.figure.canvas.draw()
+    assert legend.get_window_extent().y1 < ax.get_window_extent().y0  # under the axes, on no bar
+    plt.close("all")
+
+
+def test_spp_says_its_staff_count_is_of_another_year_than_its_base_year(bommel):
+    """Review finding: 002's own staff counts are "de feitelijke situatie in 2025"; the SPP starts at the end
+    of 2024 (the last realised pupils) and must say that it takes the 2025 count as that stock."""
+    h = kw.Hoofdstuk(bommel)
+    assert "bezetting OP: 2.048 fte (formatieplaatsen van 2025" in h.uitleg_spp()
+    assert "telling van 2025; het pakket neemt haar als de stand aan het eind van het basisjaar 2024" in h.uitleg_spp()
+    assert "een telling van 2025, genomen als stand eind 2024" in h.lezing_aansluiting()
+
+
 def test_spp_reading_matches_its_table(bommel):
     plan = kw.spp(bommel)
     proj = plan.projectie

@@ -42,8 +42,10 @@ def toy_chapters(tmp_path_factory) -> tuple[Chapter, ...]:
         md("## Gegevens"),
         code("from regio_analysis.data import load_region\nrd = load_region(regio_id, data_dir or None)"),
         code("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\nplt.show()"),
-        code("from regio_analysis.report.tables import toon_tabel\n"
-             "toon_tabel(rd.activiteiten[['id', 'thema']].head(3), 'activiteiten', output_dir)"),
+        code("from regio_analysis.data.provenance import gepubliceerd, markeer\n"
+             "from regio_analysis.report.tables import toon_tabel\n"
+             "toon_tabel(markeer(rd.activiteiten[['id', 'thema']].head(3), gepubliceerd('het plan')), 'activiteiten', "
+             "output_dir)"),
     ])
     boom = _chapter_nb(d / "boom.ipynb", [
         md("## Breekt"),

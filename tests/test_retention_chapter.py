@@ -13,6 +13,7 @@ from regio_analysis.report.format import bewijswoorden, tabel_tekst
 from regio_analysis.retention import chapter as rr
 from regio_analysis.retention.chapter import readings
 from regio_analysis.retention import survival_at
+from tracing import getallen, ontraceerbaar, toegestane_getallen
 
 matplotlib.use("Agg")
 
@@ -275,71 +276,6 @@ def test_the_chapter_object_of_a_region_without_spells(bommel):
 
 # ----------------------------------------------------------------------------- readings that cannot lie
 
-_GETAL = re.compile(r"(?<![\w.,])([−-]?)(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?")
-#: numbers of the method itself that readings may name: 95 %-intervals, K = 10, 1,96, "0,5 is toeval",
-#: the balance threshold 0,1, "het interval omvat 1", chapters 03 and 04, the 31 days joining spells
-CONSTANTEN = (95, 10, 1.96, 0.5, 0.1, 1, 0, 3, 4, 31)
-
-
-def getallen(tekst: str) -> list[tuple[float, int]]:
-    """The numbers in a Dutch text (thousands point, decimal comma, − or - sign) with their decimals."""
-    out = []
-    for sign, whole, frac in _GETAL.findall(str(tekst)):
-        value = float(whole.replace(".", "") + ("." + frac if frac else ""))
-        out.append((-value if sign else value, len(frac)))
-    return out
-
-
-def toegestane_getallen(tables, extra=()) -> set[float]:
-    """Every number a reading of ``tables`` may state: what the tables show (every number in their
-    text, headers included) and what follows from one shown number or two by one documented step,
-    by the kind of column (:func:`report.format.weergave`): for a percentage 100 − x and the
-    difference of two in the column (also for percentage points: "(pp)", "procentpunt"); for another
-    number |1 − x|·100 ("37% lager" of a ratio) and 100·x; for a count
-    the share 100·x/y of two in the column; for an interval the width hoog − laag. Also ``extra``
-    (the chapter's parameters, the years of the data) and the method's constants."""
-    from regio_analysis.report.format import weergave
-
-    allowed = set(CONSTANTEN) | {float(x) for x in extra}
-    for df in tables:
-        if df is None or df.empty:
-            continue
-        shown = tabel_tekst(df)
-        for text in [*map(str, shown.columns), *shown.astype(str).to_numpy().ravel()]:
-            allowed |= {v for v, _ in getallen(text)}
-        for c, k in weergave(df).items():
-            if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]):
-                continue
-            if k.eenheid:  # each row in its own unit: ratios give 100·x, percentages 100 − x
-                for x, unit in zip(df[c].astype(float), df[k.eenheid]):
-                    allowed |= {100 * x} if unit == "ratio" else {100 - x} if unit == "procent" else set()
-                continue
-            col = pd.to_numeric(df[c], errors="coerce").astype(float).dropna().tolist()
-            if k.soort == "pct":
-                allowed |= {100 - x for x in col} | {abs(x - y) for x in col for y in col}
-            elif k.soort == "getal" and re.search(r"\(pp\)|procentpunt", f"{c} {k.naam or ''}"):
-                allowed |= {abs(x - y) for x in col for y in col}  # differences of percentage points
-            elif k.soort == "getal":
-                allowed |= {abs(1 - x) * 100 for x in col} | {100 * x for x in col}
-            elif k.soort == "aantal":
-                allowed |= {100 * x / y for x in col for y in col if y}
-            if k.soort in ("getal", "pct") and k.hoog and k.hoog in df:
-                lo = df[k.laag] if k.laag else df[c]
-                allowed |= set((df[k.hoog].astype(float) - lo.astype(float)).dropna())
-    return allowed
-
-
-def ontraceerbaar(tekst: str, allowed: set[float]) -> list[str]:
-    """The numbers of ``tekst`` that equal no allowed number (at the decimals the text shows)."""
-    vals = np.array(sorted({abs(a) for a in allowed}))
-    bad = []
-    for value, decimals in getallen(tekst):
-        tol = 0.5 * 10 ** -decimals + 1e-6
-        if not np.any(np.abs(vals - abs(value)) <= tol):
-            bad.append(f"{value:g}")
-    return bad
-
-
 def test_the_number_parser_reads_dutch_notation():
     assert getallen("HR 0,61 (95%-BI 0,41–0,90); 2.000 personen, −4,7 en -6,56 procentpunt in 2019–2025") == [
         (0.61, 2), (95, 0), (0.41, 2), (0.9, 2), (2000, 0), (-4.7, 1), (-6.56, 2), (2019, 0), (2025, 0)]
@@ -409,6 +345,7 @@ def test_the_opening_says_what_the_generator_was_told_and_what_came_back(hoofdst
 
     h = hoofdstukken[rid]
     text = h.inleiding()
+    assert re.search(r"volgt [\d.]+ synthetische startende leraren", text)  # a synthetic count is not the region's
     table = h.tabel_generator()
     targets = table[table["onderdeel"] == "afstemmingsdoel"]
     assert len(targets) == len(rr.doelen(h.region))

@@ -224,6 +224,15 @@ def test_published_starter_outflow_is_used_whatever_its_indicator_is_called(regi
     assert t.loc["personen", "waarde"] == 2000 and t.loc["personen", "bron"] == "standaardwaarde van het pakket"
     spells = generate_dienstverbanden(regions["noorderwijzer"], seed=7)
     assert abs(_left_board_within(spells, 1.0) - 0.215) < 0.02
+    assert "al het personeel" not in t.loc["vertrek_1_jaar", "opmerking"]  # this one is about starters
+
+
+def test_a_leaving_figure_about_all_staff_is_said_to_be_used_for_starters(regions):
+    """Rond Bommel en Dommel's 25 % is the plan's reading of all staff's contract durations; the generator
+    may use it for starters (the only figure there is) but must say it is another population."""
+    t = calibration_targets(regions["rond-bommel-en-dommel"]).set_index("naam")
+    assert t.loc["vertrek_1_jaar", "waarde"] == pytest.approx(0.25)
+    assert "al het personeel, niet alleen voor startende leraren" in t.loc["vertrek_1_jaar", "opmerking"]
 
 
 def _with_kengetallen(region, rows: list[dict]):

@@ -303,6 +303,9 @@ def _vertrek(region: "RegionData", horizon: int) -> Target | None:
     if exact.empty:
         return None
     row = exact.sort_values("jaar", na_position="first").iloc[-1]
+    if not _STARTER.search(str(row["indicator"]).lower().replace("_", " ")):
+        note = "; ".join(n for n in (note, "de regio noemt dit voor al het personeel, niet alleen voor startende leraren; "
+                                           "de generator neemt het voor starters") if n)
     return _gepubliceerd(float(row["waarde"]), str(row["bron"]), _jaar(row["jaar"]), str(row["indicator"]), note)
 
 

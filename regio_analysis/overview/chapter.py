@@ -14,20 +14,13 @@ from matplotlib.axes import Axes
 
 from regio_analysis.report import figures as plotting
 from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming, thema_label
-from regio_analysis.data.region import jaar_vermeld, leesbare_bron
+from regio_analysis.data.provenance import (BETEKENIS, Herkomst, Soort, berekend, gepubliceerd, gepubliceerd_uit,
+                                            markeer, met_herkomst, per_hoofdstuk)
+from regio_analysis.data.region import documenttitel, jaar_vermeld, leesbare_bron
 from regio_analysis.data.schemas import THEMAS
 from regio_analysis.qualitative.plans import looptijd_vermeld, parse_periode, timeline, window
 
 KERNCIJFER_KOLOMMEN = ["indicator", "jaar", "waarde", "eenheid", "bron"]
-
-KEY_INDICATOR_LABELS: dict[str, str] = {
-    "leerlingen": "Leerlingen",
-    "personen": "Personeel (personen)",
-    "verzuim_pct": "Ziekteverzuim (%)",
-    "aandeel_55plus_pct": "Personeel 55+ (%)",
-    "uitstroom_pct": "Uitstroom personeel (%)",
-    "activiteiten": "Activiteiten",
-}
 
 FUNCTIEGROEP_KORT = {"totaal": "", "OP": "OP", "OOP": "OOP", "DIR": "schoolleiders"}
 # which function group stands for "the staff" when a table has no total
@@ -397,7 +390,9 @@ def kerncijfers(region) -> pd.DataFrame:
 
     a55 = _aandeel_55plus(region)
     if a55 is not None:
-        add("aandeel_55plus", "Personeel van 55 jaar en ouder", _jaar(a55["peiljaar"], _jaar_vermeld(a55)),
+        soort = str(a55.get("onderwijstype") or "").strip() if pd.notna(a55.get("onderwijstype")) else ""
+        add("aandeel_55plus", f"Personeel{f' in het {SOORT_LABELS.get(soort.lower(), soort)}' if soort else ''} van 55 jaar "
+            "en ouder", _jaar(a55["peiljaar"], _jaar_vermeld(a55)),
             fmt_pct(a55["waarde"], None), "procent", a55["bron"])
 
     for richting, naam in (("in", "Instroom"), ("uit", "Uitstroom")):
@@ -418,7 +413,7 @@ def kerncijfers(region) -> pd.DataFrame:
         add("activiteiten", "Activiteiten in het register (totaal)", periode, str(len(act)), "aantal",
             _bron_documenten(region, act))
         for thema, groep in _per_thema(act):
-            add(f"activiteiten_{thema}", f"Activiteiten in het register: {thema_label(thema)}", periode,
+            add(f"activiteiten_{thema}", f"Activiteiten met thema {thema_label(thema)} (indeling van het pakket)", periode,
                 str(len(groep)), "aantal", _bron_documenten(region, groep))
 
     ps = region.partnerschappen
@@ -523,7 +518,7 @@ def _tekort_rijen(region) -> list[tuple[str, str, str, str, str, str]]:
 
 
 RETENTIE_INDICATOREN = {
-    "vertrek_binnen_1_jaar": ("vertrek_binnen_1_jaar", "Nieuw personeel dat binnen een jaar vertrekt"),
+    "vertrek_binnen_1_jaar": ("vertrek_binnen_1_jaar", "Personeel dat binnen een jaar het bestuur verlaat (volgens het plan)"),
     "uitstroompercentage startende leraren": ("uitstroom_starters", "Uitstroom startende leraren"),
 }
 
@@ -540,34 +535,6 @@ def _retentie_rijen(region):
         if pd.isna(r["jaar"]):
             label = f"{label} (periode niet vermeld)"
         yield sleutel, label, r
-
-
-def key_indicators(region) -> dict[str, float | None]:
-    """The fixed set of indicators the index page shows for every region (None when unknown).
-
-    - ``leerlingen``: latest realised region total of pupils;
-    - ``personen``: latest staff count in persons (``personeel`` total, else the region's own
-      count in ``kengetallen`` summed over the function groups it publishes);
-    - ``verzuim_pct``: latest regional sick-leave percentage;
-    - ``aandeel_55plus_pct``: latest share of staff aged 55 or over;
-    - ``uitstroom_pct``: outflow rate of the latest realised year, else of the first
-      forecast year (total staff, else OP);
-    - ``activiteiten``: number of activities in the register (None without a register).
-    """
-    ll = _leerlingen_gepubliceerd(region)
-    real = ll[~ll["prognose"].astype(bool)]
-    pers = _personeel_totaal(region, "personen")
-    verzuim, _land = _verzuim_laatste(region)
-    a55 = _aandeel_55plus(region)
-    uit = _stroom(region, "uit")
-    return {
-        "leerlingen": float(real["aantal"].iloc[-1]) if not real.empty else None,
-        "personen": pers["waarde"] if pers is not None else None,
-        "verzuim_pct": float(verzuim["waarde"]) if verzuim is not None else None,
-        "aandeel_55plus_pct": float(a55["waarde"]) if a55 is not None else None,
-        "uitstroom_pct": float(uit[0]["waarde"]) if uit is not None else None,
-        "activiteiten": float(len(region.activiteiten)) if region.has("activiteiten") else None,
-    }
 
 
 # --- readings (one Dutch sentence each) ---------------------------------------------------------
@@ -756,38 +723,61 @@ def figuur_activiteiten(region, ax: Axes | None = None) -> Axes | None:
     return timeline(act, ax=ax, periode=window(act, _planperiode(region)), titel=titel)
 
 
+@met_herkomst
 class Hoofdstuk:
     """Chapter 00 for one region: everything ``00_overzicht.ipynb`` shows (published figures only)."""
 
     def __init__(self, region):
         self.region = region
 
+    def herkomst(self) -> tuple[Herkomst, ...]:
+        return (gepubliceerd_uit(self.region, *self.region.tables.values()),)
+
+    def tabel_herkomst(self) -> pd.DataFrame:
+        """The first screen: which chapter rests on which kind of figures (``data.provenance``)."""
+        from regio_analysis.reporting.chapters import CHAPTERS
+
+        rows = [(f"{i:02d}", c.title, c.soorten, c.microdata, c.microdata if c.synthetisch else (),
+                 c.standaard if c.standaard_bij is None or c.standaard_bij(self.region) else "")
+                for i, c in enumerate(CHAPTERS)]
+        return markeer(per_hoofdstuk(self.region, rows), berekend("uit welke tabellen de regio levert"))
+
     def inleiding(self) -> str:
         return inleiding(self.region)
 
     def tabel_identiteit(self) -> pd.DataFrame:
-        return identiteit(self.region)
+        return markeer(identiteit(self.region), gepubliceerd(documenttitel(self.region)))
 
     def tabel_kerncijfers(self) -> pd.DataFrame:
-        return kerncijfers(self.region)
+        df = kerncijfers(self.region)
+        extra = [berekend(regel) for teken, regel in (
+            ("(som", "som van gepubliceerde cijfers, waar het label 'som' zegt"),
+            ("indeling van het pakket", "activiteiten per thema geteld in de indeling van het pakket"))
+            if not df.empty and df["indicator"].str.contains(teken, regex=False).any()]
+        return markeer(df, gepubliceerd("document en paragraaf per rij"), *extra)
+
+    def lezing_herkomst(self) -> str:
+        """The legend of the first screen: what each kind of figure means."""
+        return "\n".join(f"- **{s.value}**: {BETEKENIS[s]}." for s in Soort)
 
     def figuur_leerlingen(self) -> Axes | None:
-        return figuur_leerlingen(self.region)
+        return markeer(figuur_leerlingen(self.region), gepubliceerd_uit(self.region, self.region.leerlingen))
 
     def lezing_leerlingen(self) -> str:
         return lezing_leerlingen(self.region)
 
     def figuur_verzuim(self) -> Axes | None:
-        return figuur_verzuim(self.region)
+        return markeer(figuur_verzuim(self.region), gepubliceerd_uit(self.region, verzuim_reeks(self.region)))
 
     def lezing_verzuim(self) -> str:
         return lezing_verzuim(self.region)
 
     def figuur_activiteiten(self) -> Axes | None:
-        return figuur_activiteiten(self.region)
+        return markeer(figuur_activiteiten(self.region), gepubliceerd_uit(self.region, self.region.activiteiten),
+                       berekend("de thema's in de indeling van het pakket"))
 
     def lezing_activiteiten(self) -> str:
         return lezing_activiteiten(self.region)
 
     def tabel_bronbestanden(self) -> pd.DataFrame:
-        return bronbestanden(self.region)
+        return markeer(bronbestanden(self.region), berekend("vingerafdruk (SHA-256) van elk ingelezen bestand"))

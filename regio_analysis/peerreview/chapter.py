@@ -28,6 +28,8 @@ from regio_analysis.peerreview.evidence import Dossier, _waarborg_codes
 from regio_analysis.peerreview.evidence import dossier as build_dossier
 from regio_analysis.peerreview.cycle import GEEN_JAAR
 from regio_analysis.peerreview.framework import BEOORDEELD, STATUS_KLEUREN, STATUSSEN, VOORBEELD, Framework
+from regio_analysis.data.provenance import (Herkomst, berekend, gepubliceerd, gepubliceerd_uit, markeer, met_herkomst,
+                                            standaardwaarde, synthetisch)
 from regio_analysis.peerreview.indicators import STANDAARD_DOEL, SYNTH
 from regio_analysis.report.format import Kolom, fmt_getal, fmt_pct, geen_gegevens, kolommen, opsomming
 
@@ -401,6 +403,25 @@ class WaarborgDeel:
     citaten_wat: str
 
 
+def herkomst_indicatoren(region, tabel: pd.DataFrame) -> tuple[Herkomst, ...]:
+    """The kinds in an indicator table: synthetic demonstrations, values computed from the region's
+    tables, the region's own ambitions as targets, the package's default targets."""
+    if tabel.empty:
+        return ()
+    synth = tabel["status"].eq(VOORBEELD)
+    kinds = []
+    if synth.any():
+        kinds.append(synthetisch("indicatoren uit gegevens die het pakket maakte; niet beoordeeld"))
+    if (~synth & tabel["waarde"].notna()).any():
+        kinds.append(berekend("indicatoren berekend uit de tabellen van de regio; bron per rij"))
+    if tabel["doelbron"].astype(str).str.startswith("ambitie").any():
+        kinds.append(gepubliceerd("doelen uit de ambities van de regio; bron per rij"))
+    if tabel["doelbron"].eq(STANDAARD_DOEL).any():
+        kinds.append(standaardwaarde(f"doelen: {STANDAARD_DOEL}"))
+    return tuple(kinds)
+
+
+@met_herkomst
 class Hoofdstuk:
     """The peer-review chapter of one region, as its notebook shows it.
 
@@ -467,6 +488,10 @@ class Hoofdstuk:
         """What could not be used (a framework file, the documents), one Markdown paragraph each."""
         return self._kader_en_melding[1] + self._dossier_en_melding[1]
 
+    def herkomst(self) -> tuple[Herkomst, ...]:
+        """The provenance of what rests on the indicators (the status figure, the retention figure)."""
+        return herkomst_indicatoren(self.region, self.dossier.tabel(None))
+
     # --- texts and figures
     def inleiding(self) -> str:
         """The introduction (:func:`inleiding`), after the :attr:`meldingen` if there are any."""
@@ -485,7 +510,9 @@ class Hoofdstuk:
         return lezing_dekking(self.dossier)
 
     def figuur_behoud(self, ax: Axes | None = None) -> Axes | None:
-        return figuur_behoud(self.dossier, ax)
+        from regio_analysis.retention.chapter.demonstratie import herkomst_dienstverbanden
+
+        return markeer(figuur_behoud(self.dossier, ax), *herkomst_dienstverbanden(self.region))
 
     def lezing_behoud(self) -> str:
         return lezing_behoud(self.dossier)
@@ -502,22 +529,28 @@ class Hoofdstuk:
     # --- tables (numbers, display declared)
     def tabel_indicatoren(self, waarborg_id: str | None = None) -> pd.DataFrame:
         """The indicators of all waarborgen, or of one (:meth:`Dossier.tabel`)."""
-        return self.dossier.tabel(waarborg_id)
+        tabel = self.dossier.tabel(waarborg_id)
+        return markeer(tabel, *herkomst_indicatoren(self.region, tabel)) if not tabel.empty else tabel
+
+    def _samen_opleiden(self, obj, regel: str):
+        return markeer(obj, gepubliceerd_uit(self.region, self.region.samen_opleiden), berekend(regel))
 
     def tabel_dekking(self) -> pd.DataFrame:
-        return dekking_tabel(self.dossier)
+        return self._samen_opleiden(dekking_tabel(self.dossier), "aandelen en extra bekostiging per student")
 
     def tabel_controle(self) -> pd.DataFrame:
-        return controle_tabel(self.dossier)
+        return self._samen_opleiden(controle_tabel(self.dossier), "de bedragen en aantallen van het plan nagerekend")
 
     def tabel_citaten(self, waarborg_id: str) -> pd.DataFrame:
-        return self.dossier.citaten(waarborg_id)
+        uit = "het activiteitenregister en de eigen documenten" if self.documenten else "het activiteitenregister"
+        return markeer(self.dossier.citaten(waarborg_id), gepubliceerd(f"fragmenten uit {uit}, gecodeerd met het codeboek"))
 
     def tabel_cyclus(self) -> pd.DataFrame:
-        return cyclus_tabel(self.dossier)
+        return markeer(cyclus_tabel(self.dossier), gepubliceerd_uit(self.region, self.region.partnerschappen),
+                       berekend("volgende peer review volgens de cyclus van het kader"))
 
     def tabel_ontbrekend(self) -> pd.DataFrame:
-        return self.dossier.ontbrekend
+        return markeer(self.dossier.ontbrekend, berekend("wat het kader vraagt en de gegevens niet geven"))
 
     def waarborgen(self) -> list[WaarborgDeel]:
         """Per waarborg of the framework what :meth:`toon_waarborgen` shows."""

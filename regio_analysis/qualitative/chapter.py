@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
+from regio_analysis.data.provenance import Herkomst, berekend, bronnen_van, markeer, met_herkomst, synthetisch
 from regio_analysis.report.format import Kolom, fmt_getal, fmt_pct, geen_gegevens, kolommen, opsomming, thema_label
 from regio_analysis.data.privacy import DEFAULT_K, describe, names_from_region, suppress_counts, suppress_small_cells
 from regio_analysis.io.codebook import default_codebook
@@ -582,6 +583,7 @@ def bewaar_codering(eigen, output_dir: str, codebook: Codebook | None = None) ->
 
 # --- the chapter as one object ---------------------------------------------------------------------
 
+@met_herkomst
 class Hoofdstuk:
     """The chapter ``02_kwalitatief`` for one region: everything its notebook shows, in the
     notebook's order, each intermediate result computed once.
@@ -634,36 +636,47 @@ class Hoofdstuk:
         """Theme × region counts of the default regions' registers (:func:`regiovergelijking`)."""
         return regiovergelijking(self.data_dir)
 
+    # provenance: the open answers' by default (met_herkomst), the registers' where marked
+    HERKOMST_OOK = ("kwaliteit_autocodering", "citaten")
+
+    def herkomst(self) -> tuple[Herkomst, ...]:
+        if "open_antwoorden" in self.region.synthetisch:
+            return (synthetisch("open antwoorden die het pakket maakte, gecodeerd met het codeboek"),)
+        return (berekend("de eigen open antwoorden van de regio, gecodeerd met het codeboek"),)
+
+    def _register(self, obj):
+        return markeer(obj, berekend(f"telling van het activiteitenregister uit {bronnen_van(self.region, self.region.activiteiten)}"))
+
     # what the notebook shows
     def inleiding(self) -> str:
         return inleiding(self.region, None if self.eigen is None else self.eigen[0])
 
     def figuur_themaprofiel(self, ax: Axes | None = None) -> Axes | None:
-        return figuur_themaprofiel(self.region, ax=ax)
+        return self._register(figuur_themaprofiel(self.region, ax=ax))
 
     def lezing_themaprofiel(self) -> str:
         return lezing_themaprofiel(self.region)
 
     def abc_tabel(self) -> pd.DataFrame:
-        return abc_tabel(self.region)
+        return self._register(abc_tabel(self.region))
 
     def lezing_abc(self) -> str:
         return lezing_abc(self.region)
 
     def figuur_tijdlijn(self, ax: Axes | None = None) -> Axes | None:
-        return figuur_tijdlijn(self.region, ax=ax)
+        return self._register(figuur_tijdlijn(self.region, ax=ax))
 
     def lezing_tijdlijn(self) -> str:
         return lezing_tijdlijn(self.region)
 
     def figuur_regiovergelijking(self, ax: Axes | None = None) -> Axes | None:
-        return figuur_regiovergelijking(self.region, self.vergelijking, ax=ax)
+        return markeer(figuur_regiovergelijking(self.region, self.vergelijking, ax=ax), berekend("telling van de activiteitenregisters van de meegeleverde regio's, elk uit het eigen plan"))
 
     def lezing_regiovergelijking(self) -> str:
         return lezing_regiovergelijking(self.region, self.vergelijking)
 
     def tabel_thema_per_regio(self) -> pd.DataFrame:
-        return tabel_thema_per_regio(self.vergelijking)
+        return markeer(tabel_thema_per_regio(self.vergelijking), berekend("telling van de activiteitenregisters van de meegeleverde regio's, elk uit het eigen plan"))
 
     def figuur_redenen(self, ax: Axes | None = None) -> Axes | None:
         return figuur_redenen(self.antwoorden, ax=ax)
@@ -695,7 +708,8 @@ class Hoofdstuk:
         return f"**Eigen documenten niet gelezen:** {self.fout}\n\n{tekst}" if self.fout else tekst
 
     def tabel_eigen_documenten(self) -> pd.DataFrame:
-        return tabel_eigen_documenten(self.region, self.eigen)
+        return markeer(tabel_eigen_documenten(self.region, self.eigen),
+                       berekend("codering van de eigen documenten met het codeboek"))
 
     def bewaar_codering(self) -> str:
         """Keep the codings of the own documents in ``output_dir`` (:func:`bewaar_codering`);

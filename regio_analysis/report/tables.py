@@ -5,6 +5,10 @@ declared with ``report.format.kolommen``); :func:`toon_tabel` shows it through t
 formatter (``report.format.tabel_tekst``: decimal comma, thousands point, percentages,
 intervals, ``–`` for missing) and keeps the numbers in ``tabellen/<naam>.csv``.
 Figures need no helper: the runner keeps every PNG a chapter shows (``figuren/``).
+
+Every table and figure carries its provenance (``data.provenance.markeer``: gepubliceerd, berekend,
+synthetisch, standaardwaarde); :func:`toon_tabel` and :func:`toon_figuur` print it underneath and refuse
+a table or figure without it.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from regio_analysis.data.provenance import herkomst_van, onderschrift
 from regio_analysis.io.files import write_csv
 from regio_analysis.io.safe_text import spreadsheet_safe
 from regio_analysis.report.format import geen_gegevens, numerieke_kolommen, tabel_getallen, tabel_tekst
@@ -26,13 +31,16 @@ def toon_tabel(df: pd.DataFrame, naam: str, output_dir: str = "", *, wat: str | 
     ``<output_dir>/tabellen/<naam>.csv`` with its numbers (rounded to the decimals shown;
     written atomically; a named index is kept as a column; text that a spreadsheet would read
     as a formula is written as text, see :func:`regio_analysis.io.safe_text.spreadsheet_safe`).
-    ``wat`` names the table in the note (default: ``naam``). Returns None, so a call ending a
-    cell is not shown twice.
+    ``wat`` names the table in the note (default: ``naam``). The table's provenance
+    (``data.provenance.markeer``) is printed under it; a table with rows but without one is refused
+    (ValueError). Returns None, so a call ending a cell is not shown twice.
     """
     from IPython.display import Markdown, display
 
     if not re.fullmatch(r"[a-z0-9_-]+", naam):
         raise ValueError(f"table name {naam!r}: use lowercase letters, digits, '-' and '_'")
+    if not df.empty and not herkomst_van(df):
+        raise ValueError(f"table {naam!r} has no provenance: mark it with data.provenance.markeer")
     if df.empty:
         shown = Markdown(geen_gegevens(wat or naam.replace("-", " ")))
     else:
@@ -49,6 +57,8 @@ def toon_tabel(df: pd.DataFrame, naam: str, output_dir: str = "", *, wat: str | 
                  .set_properties(subset=numbers, **{"text-align": "right"})
                  .set_properties(subset=[c for c in text.columns if c not in numbers], **{"text-align": "left"}))
     display(shown)
+    if not df.empty:
+        display(Markdown(f"_{onderschrift(herkomst_van(df))}_"))  # the report renders raw HTML as text
     if not df.empty and _has_hidden_cells(df):
         from regio_analysis.data.privacy import DEFAULT_K
 
@@ -86,12 +96,18 @@ def _has_hidden_cells(df: pd.DataFrame) -> bool:
 
 
 def toon_figuur(ax) -> None:
-    """Show the figure an ``ax``-returning figure function drew; nothing when it returned None
-    (the function's reading then says that the data are missing)."""
+    """Show the figure an ``ax``-returning figure function drew, with its provenance underneath;
+    nothing when it returned None (the function's reading then says that the data are missing).
+    A figure without provenance (``data.provenance.markeer``) is refused (ValueError)."""
     if ax is not None:
         import matplotlib.pyplot as plt
+        from IPython.display import Markdown, display
 
+        if not herkomst_van(ax):
+            plt.close(ax.figure)
+            raise ValueError("figure has no provenance: mark it with data.provenance.markeer")
         plt.show()
+        display(Markdown(f"_{onderschrift(herkomst_van(ax))}_"))
 
 
 def toon_tekst(tekst: str) -> None:

@@ -43,6 +43,13 @@ class Chapter:
     notebook: str  # file name in notebooks/
     title: str
     params: dict[str, Param] = field(default_factory=dict)  # chapter-specific ones
+    # what the chapter rests on (data.provenance.per_hoofdstuk, the report's first screen): kinds it always
+    # has, the microdata tables it uses, whether it generates those the region lacks, the package defaults
+    soorten: tuple[str, ...] = ()
+    microdata: tuple[str, ...] = ()
+    synthetisch: bool = False
+    standaard: str = ""
+    standaard_bij: Callable[[Any], Any] | None = None  # region -> whether the defaults are used (None: always)
 
     @property
     def path(self) -> Path:
@@ -129,20 +136,22 @@ _COHORT_YEAR = check_from("regio_analysis.induction.study", "check_cohort_year")
 
 #: The chapters in report order.
 CHAPTERS: tuple[Chapter, ...] = (
-    Chapter("overzicht", "00_overzicht.ipynb", "Overzicht"),
+    Chapter("overzicht", "00_overzicht.ipynb", "Overzicht", soorten=("gepubliceerd", "berekend")),
     Chapter("kwantitatief", "01_kwantitatief.ipynb", "Kwantitatieve analyse", {
         "scenario_bestand": Param(str, "", check=loaded_by("regio_analysis.io.scenarios", "load_scenarios"), path="bestand",
                                   help="YAML met extra SPP-scenario's; leeg = basis, laag, hoog"),
         "projectiejaren": Param(int, 5, check=between(1, 15), help="aantal jaren van de SPP-projectie"),
-    }),
+    }, soorten=("gepubliceerd", "berekend"), microdata=("dienstverbanden",),
+        standaard="de aannames van de scenario's van de personeelsplanning, waar de regio geen eigen scenario's geeft",
+        standaard_bij=check_from("regio_analysis.workforce.model", "can_project")),
     Chapter("kwalitatief", "02_kwalitatief.ipynb", "Kwalitatieve analyse", {
         "documenten_dir": Param(str, "", check=_DOCUMENTS, path="map", help=f"map met eigen documenten {_DOCS}"),
-    }),
+    }, soorten=("gepubliceerd", "berekend"), microdata=("open_antwoorden",), synthetisch=True),
     Chapter("retentie", "03_retentie.ipynb", "Retentie van startende leraren", {
         "retentie_horizon": Param(int, 5, check=between(1, 10),
                                   help="horizon in jaren van curves, bestemmingen en gemiddelde tijd in dienst"),
-    }),
-    Chapter("inductie_effect", "04_inductie_effect.ipynb", "Effect van inductie op behoud", {
+    }, microdata=("dienstverbanden",), synthetisch=True),
+    Chapter("inductie_effect", "04_inductie_effect.ipynb", "Inductie en behoud van starters", {
         "cohort_van": Param(int, 2019, check=_COHORT_YEAR, help="eerste startjaar van de starters"),
         "cohort_tot": Param(int, 2024, check=_COHORT_YEAR, help="laatste startjaar van de starters"),
         "horizon": Param(int, 3, choices=(1, 3, 5), help="hoofdhorizon in jaren"),
@@ -150,13 +159,16 @@ CHAPTERS: tuple[Chapter, ...] = (
                           help="ATT: effect bij wie inductie kreeg; ATE: bij alle starters"),
         "covariates": Param(str, "bevoegd, log_school_omvang, route, contract",
                             check=check_from("regio_analysis.induction.study", "check_covariates"), help="kenmerken waarvoor wordt gecorrigeerd"),
-    }),
+    }, microdata=("dienstverbanden",), synthetisch=True),
     Chapter("peer_review", "05_peer_review.ipynb", "Bewijsdossier peer review", {
         "kader_bestand": Param(str, "", check=loaded_by("regio_analysis.io.frameworks", "load_framework"), path="bestand",
                                help="YAML met het kwaliteitskader (waarborgen, indicatoren, streefwaarden); leeg = meegeleverd kader"),
         "peer_review_documenten": Param(str, "", check=_DOCUMENTS, path="map",
                                         help=f"map met eigen documenten van het partnerschap {_DOCS}"),
-    }),
+    }, soorten=("gepubliceerd",), microdata=("dienstverbanden", "enquete"), synthetisch=True,
+        standaard="de streefwaarden van het kwaliteitskader van het pakket, waar de regio geen eigen ambitie geeft"),
+    Chapter("bijlage", "06_bijlage.ipynb", "Bijlage: de gepubliceerde cijfers van de regio",
+            soorten=("gepubliceerd", "berekend")),
 )
 
 

@@ -305,7 +305,7 @@ def _audit(report_dir: Path) -> list:
 
 
 def _indicator_labels() -> dict[str, str]:
-    from regio_analysis.overview.chapter import KEY_INDICATOR_LABELS
+    from regio_analysis.overview.index import KEY_INDICATOR_LABELS
 
     return dict(KEY_INDICATOR_LABELS)
 
@@ -313,7 +313,7 @@ def _indicator_labels() -> dict[str, str]:
 def _key_indicators(regio_id: str, data_dir) -> dict[str, Any]:
     """The index page's figures of a region; {} when its data cannot be loaded."""
     from regio_analysis.data import load_region
-    from regio_analysis.overview.chapter import key_indicators
+    from regio_analysis.overview.index import key_indicators
 
     try:
         return key_indicators(load_region(regio_id, data_dir))

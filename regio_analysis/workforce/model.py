@@ -426,7 +426,9 @@ def _published_stock(region) -> tuple[dict[str, float], list[str]]:
         rows = rows[rows["categorie"].isin(["onderwijsregio", "totaal"])] if not rows.empty else rows
         if not rows.empty:
             stock[g] = float(rows["waarde"].iloc[0])
-            notes.append(f"bezetting {g}: {_nl(rows['waarde'].iloc[0])} fte (formatieplaatsen, {rows['bron'].iloc[0]})")
+            jaar = rows["jaar"].iloc[0]
+            van = f" van {int(jaar)}" if pd.notna(jaar) else ""
+            notes.append(f"bezetting {g}: {_nl(rows['waarde'].iloc[0])} fte (formatieplaatsen{van}, {rows['bron'].iloc[0]})")
     if region.has("raming"):
         ram = region.raming
         for g in GROEPEN:
@@ -483,6 +485,11 @@ def missing_inputs(region) -> list[str]:
         return []
     stock, _ = _published_stock(region)
     return _missing(stock, _published_rates(region, list(stock) or list(GROEPEN)))
+
+
+def can_project(region) -> bool:
+    """Whether the region has what an SPP projection needs (:func:`missing_inputs` is empty)."""
+    return not missing_inputs(region)
 
 
 def _missing(stock: dict[str, float], rates: pd.DataFrame) -> list[str]:

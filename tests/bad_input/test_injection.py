@@ -154,17 +154,22 @@ def test_embedded_figure_still_renders(request):
 def test_table_cells_and_headers_are_escaped(request, tmp_path, monkeypatch):
     import IPython.display
 
+    from regio_analysis.data.provenance import gepubliceerd, markeer
     from regio_analysis.report.tables import toon_tabel
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", shown.append)
     df = pd.DataFrame({IMG.format("kop"): [SCRIPT.format("cel"), FORMULA.format("cel"), "-3,5", DDE],
                        "aantal": [1, -2, 3, 4]})
-    toon_tabel(df, "gevaarlijk", str(tmp_path))
+    toon_tabel(markeer(df, gepubliceerd(SCRIPT.format("bron"))), "gevaarlijk", str(tmp_path))
     with outcome(request):
         html = shown[0].to_html()
         assert _live(html) == [] and "<img" not in html
         assert "&lt;script&gt;" in html and "&lt;img src=x" in html
+        from regio_analysis.reporting.html import render_markdown
+
+        caption = render_markdown(shown[1].data)  # the provenance caption, as the report renders it
+        assert _live(caption) == [] and "&lt;script&gt;" in caption
         csv = pd.read_csv(tmp_path / "tabellen" / "gevaarlijk.csv", dtype=str, keep_default_na=False)
         cells = [*csv.columns, *csv.iloc[:, 0]]
         assert not [c for c in cells if c.startswith(("=", "+", "@")) or re.match(r"-\d+\+", c)], cells

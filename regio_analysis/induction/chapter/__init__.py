@@ -51,7 +51,10 @@ from regio_analysis.induction.chapter.opening import (
     vraag, waarheid,
 )
 from regio_analysis.report.format import DEMONSTRATIE, Kolom, fmt_getal, geen_gegevens, kolommen, opsomming, vergelijking
-from regio_analysis.retention.chapter.demonstratie import is_synthetisch, kop, opdracht, tabel_generator
+from regio_analysis.data.provenance import Herkomst, berekend, markeer, met_herkomst
+from regio_analysis.retention.chapter.demonstratie import (
+    herkomst_dienstverbanden, herkomst_generator, is_synthetisch, kop, opdracht, tabel_generator,
+)
 
 
 def target_trial(cohort_van: int, cohort_tot: int, horizon: int, estimand: str, covariates: Sequence[str]) -> pd.DataFrame:
@@ -90,8 +93,8 @@ def _pct(x: float) -> str:
     return f"{fmt_getal(100 * x, 0)}%"
 
 
-def lezing_stroom(cohort: StudyCohort) -> str:
-    """One sentence on the cohort: how many starters, how many with induction."""
+def lezing_stroom(cohort: StudyCohort, *, synthetisch: bool = False) -> str:
+    """One sentence on the cohort: how many (synthetic) starters, how many with induction."""
     n = cohort.n_arms
     total = sum(n.values())
     if total == 0:
@@ -100,7 +103,8 @@ def lezing_stroom(cohort: StudyCohort) -> str:
         return (f"Te weinig starters voor een betrouwbare vergelijking: minstens {MIN_PER_GROUP} per groep is nodig "
                 "(aantallen onder 10 worden niet getoond).")
     share = n[LABELS[0]] / total
-    return (f"De studiepopulatie telt {fmt_getal(total, 0)} startende leraren; {_pct(share)} van hen kreeg inductie "
+    wie = "synthetische startende leraren" if synthetisch else "startende leraren"
+    return (f"De studiepopulatie telt {fmt_getal(total, 0)} {wie}; {_pct(share)} van hen kreeg inductie "
             f"({fmt_getal(n[LABELS[0]], 0)} met, {fmt_getal(n[LABELS[1]], 0)} zonder).")
 
 
@@ -488,6 +492,7 @@ def e_waarde_tabel(evalue: causal.EValue) -> pd.DataFrame:
 # ----------------------------------------------------------------------------- the chapter
 
 
+@met_herkomst
 class Hoofdstuk:
     """Chapter 04 for one region: everything the notebook shows, the study run once.
 
@@ -554,9 +559,12 @@ class Hoofdstuk:
             delen.append(data_note(self.region))
         return "\n\n".join(t for t in (*delen, self.melding) if t)
 
+    def herkomst(self) -> tuple[Herkomst, ...]:
+        return herkomst_dienstverbanden(self.region)
+
     def tabel_generator(self) -> pd.DataFrame:
         """What the generator of the synthetic spells was told and built in (empty for real spells)."""
-        return tabel_generator(self.region)
+        return markeer(tabel_generator(self.region), *herkomst_generator(self.region))
 
     def tabel_terugvinden(self) -> pd.DataFrame:
         """The estimates against the generator's truth (empty for real spells or without a study)."""
@@ -580,21 +588,28 @@ class Hoofdstuk:
         return overlap_tabel(self.studie.main.weights) if self.studie is not None else pd.DataFrame()
 
     def tabel_doelexperiment(self) -> pd.DataFrame:
-        return target_trial(self.cohort_van, self.cohort_tot, self.horizon, self.estimand,
-                            parse_covariates(self.covariates))
+        return markeer(target_trial(self.cohort_van, self.cohort_tot, self.horizon, self.estimand,
+                                    parse_covariates(self.covariates)),
+                       berekend("de opzet van de studie met de parameters van dit hoofdstuk"))
 
     def tabel_stroomdiagram(self) -> pd.DataFrame:
         return stroom_tabel(self.cohort) if self.cohort is not None else pd.DataFrame()
 
     def lezing_stroom(self) -> str:
-        return lezing_stroom(self.cohort) if self.cohort is not None else self.melding
+        return (lezing_stroom(self.cohort, synthetisch=is_synthetisch(self.region)) if self.cohort is not None
+                else self.melding)
+
+    @property
+    def _label(self) -> str:
+        """" (synthetisch)" in figure titles when the spells are synthetic, as in chapter 03."""
+        return " (synthetisch)" if is_synthetisch(self.region) else ""
 
     def figuur_naief(self) -> Axes | None:
         """The unadjusted cumulative share leaving per arm (Kaplan-Meier)."""
         if self.studie is None:
             return None
         ax = self.studie.naive.plot()
-        ax.set_title("Vertrek zonder correctie")
+        ax.set_title("Vertrek zonder correctie" + self._label)
         return ax
 
     def lezing_naief_risico(self) -> str:
@@ -605,7 +620,7 @@ class Hoofdstuk:
         if self.studie is None:
             return None
         ax = self.studie.main.weights.plot()
-        ax.set_title("Overlap van de propensityscores")
+        ax.set_title("Overlap van de propensityscores" + self._label)
         return ax
 
     def lezing_overlap(self) -> str:
@@ -616,7 +631,7 @@ class Hoofdstuk:
         if self.studie is None:
             return None
         ax = causal.love_plot(self.studie.balance)
-        ax.set_title("Balans vóór en na weging")
+        ax.set_title("Balans vóór en na weging" + self._label)
         return ax
 
     def lezing_balans(self) -> str:
@@ -630,7 +645,7 @@ class Hoofdstuk:
         if self.studie is None:
             return None
         ax = self.studie.main.plot()
-        ax.set_title("Vertrek na weging")
+        ax.set_title("Vertrek na weging" + self._label)
         return ax
 
     def lezing_risico(self) -> str:
@@ -657,10 +672,11 @@ class Hoofdstuk:
     def tabel_reproduceerbaarheid(self) -> pd.DataFrame:
         """Versions, input hashes and the parameters of the notebook (with the region and seed)."""
         boot = self.studie.main.details if self.studie is not None and self.studie.main.interval == "bootstrap" else None
-        return reproducibility(self.region, {
+        return markeer(reproducibility(self.region, {
             "regio_id": self.region.regio_id, "seed": self.seed, "cohort_van": self.cohort_van,
             "cohort_tot": self.cohort_tot, "horizon": self.horizon, "estimand": self.estimand,
-            "covariates": self.covariates}, bootstrap=boot)
+            "covariates": self.covariates}, bootstrap=boot),
+            berekend("versies, vingerafdrukken van de invoer en parameters van deze berekening"), *self.herkomst())
 
     def lezingen(self) -> dict[str, str]:
         """Every reading the notebook shows, by name (for checks on their wording and numbers)."""

@@ -21,7 +21,10 @@ from regio_analysis.retention.chapter.analyses import (
     HORIZONS, K, KENMERKEN, MODEL_KENMERKEN, SYNTH, ambities, cox_starters, discreet_starters, gepubliceerd_vertrek,
     groepen, km_per_groep, logrank_per_kenmerk, model_kenmerken, modelgegevens, starters, synthetisch_label,
 )
-from regio_analysis.retention.chapter.demonstratie import definities, doelen, tabel_generator
+from regio_analysis.data.provenance import Herkomst, markeer, met_herkomst
+from regio_analysis.retention.chapter.demonstratie import (
+    definities, doelen, herkomst_dienstverbanden, herkomst_generator, tabel_generator,
+)
 from regio_analysis.retention.chapter.readings import (
     figuur_bestemmingen, figuur_km, figuur_voorspeld, inleiding, lezing_ambitie, lezing_bestemmingen, lezing_cox,
     lezing_diagnostiek, lezing_km, lezing_voorspeld,
@@ -44,6 +47,7 @@ __all__ = [
 ]
 
 
+@met_herkomst
 class Hoofdstuk:
     """Chapter 03 for one region: everything the notebook shows, each result computed once.
 
@@ -100,13 +104,16 @@ class Hoofdstuk:
         d = doelen(self.region).set_index("naam")
         return float(d.loc["vertrek_1_jaar", "waarde"]) if "vertrek_1_jaar" in d.index else None
 
+    def herkomst(self) -> tuple[Herkomst, ...]:
+        return herkomst_dienstverbanden(self.region)
+
     # --- the notebook, in order
     def inleiding(self) -> str:
         return inleiding(self.region, self.starters, self.vertrek, self.cox)
 
     def tabel_generator(self) -> pd.DataFrame:
         """What the generator of the synthetic spells was told and built in (empty for real spells)."""
-        return tabel_generator(self.region)
+        return markeer(tabel_generator(self.region), *herkomst_generator(self.region))
 
     def tabel_kerngetallen(self) -> pd.DataFrame:
         return kerngetallen(self.starters, self.cox)

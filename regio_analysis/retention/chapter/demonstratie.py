@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from regio_analysis.data.privacy import describe
+from regio_analysis.data.provenance import Herkomst, berekend, gepubliceerd_uit, standaardwaarde, synthetisch
 from regio_analysis.data.synthetic import (
     DOELEN, GEPUBLICEERD, PARAMETER, STANDAARD, STANDAARD_BRON, SyntheticParams, calibration_targets,
     ingebouwde_waarheden, ongebruikte_cijfers,
@@ -38,6 +39,29 @@ def definities() -> str:
 
 def is_synthetisch(region) -> bool:
     return "dienstverbanden" in getattr(region, "synthetisch", set())
+
+
+def herkomst_dienstverbanden(region) -> tuple[Herkomst, ...]:
+    """The provenance of what chapters 03 and 04 compute from the spells: a demonstration on synthetic
+    spells (seed and targets named in the opening), or the region's own spells."""
+    if not is_synthetisch(region):
+        return (berekend("de eigen dienstverbanden van de regio"),)
+    seed = region.dienstverbanden.attrs.get("seed")
+    wat = "dienstverbanden die het pakket maakte" + (f" (seed {seed})" if seed is not None else "")
+    return (synthetisch(f"{wat}; wat de generator kreeg en inbouwde staat in de opening van hoofdstuk 03"),)
+
+
+def herkomst_generator(region) -> tuple[Herkomst, ...]:
+    """The provenance of :func:`tabel_generator`: the published targets with their sources, the package's
+    defaults and the generator's parameters."""
+    d = doelen(region)
+    kinds = [synthetisch("wat de generator van de synthetische dienstverbanden kreeg en inbouwde")]
+    published = d[d["soort"] == GEPUBLICEERD] if "soort" in d.columns else d.iloc[0:0]
+    if not published.empty:
+        kinds.append(gepubliceerd_uit(region, published))
+    if "soort" in d.columns and (d["soort"] == STANDAARD).any():
+        kinds.append(standaardwaarde("afstemmingsdoelen waar de regio geen cijfer publiceert"))
+    return tuple(kinds)
 
 
 def _params(region) -> SyntheticParams:
@@ -105,7 +129,7 @@ def tabel_generator(region) -> pd.DataFrame:
             value, unit = w.waarde, "ratio"
             note = "bij gelijke andere kenmerken (conditioneel)" if w.eenheid == "hazardratio" else ""
         rows.append(("ingebouwd", w.omschrijving, value, unit, "ingebouwd in de generator",
-                     f"SyntheticParams.{w.parameter}", "–", note))
+                     f"parameter {w.parameter} van de generator", "–", note))
     out = pd.DataFrame(rows, columns=["onderdeel", "grootheid", "waarde", "eenheid", "herkomst", "bron", "jaar",
                                       "opmerking"])
     kolommen(out, waarde=Kolom("getal", eenheid="eenheid"), jaar="tekst")

@@ -34,7 +34,8 @@ def inleiding(region, spells: pd.DataFrame, vertrek: pd.DataFrame | None = None,
     jaren = f"{int(spells['start_jaar'].min())}–{int(spells['start_jaar'].max())}"
     aantal = "minder dan 10" if n < K else fmt_getal(n, 0)
     vertrokken = "minder dan 10" if n_ev < K else fmt_getal(n_ev, 0)
-    delen = [f"Dit hoofdstuk volgt {aantal} startende leraren die in {jaren} begonnen; {vertrokken} van hen "
+    wie = "synthetische startende leraren" if is_synthetisch(region) else "startende leraren"
+    delen = [f"Dit hoofdstuk volgt {aantal} {wie} die in {jaren} begonnen; {vertrokken} van hen "
              "vertrokken binnen de waarnemingsperiode, en wie nog in dienst is, telt mee tot het einde van de gegevens "
              "(gecensureerd).",
              f"Definities (dezelfde in het hoofdstuk over inductie): {definities()}"]
@@ -196,7 +197,8 @@ def lezing_ambitie(tabel: pd.DataFrame, synthetisch: bool = False, doel: float |
         if (h != 1 and pd.isna(amb)) or pd.isna(v):  # no estimate: hidden to protect small counts
             continue
         jaar = "een jaar" if h == 1 else f"{h} jaar"
-        zin = f"Binnen {jaar} verlaat naar schatting {fmt_pct(v * 100, 1)} van de starters het bestuur"
+        wie = "de synthetische starters" if synthetisch else "de starters"
+        zin = f"Binnen {jaar} verlaat naar schatting {fmt_pct(v * 100, 1)} van {wie} het bestuur"
         if pd.notna(lo) and pd.notna(hi):
             zin += f" (95%-betrouwbaarheidsinterval {fmt_getal(lo * 100, 1)}–{fmt_pct(hi * 100, 1)})"
         if pd.notna(amb):

@@ -15,6 +15,7 @@ from functools import cached_property
 import pandas as pd
 from matplotlib.axes import Axes
 
+from regio_analysis.data.provenance import Herkomst, berekend, gepubliceerd_uit, markeer, met_herkomst, standaardwaarde
 from regio_analysis.report.format import fmt_getal, fmt_pct
 from regio_analysis.workforce.chapter.publiek import (
     GROEP_LABELS, POPULATIE_LABELS, SOORT_LABELS, TEKORT_COMPONENTEN, andere_vermeldingen_55plus, bron_tekst,
@@ -50,6 +51,23 @@ __all__ = [
 ]
 
 
+def _kenmerk(*kenmerken: str):
+    return lambda r: r.personeel[r.personeel["kenmerk"].isin(kenmerken)]
+
+
+#: the rows of the region's tables each published figure or table of the chapter rests on (its provenance)
+BRONRIJEN = {
+    "figuur_leerlingen": lambda r: r.leerlingen, "figuur_personeel": personeel_naar_populatie,
+    "tabel_personeel": personeel_naar_populatie, "figuur_leeftijd": leeftijd_55plus,
+    "figuur_deeltijd": _kenmerk("deeltijd", "werkweek", "deeltijdfactor"), "figuur_contractduur": _kenmerk("contractduur"),
+    "figuur_verzuim": lambda r: r.verzuim, "figuur_tekort": tekortcomponenten, "tabel_tekort": tekortcomponenten,
+    "figuur_tevredenheid": lambda r: r.kengetallen[(r.kengetallen["onderwerp"] == "tevredenheid")
+                                                   | (r.kengetallen["indicator"] == "tevredenheid_doel")],
+    "figuur_stromen": lambda r: r.stromen,
+}
+
+
+@met_herkomst
 class Hoofdstuk:
     """Chapter 01 for one region: everything ``01_kwantitatief.ipynb`` shows, each result computed once.
 
@@ -75,64 +93,75 @@ class Hoofdstuk:
         """The steps from the region's own projection to the package's (empty without one)."""
         return aansluiting(self.region, self.spp.inputs)
 
+    def herkomst(self) -> tuple[Herkomst, ...]:
+        """The SPP's provenance (the published figures above carry their own: :data:`BRONRIJEN`)."""
+        uit = berekend("projectie van het pakket uit de gepubliceerde cijfers over personeel, in- en uitstroom en "
+                       "leerlingen (bronnen in de toelichting bij de projectie)")
+        if self.scenario_bestand:
+            return uit, berekend("scenario's uit het opgegeven scenariobestand")
+        return uit, standaardwaarde("de scenario's basis, laag en hoog van het pakket")
+
+    def _gepubliceerd(self, obj, methode: str):
+        return markeer(obj, gepubliceerd_uit(self.region, BRONRIJEN[methode](self.region)))
+
     # published figures
 
     def figuur_leerlingen(self) -> Axes | None:
-        return figuur_leerlingen_per_soort(self.region)
+        return self._gepubliceerd(figuur_leerlingen_per_soort(self.region), "figuur_leerlingen")
 
     def lezing_leerlingen(self) -> str:
         return lezing_leerlingen_per_soort(self.region)
 
     def figuur_personeel(self) -> Axes | None:
-        return figuur_personeel(self.region)
+        return self._gepubliceerd(figuur_personeel(self.region), "figuur_personeel")
 
     def lezing_personeel(self) -> str:
         return lezing_personeel(self.region)
 
     def tabel_personeel(self) -> pd.DataFrame:
-        return tabel_personeel(self.region)
+        return self._gepubliceerd(tabel_personeel(self.region), "tabel_personeel")
 
     def figuur_leeftijd(self) -> Axes | None:
-        return figuur_leeftijd(self.region)
+        return self._gepubliceerd(figuur_leeftijd(self.region), "figuur_leeftijd")
 
     def lezing_leeftijd(self) -> str:
         return lezing_leeftijd(self.region)
 
     def figuur_deeltijd(self) -> Axes | None:
-        return figuur_deeltijd(self.region)
+        return self._gepubliceerd(figuur_deeltijd(self.region), "figuur_deeltijd")
 
     def lezing_deeltijd(self) -> str:
         return lezing_deeltijd(self.region)
 
     def figuur_contractduur(self) -> Axes | None:
-        return figuur_contractduur(self.region)
+        return self._gepubliceerd(figuur_contractduur(self.region), "figuur_contractduur")
 
     def lezing_contractduur(self) -> str:
         return lezing_contractduur(self.region)
 
     def figuur_verzuim(self) -> Axes | None:
-        return figuur_verzuim_verschil(self.region)
+        return self._gepubliceerd(figuur_verzuim_verschil(self.region), "figuur_verzuim")
 
     def lezing_verzuim(self) -> str:
         return lezing_verzuim_verschil(self.region)
 
     def figuur_tekort(self) -> Axes | None:
-        return figuur_tekort(self.region)
+        return self._gepubliceerd(figuur_tekort(self.region), "figuur_tekort")
 
     def lezing_tekort(self) -> str:
         return lezing_tekort(self.region)
 
     def tabel_tekort(self) -> pd.DataFrame:
-        return tabel_tekort(self.region)
+        return self._gepubliceerd(tabel_tekort(self.region), "tabel_tekort")
 
     def figuur_tevredenheid(self) -> Axes | None:
-        return figuur_tevredenheid(self.region)
+        return self._gepubliceerd(figuur_tevredenheid(self.region), "figuur_tevredenheid")
 
     def lezing_tevredenheid(self) -> str:
         return lezing_tevredenheid(self.region)
 
     def figuur_stromen(self) -> Axes | None:
-        return figuur_stromen(self.region)
+        return self._gepubliceerd(figuur_stromen(self.region), "figuur_stromen")
 
     def lezing_stromen(self) -> str:
         return lezing_stromen(self.region)
@@ -170,13 +199,18 @@ class Hoofdstuk:
         return reproductie_samenvatting(self.reproductie, self.region)
 
     def tabel_reproductie(self) -> pd.DataFrame:
-        return self.reproductie if not self.reproductie.empty else gepubliceerde_raming(self.region)
+        raming = gepubliceerd_uit(self.region, self.region.raming)
+        if self.reproductie.empty:
+            return markeer(gepubliceerde_raming(self.region), raming)
+        return markeer(self.reproductie, raming, berekend("de raming nagerekend met de methode die het plan beschrijft"))
 
     def lezing_aansluiting(self) -> str:
         return lezing_aansluiting(self.region, self.spp.inputs, self.aansluiting)
 
     def tabel_aansluiting(self) -> pd.DataFrame:
-        return tabel_aansluiting(self.aansluiting)
+        return markeer(tabel_aansluiting(self.aansluiting), gepubliceerd_uit(self.region, self.region.raming),
+                       *self.herkomst())
 
     def tabel_stromen_microdata(self) -> pd.DataFrame:
-        return stromen_uit_microdata(self.region)
+        return markeer(stromen_uit_microdata(self.region),
+                       berekend("in- en uitstroom geteld uit de eigen dienstverbanden van de regio"))

@@ -9,6 +9,8 @@ a range. Sources are named by the document's title (:func:`bron_tekst`), never b
 """
 from __future__ import annotations
 
+import re
+
 
 import numpy as np
 import pandas as pd
@@ -106,8 +108,12 @@ def figuur_leerlingen_per_soort(region, ax: Axes | None = None) -> Axes | None:
     ax = plotting.lijn_realisatie_prognose(df, x="jaar", y="aantal", hue="soort", ax=ax,
                                            titel="Leerlingen per schoolsoort: realisatie en prognose")
     if df["soort"].nunique() > 1 and df["aantal"].max() > 5 * df.groupby("soort")["aantal"].max().min():
+        from matplotlib.ticker import LogLocator, NullFormatter
+
         ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
         ax.yaxis.set_major_formatter(plotting.nl_formatter())
+        ax.yaxis.set_minor_formatter(NullFormatter())  # no "3×10⁴" labels between the Dutch ones
         ax.set_ylabel("Aantal leerlingen (log-schaal)")
     return ax
 
@@ -455,10 +461,21 @@ def lezing_deeltijd(region) -> str:
     return f"In de regio{_populatie_tekst(rows)} ({years}): " + "; ".join(parts) + "."
 
 
+def _duur_ondergrens(categorie: str) -> float:
+    """The lower bound in years of a duration class ("korter dan 1 jaar" 0, "2 t/m 4 jaar" 2): their order."""
+    if re.match(r"\s*(korter|minder|<)", str(categorie)):
+        return 0.0
+    m = re.search(r"\d+", str(categorie))
+    return float(m.group()) if m else float("inf")
+
+
 def contractduur(region) -> pd.DataFrame:
+    """The contract-duration classes of the region, shortest first."""
     df = _personeel(region, "contractduur")
-    return regio_rijen(df)[["categorie", "waarde", "peiljaar"]].reset_index(drop=True) if not df.empty else \
-        pd.DataFrame(columns=["categorie", "waarde", "peiljaar"])
+    if df.empty:
+        return pd.DataFrame(columns=["categorie", "waarde", "peiljaar"])
+    df = regio_rijen(df)[["categorie", "waarde", "peiljaar"]]
+    return df.sort_values("categorie", key=lambda s: s.map(_duur_ondergrens), kind="stable").reset_index(drop=True)
 
 
 def figuur_contractduur(region, ax: Axes | None = None) -> Axes | None:

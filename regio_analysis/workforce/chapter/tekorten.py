@@ -220,8 +220,9 @@ def figuur_tevredenheid(region, ax: Axes | None = None) -> Axes | None:
     if not goals.empty:
         pos = {a: i for i, a in enumerate(df["aspect"])}
         ax.scatter(goals["doel"], [pos[a] for a in goals["aspect"]], marker="|", s=400, color="black", zorder=5,
-                   label="streefwaarde")
-        ax.legend(loc="lower right")
+                   label="streefwaarde van de regio")
+        # below the axes: inside, the legend's marker would sit on a bar and read as that aspect's target
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     return ax
 
 
