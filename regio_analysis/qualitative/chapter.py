@@ -76,7 +76,9 @@ def inleiding(region, documenten: pd.DataFrame | None = None) -> str:
                                  ("de eigen documenten", documenten is not None and not documenten.empty)) if ja]
     tekst = f"Dit hoofdstuk beschrijft en vergelijkt het kwalitatieve materiaal van {_regio(region)}: {opsomming(delen)}."
     if region.has("activiteiten"):
-        tekst += " De thema's van het register komen uit het plan."
+        tekst += (" Elke activiteit van het register kreeg bij het overnemen één thema in de indeling van het pakket, "
+                  "meestal naar de paragraaf van het plan waarin zij staat; een activiteit die ook bij een ander thema "
+                  "past, telt alleen bij het hare.")
     if gecodeerd:
         tekst += (f" {opsomming(gecodeerd).capitalize()} worden automatisch gecodeerd met het standaardcodeboek "
                   "(woordenlijst met lemma's en patronen); controleer die codes voordat u conclusies trekt.")
