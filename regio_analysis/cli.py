@@ -81,12 +81,17 @@ def _cmd_synthetic(args: argparse.Namespace) -> int:
 
 
 def _print_batch(manifest: dict, out: Path) -> int:
-    regions = manifest["regio's"]
+    earlier = [r["regio_id"] for r in manifest["regio's"] if r["status"] == "eerder"]
+    regions = [r for r in manifest["regio's"] if r["status"] != "eerder"]
     failed = [r for r in regions if r["status"] == "fout"]
     for r in regions:
         line = f"{r['regio_id']}: {r['status']} ({r['duur_s']:.0f} s)"
         print(line + (f" - {r['fout']}" if r["fout"] else ""))
+    if earlier:
+        print(f"eerder gemaakt, blijven in het overzicht: {', '.join(earlier)}")
     for row in manifest["rijen"]:
+        if row["regio_id"] in earlier:
+            continue
         if row["status"] == "fout" and row["cel"] is not None:
             print(f"  {row['regio_id']}/{row['hoofdstuk']}: {row['fout']} in cel {row['cel']} ({row['code']}): {row['foutmelding']}")
     print(f"{len(regions) - len(failed)} van {len(regions)} rapporten in orde; overzicht: {out / 'index.html'}")

@@ -175,7 +175,13 @@ def test_index_links_open_each_report(browser, reports):
     with visit(browser, reports / "index.html") as v:
         page = v.page
         hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
-        assert sorted(hrefs) == sorted(f"{rid}/rapport.html" for rid in REGIONS)
+        assert sorted(h for h in hrefs if h.endswith("rapport.html")) == sorted(f"{rid}/rapport.html" for rid in REGIONS)
+        assert "kerncijfers.xlsx" in hrefs and (reports / "kerncijfers.xlsx").is_file()
+        anchors = [h[1:] for h in hrefs if h.startswith("#")]
+        ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        assert anchors and set(anchors) <= ids, "every definition link of the index resolves"
+        assert set(hrefs) <= {*anchors and [f"#{a}" for a in anchors], "kerncijfers.xlsx",
+                              *(f"{rid}/rapport.html" for rid in REGIONS)}
         for rid in REGIONS:
             page.click(f"a[href='{rid}/rapport.html']")
             page.wait_for_url(re.compile(rf"/{re.escape(rid)}/rapport\.html$"))

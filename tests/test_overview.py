@@ -6,6 +6,7 @@ in a transcription or in a selection rule shows up here. Notebooks are not execu
 """
 from __future__ import annotations
 
+import re
 
 import matplotlib
 
@@ -531,3 +532,19 @@ def test_the_chapter_object_shows_what_the_functions_give(regions):
     assert h.lezing_verzuim() == overview.lezing_verzuim(regions[RBD])
     assert isinstance(h.figuur_leerlingen(), Axes)
     plt.close("all")
+
+
+def test_index_rows_carry_year_definition_national_value_kind_and_source(regions):
+    """Issue 16, the national index: each key figure with its year and what it counts, as chapter 00 shows
+    it; the national value only where the region publishes one for the same year."""
+    rbd = {r["sleutel"]: r for r in index.kerncijfer_rijen(regions[RBD])}
+    assert set(rbd) == set(index.KEY_INDICATOR_LABELS)
+    assert (rbd["verzuim_pct"]["waarde"], rbd["verzuim_pct"]["jaar"], rbd["verzuim_pct"]["landelijk"]) == (6.7, "2023", 6.3)
+    assert rbd["personen"]["definitie"] == "Personeel OP en OOP (personen)" and rbd["personen"]["soort"] == "berekend"
+    assert rbd["leerlingen"]["soort"] == "gepubliceerd" and rbd["leerlingen"]["jaar"] == "2024"
+    assert rbd["aandeel_55plus_pct"] == {**rbd["aandeel_55plus_pct"], "waarde": None, "jaar": "", "soort": ""}
+    kga = {r["sleutel"]: r for r in index.kerncijfer_rijen(regions[KGA])}
+    assert kga["aandeel_55plus_pct"]["jaar"] == "niet vermeld" and "VO" in kga["aandeel_55plus_pct"]["definitie"]
+    assert kga["verzuim_pct"]["landelijk"] is None
+    for r in [*rbd.values(), *kga.values()]:
+        assert not re.search(r"\.txt|\.csv", r["bron"])

@@ -184,6 +184,44 @@ def test_unchanged_regions_are_skipped_and_changes_rebuild(tmp_path, toy_chapter
     assert changed["regio's"][0]["status"] == "ok"
 
 
+def test_a_partial_batch_updates_its_regions_and_keeps_the_others_in_the_index(tmp_path, toy_chapters, capsys):
+    """Issue 16: after `batch noorderwijzer --force` the index listed only that region and the other
+    reports were no longer linked; the index is now built from every report in --out."""
+    from regio_analysis.cli import _print_batch
+
+    data = tmp_path / "data"
+    for rid in ("noorderwijzer", "po-noord-nederland"):
+        shutil.copytree(default_data_dir() / rid, data / rid)
+    out = tmp_path / "out"
+    chapters = toy_chapters[:1]
+    run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    (out / "niet-van-ons").mkdir()  # a folder the package did not make is never listed
+    partial = run_batch(["noorderwijzer"], out, jobs=1, force=True, data_dir=data, chapters=chapters, progress=False)
+    status = {r["regio_id"]: r["status"] for r in partial["regio's"]}
+    assert status == {"noorderwijzer": "ok", "po-noord-nederland": "eerder"}
+    index = (out / "index.html").read_text()
+    assert 'href="noorderwijzer/rapport.html"' in index and 'href="po-noord-nederland/rapport.html"' in index
+    assert "eerder gemaakt" in index and "niet-van-ons" not in index
+    # the key figures with year, definition and source, in the index and in kerncijfers.xlsx, for both regions
+    assert "Definities en bronnen" in index
+    from openpyxl import load_workbook
+
+    wb = load_workbook(out / "kerncijfers.xlsx")
+    assert wb.sheetnames == ["Alle regio's", "Noorderwijzer", "po-noord-nederland"]  # a name over 31 characters: its id
+    long = list(wb["Alle regio's"].values)
+    assert long[0][:6] == ("regio", "regio_id", "indicator", "waarde", "eenheid", "jaar")
+    po = {r[2]: r for r in long[1:] if r[1] == "po-noord-nederland"}
+    assert po["Personeel 55+ (%)"][3] == 22 and po["Personeel 55+ (%)"][5] == "niet vermeld"
+    assert po["Personeel 55+ (%)"][9].startswith("Plan van aanpak Onderwijsregio PO Noord-Nederland 2024, §")
+    assert po["Leerlingen"][3] is None  # not published: empty, never 0
+    assert _print_batch(partial, out) == 0
+    printed = capsys.readouterr().out
+    assert "1 van 1 rapporten in orde" in printed and "eerder gemaakt, blijven in het overzicht: po-noord-nederland" in printed
+    shutil.rmtree(out / "po-noord-nederland")  # a report removed by hand leaves the index with the next batch
+    again = run_batch(["noorderwijzer"], out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    assert [r["regio_id"] for r in again["regio's"]] == ["noorderwijzer"]
+
+
 def test_a_failing_rerun_keeps_the_previous_good_report(tmp_path, toy_chapters):
     data = tmp_path / "data"
     shutil.copytree(default_data_dir() / "noorderwijzer", data / "noorderwijzer")

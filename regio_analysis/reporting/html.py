@@ -285,33 +285,80 @@ def extract_images(nb: nbformat.NotebookNode, folder: Path) -> list[Path]:
     return paths
 
 
+_MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+            "november", "december")
+
+
+def datum_tekst(moment: str) -> str:
+    """An ISO timestamp as a Dutch date and time ("2 december 2026, 08:10"); other text as it is."""
+    import datetime as dt
+
+    try:
+        d = dt.datetime.fromisoformat(str(moment))
+    except ValueError:
+        return str(moment)
+    return f"{d.day} {_MAANDEN[d.month - 1]} {d.year}, {d:%H:%M}"
+
+
 def index_html(rows: list[dict[str, Any]], labels: dict[str, str], *, generated: str, version: str) -> str:
-    """The page listing every region: status, key indicators side by side, link to its report."""
-    def fmt(v: Any) -> str:  # numbers as in the reports: report.format, one decimal at most
-        if isinstance(v, (int, float)) or v is None:
-            return htmllib.escape(fmt_getal(v, None if v is None or float(v).is_integer() else 1))
-        return htmllib.escape(str(v))
+    """The page listing every region: status, its key indicators side by side (each with its year,
+    the national value where the region publishes it, and a link to its definition and source in
+    the table below), links to its report (and PDF). No script: the page stays inert; the same
+    figures, to sort and compare, are in ``kerncijfers.xlsx``."""
+    def getal(v: Any, eenheid: str = "") -> str:  # numbers as in the reports, one decimal at most
+        if v is None or isinstance(v, bool) or not isinstance(v, (int, float)):
+            return "&ndash;" if v is None else htmllib.escape(str(v))
+        text = fmt_getal(v, None if float(v).is_integer() else 1)
+        return htmllib.escape(text + ("%" if eenheid == "procent" else ""))
 
     head = "".join(f"<th>{htmllib.escape(l)}</th>" for l in ["Regio", "Status", *labels.values()])
-    body = []
+    body, defs = [], []
     for row in rows:
+        rid = htmllib.escape(str(row["regio_id"]))
         name = htmllib.escape(str(row["naam"]))
-        link = f'<a href="{htmllib.escape(row["regio_id"])}/rapport.html">{name}</a>' if row.get("rapport") else name
+        link = f'<a href="{rid}/rapport.html">{name}</a>' if row.get("rapport") else name
+        if row.get("pdf"):
+            link += f' <small>(<a href="{rid}/rapport.pdf">pdf</a>)</small>'
         status = htmllib.escape(str(row["status"]))
         if row.get("fout"):
             status += f'<br><small>{htmllib.escape(str(row["fout"]))}</small>'
-        cells = "".join(f'<td class="num">{fmt(row["kerncijfers"].get(k))}</td>' for k in labels)
-        body.append(f"<tr><td>{link}</td><td>{status}</td>{cells}</tr>")
+        found = {k.get("sleutel"): k for k in row.get("kerncijfers") or [] if isinstance(k, dict)}
+        cells = []
+        for key in labels:
+            k = found.get(key) or {}
+            if k.get("waarde") is None:
+                cells.append('<td class="num">&ndash;</td>')
+                continue
+            extra = [htmllib.escape(str(k.get("jaar") or ""))]
+            if k.get("landelijk") is not None:
+                extra.append(f"landelijk {getal(k['landelijk'], k.get('eenheid', ''))}")
+            anchor = f"def-{rid}-{htmllib.escape(key)}"
+            cells.append(f'<td class="num">{getal(k["waarde"], k.get("eenheid", ""))}<br><small>'
+                         f'{"; ".join(e for e in extra if e)} <a href="#{anchor}">[def.]</a></small></td>')
+            defs.append(f'<tr id="{anchor}"><td>{name}</td><td>{htmllib.escape(str(k.get("indicator", key)))}</td>'
+                        f'<td>{htmllib.escape(str(k.get("definitie", "")))}</td><td>{htmllib.escape(str(k.get("jaar", "")))}</td>'
+                        f'<td>{htmllib.escape(str(k.get("soort", "")))}</td><td>{htmllib.escape(str(k.get("bron", "")))}</td></tr>')
+        body.append(f"<tr><td>{link}</td><td>{status}</td>{''.join(cells)}</tr>")
+    definitions = ("<h2>Definities en bronnen</h2><p>Wat elk cijfer hierboven telt, zoals hoofdstuk 00 van het rapport "
+                   "het noemt, met jaar, soort en bron. <b>gepubliceerd</b>: een cijfer uit het plan van de regio; "
+                   "<b>berekend</b>: een som of telling van het pakket uit die cijfers. Dit overzicht toont geen "
+                   "synthetische cijfers. Cijfers van verschillende jaren of definities zijn niet zonder meer "
+                   "vergelijkbaar.</p><table><thead><tr><th>Regio</th><th>Kerncijfer</th><th>Definitie</th>"
+                   f"<th>Jaar</th><th>Soort</th><th>Bron</th></tr></thead><tbody>{''.join(defs)}</tbody></table>"
+                   if defs else "")
     return f"""<!DOCTYPE html>
 <html lang="nl"><head><meta charset="utf-8"><title>Rapporten onderwijsregio's</title>
 <style>
  body {{ font-family: system-ui, sans-serif; margin: 2em; }}
- table {{ border-collapse: collapse; }} th, td {{ border-bottom: 1px solid #d0d7de; padding: .35em .8em; text-align: left; }}
+ table {{ border-collapse: collapse; margin-bottom: 1.5em; }} th, td {{ border-bottom: 1px solid #d0d7de; padding: .35em .8em; text-align: left; vertical-align: top; }}
  td.num {{ text-align: right; font-variant-numeric: tabular-nums; }} th {{ background: #f4f6f8; }}
+ small {{ color: #57606a; }}
 </style></head>
 <body><h1>Rapporten onderwijsregio's</h1>
-<p>Gemaakt op {htmllib.escape(generated)} met regio_analysis {htmllib.escape(version)}.
-Kerncijfers zoals gepubliceerd in de bronnen van elke regio; &ndash; = niet bekend.</p>
+<p>Gemaakt op {htmllib.escape(datum_tekst(generated))} met regio_analysis {htmllib.escape(version)}.
+Kerncijfers zoals de bronnen van elke regio ze geven, met het jaar eronder; &ndash; = niet bekend.
+Dezelfde cijfers, om te sorteren en te vergelijken: <a href="kerncijfers.xlsx">kerncijfers.xlsx</a>.</p>
 <table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>
+{definitions}
 </body></html>
 """

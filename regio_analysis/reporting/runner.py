@@ -42,12 +42,14 @@ from regio_analysis.io.files import (
     temporary_dir, write_text,
 )
 from regio_analysis.data.regions import available_region_ids, default_data_dir, region_dir
+from regio_analysis.io.kerncijfers import write_kerncijfers
 from regio_analysis.reporting import outdir
 from regio_analysis.reporting.chapters import CHAPTERS, Chapter, all_params, check_parameters
 
 MANIFEST = "manifest.json"
 FAILED_DIR = "_mislukt"
 FINGERPRINT = "vingerafdruk.json"
+KERNCIJFERS = "kerncijfers.xlsx"
 CHAPTER_KEY = "regio_analysis"  # cell metadata key naming the chapter a cell belongs to
 DEFAULT_TIMEOUT = 900
 SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler
@@ -255,7 +257,7 @@ def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: 
     src = work / "samengesteld.ipynb"
     write_text(src, nbformat.writes(assemble({**values, "output_dir": ""}, chapters)))
     executed = work / "rapport.ipynb"
-    status, error, indicators = "ok", None, {}
+    status, error, indicators = "ok", None, []
     try:
         _execute(src, executed, run_params, timeout, log)
     except Exception as err:  # noqa: BLE001 - any failure is recorded, the batch goes on
@@ -310,15 +312,16 @@ def _indicator_labels() -> dict[str, str]:
     return dict(KEY_INDICATOR_LABELS)
 
 
-def _key_indicators(regio_id: str, data_dir) -> dict[str, Any]:
-    """The index page's figures of a region; {} when its data cannot be loaded."""
+def _key_indicators(regio_id: str, data_dir) -> list[dict[str, Any]]:
+    """The index page's figures of a region, each with year, definition and source
+    (:func:`regio_analysis.overview.index.kerncijfer_rijen`); [] when its data cannot be loaded."""
     from regio_analysis.data import load_region
-    from regio_analysis.overview.index import key_indicators
+    from regio_analysis.overview.index import kerncijfer_rijen
 
     try:
-        return key_indicators(load_region(regio_id, data_dir))
+        return kerncijfer_rijen(load_region(regio_id, data_dir))
     except DataError:
-        return {}
+        return []
 
 
 def _abs(data_dir: str | Path | None) -> str:
@@ -369,8 +372,30 @@ def _unchanged(regio_id: str, out_dir: Path, params: dict[str, Any], chapters) -
         return None
     rows = [{**r, "status": "overgeslagen" if r["status"] == "ok" else r["status"]} for r in stored.get("rijen", [])]
     return {"regio_id": regio_id, "status": "overgeslagen", "duur_s": 0.0, "fout": None, "rijen": rows,
-            "vingerafdruk": stored["vingerafdruk"], "kerncijfers": stored.get("kerncijfers", {}),
+            "vingerafdruk": stored["vingerafdruk"], "kerncijfers": stored.get("kerncijfers"),
             "labels": stored.get("labels")}
+
+
+def _earlier_reports(out_dir: Path, ids: list[str]) -> dict[str, dict[str, Any]]:
+    """The reports an earlier batch left in ``out_dir`` for regions this batch does not build (a
+    complete report made by the package, with its stored result): kept in the manifest and the
+    index, so a partial batch updates its regions and keeps the others."""
+    kept = {}
+    try:
+        folders = sorted(p for p in out_dir.iterdir() if p.is_dir() and not p.is_symlink() and p.name not in ids)
+    except OSError:
+        return kept
+    for folder in folders:
+        try:
+            stored = json.loads(read_text(folder / FINGERPRINT).text)
+        except (OSError, ValueError, DataError):
+            continue
+        if not (folder / "rapport.html").is_file() or not outdir.is_owned(folder) or not isinstance(stored, dict):
+            continue
+        rows = [r for r in stored.get("rijen", []) if isinstance(r, dict)]
+        kept[folder.name] = {"regio_id": folder.name, "status": "eerder", "duur_s": 0.0, "fout": None, "rijen": rows,
+                             "kerncijfers": stored.get("kerncijfers"), "labels": stored.get("labels")}
+    return kept
 
 
 def run_batch(
@@ -437,13 +462,17 @@ def _run_locked(ids, out_dir: Path, jobs, force, scheduler, data_dir, params, ti
             todo.append(rid)
             results[rid] = _running(rid, chapters)
 
+    earlier = _earlier_reports(out_dir, ids)
+    results.update(earlier)
+    ids = ids + list(earlier)
     kwargs = dict(out_dir=str(out_dir), data_dir=_abs(data_dir) or None, params=params,
                   timeout=timeout, chapters=chapters)
     meta = {"gemaakt": started, "versie": __version__, "commit": git_commit(),
             "data_dir": str(data_dir or default_data_dir())}
     client = _dask_client(scheduler) if todo and scheduler else None
     _write_state(out_dir, meta, ids, results, data_dir, started, "bezig" if todo else "klaar")
-    bar = tqdm(total=len(ids), desc="rapporten", unit="regio", disable=not progress, initial=len(ids) - len(todo))
+    built = len(ids) - len(earlier)
+    bar = tqdm(total=built, desc="rapporten", unit="regio", disable=not progress, initial=built - len(todo))
 
     def done(rid: str, get) -> None:
         results[rid] = _result_or_error(get, rid, chapters)
@@ -486,7 +515,7 @@ def _running(regio_id: str, chapters) -> dict[str, Any]:
     """A region whose report is being built (what a killed run leaves in the manifest)."""
     rows = [{"regio_id": regio_id, "hoofdstuk": ch.name, "status": "bezig", "duur_s": 0.0, "fout": None,
              "foutmelding": None, "cel": None, "code": None} for ch in chapters]
-    return {"regio_id": regio_id, "status": "bezig", "duur_s": 0.0, "fout": None, "rijen": rows, "kerncijfers": {}}
+    return {"regio_id": regio_id, "status": "bezig", "duur_s": 0.0, "fout": None, "rijen": rows, "kerncijfers": []}
 
 
 def _check_region_output(folder: Path) -> None:
@@ -551,12 +580,16 @@ def _write_index(out_dir: Path, results: list[dict[str, Any]], data_dir, started
     names = dict(zip(*list_regions(data_dir)[["regio_id", "naam"]].T.values)) if results else {}
     rows = []
     for r in results:
-        if "kerncijfers" not in r:  # computed once, kept for the next update of the index
+        # computed once, kept for the next update of the index (a list of rows; older reports kept a dict)
+        if not isinstance(r.get("kerncijfers"), list) or (not r["kerncijfers"] and r["status"] != "bezig"):
             r["kerncijfers"] = _key_indicators(r["regio_id"], data_dir)
-        indicators = r["kerncijfers"]
         rows.append({"regio_id": r["regio_id"], "naam": names.get(r["regio_id"], r["regio_id"]),
-                     "status": {"ok": "gemaakt", "overgeslagen": "ongewijzigd", "bezig": "bezig"}.get(r["status"], "mislukt"),
-                     "fout": r.get("fout"), "kerncijfers": indicators,
-                     "rapport": (out_dir / r["regio_id"] / "rapport.html").is_file()})
+                     "status": {"ok": "gemaakt", "overgeslagen": "ongewijzigd", "bezig": "bezig",
+                                "eerder": "eerder gemaakt"}.get(r["status"], "mislukt"),
+                     "fout": r.get("fout"), "kerncijfers": r["kerncijfers"],
+                     "rapport": (out_dir / r["regio_id"] / "rapport.html").is_file(),
+                     "pdf": (out_dir / r["regio_id"] / "rapport.pdf").is_file()})
+    rows.sort(key=lambda row: str(row["naam"]).lower())
     with atomic_write(out_dir / "index.html") as fh:
         fh.write(index_html(rows, labels, generated=started, version=__version__))
+    write_kerncijfers(out_dir / KERNCIJFERS, rows)

@@ -181,9 +181,12 @@ def test_header_title_and_index_are_escaped(request):
 
     page = _page(_md_output("x"))
     index = index_html([{"regio_id": "r", "naam": SCRIPT.format("index"), "status": "mislukt",
-                         "fout": IMG.format("fout"), "kerncijfers": {}, "rapport": True},
+                         "fout": IMG.format("fout"), "rapport": True,
+                         "kerncijfers": [{"sleutel": "leerlingen", "waarde": 1.0, "eenheid": "aantal",
+                                          "jaar": SCRIPT.format("jaar"), "definitie": IMG.format("definitie"),
+                                          "bron": SCRIPT.format("bron"), "soort": "gepubliceerd"}]},
                         {"regio_id": "s", "naam": 2024, "status": "gemaakt", "fout": None, "kerncijfers": {},
-                         "rapport": False}], {}, generated="nu", version="0")
+                         "rapport": False}], {"leerlingen": "Leerlingen"}, generated="nu", version="0")
     with outcome(request):
         assert "<b>Regio</b>" not in page and "&lt;b&gt;Regio&lt;/b&gt;" in page
         assert _live(index) == []
