@@ -129,3 +129,19 @@ def document_and_section(bron: str, meta: dict) -> tuple[str, str]:
             return titel, bron[len(bestand) + 3:]
     titel, _, sectie = bron.partition(", § ")
     return titel, sectie
+
+
+def with_published_figure(regio_id: str, indicator: str, waarde: float, seed: int = 0):
+    """A default region with one key figure (``kengetallen`` ``indicator``) changed, and synthetic
+    microdata generated anew from it: what a reading must follow when the published data change."""
+    from dataclasses import replace
+
+    from regio_analysis.data import load_region
+    from regio_analysis.data.synthetic import generate_microdata
+
+    plain = load_region(regio_id)
+    kg = plain.kengetallen.copy()
+    kg.loc[kg["indicator"] == indicator, "waarde"] = waarde
+    changed = replace(plain, tables={**plain.tables, "kengetallen": kg})
+    micro = generate_microdata(changed, seed=seed)
+    return replace(changed, tables={**changed.tables, **micro}, synthetisch=set(micro))

@@ -451,17 +451,11 @@ def test_the_hr_reading_names_the_step_that_moves_most(largest, words):
 
 
 def test_readings_change_when_the_published_figures_change(hoofdstukken):
-    from dataclasses import replace
-
-    from regio_analysis.data.synthetic import generate_microdata
+    from conftest import with_published_figure
 
     before = hoofdstukken["noorderwijzer"]
-    plain = load_region("noorderwijzer")
-    kg = plain.kengetallen.copy()
-    kg.loc[kg["indicator"] == "uitstroompercentage startende leraren", "waarde"] = 30.0
-    changed = replace(plain, tables={**plain.tables, "kengetallen": kg})
-    micro = generate_microdata(changed, seed=0)
-    after = chapter.Hoofdstuk(replace(changed, tables={**changed.tables, **micro}, synthetisch=set(micro)), n_boot=20)
+    after = chapter.Hoofdstuk(with_published_figure("noorderwijzer", "uitstroompercentage startende leraren", 30.0),
+                              n_boot=20)
     assert "30,0%; de regio noemt geen termijn" in after.inleiding() and "21,5" not in after.inleiding()
     differ = {k for k in before.lezingen() if before.lezingen()[k] != after.lezingen()[k]}
     assert {"inleiding", "lezing_risico", "lezing_naief", "lezing_hr_vergelijking", "conclusie"} <= differ, differ

@@ -106,7 +106,8 @@ def _values(df: pd.DataFrame) -> dict[str, tuple[str, str]]:
 
 def test_kerncijfers_rond_bommel_en_dommel(regions):
     df = overview.kerncijfers(regions[RBD])
-    assert list(df.columns) == ["indicator", "jaar", "waarde", "eenheid", "bron"]
+    assert list(df.columns) == ["indicator", "jaar", "waarde", "eenheid", "soort", "bron"]
+    assert df.loc["personen", "soort"] == "berekend" and df.loc["leerlingen_totaal", "soort"] == "gepubliceerd"  # OP + OOP: a sum
     v = _values(df)
     # like with like: BAO + (V)SO in both years (the published 2024 total holds 315 pupils more)
     assert v["leerlingen"] == ("2024", "33.226") and df.loc["leerlingen", "indicator"] == "Leerlingen BAO en (V)SO (som)"

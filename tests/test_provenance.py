@@ -115,13 +115,6 @@ def test_met_herkomst_marks_by_default_but_keeps_what_a_method_marked():
     assert prov.herkomst_van(d.andere()) == ()
 
 
-def _chapters():
-    from regio_analysis.reporting.chapters import CHAPTERS
-
-    return [(f"{i:02d}", c.title, c.soorten, c.microdata, c.microdata if c.synthetisch else (), c.standaard)
-            for i, c in enumerate(CHAPTERS)]
-
-
 def test_first_screen_names_the_spp_defaults_only_where_a_projection_runs():
     from regio_analysis.overview.chapter import Hoofdstuk
 
@@ -150,7 +143,7 @@ def test_first_screen_says_own_microdata_are_used_when_the_region_has_them(tmp_p
     from regio_analysis.reporting.chapters import CHAPTERS
 
     region = load_region(microdata_only_region(tmp_path) / "alleen-microdata")
-    t = prov.per_hoofdstuk(region, _chapters()).set_index("Hoofdstuk")
+    t = prov.per_hoofdstuk(region, CHAPTERS).set_index("Hoofdstuk")
     retentie = t.loc[f"03 {CHAPTERS[3].title}"]
     assert retentie["Rust op"] == "berekend"
     assert "eigen dienstverbanden" in retentie["Toelichting"] and "synthetisch" not in retentie["Toelichting"]

@@ -389,19 +389,11 @@ def test_definitions_of_starter_and_vertrek_are_stated_once(hoofdstukken):
 def test_readings_change_when_the_published_figures_change(hoofdstukken):
     """Change the published starter outflow of Noorderwijzer: the generator follows it and the
     opening, the tables and the readings say the new figure."""
-    from dataclasses import replace as dc_replace
-
-    from regio_analysis.data.loading import load_region as load
-    from regio_analysis.data.synthetic import generate_microdata
+    from conftest import with_published_figure
 
     before = hoofdstukken["noorderwijzer"]
-    plain = load("noorderwijzer")
-    kg = plain.kengetallen.copy()
-    kg.loc[kg["indicator"] == "uitstroompercentage startende leraren", "waarde"] = 30.0
-    changed = dc_replace(plain, tables={**plain.tables, "kengetallen": kg})
-    micro = generate_microdata(changed, seed=0)
-    region = dc_replace(changed, tables={**changed.tables, **micro}, synthetisch=set(micro))
-    after = rr.Hoofdstuk(region, horizon=5)
+    after = rr.Hoofdstuk(with_published_figure("noorderwijzer", "uitstroompercentage startende leraren", 30.0),
+                         horizon=5)
     assert "afstemmingsdoel van 30,0%" in after.inleiding() and "21,5" not in after.inleiding()
     assert "zonder termijn" in after.lezing_ambitie() and "30,0%" in after.lezing_ambitie()
     differ = [k for k in before.lezingen() if before.lezingen()[k] != after.lezingen()[k]]

@@ -174,36 +174,35 @@ def microdata_in_woorden(tables: Iterable[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " en " + names[-1] if names else ""
 
 
-def per_hoofdstuk(region: RegionData, chapters: Iterable[tuple[str, str, tuple[str, ...], tuple[str, ...],
-                                                                   tuple[str, ...], str]]) -> pd.DataFrame:
-    """The first screen's table: for each chapter the kinds it rests on, in words.
+def per_hoofdstuk(region: RegionData, chapters: Iterable[Any]) -> pd.DataFrame:
+    """The first screen's table: for each chapter (numbered in order) the kinds it rests on, in words.
 
-    ``chapters`` gives per chapter ``(nummer, titel, soorten, microdata, synthetisch_geladen, standaard)``:
-    the kinds it always has, the microdata tables it uses, those it loads with synthetic data when the
-    region lacks them, and what package defaults it applies ("" for none). ``region`` is the region
-    as read from its files (without synthetic data)."""
+    ``chapters`` are the report's chapters (``reporting.chapters.Chapter``: ``title``, the kinds it
+    always has in ``soorten``, the microdata tables it uses in ``microdata``, whether it generates those
+    the region lacks in ``synthetisch``, its package defaults in ``standaard`` and, in ``standaard_bij``,
+    whether they apply to a region). ``region`` is the region as read from its files (no synthetic data)."""
     rows = []
-    for nummer, titel, vast, microdata, synthetic_loaded, standaard in chapters:
-        kinds = [Soort(s) for s in vast]
+    for nummer, chapter in enumerate(chapters):
+        kinds = [Soort(s) for s in chapter.soorten]
         words = []
-        own = [t for t in microdata if region.has(t) and t not in region.synthetisch]
-        synth = synthetische_tabellen(region, synthetic_loaded)
+        own = [t for t in chapter.microdata if region.has(t) and t not in region.synthetisch]
+        synth = synthetische_tabellen(region, chapter.microdata) if chapter.synthetisch else []
         if own:
             kinds.append(Soort.BEREKEND)
             words.append(f"eigen {microdata_in_woorden(own)} van de regio")
         if synth:
             kinds.append(Soort.SYNTHETISCH)
             words.append(f"synthetische {microdata_in_woorden(synth)} (de regio levert ze niet)")
-        missing = [t for t in microdata if t not in own and t not in synth]
+        missing = [t for t in chapter.microdata if t not in own and t not in synth]
         if missing:
             words.append(f"zonder {microdata_in_woorden(missing)} (de regio levert ze niet)")
-        if standaard:
+        if chapter.standaard and (chapter.standaard_bij is None or chapter.standaard_bij(region)):
             kinds.append(Soort.STANDAARDWAARDE)
-            words.append(standaard)
+            words.append(chapter.standaard)
         if Soort.GEPUBLICEERD in kinds:
             words.insert(0, f"cijfers uit {documenttitel(region)}")
         ordered = [s.value for s in Soort if s in kinds]
-        rows.append({"Hoofdstuk": f"{nummer} {titel}", "Rust op": ", ".join(ordered),
+        rows.append({"Hoofdstuk": f"{nummer:02d} {chapter.title}", "Rust op": ", ".join(ordered),
                      "Toelichting": "; ".join(words)})
     return pd.DataFrame(rows, columns=["Hoofdstuk", "Rust op", "Toelichting"])
 

@@ -20,7 +20,7 @@ from regio_analysis.data.region import documenttitel, jaar_vermeld, leesbare_bro
 from regio_analysis.data.schemas import THEMAS
 from regio_analysis.qualitative.plans import looptijd_vermeld, parse_periode, timeline, window
 
-KERNCIJFER_KOLOMMEN = ["indicator", "jaar", "waarde", "eenheid", "bron"]
+KERNCIJFER_KOLOMMEN = ["indicator", "jaar", "waarde", "eenheid", "soort", "bron"]
 
 FUNCTIEGROEP_KORT = {"totaal": "", "OP": "OP", "OOP": "OOP", "DIR": "schoolleiders"}
 # which function group stands for "the staff" when a table has no total
@@ -355,7 +355,8 @@ def kerncijfers(region) -> pd.DataFrame:
     """The region's published key figures as a tidy display table.
 
     Columns ``indicator`` (Dutch label), ``jaar``, ``waarde`` (formatted Dutch),
-    ``eenheid``, ``bron``; the index (``sleutel``) is a stable machine key per row.
+    ``eenheid``, ``soort`` (``gepubliceerd``, or ``berekend`` for a sum or count the package
+    makes of published figures), ``bron``; the index (``sleutel``) is a stable machine key per row.
     Rows appear only when the region has the figure: pupils (latest realised year and
     forecast end year), staff in persons and fte, sick leave (region and nation, latest
     year), shortage percentages per component, share of staff aged 55+, inflow and
@@ -364,9 +365,9 @@ def kerncijfers(region) -> pd.DataFrame:
     """
     rows: list[dict[str, str]] = []
 
-    def add(sleutel, indicator, jaar, waarde, eenheid, bron):
+    def add(sleutel, indicator, jaar, waarde, eenheid, bron, soort="gepubliceerd"):
         rows.append({"sleutel": sleutel, "indicator": indicator, "jaar": jaar, "waarde": waarde,
-                     "eenheid": eenheid, "bron": bron_tekst(region, bron)})
+                     "eenheid": eenheid, "soort": soort, "bron": bron_tekst(region, bron)})
 
     for row in _leerlingen_rijen(region):
         add(*row)
@@ -375,7 +376,8 @@ def kerncijfers(region) -> pd.DataFrame:
         p = _personeel_totaal(region, eenheid)
         if p is not None:
             wie = "Personeel" if not p["groepen"] else f"Personeel {opsomming(p['groepen'])}"
-            add(eenheid, f"{wie} ({eenheid})", p["jaar"], fmt_getal(p["waarde"]), eenheid, p["bron"])
+            add(eenheid, f"{wie} ({eenheid})", p["jaar"], fmt_getal(p["waarde"]), eenheid, p["bron"],
+                "berekend" if len(p["groepen"]) > 1 else "gepubliceerd")
 
     regio, land = _verzuim_laatste(region)
     if regio is not None:
@@ -411,10 +413,10 @@ def kerncijfers(region) -> pd.DataFrame:
     if not act.empty:
         periode = _planperiode_tekst(region)
         add("activiteiten", "Activiteiten in het register (totaal)", periode, str(len(act)), "aantal",
-            _bron_documenten(region, act))
+            _bron_documenten(region, act), "berekend")
         for thema, groep in _per_thema(act):
             add(f"activiteiten_{thema}", f"Activiteiten met thema {thema_label(thema)} (indeling van het pakket)", periode,
-                str(len(groep)), "aantal", _bron_documenten(region, groep))
+                str(len(groep)), "aantal", _bron_documenten(region, groep), "berekend")
 
     ps = region.partnerschappen
     ps = ps.dropna(subset=["peer_review_jaar"]) if not ps.empty else ps
@@ -446,7 +448,7 @@ def _planperiode_tekst(region) -> str:
     return str(plan[0]) if plan[0] == plan[1] else f"{plan[0]}–{plan[1]}"
 
 
-def _leerlingen_rijen(region) -> list[tuple[str, str, str, str, str, str]]:
+def _leerlingen_rijen(region) -> list[tuple[str, str, str, str, str, str, str]]:
     """Key-figure rows on pupils: the latest realised year and the last forecast year of the
     like-for-like series, and, where the published totals differ from it, the published total
     of the latest realised year (:func:`leerlingen_regio`)."""
@@ -455,6 +457,7 @@ def _leerlingen_rijen(region) -> list[tuple[str, str, str, str, str, str]]:
         return []
     soorten = ll["soorten"].iloc[0]
     wat, is_som = (f"Leerlingen {soorten}", "som, ") if soorten else ("Leerlingen", "")
+    soort = "berekend" if is_som else "gepubliceerd"
     real = ll[~ll["prognose"].astype(bool)]
     prog = ll[ll["prognose"].astype(bool)]
     out = []
@@ -467,15 +470,15 @@ def _leerlingen_rijen(region) -> list[tuple[str, str, str, str, str, str]]:
             verschil = "" if som is None or pd.isna(som) else (
                 f" ({fmt_getal(abs(r['aantal'] - som), 0)} {'meer' if r['aantal'] > som else 'minder'} dan {soorten})")
             out.append(("leerlingen_totaal", f"Leerlingen, totaal zoals gepubliceerd{verschil}",
-                        _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0), "aantal", r["bron"]))
+                        _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0), "aantal", r["bron"], "gepubliceerd"))
     if not real.empty:
         r = real.iloc[-1]
         out.append(("leerlingen", f"{wat} (som)" if is_som else wat, _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0),
-                    "aantal", r["bron"]))
+                    "aantal", r["bron"], soort))
     if not prog.empty:
         r = prog.iloc[-1]
         out.append(("leerlingen_prognose", f"{wat} ({is_som}prognose)", _jaar(r["peiljaar"]), fmt_getal(r["aantal"], 0),
-                    "aantal", r["bron"]))
+                    "aantal", r["bron"], soort))
     return out
 
 
@@ -737,10 +740,7 @@ class Hoofdstuk:
         """The first screen: which chapter rests on which kind of figures (``data.provenance``)."""
         from regio_analysis.reporting.chapters import CHAPTERS
 
-        rows = [(f"{i:02d}", c.title, c.soorten, c.microdata, c.microdata if c.synthetisch else (),
-                 c.standaard if c.standaard_bij is None or c.standaard_bij(self.region) else "")
-                for i, c in enumerate(CHAPTERS)]
-        return markeer(per_hoofdstuk(self.region, rows), berekend("uit welke tabellen de regio levert"))
+        return markeer(per_hoofdstuk(self.region, CHAPTERS), berekend("uit welke tabellen de regio levert"))
 
     def inleiding(self) -> str:
         return inleiding(self.region)
@@ -750,11 +750,11 @@ class Hoofdstuk:
 
     def tabel_kerncijfers(self) -> pd.DataFrame:
         df = kerncijfers(self.region)
-        extra = [berekend(regel) for teken, regel in (
-            ("(som", "som van gepubliceerde cijfers, waar het label 'som' zegt"),
-            ("indeling van het pakket", "activiteiten per thema geteld in de indeling van het pakket"))
-            if not df.empty and df["indicator"].str.contains(teken, regex=False).any()]
-        return markeer(df, gepubliceerd("document en paragraaf per rij"), *extra)
+        kinds = set(df["soort"])
+        return markeer(df, *[h for s, h in (
+            ("gepubliceerd", gepubliceerd("document en paragraaf per rij")),
+            ("berekend", berekend("een som of telling van het pakket uit gepubliceerde cijfers; de kolom soort zegt welke")))
+            if s in kinds]) if kinds else df
 
     def lezing_herkomst(self) -> str:
         """The legend of the first screen: what each kind of figure means."""

@@ -47,15 +47,10 @@ def key_indicators(region) -> dict[str, float | None]:
     }
 
 
-#: per indicator, the rows of chapter 00's key figures that state it (the first present), and the
-#: row with the national value of the same year, if any
+#: per indicator, the rows of chapter 00's key figures that state it (the first present)
 _KERNCIJFER_RIJEN = {
-    "leerlingen": (("leerlingen_totaal", "leerlingen"), None),
-    "personen": (("personen",), None),
-    "verzuim_pct": (("verzuim_regio",), "verzuim_landelijk"),
-    "aandeel_55plus_pct": (("aandeel_55plus",), None),
-    "uitstroom_pct": (("uitstroom",), None),
-    "activiteiten": (("activiteiten",), None),
+    "leerlingen": ("leerlingen_totaal", "leerlingen"), "personen": ("personen",), "verzuim_pct": ("verzuim_regio",),
+    "aandeel_55plus_pct": ("aandeel_55plus",), "uitstroom_pct": ("uitstroom",), "activiteiten": ("activiteiten",),
 }
 EENHEDEN = {"leerlingen": "aantal", "personen": "personen", "verzuim_pct": "procent", "aandeel_55plus_pct": "procent",
             "uitstroom_pct": "procent", "activiteiten": "aantal"}
@@ -66,23 +61,18 @@ def kerncijfer_rijen(region) -> list[dict[str, Any]]:
     :data:`KEY_INDICATOR_LABELS`), ``waarde`` (None: not known), ``eenheid``, ``jaar`` (text, "niet
     vermeld" where the source gives none), ``definitie`` (what chapter 00 calls the figure: who is
     counted, a sum, a forecast), ``landelijk`` (the national value the region publishes for the same
-    year, else None), ``soort`` (``gepubliceerd``, or ``berekend`` for a sum or a count of the
-    package) and ``bron`` (title and section)."""
+    year; sick leave only, else None), ``soort`` and ``bron`` (as chapter 00's :func:`kerncijfers`
+    states them)."""
     values = key_indicators(region)
     kc = kerncijfers(region)
     rows = []
+    land = _verzuim_laatste(region)[1]  # the national sick leave of the region's latest year, if published
     for key, label in KEY_INDICATOR_LABELS.items():
-        keys, national = _KERNCIJFER_RIJEN[key]
-        found = next((kc.loc[k] for k in keys if k in kc.index), None) if values[key] is not None else None
-        definitie = str(found["indicator"]) if found is not None else ""
-        pers = _personeel_totaal(region, "personen") if key == "personen" else None
-        berekend = key == "activiteiten" or "(som" in definitie or bool(pers and len(pers["groepen"]) > 1)
-        land = None
-        if national and national in kc.index and found is not None and kc.loc[national, "jaar"] == found["jaar"]:
-            land = _verzuim_laatste(region)[1]
-            land = float(land["waarde"]) if land is not None else None
+        found = next((kc.loc[k] for k in _KERNCIJFER_RIJEN[key] if k in kc.index), None) \
+            if values[key] is not None else None
+        shown = {c: "" if found is None else str(found[c]) for c in ("jaar", "indicator", "soort", "bron")}
         rows.append({"sleutel": key, "indicator": label, "waarde": values[key], "eenheid": EENHEDEN[key],
-                     "jaar": str(found["jaar"]) if found is not None else "", "definitie": definitie,
-                     "landelijk": land, "soort": "" if found is None else "berekend" if berekend else "gepubliceerd",
-                     "bron": str(found["bron"]) if found is not None else ""})
+                     "jaar": shown["jaar"], "definitie": shown["indicator"],
+                     "landelijk": float(land["waarde"]) if key == "verzuim_pct" and land is not None else None,
+                     "soort": shown["soort"], "bron": shown["bron"]})
     return rows

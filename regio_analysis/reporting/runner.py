@@ -581,7 +581,7 @@ def _write_index(out_dir: Path, results: list[dict[str, Any]], data_dir, started
     rows = []
     for r in results:
         # computed once, kept for the next update of the index (a list of rows; older reports kept a dict)
-        if not isinstance(r.get("kerncijfers"), list) or (not r["kerncijfers"] and r["status"] != "bezig"):
+        if not isinstance(r.get("kerncijfers"), list):
             r["kerncijfers"] = _key_indicators(r["regio_id"], data_dir)
         rows.append({"regio_id": r["regio_id"], "naam": names.get(r["regio_id"], r["regio_id"]),
                      "status": {"ok": "gemaakt", "overgeslagen": "ongewijzigd", "bezig": "bezig",

@@ -89,6 +89,7 @@ class WorkforceInputs:
     saldo: dict[str, str] = field(default_factory=dict)  # per group: "cumulatief" (default) or "per_jaar"
     afronden: bool = False  # round every stage to whole fte, as publications do
     bronnen: list[str] = field(default_factory=list)
+    voorraad_jaar: dict[str, int] = field(default_factory=dict)  # per group: the year of a published count
 
     def __post_init__(self):
         problems = []
@@ -418,9 +419,10 @@ def ages_from_spells(spells: pd.DataFrame, when: pd.Timestamp) -> pd.DataFrame:
 # ------------------------------------------------------------------ inputs from a region
 
 
-def _published_stock(region) -> tuple[dict[str, float], list[str]]:
-    """Base-year fte per group from the published tables, with source notes."""
-    stock, notes = {}, []
+def _published_stock(region) -> tuple[dict[str, float], list[str], dict[str, int]]:
+    """Base-year fte per group from the published tables, with source notes and, per group, the year of
+    the count where the source gives one."""
+    stock, notes, years = {}, [], {}
     for g in GROEPEN:
         rows = kengetal_rijen(region.kengetallen, "formatieplaatsen", "basisgegevens", functiegroep=g)
         rows = rows[rows["categorie"].isin(["onderwijsregio", "totaal"])] if not rows.empty else rows
@@ -428,6 +430,8 @@ def _published_stock(region) -> tuple[dict[str, float], list[str]]:
             stock[g] = float(rows["waarde"].iloc[0])
             jaar = rows["jaar"].iloc[0]
             van = f" van {int(jaar)}" if pd.notna(jaar) else ""
+            if pd.notna(jaar):
+                years[g] = int(jaar)
             notes.append(f"bezetting {g}: {_nl(rows['waarde'].iloc[0])} fte (formatieplaatsen{van}, {rows['bron'].iloc[0]})")
     if region.has("raming"):
         ram = region.raming
@@ -439,7 +443,7 @@ def _published_stock(region) -> tuple[dict[str, float], list[str]]:
                 stock[g] = float(rows["waarde"].iloc[0])
                 notes.append(f"bezetting {g}: {_nl(rows['waarde'].iloc[0])} fte, aangenomen gelijk aan de gepubliceerde "
                              f"vraag in {int(rows['jaar'].iloc[0])} (geen bezetting gepubliceerd; {rows['bron'].iloc[0]})")
-    return stock, notes
+    return stock, notes, years
 
 
 def pupil_forecast(region) -> pd.DataFrame:
@@ -483,7 +487,7 @@ def missing_inputs(region) -> list[str]:
     """What a region lacks for an SPP projection (empty list: :func:`inputs_from_region` works)."""
     if region.has("dienstverbanden") and "dienstverbanden" not in region.synthetisch:
         return []
-    stock, _ = _published_stock(region)
+    stock, _, _ = _published_stock(region)
     return _missing(stock, _published_rates(region, list(stock) or list(GROEPEN)))
 
 
@@ -519,6 +523,7 @@ def inputs_from_region(region, *, jaren: int = 5, use_microdata: bool | None = N
     synthetic = "dienstverbanden" in region.synthetisch
     micro = region.has("dienstverbanden") and (use_microdata if use_microdata is not None else not synthetic)
     notes: list[str] = []
+    stock_years: dict[str, int] = {}
     pupils = pupil_forecast(region)
     if micro:
         spells = region.dienstverbanden.copy()
@@ -540,7 +545,7 @@ def inputs_from_region(region, *, jaren: int = 5, use_microdata: bool | None = N
                   f"dienstverbanden{label}, als % van de bezetting op 1 januari; pensioen apart uit de leeftijden",
                   "onvervulde werkgelegenheid: niet bekend uit microdata (0 %)"]
     else:
-        stock, stock_notes = _published_stock(region)
+        stock, stock_notes, stock_years = _published_stock(region)
         tar = _published_rates(region, list(stock) or list(GROEPEN))
         problems = [Problem(f"regio {region.regio_id}", f"voor een SPP-projectie ontbreekt {m}")
                     for m in _missing(stock, tar)]
@@ -566,7 +571,7 @@ def inputs_from_region(region, *, jaren: int = 5, use_microdata: bool | None = N
         years = tuple(y for y in years if y in have) or years
     return WorkforceInputs(basisjaar=basisjaar, jaren=years, voorraad=stock, tarieven=tar,
                            leerlingen=pupils[["jaar", "soort", "aantal"]], ratio=ratio, vraag_constant=constant,
-                           fte_per_persoon=fpp, leeftijd=ages, bronnen=notes)
+                           fte_per_persoon=fpp, leeftijd=ages, bronnen=notes, voorraad_jaar=stock_years)
 
 
 def _ratios(region, pupils, stock, basisjaar, notes) -> tuple[pd.DataFrame, dict[str, float]]:

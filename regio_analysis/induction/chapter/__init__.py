@@ -599,40 +599,32 @@ class Hoofdstuk:
         return (lezing_stroom(self.cohort, synthetisch=is_synthetisch(self.region)) if self.cohort is not None
                 else self.melding)
 
-    @property
-    def _label(self) -> str:
-        """" (synthetisch)" in figure titles when the spells are synthetic, as in chapter 03."""
-        return " (synthetisch)" if is_synthetisch(self.region) else ""
+    def _figuur(self, teken, titel: str) -> Axes | None:
+        """``teken(studie)``'s figure titled ``titel``, with " (synthetisch)" on synthetic spells as in
+        chapter 03; None without a study."""
+        if self.studie is None:
+            return None
+        ax = teken(self.studie)
+        ax.set_title(titel + (" (synthetisch)" if is_synthetisch(self.region) else ""))
+        return ax
 
     def figuur_naief(self) -> Axes | None:
         """The unadjusted cumulative share leaving per arm (Kaplan-Meier)."""
-        if self.studie is None:
-            return None
-        ax = self.studie.naive.plot()
-        ax.set_title("Vertrek zonder correctie" + self._label)
-        return ax
+        return self._figuur(lambda s: s.naive.plot(), "Vertrek zonder correctie")
 
     def lezing_naief_risico(self) -> str:
         return lezing_naief_risico(self.studie) if self.studie is not None else self.melding
 
     def figuur_overlap(self) -> Axes | None:
         """The propensity scores of both arms (:meth:`causal.PropensityWeights.plot`)."""
-        if self.studie is None:
-            return None
-        ax = self.studie.main.weights.plot()
-        ax.set_title("Overlap van de propensityscores" + self._label)
-        return ax
+        return self._figuur(lambda s: s.main.weights.plot(), "Overlap van de propensityscores")
 
     def lezing_overlap(self) -> str:
         return lezing_overlap(self.studie.main.weights) if self.studie is not None else self.melding
 
     def figuur_balans(self) -> Axes | None:
         """The Love plot: |SMD| per covariate before and after weighting (:func:`causal.love_plot`)."""
-        if self.studie is None:
-            return None
-        ax = causal.love_plot(self.studie.balance)
-        ax.set_title("Balans vóór en na weging" + self._label)
-        return ax
+        return self._figuur(lambda s: causal.love_plot(s.balance), "Balans vóór en na weging")
 
     def lezing_balans(self) -> str:
         return lezing_balans(self.studie.balance) if self.studie is not None else ""
@@ -642,11 +634,7 @@ class Hoofdstuk:
 
     def figuur_effect(self) -> Axes | None:
         """The cumulative share leaving per arm after weighting, with the horizons marked."""
-        if self.studie is None:
-            return None
-        ax = self.studie.main.plot()
-        ax.set_title("Vertrek na weging" + self._label)
-        return ax
+        return self._figuur(lambda s: s.main.plot(), "Vertrek na weging")
 
     def lezing_risico(self) -> str:
         return lezing_risico(self.studie) if self.studie is not None else self.melding

@@ -8,8 +8,6 @@ each step from its numbers.
 """
 from __future__ import annotations
 
-import re
-
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +19,7 @@ from regio_analysis.report import figures as plotting
 from regio_analysis.report.format import Kolom, fmt_getal, geen_gegevens, kolommen, opsomming
 from regio_analysis.workforce import model as workforce
 from regio_analysis.workforce import reconcile
-from regio_analysis.data.region import kengetal_rijen, leesbare_bron
+from regio_analysis.data.region import leesbare_bron
 from regio_analysis.workforce.chapter.publiek import GROEP_LABELS, SOORT_LABELS, bron_tekst
 
 INDICATOR_LABELS = {
@@ -314,7 +312,7 @@ def _stap_uitleg(stap: str, prev: pd.DataFrame, cur: pd.DataFrame, year: int, re
             drivers = lambda ds: (("alleen " if len(ds) == 1 else "") + "de leerlingen in "
                                   + opsomming([SOORT_LABELS.get(s, s) for s in ds])) if ds else "geen leerlingen (vaste vraag)"
             bits.append(f"{_groep(g)}: het pakket begint bij een bezetting van {fmt_getal(s1, 0)} fte "
-                        f"({_telling_als_stand(region, g, diff['basisjaar'][1])}) en laat de vraag {drivers(d1)} volgen; "
+                        f"({_telling_als_stand(inputs, g)}) en laat de vraag {drivers(d1)} volgen; "
                         "het plan begint bij zijn eigen "
                         f"vraag van {fmt_getal(s0, 0)} fte in {diff['eerste_jaar'][0]} en laat die {drivers(d0)} volgen")
     text = ("het pakket gebruikt zijn eigen invoer (zie de herkomst hierboven); " + "; ".join(bits)) if bits else \
@@ -412,8 +410,7 @@ class SPP:
         lines = [f"Basisjaar {self.inputs.basisjaar}, projectie {min(self.inputs.jaren)}–{max(self.inputs.jaren)}; "
                  f"in- en uitstroompercentages gelden ten opzichte van {flows}."]
         lines += [f"- {leesbare_bron(self.regio, b) if self.regio is not None else b}" for b in self.inputs.bronnen]
-        anders = sorted({m.group(1) for b in self.inputs.bronnen
-                         if (m := re.search(r"formatieplaatsen van (\d{4})", b)) and int(m.group(1)) != self.inputs.basisjaar})
+        anders = sorted({str(j) for j in self.inputs.voorraad_jaar.values() if j != self.inputs.basisjaar})
         if anders:
             lines.append(f"- de bezetting is een telling van {opsomming(anders)}; het pakket neemt haar als de stand aan "
                          f"het eind van het basisjaar {self.inputs.basisjaar} (het laatste jaar met gerealiseerde leerlingen)")
@@ -421,14 +418,13 @@ class SPP:
         return "\n".join(lines)
 
 
-def _telling_als_stand(region, groep: str, basisjaar: int) -> str:
+def _telling_als_stand(inputs, groep: str) -> str:
     """How the package dates a published staff count: "als stand eind 2024", and the count's own year
     when the source gives another ("een telling van 2025, genomen als stand eind 2024")."""
-    rows = kengetal_rijen(region.kengetallen, "formatieplaatsen", "basisgegevens", functiegroep=groep)
-    jaren = {int(j) for j in rows["jaar"].dropna()} if not rows.empty else set()
-    jaren = {j for j in jaren if j != basisjaar}
-    return (f"een telling van {opsomming([str(j) for j in sorted(jaren)])}, genomen als stand eind {basisjaar}" if jaren
-            else f"als stand eind {basisjaar}")
+    jaar = inputs.voorraad_jaar.get(groep)
+    if jaar is not None and jaar != inputs.basisjaar:
+        return f"een telling van {jaar}, genomen als stand eind {inputs.basisjaar}"
+    return f"als stand eind {inputs.basisjaar}"
 
 
 def spp(region, *, scenario_bestand: str = "", jaren: int = 5) -> SPP:
