@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install test reports regions validate clean
+.PHONY: install chromium test reports regions validate clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,10 +12,21 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# Debian's Chromium prints rapport.pdf and runs the browser check (Playwright's own download is never
+# used). Installed with apt-get when missing; its output is shown only when that fails.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || { \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; log="$$(mktemp)"; \
+		echo "Chromium installeren (apt-get install chromium) voor de pdf en de browsercontrole ..."; \
+		{ $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$$log" 2>&1 \
+		|| { cat "$$log" >&2; echo "Chromium installeren mislukt (zie hierboven); rapporten zonder pdf: .venv/bin/regio-analysis batch --all --geen-pdf" >&2; exit 1; }; \
+		rm -f "$$log"; }
+
 test: install
 	$(PY) -m pytest
 
-reports: install
+reports: install chromium
 	$(VENV)/bin/regio-analysis batch --all --jobs 2 --out reports
 
 regions: install

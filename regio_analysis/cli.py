@@ -168,7 +168,8 @@ def _run(args: argparse.Namespace, regio_ids, jobs: int, force: bool, scheduler=
     chapters = _chapters(args.hoofdstukken)
     out = Path(args.out)
     manifest = run_batch(regio_ids, out, jobs=jobs, force=force, scheduler=scheduler, data_dir=args.data_dir,
-                         timeout=args.timeout, params=_params(args.param, chapters), chapters=chapters)
+                         timeout=args.timeout, params=_params(args.param, chapters), chapters=chapters,
+                         pdf=not args.geen_pdf)
     return _print_batch(manifest, out)
 
 
@@ -269,6 +270,8 @@ def build_parser() -> argparse.ArgumentParser:
     def report_options(p):
         p.add_argument("--out", default="reports", help="uitvoermap (standaard: reports)")
         p.add_argument("--timeout", type=positive_int, default=900, help="maximale duur van een cel in seconden")
+        p.add_argument("--geen-pdf", action="store_true",
+                       help="geen rapport.pdf naast rapport.html (de pdf vraagt Chromium: /usr/bin/chromium)")
         p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
                        help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar)")
         p.add_argument("--hoofdstukken", default=None, metavar="A,B",

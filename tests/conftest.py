@@ -100,7 +100,9 @@ def full_reports(tmp_path_factory) -> tuple[Path, dict]:
     """Every real chapter built once for the four default regions and a microdata-only region.
 
     The chapters' acceptance tests and the browser check all read this one batch (building
-    reports is the slow part of the suite). Returns ``(out_dir, manifest)``.
+    reports is the slow part of the suite). With a PDF per report where Chromium is available
+    (always in CI, which installs it; tests/test_browser.py fails there without it). Returns
+    ``(out_dir, manifest)``.
     """
     import shutil
 
@@ -112,8 +114,20 @@ def full_reports(tmp_path_factory) -> tuple[Path, dict]:
         shutil.copytree(default_data_dir() / rid, data / rid)
     microdata_only_region(data)
     out = tmp_path_factory.mktemp("rapporten")
-    manifest = run_batch(None, out, jobs=2, data_dir=data, progress=False)
+    manifest = run_batch(None, out, jobs=2, data_dir=data, progress=False, pdf=pdf_possible())
     return out, manifest
+
+
+def pdf_possible() -> bool:
+    """Whether this machine can print a report to PDF (Chromium and playwright present)."""
+    from regio_analysis.errors import DataError
+    from regio_analysis.reporting.pdf import check_pdf_possible
+
+    try:
+        check_pdf_possible()
+    except DataError:
+        return False
+    return True
 
 
 def chapter_status(manifest: dict, hoofdstuk: str) -> dict[str, str]:

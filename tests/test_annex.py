@@ -229,7 +229,7 @@ def _koppen() -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
     for path in (REPO / "notebooks").glob("*.ipynb"):
         nb = nbformat.read(path, as_version=4)
-        out[path.name[:2]] = {line[3:].strip() for c in nb.cells if c.cell_type == "markdown"
+        out[str(int(path.name[:2]))] = {line[3:].strip() for c in nb.cells if c.cell_type == "markdown"
                               for line in c.source.splitlines() if line.startswith("## ")}
     return out
 
@@ -237,7 +237,7 @@ def _koppen() -> dict[str, set[str]]:
 def test_every_section_named_under_ook_in_is_a_heading_of_that_chapter():
     koppen = _koppen()
     for sectie in annex.OOK_IN.values():
-        nummer, _, kop = sectie.partition(" ")
+        nummer, _, kop = sectie.removeprefix("hoofdstuk ").partition(", ")
         assert kop in koppen[nummer], sectie
     named = Counter()
     for rid in DEFAULT_REGIONS:
@@ -245,7 +245,7 @@ def test_every_section_named_under_ook_in_is_a_heading_of_that_chapter():
             for cel in bijlage(rid).tabel(naam)["ook in"]:
                 named.update(s for s in cel.split("; ") if s)
     assert set(named) <= set(annex.OOK_IN.values())
-    assert {"01 Tekorten", "00 Ziekteverzuim", "01 In- en uitstroom", "01 De gepubliceerde raming nagerekend"} <= set(named)
+    assert {"hoofdstuk 1, Tekorten", "hoofdstuk 0, Ziekteverzuim", "hoofdstuk 1, In- en uitstroom", "hoofdstuk 1, De gepubliceerde raming nagerekend"} <= set(named)
 
 
 def test_ook_in_says_what_the_other_chapters_show():
@@ -254,10 +254,10 @@ def test_ook_in_says_what_the_other_chapters_show():
     # the published totals hold pupils the school types lack; chapter 00 draws the types' sum, so
     # no chapter shows the totals themselves: the annex does (and draws them)
     assert set(ll.loc[ll["wat"].str.contains("totaal"), "ook in"]) == {""}
-    assert set(ll.loc[~ll["wat"].str.contains("totaal"), "ook in"]) == {"01 Leerlingen per schoolsoort"}
+    assert set(ll.loc[~ll["wat"].str.contains("totaal"), "ook in"]) == {"hoofdstuk 1, Leerlingen per schoolsoort"}
     kg = bijlage("rond-bommel-en-dommel").tabel("kengetallen")
     assert kg.loc[kg["wat"] == "Personen, onderwijzend personeel, volgens de eigen telling van de regio",
-                  "ook in"].item() == "01 Personeel per functiegroep"
+                  "ook in"].item() == "hoofdstuk 1, Personeel per functiegroep"
     raming = bijlage("rond-bommel-en-dommel").tabel("raming")
     assert (raming["ook in"] == "").sum() == (region.raming["indicator"] == "gemiddelde_fte_per_persoon").sum()
 

@@ -169,6 +169,71 @@ def test_report_renders_offline_in_chromium(browser, reports, regio_id):
         assert any(u.startswith("file:") and u.endswith(f"/{regio_id}/rapport.html") for u in v.requests)
 
 
+# what a raw value looks like in a table cell: a float's repr (138.000000, 0.2857, 3.5), a Python or
+# pandas literal, a snake_case name; Dutch numbers have a decimal comma and a thousands point (1.234,5)
+RAW_NUMBER = re.compile(r"(?<![\d.,])(?<!§ )-?\d+\.(?:\d{1,2}|\d{4,})(?![\d.,])")  # not a section: § 3.2
+RAW_LITERAL = re.compile(r"\b(?:True|False|nan|NaN|None|NaT|inf)\b")
+SNAKE = re.compile(r"\b[a-z]+_[a-z_]+\b")
+MAX_ROWS = 25
+
+
+@pytest.mark.parametrize("regio_id", REGIONS)
+def test_report_is_a_document_in_chromium(browser, reports, regio_id):
+    """Dutch, every figure with alt text and a numbered caption, every table numbered, formatted and short."""
+    with visit(browser, reports / regio_id / "rapport.html") as v:
+        page = v.page
+        assert page.evaluate("document.documentElement.lang") == "nl"
+        assert page.locator("header.ra-voorblad a[href='../index.html']").count() == 1, "no link back to the index"
+
+        alts = page.eval_on_selector_all("main img", "els => els.map(e => e.getAttribute('alt') || '')")
+        assert alts and all(len(a) > 20 and "No description" not in a for a in alts), alts
+
+        figures = page.eval_on_selector_all(".ra-bijschrift-figuur", "els => els.map(e => e.innerText.trim())")
+        assert len(figures) == len(alts), "every figure has one numbered caption"
+        tables = page.eval_on_selector_all("main .jp-RenderedHTML table", "els => els.length")
+        captions = page.eval_on_selector_all(".ra-bijschrift-tabel", "els => els.map(e => e.innerText.trim())")
+        assert len(captions) == tables, "every table of a chapter has one numbered caption"
+        for kind, texts in (("Figuur", figures), ("Tabel", captions)):
+            numbers = [re.match(rf"{kind} (\d+)\.(\d+) \S", t) for t in texts]
+            assert all(numbers), [t for t, m in zip(texts, numbers) if not m]
+            seen: dict[str, list[int]] = {}
+            for m in numbers:
+                seen.setdefault(m.group(1), []).append(int(m.group(2)))
+            assert all(n == list(range(1, len(n) + 1)) for n in seen.values()), f"{kind} numbers per chapter: {seen}"
+
+        cells = page.eval_on_selector_all("main .jp-Cell table", """ts => ts.map(t => ({
+            rows: t.querySelectorAll('tbody tr').length,
+            head: Array.from(t.querySelectorAll('th'), c => c.innerText.trim()),
+            cells: Array.from(t.querySelectorAll('td'), c => c.innerText.trim())}))""")
+        long = [t["head"][:3] for t in cells if t["rows"] > MAX_ROWS]
+        assert long == [], f"tables of more than {MAX_ROWS} rows in the report"
+        raw = {c for t in cells for c in t["cells"] + t["head"] if RAW_NUMBER.search(c) or RAW_LITERAL.search(c)}
+        assert raw == set(), "raw values in table cells"
+        snake = {h for t in cells for h in t["head"] if SNAKE.search(h)}
+        assert snake == set(), "code names as table headers"
+        v.assert_clean()
+
+
+@pytest.mark.parametrize("regio_id", DEFAULT_REGIONS)
+def test_pdf_is_the_same_report(reports, regio_id):
+    """rapport.pdf opens, has page numbers and as many figures as the HTML page."""
+    import pypdf
+
+    html = (reports / regio_id / "rapport.html").read_text(encoding="utf-8")
+    pdf = pypdf.PdfReader(reports / regio_id / "rapport.pdf")
+    assert len(pdf.pages) > 5
+    first = pdf.pages[0].extract_text()
+    assert "Arbeidsmarktanalyse" in first and "pagina 1 van" in first
+    figures = len(re.findall(r"<img\b", html.split("<main", 1)[1]))
+    images = {(img.name, len(img.data)) for pg in pdf.pages for img in pg.images}
+    assert len(images) == figures, f"{len(images)} images in the PDF, {figures} figures in the HTML"
+
+
+def naam_van(regio_id: str) -> str:
+    folder = default_data_dir() / regio_id
+    return read_regio_yaml(folder)["naam"] if folder.is_dir() else "Alleen microdata"  # conftest's region
+
+
 # --- the index page -----------------------------------------------------------------------------
 
 def test_index_links_open_each_report(browser, reports):
@@ -180,13 +245,14 @@ def test_index_links_open_each_report(browser, reports):
         anchors = [h[1:] for h in hrefs if h.startswith("#")]
         ids = set(page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
         assert anchors and set(anchors) <= ids, "every definition link of the index resolves"
-        allowed = {f"#{a}" for a in anchors} | {"kerncijfers.xlsx"} | {f"{rid}/rapport.html" for rid in REGIONS}
+        allowed = ({f"#{a}" for a in anchors} | {"kerncijfers.xlsx"} | {f"{rid}/rapport.html" for rid in REGIONS}
+                   | {f"{rid}/rapport.pdf" for rid in REGIONS})
         assert set(hrefs) <= allowed, set(hrefs) - allowed
         for rid in REGIONS:
             page.click(f"a[href='{rid}/rapport.html']")
             page.wait_for_url(re.compile(rf"/{re.escape(rid)}/rapport\.html$"))
             page.wait_for_load_state("load")
-            assert rid in page.inner_text("header.ra-kop")
+            assert naam_van(rid) in page.inner_text("header.ra-voorblad")
             assert _images(page), f"the report of {rid} opened from the index shows no figure"
             page.go_back(wait_until="load")
             assert page.url.endswith("/index.html")

@@ -14,6 +14,7 @@ from regio_analysis import causal, induction
 from regio_analysis.data import RegionData, load_region
 from regio_analysis.errors import DataError
 from regio_analysis.induction import chapter
+from regio_analysis.report.tables import bijschrift_van
 from regio_analysis.data.regions import DEFAULT_REGIONS
 from regio_analysis.data.synthetic import SyntheticParams, generate_dienstverbanden
 from regio_analysis.report.format import bewijswoorden, fmt_getal, tabel_tekst
@@ -304,11 +305,12 @@ def test_hoofdstuk_shows_what_the_module_functions_show(hoofdstuk, study, region
     assert h.lezing_interval() == chapter.lezing_interval(study)
     assert h.lezing_naief() == chapter.lezing_naief(study)
     assert h.conclusie() == chapter.conclusie(study, chapter.waarheid(region, study))
-    titles = {"figuur_naief": "Vertrek zonder correctie", "figuur_overlap": "Overlap van de propensityscores",
-              "figuur_balans": "Balans vóór en na weging", "figuur_effect": "Vertrek na weging"}
-    for name, title in titles.items():
+    for name in ("figuur_naief", "figuur_overlap", "figuur_balans", "figuur_effect"):
         ax = getattr(h, name)()
-        assert isinstance(ax, Axes) and ax.get_title() == title + " (synthetisch)", name  # as in chapter 03
+        caption = bijschrift_van(ax)[0]
+        assert isinstance(ax, Axes) and "(synthetisch)" in caption and not ax.get_title(), name  # as in chapter 03
+    labels = [t.get_text() for t in h.figuur_balans().get_yticklabels()]
+    assert "schoolgrootte (log)" in labels and not any("_" in t for t in labels)  # no code names
     repro = h.tabel_reproduceerbaarheid()
     params = repro[repro["onderdeel"] == "parameter"]
     assert params["naam"].tolist() == ["regio_id", "seed", "cohort_van", "cohort_tot", "horizon", "estimand",
@@ -435,7 +437,7 @@ def test_the_hazard_ratio_of_chapter_03_is_reconciled_step_by_step(hoofdstukken)
     assert table["HR"].iloc[2] == pytest.approx(math.exp(ref.params[0]), rel=1e-3)
     text = h.lezing_hr_vergelijking()
     hr = table["HR"].tolist()
-    assert text.startswith(f"De hazardratio van inductie is in dit hoofdstuk {fmt_getal(hr[3], 2)} en in hoofdstuk 03 "
+    assert text.startswith(f"De hazardratio van inductie is in dit hoofdstuk {fmt_getal(hr[3], 2)} en in hoofdstuk 3 "
                            f"{fmt_getal(hr[0], 2)}")
     steps = [abs(math.log(hr[i + 1]) - math.log(hr[i])) for i in range(3)]
     assert steps.index(max(steps)) == 2 and "het verschil zit vooral in de weging" in text

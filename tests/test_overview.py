@@ -24,6 +24,7 @@ from regio_analysis.overview import chapter as overview
 from regio_analysis.overview import index  # noqa: E402
 from regio_analysis.report import figures as plotting  # noqa: E402
 from regio_analysis.report.format import THEMA_LABELS  # noqa: E402
+from regio_analysis.report.tables import bijschrift_van  # noqa: E402
 from regio_analysis.data import RegionData, load_region  # noqa: E402
 from regio_analysis.data.regions import DEFAULT_REGIONS  # noqa: E402
 from regio_analysis.data.schemas import conform  # noqa: E402
@@ -459,8 +460,8 @@ def test_figures_for_every_default_region(regions, rid):
     for naam, table in (("leerlingen", "leerlingen"), ("verzuim", "verzuim"), ("activiteiten", "activiteiten")):
         ax = getattr(overview, f"figuur_{naam}")(region)
         assert (ax is not None) == region.has(table), naam
-        if ax is not None:
-            assert isinstance(ax, Axes) and ax.get_title()
+        if ax is not None:  # a caption says what it shows; no title repeats it in the image
+            assert isinstance(ax, Axes) and bijschrift_van(ax)[0] and not ax.get_title(), naam
         plt.close("all")
 
 
@@ -492,8 +493,9 @@ def test_toon_tabel_hides_index_keeps_csv_and_notes_empty_tables(regions, tmp_pa
     from regio_analysis.report.tables import toon_tabel
 
     shown = []
-    monkeypatch.setattr(IPython.display, "display", shown.append)
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_kw: shown.append(obj))
     assert toon_tabel(overview.Hoofdstuk(regions[RBD]).tabel_kerncijfers(), "overzicht-kerncijfers", str(tmp_path)) is None
+    assert shown.pop(0)._repr_markdown_()  # the caption above the table
     html = shown[0].to_html()
     assert "33.541" in html and "verzuim_regio" not in html  # the key index is hidden
     kc = pd.read_csv(tmp_path / "tabellen" / "overzicht-kerncijfers.csv", dtype=str, keep_default_na=False)

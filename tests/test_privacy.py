@@ -377,7 +377,7 @@ def test_audit_finds_nothing_in_a_small_region_report(tmp_path):
 
     data = small_region(tmp_path / "data")
     out = tmp_path / "rapporten"
-    manifest = run_batch(["kleine-regio"], out, jobs=1, data_dir=data, progress=False)
+    manifest = run_batch(["kleine-regio"], out, jobs=1, data_dir=data, progress=False, pdf=False)
     assert {r["status"] for r in manifest["rijen"]} <= {"ok", "overgeslagen"}
     folder = out / "kleine-regio"
     assert audit(folder) == []

@@ -58,30 +58,39 @@ def shown(monkeypatch):
     import IPython.display
 
     out: list[str] = []
-    monkeypatch.setattr(IPython.display, "display",
-                        lambda obj: out.append(obj.data if isinstance(obj, IPython.display.Markdown) else "<table>"))
+
+    def display(obj, **_kwargs):
+        out.append(obj.data if isinstance(obj, IPython.display.Markdown) else "<figuur>" if isinstance(obj, dict)
+                   else "<table>")
+
+    monkeypatch.setattr(IPython.display, "display", display)
     monkeypatch.setattr(plt, "show", lambda: None)
     return out
 
 
-def test_toon_tabel_refuses_a_table_without_provenance_and_prints_it_under_one(shown):
+def test_toon_tabel_refuses_a_table_without_provenance_or_caption_and_prints_them_around_it(shown):
     df = prov.markeer(pd.DataFrame({"jaar": [2024], "waarde": [3.5]}), prov.gepubliceerd("Plan <b>X</b>, § 2"))
-    tables.toon_tabel(df, "t")
-    assert shown[-1] == "_Herkomst: gepubliceerd (Plan <b>X</b>, § 2)._"  # the report shows raw HTML as text
+    with pytest.raises(ValueError, match="no caption"):
+        tables.toon_tabel(df, "t")
+    tables.toon_tabel(tables.bijschrift(df, "Waarde per jaar"), "t")
+    assert shown == ["Waarde per jaar", "<table>", "_Herkomst: gepubliceerd (Plan <b>X</b>, § 2)._"]  # raw HTML as text
     with pytest.raises(ValueError, match="no provenance"):
-        tables.toon_tabel(pd.DataFrame({"jaar": [2024]}), "t")
+        tables.toon_tabel(tables.bijschrift(pd.DataFrame({"jaar": [2024]}), "Jaren"), "t")
     tables.toon_tabel(pd.DataFrame(), "t")  # an empty table shows the "geen gegevens" note, nothing to mark
     assert "Herkomst" not in shown[-1]
 
 
-def test_toon_figuur_refuses_a_figure_without_provenance(shown):
+def test_toon_figuur_refuses_a_figure_without_provenance_or_caption(shown):
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="no provenance"):
-        tables.toon_figuur(ax)
+        tables.toon_figuur(tables.bijschrift(ax, "Iets"))
     fig, ax = plt.subplots()
-    tables.toon_figuur(prov.markeer(ax, prov.standaardwaarde("scenario's van het pakket")))
-    assert shown[-1] == "_Herkomst: standaardwaarde (scenario's van het pakket)._"
-    plt.close("all")
+    with pytest.raises(ValueError, match="no caption"):
+        tables.toon_figuur(prov.markeer(ax, prov.standaardwaarde("scenario's van het pakket")))
+    fig, ax = plt.subplots()
+    tables.toon_figuur(tables.bijschrift(prov.markeer(ax, prov.standaardwaarde("scenario's van het pakket")), "Iets"))
+    assert shown == ["<figuur>", "Iets", "_Herkomst: standaardwaarde (scenario's van het pakket)._"]
+    assert plt.get_fignums() == []  # every figure shown or refused is closed
 
 
 def test_met_herkomst_marks_by_default_but_keeps_what_a_method_marked():
@@ -118,7 +127,7 @@ def test_met_herkomst_marks_by_default_but_keeps_what_a_method_marked():
 def test_first_screen_names_the_spp_defaults_only_where_a_projection_runs():
     from regio_analysis.overview.chapter import Hoofdstuk
 
-    rust = {rid: Hoofdstuk(load_region(rid)).tabel_herkomst().set_index("Hoofdstuk").loc["01 Kwantitatieve analyse",
+    rust = {rid: Hoofdstuk(load_region(rid)).tabel_herkomst().set_index("Hoofdstuk").loc["1 Kwantitatieve analyse",
                                                                                           "Rust op"]
             for rid in DEFAULT_REGIONS}
     assert rust["rond-bommel-en-dommel"] == "gepubliceerd, berekend, standaardwaarde"
@@ -130,11 +139,11 @@ def test_first_screen_names_synthetic_chapters_for_regions_without_microdata():
 
     for rid in DEFAULT_REGIONS:
         t = Hoofdstuk(load_region(rid)).tabel_herkomst().set_index("Hoofdstuk")
-        assert t.loc["03 Retentie van startende leraren", "Rust op"] == "synthetisch"
-        assert t.loc["04 Inductie en behoud van starters", "Rust op"] == "synthetisch"
-        assert "synthetisch" in t.loc["05 Bewijsdossier peer review", "Rust op"]
-        assert "standaardwaarde" in t.loc["05 Bewijsdossier peer review", "Rust op"]
-        assert t.loc["00 Overzicht", "Rust op"] == "gepubliceerd, berekend"
+        assert t.loc["3 Retentie van startende leraren", "Rust op"] == "synthetisch"
+        assert t.loc["4 Inductie en behoud van starters", "Rust op"] == "synthetisch"
+        assert "synthetisch" in t.loc["5 Bewijsdossier peer review", "Rust op"]
+        assert "standaardwaarde" in t.loc["5 Bewijsdossier peer review", "Rust op"]
+        assert t.loc["0 Overzicht", "Rust op"] == "gepubliceerd, berekend"
         assert all(t["Rust op"].str.len() > 0), "every chapter rests on something"
         assert not t["Toelichting"].str.contains(FILE_NAME).any()
 
@@ -144,7 +153,7 @@ def test_first_screen_says_own_microdata_are_used_when_the_region_has_them(tmp_p
 
     region = load_region(microdata_only_region(tmp_path) / "alleen-microdata")
     t = prov.per_hoofdstuk(region, CHAPTERS).set_index("Hoofdstuk")
-    retentie = t.loc[f"03 {CHAPTERS[3].title}"]
+    retentie = t.loc[f"3 {CHAPTERS[3].title}"]
     assert retentie["Rust op"] == "berekend"
     assert "eigen dienstverbanden" in retentie["Toelichting"] and "synthetisch" not in retentie["Toelichting"]
 
@@ -208,7 +217,8 @@ def test_every_table_in_the_built_reports_has_its_provenance_underneath(full_rep
     out, manifest = full_reports
     for rid in DEFAULT_REGIONS:
         html = (out / rid / "rapport.html").read_text(encoding="utf-8")
-        body = html[html.index("</header>"):]  # the chapters (the header's run table is the report's own)
+        # the chapters (the cover's table and the appendix on how the report was made are the report's own)
+        body = html[html.index("</header>"):html.index('<div class="ra-verantwoording"')]
         parts = body.split("<table")[1:]
         assert len(parts) >= 30, rid
         missing = [i for i, part in enumerate(parts) if "Herkomst: " not in part.split("</table>", 1)[1][:3000]]

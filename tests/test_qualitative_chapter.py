@@ -12,6 +12,7 @@ from regio_analysis.data import RegionData, load_region
 from regio_analysis.qualitative import chapter as kwal
 from regio_analysis.data.regions import DEFAULT_REGIONS
 from regio_analysis.report.format import THEMA_LABELS, tabel_getallen, tabel_tekst
+from regio_analysis.report.tables import bijschrift_van
 
 matplotlib.use("Agg")
 
@@ -190,13 +191,15 @@ def hoofdstuk(regions):
 
 
 def _same(x, y):
-    """The chapter's result is the module function's, plus its provenance (data.provenance)."""
+    """The chapter's result is the module function's, plus its provenance (data.provenance) and, for a
+    table, its caption (report.tables.bijschrift)."""
     from regio_analysis.data.provenance import ATTR, herkomst_van
 
     if isinstance(x, pd.DataFrame):
         pd.testing.assert_frame_equal(x, y)
-        assert {k: v for k, v in x.attrs.items() if k != ATTR} == y.attrs
+        assert {k: v for k, v in x.attrs.items() if k not in (ATTR, "bijschrift")} == y.attrs
         assert x.empty or herkomst_van(x)
+        assert x.empty or bijschrift_van(x)[0]
     else:
         assert x == y
 
@@ -214,7 +217,7 @@ def test_hoofdstuk_returns_what_the_module_functions_return(hoofdstuk, vergelijk
         "lezing_abc": kwal.lezing_abc(region),
         "lezing_tijdlijn": kwal.lezing_tijdlijn(region),
         "lezing_regiovergelijking": kwal.lezing_regiovergelijking(region, vergelijking),
-        "tabel_thema_per_regio": kwal.tabel_thema_per_regio(vergelijking),
+        "tabel_thema_per_regio": kwal.tabel_thema_per_regio(vergelijking, kwal.regio_namen()),
         "lezing_redenen": kwal.lezing_redenen(a),
         "tabel_redenen": kwal.tabel_redenen(a),
         "lezing_kwaliteit": kwal.lezing_kwaliteit(a),
@@ -229,7 +232,7 @@ def test_hoofdstuk_returns_what_the_module_functions_return(hoofdstuk, vergelijk
     for name in ("figuur_themaprofiel", "figuur_tijdlijn", "figuur_regiovergelijking", "figuur_redenen",
                  "figuur_samenhang"):
         ax = getattr(hoofdstuk, name)()
-        assert ax is not None and ax.get_title(), name
+        assert ax is not None and bijschrift_van(ax)[0] and not ax.get_title(), name
     plt.close("all")
     # intermediate results are computed once
     assert hoofdstuk.antwoorden is hoofdstuk.antwoorden and hoofdstuk.vergelijking is hoofdstuk.vergelijking
@@ -335,7 +338,9 @@ def test_timeline_reading_does_not_count_activities_the_register_does_not_date(r
                               "eigen looptijd (zij staan op de hele planperiode, 2024)")
     assert "piekjaar of een gemiddelde looptijd is daarom niet te geven" in reading
     ax = kwal.figuur_tijdlijn(region)
-    assert ax.get_title().startswith("Activiteiten 2023–2029") and "gearceerd" in ax.get_title()
+    caption = bijschrift_van(ax)[0]
+    assert caption.endswith("2023–2029 (gearceerd: geen eigen looptijd in het register, geplaatst op de hele "
+                            "planperiode)"), caption
     assert sum(1 for bar in ax.patches if bar.get_hatch()) == zonder
 
 

@@ -155,3 +155,43 @@ def test_comparison_direction_and_missing_values():
     assert vergelijking(1.3, 1.1, 1.6, 1.0, synthetisch=False).woord("lager", "hoger") == "hoger"
     nan = vergelijking(np.nan, np.nan, np.nan, 1.0, synthetisch=False)
     assert nan.richting == 0 and not nan.sluit_uit and not nan.aantoonbaar
+
+
+# ----------------------------------------------------------------------------- issue 16: tables a reader can hand over
+
+
+def test_the_file_holds_no_more_decimals_than_the_cell_shows():
+    df = kolommen(pd.DataFrame({"x": [26.419753, 0.5], "n": [138.4, 2.0], "p": [0.0004, 0.02714], "k": [3, 4],
+                                "ok": [True, False]}), n="aantal", p="p")
+    assert tabel_tekst(df).to_dict("list") == {"x": ["26,42", "0,5"], "n": ["138", "2"], "p": ["< 0,001", "0,027"],
+                                               "k": ["3", "4"], "ok": ["ja", "nee"]}
+    kept = tabel_getallen(df)
+    assert kept["x"].tolist() == [26.42, 0.5] and kept["n"].tolist() == [138.0, 2.0]
+    # a p-value below 0,001 is shown as "< 0,001": the file keeps it rather than a 0 that reads as p = 0
+    assert kept["p"].tolist() == [0.0004, 0.027]
+    assert kept["k"].dtype == df["k"].dtype and kept["ok"].tolist() == [True, False]
+
+
+def test_a_range_is_shown_with_its_unit_once():
+    from regio_analysis.report.format import ZoalsGepubliceerd
+
+    df = kolommen(pd.DataFrame({"waarde": [6.3, 55.0, np.nan], "van": [np.nan, np.nan, 3.5], "tot": [np.nan, np.nan, 5.5],
+                                "eenheid": ["procent", "fte", "procent"]}),
+                  waarde=ZoalsGepubliceerd(eenheid="eenheid"), van=ZoalsGepubliceerd(hoog="tot", eenheid="eenheid",
+                                                                                    naam="bandbreedte"))
+    assert tabel_tekst(df).to_dict("list") == {"waarde": ["6,3%", "55 fte", "–"], "bandbreedte": ["–", "–", "3,5–5,5%"]}
+    assert Kolom("pct", hoog="h").cel(5.0, hi=8.0) == "5,0–8,0%"
+    assert Kolom("getal", 0, hoog="h").per_eenheid("eur").cel(5.0, hi=8.0) == "€ 5–8"
+
+
+def test_a_caption_says_when_its_numbers_are_synthetic():
+    from regio_analysis.data.provenance import berekend, gepubliceerd, standaardwaarde, synthetisch
+    from regio_analysis.report.format import bijschrift_tekst, in_bestand
+
+    assert bijschrift_tekst("Vertrek per groep", [synthetisch("x"), standaardwaarde("y")]) == "Vertrek per groep (synthetisch)"
+    assert bijschrift_tekst("Indicatoren", [gepubliceerd("p"), synthetisch("x")]) == "Indicatoren (deels synthetisch)"
+    assert bijschrift_tekst("Tekorten", [gepubliceerd("p"), berekend("r")]) == "Tekorten"
+    assert bijschrift_tekst("De synthetische gegevens", [synthetisch("x")]) == "De synthetische gegevens"
+    assert in_bestand("bijlage-raming", "uit", "De hele tabel (110 rijen)") == \
+        "_De hele tabel (110 rijen) staat in [tabellen/bijlage-raming.csv](tabellen/bijlage-raming.csv)._"
+    assert in_bestand("bijlage-raming", "") == ""

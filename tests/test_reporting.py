@@ -18,7 +18,6 @@ from regio_analysis.data.regions import default_data_dir
 from regio_analysis.reporting import CHAPTERS, Chapter, Param, ParameterError, check_parameters, run_batch
 from regio_analysis.reporting import runner
 from regio_analysis.reporting.chapters import COMMON_PARAMS, all_params
-from regio_analysis.reporting.html import REMOTE_TAG
 
 
 PARAMS_SOURCE = 'regio_id = "rond-bommel-en-dommel"\ndata_dir = ""\noutput_dir = ""\nseed = 0'
@@ -43,9 +42,9 @@ def toy_chapters(tmp_path_factory) -> tuple[Chapter, ...]:
         code("from regio_analysis.data import load_region\nrd = load_region(regio_id, data_dir or None)"),
         code("import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\nplt.show()"),
         code("from regio_analysis.data.provenance import gepubliceerd, markeer\n"
-             "from regio_analysis.report.tables import toon_tabel\n"
-             "toon_tabel(markeer(rd.activiteiten[['id', 'thema']].head(3), gepubliceerd('het plan')), 'activiteiten', "
-             "output_dir)"),
+             "from regio_analysis.report.tables import bijschrift, toon_tabel\n"
+             "toon_tabel(bijschrift(markeer(rd.activiteiten[['id', 'thema']].head(3), gepubliceerd('het plan')), "
+             "'Activiteiten'), 'activiteiten', output_dir)"),
     ])
     boom = _chapter_nb(d / "boom.ipynb", [
         md("## Breekt"),
@@ -129,7 +128,7 @@ def _data_dir_with_broken_region(root: Path) -> Path:
 def test_batch_isolates_failures_and_writes_manifest_html_and_index(tmp_path, toy_chapters):
     out = tmp_path / "out"
     manifest = run_batch(["rond-bommel-en-dommel", "noorderwijzer", "atlantis"], out, jobs=2,
-                         chapters=toy_chapters, progress=False)
+                         chapters=toy_chapters, progress=False, pdf=False)
     regions = {r["regio_id"]: r for r in manifest["regio's"]}
     assert regions["rond-bommel-en-dommel"]["status"] == "ok"
     assert regions["noorderwijzer"]["status"] == "fout" and regions["atlantis"]["status"] == "fout"
@@ -151,12 +150,11 @@ def test_batch_isolates_failures_and_writes_manifest_html_and_index(tmp_path, to
 
     page = (good / "rapport.html").read_text()
     assert "load_region(" not in page, "code input must not be in the report"
-    assert "injected-parameters" not in page and "papermill" not in page
-    assert not REMOTE_TAG.search(page)
-    assert not re.search(r"<(script|link)[^>]+(src|href)=[\"']?(https?:)?//", page)
+    assert "injected-parameters" not in page and "input_path" not in page and "output_path" not in page  # papermill
+    assert "<script" not in page and not re.search(r"<link[^>]+href=[\"']?(https?:)?//", page)
     assert page.count("data:image/png;base64,") >= 1
     assert 'class="ra-toc"' in page and 'href="#Gegevens"' in page
-    assert runner.git_commit() in page and "regio.yaml" in page  # header: commit and input hashes
+    assert runner.git_commit() in page and "regio.yaml" in page  # cover and appendix: commit and input hashes
     assert str(tmp_path) not in page, "no local paths leak into the report"
 
     index = (out / "index.html").read_text()
@@ -169,18 +167,18 @@ def test_unchanged_regions_are_skipped_and_changes_rebuild(tmp_path, toy_chapter
     shutil.copytree(default_data_dir() / "rond-bommel-en-dommel", data / "rond-bommel-en-dommel")
     out = tmp_path / "out"
     chapters = toy_chapters[:1]
-    first = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    first = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False, pdf=False)
     assert first["regio's"][0]["status"] == "ok"
     html = out / "rond-bommel-en-dommel" / "rapport.html"
     stamp = html.stat().st_mtime_ns
-    again = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    again = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False, pdf=False)
     assert again["regio's"][0]["status"] == "overgeslagen" and html.stat().st_mtime_ns == stamp
     assert {r["status"] for r in again["rijen"]} == {"overgeslagen"}
-    forced = run_batch(None, out, jobs=1, force=True, data_dir=data, chapters=chapters, progress=False)
+    forced = run_batch(None, out, jobs=1, force=True, data_dir=data, chapters=chapters, progress=False, pdf=False)
     assert forced["regio's"][0]["status"] == "ok" and html.stat().st_mtime_ns != stamp
     with open(data / "rond-bommel-en-dommel" / "verzuim.csv", "a") as fh:
         fh.write("2024,regio,ziekteverzuimpercentage,totaal,procent,7.0,nieuw\n")
-    changed = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    changed = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False, pdf=False)
     assert changed["regio's"][0]["status"] == "ok"
 
 
@@ -194,9 +192,9 @@ def test_a_partial_batch_updates_its_regions_and_keeps_the_others_in_the_index(t
         shutil.copytree(default_data_dir() / rid, data / rid)
     out = tmp_path / "out"
     chapters = toy_chapters[:1]
-    run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False, pdf=False)
     (out / "niet-van-ons").mkdir()  # a folder the package did not make is never listed
-    partial = run_batch(["noorderwijzer"], out, jobs=1, force=True, data_dir=data, chapters=chapters, progress=False)
+    partial = run_batch(["noorderwijzer"], out, jobs=1, force=True, data_dir=data, chapters=chapters, progress=False, pdf=False)
     status = {r["regio_id"]: r["status"] for r in partial["regio's"]}
     assert status == {"noorderwijzer": "ok", "po-noord-nederland": "eerder"}
     index = (out / "index.html").read_text()
@@ -218,7 +216,7 @@ def test_a_partial_batch_updates_its_regions_and_keeps_the_others_in_the_index(t
     printed = capsys.readouterr().out
     assert "1 van 1 rapporten in orde" in printed and "eerder gemaakt, blijven in het overzicht: po-noord-nederland" in printed
     shutil.rmtree(out / "po-noord-nederland")  # a report removed by hand leaves the index with the next batch
-    again = run_batch(["noorderwijzer"], out, jobs=1, data_dir=data, chapters=chapters, progress=False)
+    again = run_batch(["noorderwijzer"], out, jobs=1, data_dir=data, chapters=chapters, progress=False, pdf=False)
     assert [r["regio_id"] for r in again["regio's"]] == ["noorderwijzer"]
 
 
@@ -226,9 +224,9 @@ def test_a_failing_rerun_keeps_the_previous_good_report(tmp_path, toy_chapters):
     data = tmp_path / "data"
     shutil.copytree(default_data_dir() / "noorderwijzer", data / "noorderwijzer")
     out = tmp_path / "out"
-    assert run_batch(None, out, data_dir=data, chapters=toy_chapters[:1], progress=False)["regio's"][0]["status"] == "ok"
+    assert run_batch(None, out, data_dir=data, chapters=toy_chapters[:1], progress=False, pdf=False)["regio's"][0]["status"] == "ok"
     before = (out / "noorderwijzer" / "rapport.html").read_bytes()
-    failed = run_batch(None, out, data_dir=data, chapters=toy_chapters, progress=False)
+    failed = run_batch(None, out, data_dir=data, chapters=toy_chapters, progress=False, pdf=False)
     assert failed["regio's"][0]["status"] == "fout"
     assert (out / "noorderwijzer" / "rapport.html").read_bytes() == before
     assert (out / "_mislukt" / "noorderwijzer" / "log.txt").read_text().count("uitvoering mislukt") == 1
@@ -266,7 +264,7 @@ def test_batch_on_a_dask_cluster(tmp_path, toy_chapters):
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         manifest = run_batch(["rond-bommel-en-dommel", "noorderwijzer"], tmp_path, scheduler=cluster.scheduler_address,
-                             chapters=toy_chapters[:1], progress=False)
+                             chapters=toy_chapters[:1], progress=False, pdf=False)
     assert [r["status"] for r in manifest["regio's"]] == ["ok", "ok"]
     assert (tmp_path / "noorderwijzer" / "rapport.html").is_file()
 
@@ -279,7 +277,7 @@ def test_cli_batch_with_a_broken_region(tmp_path):
 
     data = _data_dir_with_broken_region(tmp_path)
     out = tmp_path / "out"
-    res = subprocess.run([sys.executable, "-m", "regio_analysis.cli", "batch", "--all", "--jobs", "2",
+    res = subprocess.run([sys.executable, "-m", "regio_analysis.cli", "batch", "--geen-pdf", "--all", "--jobs", "2",
                           "--out", str(out), "--data-dir", str(data), "--hoofdstukken", "overzicht"],
                          capture_output=True, text=True, timeout=600)
     assert res.returncode == 1, res.stdout + res.stderr
@@ -294,16 +292,6 @@ def test_cli_batch_with_a_broken_region(tmp_path):
         page = (out / rid / "rapport.html").read_text()
         assert "Overzicht" in page and "data:image/png;base64," in page
     assert (out / "index.html").is_file()
-
-
-def test_remote_scripts_and_imports_are_stripped_from_exported_pages():
-    from regio_analysis.reporting.html import REMOTE_IMPORT
-
-    page = ('<script src="https://cdn.example/require.js"></script><link rel="stylesheet" href="//cdn.example/a.css">'
-            '<script type="module">const m = await import("https://cdn.example/mermaid.mjs");</script>'
-            '<p>blijft</p><script>var lokaal = 1;</script>')
-    out = REMOTE_IMPORT.sub("", REMOTE_TAG.sub("", page))
-    assert out == "<p>blijft</p><script>var lokaal = 1;</script>"
 
 
 def test_chapters_are_picklable():

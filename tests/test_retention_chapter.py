@@ -10,6 +10,7 @@ import pytest
 
 from regio_analysis.data import load_region
 from regio_analysis.report.format import bewijswoorden, tabel_tekst
+from regio_analysis.report.tables import bijschrift_van
 from regio_analysis.retention import chapter as rr
 from regio_analysis.retention.chapter import readings
 from regio_analysis.retention import survival_at
@@ -261,8 +262,12 @@ def test_the_chapter_object_shows_what_the_functions_give(bommel, spells):
     assert h.lezing_ambitie() == rr.lezing_ambitie(rr.vertrek_en_ambitie(bommel, spells), synthetisch=True, doel=0.25,
                                                    zonder_termijn=rr.gepubliceerd_vertrek(bommel).iloc[0:0])
     ax = h.figuur_behoud("route")
-    assert ax.get_title() == "Behoud naar route (synthetisch)"
-    assert h.figuur_cox().get_title() == "Hazard ratio's van vertrek (synthetisch)"
+    caption = bijschrift_van(ax)[0]
+    assert caption.startswith("Startende leraren (synthetisch) ") and "naar route" in caption and not ax.get_title()
+    # synthetic curves are not held against the region's ambition
+    assert not any("ambitie" in t.get_text() for t in ax.get_legend().get_texts())
+    ax = h.figuur_cox()
+    assert "Cox-model (synthetisch)" in bijschrift_van(ax)[0] and not ax.get_title()
     assert h.cox is h.cox  # fitted once
     matplotlib.pyplot.close("all")
 

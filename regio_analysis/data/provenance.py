@@ -182,7 +182,7 @@ def per_hoofdstuk(region: RegionData, chapters: Iterable[Any]) -> pd.DataFrame:
     the region lacks in ``synthetisch``, its package defaults in ``standaard`` and, in ``standaard_bij``,
     whether they apply to a region). ``region`` is the region as read from its files (no synthetic data)."""
     rows = []
-    for nummer, chapter in enumerate(chapters):
+    for chapter in chapters:
         kinds = [Soort(s) for s in chapter.soorten]
         words = []
         own = [t for t in chapter.microdata if region.has(t) and t not in region.synthetisch]
@@ -202,7 +202,7 @@ def per_hoofdstuk(region: RegionData, chapters: Iterable[Any]) -> pd.DataFrame:
         if Soort.GEPUBLICEERD in kinds:
             words.insert(0, f"cijfers uit {documenttitel(region)}")
         ordered = [s.value for s in Soort if s in kinds]
-        rows.append({"Hoofdstuk": f"{nummer:02d} {chapter.title}", "Rust op": ", ".join(ordered),
+        rows.append({"Hoofdstuk": f"{chapter.nummer} {chapter.title}", "Rust op": ", ".join(ordered),
                      "Toelichting": "; ".join(words)})
     return pd.DataFrame(rows, columns=["Hoofdstuk", "Rust op", "Toelichting"])
 

@@ -297,6 +297,15 @@ def write_bytes(path: str | Path, data: bytes, *, file_mode: int | None = None) 
     return Path(path)
 
 
+def figure_png(fig) -> bytes:
+    """A matplotlib figure as PNG bytes (written to memory, with the theme's dpi and tight box)."""
+    import io
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
 @contextlib.contextmanager
 def temporary_dir(parent: str | Path, prefix: str):
     """A new folder ``<parent>/.<prefix>.XXXX.tmp``, removed with everything in it when the

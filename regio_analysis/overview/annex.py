@@ -2,7 +2,7 @@
 
 For each table of the region's data that holds published figures (:data:`annex_rijen.TABELLEN`),
 :meth:`Hoofdstuk.tabel` shows every row (:mod:`.annex_rijen`), with the place in the report where
-the same figure also stands (column ``ook in``, e.g. "01 Tekorten"). Series of at least three
+the same figure also stands (column ``ook in``, e.g. "hoofdstuk 1, Tekorten"). Series of at least three
 years that no other chapter draws are drawn here (:func:`figuur_reeksen`). Where the plan states
 the same thing twice with different values, both rows are listed (:func:`tegenstrijdigheden`),
 never one chosen; counts the plan sets side by side from different sources or region divisions
@@ -26,21 +26,23 @@ from regio_analysis.overview.chapter import (FUNCTIEGROEP_VOORKEUR, RETENTIE_IND
 from regio_analysis.peerreview.coverage import samen_opleiden_coverage
 from regio_analysis.peerreview.cycle import PARTNERSCHAP_SOORTEN
 from regio_analysis.report import figures as plotting
-from regio_analysis.report.format import EENHEID_SOORT, Kolom, fmt_getal, fmt_pct, kolommen, opsomming
+from regio_analysis.report.format import (EENHEID_SOORT, MAX_RIJEN, Kolom, fmt_getal, fmt_pct, in_bestand, kolommen,
+                                          opsomming)
+from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce import model as workforce
 from regio_analysis.workforce.chapter.publiek import (contractduur, deeltijd, functiemix, leeftijd_55plus,
                                                       personeel_naar_populatie)
 from regio_analysis.workforce.chapter.tekorten import stromen as stromen_01, tevredenheid
 
-#: sections of other chapters, as "<chapter number> <heading in its notebook>"
+#: sections of other chapters, as "hoofdstuk <number>, <heading in its notebook>"
 OOK_IN = {
-    "00_leerlingen": "00 Leerlingen", "00_verzuim": "00 Ziekteverzuim", "00_kerncijfers": "00 Kerncijfers",
-    "00_activiteiten": "00 Activiteiten", "01_leerlingen": "01 Leerlingen per schoolsoort",
-    "01_personeel": "01 Personeel per functiegroep", "01_leeftijd": "01 Leeftijd",
-    "01_deeltijd": "01 Deeltijd en werkweek", "01_contractduur": "01 Duur van het dienstverband",
-    "01_tekort": "01 Tekorten", "01_tevredenheid": "01 Tevredenheid", "01_stromen": "01 In- en uitstroom",
-    "01_raming": "01 De gepubliceerde raming nagerekend", "02_tijdlijn": "02 Tijdlijn",
-    "05_samen_opleiden": "05 Samen Opleiden: dekking en bekostiging", "05_cyclus": "05 Peer-reviewcyclus",
+    "00_leerlingen": "hoofdstuk 0, Leerlingen", "00_verzuim": "hoofdstuk 0, Ziekteverzuim", "00_kerncijfers": "hoofdstuk 0, Kerncijfers",
+    "00_activiteiten": "hoofdstuk 0, Activiteiten", "01_leerlingen": "hoofdstuk 1, Leerlingen per schoolsoort",
+    "01_personeel": "hoofdstuk 1, Personeel per functiegroep", "01_leeftijd": "hoofdstuk 1, Leeftijd",
+    "01_deeltijd": "hoofdstuk 1, Deeltijd en werkweek", "01_contractduur": "hoofdstuk 1, Duur van het dienstverband",
+    "01_tekort": "hoofdstuk 1, Tekorten", "01_tevredenheid": "hoofdstuk 1, Tevredenheid", "01_stromen": "hoofdstuk 1, In- en uitstroom",
+    "01_raming": "hoofdstuk 1, De gepubliceerde raming nagerekend", "02_tijdlijn": "hoofdstuk 2, Tijdlijn",
+    "05_samen_opleiden": "hoofdstuk 5, Samen Opleiden: dekking en bekostiging", "05_cyclus": "hoofdstuk 5, Peer-reviewcyclus",
 }
 #: per table: the year column, the columns that make one series, and those that tell the lines of
 #: one panel apart (the rest names the panel)
@@ -246,7 +248,8 @@ def reeksen(region, tabellen: dict[str, pd.DataFrame] | None = None) -> pd.DataF
 
 def figuur_reeksen(region, ax: Axes | None = None) -> Axes | None:
     """Small multiples of :func:`reeksen`: one panel per quantity, one line per group (dashed: a
-    forecast); None when there is no such series."""
+    forecast), a group in its colour of the whole report and one legend under the panels; None when
+    there is no such series."""
     df = reeksen(region)
     if df.empty:
         return None
@@ -260,11 +263,13 @@ def figuur_reeksen(region, ax: Axes | None = None) -> Axes | None:
         axes = list(axes.ravel())
     else:
         axes = [ax] * len(panels)
+    palette = plotting.kleuren(list(dict.fromkeys(df["lijn"])))
+    entries = {}
     for a, (tabel, paneel) in zip(axes, panels):
         part = df[(df["tabel"] == tabel) & (df["paneel"] == paneel)]
-        for i, (lijn, line) in enumerate(part.groupby("lijn", sort=False)):
+        for lijn, line in part.groupby("lijn", sort=False):
             line = line.sort_values("jaar")
-            kleur = plotting.PALETTE[i % len(plotting.PALETTE)]
+            kleur = palette[lijn]
             real, prog = line[~line["prognose"].astype(bool)], line[line["prognose"].astype(bool)]
             if not real.empty:
                 a.plot(real["jaar"], real["waarde"], marker="o", color=kleur, label=lijn)
@@ -272,21 +277,28 @@ def figuur_reeksen(region, ax: Axes | None = None) -> Axes | None:
                 joined = pd.concat([real.tail(1), prog])
                 a.plot(joined["jaar"], joined["waarde"], marker="o", color=kleur, linestyle="--",
                        label=None if not real.empty else lijn)
+            if part["lijn"].nunique() > 1:
+                entries.setdefault(lijn, a.lines[-1])
         if part["lijn"].nunique() == 1 and part["lijn"].iloc[0] != "totaal":
             paneel = f"{paneel}: {part['lijn'].iloc[0]}"
         pct = (part["eenheid"] == "procent").all()
         a.yaxis.set_major_formatter(plotting.nl_formatter(None, pct=pct))
         plotting._year_axis(a)
-        a.set(title=paneel, xlabel="Jaar", ylabel="")
+        a.set(title=plotting.omgebroken(paneel, 48), xlabel="Jaar", ylabel="")
         a.title.set_fontsize("medium")
-        if part["lijn"].nunique() > 1:
-            a.legend(fontsize="small")
     for a in axes[len(panels):]:
         a.set_visible(False)
-    axes[0].figure.suptitle("Reeksen uit de publicatie die elders in het rapport niet getekend zijn "
-                            "(gestippeld: raming of prognose)")
-    axes[0].figure.tight_layout()
-    return markeer(axes[0], gepubliceerd_uit(region, df))
+    fig = axes[0].figure
+    fig.tight_layout()
+    if entries:  # one legend under the panels: inside a panel it covers lines
+        where = {"loc": "upper center", "ncols": min(3, len(entries)), "fontsize": "small"}
+        if len({id(a) for a in axes}) == 1:
+            axes[0].legend(list(entries.values()), list(entries), bbox_to_anchor=(0.5, -0.15), **where)
+        else:
+            fig.legend(list(entries.values()), list(entries), bbox_to_anchor=(0.5, 0.0), **where)
+    ax = bijschrift(axes[0], f"Reeksen van ten minste drie jaren uit de publicatie die elders in het rapport niet "
+                             f"getekend zijn, {plotting.periode(df['jaar'])} (gestippeld: raming of prognose)")
+    return markeer(ax, gepubliceerd_uit(region, df))
 
 
 def lezing_reeksen(region) -> str:
@@ -487,8 +499,10 @@ class Hoofdstuk:
                                           "ook elders in het rapport"])
         if out.empty:
             return out
-        return markeer(kolommen(out, **{c: Kolom("aantal") for c in out.columns[1:]}),
-                       berekend("telling van de rijen van de gepubliceerde tabellen van de regio"))
+        return bijschrift(markeer(kolommen(out, **{c: Kolom("aantal") for c in out.columns[1:]}),
+                                  berekend("telling van de rijen van de gepubliceerde tabellen van de regio")),
+                          "De gepubliceerde tabellen van de regio: rijen, rijen zonder jaar, in een bandbreedte en ook "
+                          "elders in het rapport")
 
     def tabel(self, naam: str) -> pd.DataFrame:
         """Every row of the region's table ``naam`` (one of :data:`annex_rijen.TABELLEN`); empty when
@@ -497,7 +511,41 @@ class Hoofdstuk:
             raise KeyError(f"{naam!r} is geen gepubliceerde tabel; kies uit {', '.join(rijen.TABELLEN)}")
         if naam not in gepubliceerde_tabellen(self.region):
             return pd.DataFrame()
-        return markeer(self._rijen(naam).reset_index(drop=True), gepubliceerd_uit(self.region, self.region.tables[naam]))
+        return bijschrift(markeer(self._rijen(naam).reset_index(drop=True),
+                                  gepubliceerd_uit(self.region, self.region.tables[naam])),
+                          f"{rijen.hoofdletter(rijen.TABEL_NAMEN[naam])} zoals gepubliceerd")
+
+    def delen(self, naam: str) -> list[pd.DataFrame]:
+        """:meth:`tabel` as the report shows it: one table, or, when it is longer than
+        :data:`~regio_analysis.report.format.MAX_RIJEN` rows, tables of at most that many rows grouped by
+        :data:`annex_rijen.DELEN` (each captioned with its group)."""
+        heel = self.tabel(naam)
+        if len(heel) <= MAX_RIJEN:
+            return [heel]
+        labels = rijen.groep_labels(naam, self.region.tables[naam], heel)
+        out = []
+        for label, posities in rijen.delen(labels, MAX_RIJEN):
+            deel = heel.iloc[posities].reset_index(drop=True)
+            deel.attrs = dict(heel.attrs)
+            out.append(bijschrift(deel, f"{rijen.hoofdletter(rijen.TABEL_NAMEN[naam])} zoals gepubliceerd: {label}"))
+        return out
+
+    def toon_tabel(self, naam: str, output_dir: str = "", wat: str | None = None) -> None:
+        """Show :meth:`delen` (the note "geen gegevens" when the region has no such table, ``wat`` naming
+        it) and keep the whole table as ``tabellen/bijlage-<naam>.csv`` in ``output_dir``; when it is
+        shown in parts, a note names that file."""
+        from regio_analysis.report.tables import bewaar_tabel, toon_tabel, toon_tekst
+
+        bestand = f"bijlage-{naam.replace('_', '-')}"
+        delen = self.delen(naam)
+        if len(delen) == 1:
+            toon_tabel(delen[0], bestand, output_dir, wat=wat)
+            return
+        for deel in delen:  # the parts are not kept apart: the whole table is
+            toon_tabel(deel, bestand, "", wat=wat)
+        heel = self.tabel(naam)
+        bewaar_tabel(heel, bestand, output_dir)
+        toon_tekst(in_bestand(bestand, output_dir, f"De hele tabel ({len(heel)} rijen)"))
 
     def figuur_reeksen(self) -> Axes | None:
         return figuur_reeksen(self.region)
@@ -510,9 +558,10 @@ class Hoofdstuk:
         out = _feiten_tabel(self.region, df, populatie=False)
         if out.empty:
             return out
-        return markeer(out, gepubliceerd_uit(self.region, df),
-                       berekend("naast elkaar gezet: cijfers over hetzelfde onderwerp, van dezelfde telling, uit "
-                                "hetzelfde jaar en in dezelfde eenheid, met een andere waarde"))
+        return bijschrift(markeer(out, gepubliceerd_uit(self.region, df),
+                                  berekend("naast elkaar gezet: cijfers over hetzelfde onderwerp, van dezelfde telling, "
+                                           "uit hetzelfde jaar en in dezelfde eenheid, met een andere waarde")),
+                          "Onderwerpen die het plan twee keer noemt met een andere waarde, elke waarde met haar bron")
 
     def lezing_tegenstrijdigheden(self) -> str:
         return lezing_tegenstrijdigheden(tegenstrijdigheden(self._feiten))
@@ -520,7 +569,8 @@ class Hoofdstuk:
     def tabel_vergelijkingen(self) -> pd.DataFrame:
         df = vergelijkingen(self._feiten)
         out = _feiten_tabel(self.region, df, populatie=True)
-        return out if out.empty else markeer(out, gepubliceerd_uit(self.region, df))
+        return out if out.empty else bijschrift(markeer(out, gepubliceerd_uit(self.region, df)),
+                                                "Tellingen van verschillende bronnen of regio-indelingen naast elkaar")
 
     def lezing_vergelijkingen(self) -> str:
         return lezing_vergelijkingen(vergelijkingen(self._feiten))

@@ -11,7 +11,6 @@ where else in the report a row is shown. Nothing here reads files.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from decimal import Decimal
 
 import pandas as pd
@@ -19,7 +18,8 @@ import pandas as pd
 from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.qualitative.plans import looptijd_vermeld
 from regio_analysis.report.figures import niveau_label
-from regio_analysis.report.format import EENHEID_SOORT, Kolom, fmt_getal, kolommen, thema_label
+from regio_analysis.report.format import (EENHEID_SOORT, Kolom, ZoalsGepubliceerd, fmt_getal, kolommen, opsomming,
+                                          thema_label)
 
 #: the region's published tables the annex shows, in the order of the annex
 TABELLEN = ("leerlingen", "personeel", "stromen", "verzuim", "tekort", "raming", "kengetallen", "begroting",
@@ -70,19 +70,7 @@ _MAANDEN = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "aug
             "november", "december")
 
 
-@dataclass(frozen=True)
-class ZoalsGepubliceerd(Kolom):
-    """A value in its row's unit (``eenheid``) with the decimals it was published with, up to two:
-    ``22%``, ``27,7%``, ``2,5``, ``€ 1.930.055``, ``0,7 fte`` (a unit's default decimals would turn a
-    published 2,5 into 3). The numbers kept in the table's file are not rounded either."""
-
-    def per_eenheid(self, unit) -> Kolom:
-        k = super().per_eenheid(unit)
-        if not hasattr(k, "achter"):
-            return replace(k, soort="getal", decimalen=None)
-        return replace(k, soort="getal", decimalen=None, achter="%" if k.soort == "pct" else k.achter)
-
-
+#: the value column: as published (up to two decimals), in its row's unit
 WAARDE = ZoalsGepubliceerd(eenheid="eenheid", leeg="niet gepubliceerd")
 
 
@@ -368,8 +356,52 @@ def activiteiten(region, df: pd.DataFrame) -> pd.DataFrame:
     return kolommen(out, id=Kolom("tekst"))
 
 
+# ------------------------------------------------------------------ a long table in parts
+
+
+#: per table: what groups the rows of a table too long to show at once: a column of the region's table
+#: and its value in words, or ``"jaar"``, the year the annex shows (also "jaar niet vermeld")
+DELEN = {
+    "leerlingen": ("soort", lambda v: SOORTEN.get(v, v)), "personeel": ("kenmerk", lambda v: KENMERKEN.get(v, woorden(v))),
+    "stromen": ("richting", lambda v: {"in": "instroom", "uit": "uitstroom"}.get(v, v)), "verzuim": "jaar",
+    "tekort": "jaar", "raming": "jaar", "kengetallen": ("onderwerp", woorden), "begroting": ("post", tekst),
+    "samen_opleiden": "jaar", "partnerschappen": ("soort", woorden), "activiteiten": ("thema", thema_label),
+}
+
+
+def groep_labels(naam: str, df: pd.DataFrame, rijen: pd.DataFrame) -> list[str]:
+    """Per row of the annex's table ``rijen`` (made from the region's table ``df``, row for row): the
+    group it is shown in when the table is too long (:data:`DELEN`)."""
+    deel = DELEN[naam]
+    if deel == "jaar":
+        return [str(j) for j in rijen["jaar"]]
+    kolom, woord = deel
+    return [woord(v) for v in df[kolom]]
+
+
+def delen(labels: list[str], max_rijen: int) -> list[tuple[str, list[int]]]:
+    """Rows grouped by their label (``labels``, one per row) into parts of at most ``max_rijen``:
+    a group in the order it first appears, a long group split evenly ("ambitie (deel 1 van 3)"),
+    neighbouring small groups together ("beleid en economie"). Returns (label, row positions) per part."""
+    groepen: dict[str, list[int]] = {}
+    for i, label in enumerate(labels):
+        groepen.setdefault(label, []).append(i)
+    stukken: list[tuple[list[str], list[int]]] = []
+    for label, rijen in groepen.items():
+        n = -(-len(rijen) // max_rijen)
+        if n > 1:
+            grens = [round(k * len(rijen) / n) for k in range(n + 1)]
+            stukken += [([f"{label} (deel {k + 1} van {n})"], rijen[grens[k]:grens[k + 1]]) for k in range(n)]
+        elif stukken and "(deel " not in stukken[-1][0][-1] and len(stukken[-1][1]) + len(rijen) <= max_rijen:
+            stukken[-1][0].append(label)
+            stukken[-1][1].extend(rijen)
+        else:
+            stukken.append(([label], list(rijen)))
+    return [(opsomming(namen), rijen) for namen, rijen in stukken]
+
+
 #: the row builder of each table
 RIJEN = {"leerlingen": leerlingen, "personeel": personeel, "stromen": stromen, "verzuim": verzuim, "tekort": tekort,
          "raming": raming, "kengetallen": kengetallen, "begroting": begroting, "samen_opleiden": samen_opleiden,
          "partnerschappen": partnerschappen, "activiteiten": activiteiten}
-assert set(RIJEN) == set(TABELLEN)
+assert set(RIJEN) == set(TABELLEN) == set(DELEN)

@@ -13,6 +13,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 from regio_analysis.report import figures as plotting
+from regio_analysis.report.tables import bijschrift
 from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming, thema_label
 from regio_analysis.data.provenance import (BETEKENIS, Herkomst, Soort, berekend, gepubliceerd, gepubliceerd_uit,
                                             markeer, met_herkomst, per_hoofdstuk)
@@ -703,27 +704,30 @@ def figuur_leerlingen(region, ax: Axes | None = None) -> Axes | None:
     if ll.empty:
         return None
     soorten = ll["soorten"].iloc[0]
-    wie = f"Leerlingen {soorten}" if soorten else "Leerlingen in de regio"
-    return plotting.lijn_realisatie_prognose(ll, x="peiljaar", y="aantal", prognose="prognose", ax=ax,
-                                             titel=f"{wie}: realisatie en prognose")
+    wie = f"Leerlingen {soorten} in de regio" if soorten else "Leerlingen in de regio"
+    ax = plotting.lijn_realisatie_prognose(ll, x="peiljaar", y="aantal", prognose="prognose", ax=ax)
+    return bijschrift(ax, f"{wie}, {plotting.realisatie_prognose_tekst(ll, 'peiljaar')} (aantal leerlingen)")
 
 
 def figuur_verzuim(region, ax: Axes | None = None) -> Axes | None:
     reeks = verzuim_reeks(region)
     if (reeks["niveau"] == "regio").sum() == 0:
         return None
-    return plotting.lijn_regio_landelijk(reeks, x="jaar", y="waarde", hue="niveau", ax=ax,
-                                         titel="Ziekteverzuim: regio en landelijk", ylabel="Ziekteverzuim (%)")
+    ax = plotting.lijn_regio_landelijk(reeks, x="jaar", y="waarde", hue="niveau", ax=ax, ylabel="Ziekteverzuim (%)")
+    wie = "regio en landelijk" if (reeks["niveau"] == "landelijk").any() else "regio"
+    return bijschrift(ax, f"Ziekteverzuimpercentage van het personeel, {wie}, {plotting.periode(reeks['jaar'])}")
 
 
 def figuur_activiteiten(region, ax: Axes | None = None) -> Axes | None:
     act = region.activiteiten
     if not region.has("activiteiten"):
         return None
-    titel = "Activiteiten naar thema"
+    periode = window(act, _planperiode(region))
+    ax = timeline(act, ax=ax, periode=periode)
+    tekst = f"Activiteiten uit het activiteitenregister van het plan per thema, {periode[0]}–{periode[1]}"
     if (~looptijd_vermeld(act)).any():
-        titel += "\n(gearceerd: geen eigen looptijd in het plan, in het register op de hele planperiode)"
-    return timeline(act, ax=ax, periode=window(act, _planperiode(region)), titel=titel)
+        tekst += " (gearceerd: geen eigen looptijd in het plan, in het register op de hele planperiode)"
+    return bijschrift(ax, tekst)
 
 
 @met_herkomst
@@ -740,17 +744,20 @@ class Hoofdstuk:
         """The first screen: which chapter rests on which kind of figures (``data.provenance``)."""
         from regio_analysis.reporting.chapters import CHAPTERS
 
-        return markeer(per_hoofdstuk(self.region, CHAPTERS), berekend("uit welke tabellen de regio levert"))
+        return bijschrift(markeer(per_hoofdstuk(self.region, CHAPTERS), berekend("uit welke tabellen de regio levert")),
+                          "Hoofdstukken van het rapport en de soorten cijfers waarop ze rusten")
 
     def inleiding(self) -> str:
         return inleiding(self.region)
 
     def tabel_identiteit(self) -> pd.DataFrame:
-        return markeer(identiteit(self.region), gepubliceerd(documenttitel(self.region)))
+        return bijschrift(markeer(identiteit(self.region), gepubliceerd(documenttitel(self.region))),
+                          "De regio in het kort: naam, sectoren, provincies, deelnemers en planperiode")
 
     def tabel_kerncijfers(self) -> pd.DataFrame:
         df = kerncijfers(self.region)
         kinds = set(df["soort"])
+        bijschrift(df, "Kerncijfers van de regio, elk met jaar, soort en bron")
         return markeer(df, *[h for s, h in (
             ("gepubliceerd", gepubliceerd("document en paragraaf per rij")),
             ("berekend", berekend("een som of telling van het pakket uit gepubliceerde cijfers; de kolom soort zegt welke")))
@@ -780,4 +787,5 @@ class Hoofdstuk:
         return lezing_activiteiten(self.region)
 
     def tabel_bronbestanden(self) -> pd.DataFrame:
-        return markeer(bronbestanden(self.region), berekend("vingerafdruk (SHA-256) van elk ingelezen bestand"))
+        df = markeer(bronbestanden(self.region), berekend("vingerafdruk (SHA-256) van elk ingelezen bestand"))
+        return bijschrift(df, "Ingelezen bestanden van de regio met hun vingerafdruk (SHA-256)")

@@ -28,10 +28,12 @@ from regio_analysis.peerreview.evidence import Dossier, _waarborg_codes
 from regio_analysis.peerreview.evidence import dossier as build_dossier
 from regio_analysis.peerreview.cycle import GEEN_JAAR
 from regio_analysis.peerreview.framework import BEOORDEELD, STATUS_KLEUREN, STATUSSEN, VOORBEELD, Framework
-from regio_analysis.data.provenance import (Herkomst, berekend, gepubliceerd, gepubliceerd_uit, markeer, met_herkomst,
-                                            standaardwaarde, synthetisch)
+from regio_analysis.data.provenance import (Herkomst, berekend, gepubliceerd, gepubliceerd_uit, herkomst_van, markeer,
+                                            met_herkomst, standaardwaarde, synthetisch)
 from regio_analysis.peerreview.indicators import STANDAARD_DOEL, SYNTH
-from regio_analysis.report.format import Kolom, fmt_getal, fmt_pct, geen_gegevens, kolommen, opsomming
+from regio_analysis.report.format import (Kolom, bijschrift_tekst, fmt_getal, fmt_pct, geen_gegevens, kolommen,
+                                          opsomming)
+from regio_analysis.report.tables import bijschrift
 
 
 def dossier(region, framework: Framework | str | Path | None = None, documents_dir: str | Path = "", *,
@@ -186,11 +188,14 @@ def figuur_status(d: Dossier, ax: Axes | None = None) -> Axes | None:
                 ax.text(lft + v / 2, y, str(int(v)), ha="center", va="center", fontsize="small", color="black")
         left += vals
     ax.invert_yaxis()
-    ax.set(xlabel="Aantal indicatoren", ylabel="", title="Status van de indicatoren per waarborg")
+    ax.set(xlabel="Aantal indicatoren", ylabel="")
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(title=None, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     ax.grid(axis="y", visible=False)
-    return ax
+    tekst = "Indicatoren van het kwaliteitskader per waarborg, naar status (aantal indicatoren)"
+    if VOORBEELD in t.columns and t[VOORBEELD].sum():
+        tekst += f"; '{VOORBEELD}': berekend uit synthetische gegevens en daarom niet met een doel vergeleken"
+    return bijschrift(ax, tekst)
 
 
 def lezing_dekking(d: Dossier) -> str:
@@ -253,6 +258,8 @@ def cyclus_tabel(d: Dossier) -> pd.DataFrame:
     """The peer-review cycle per partnership: the years of the last, planned, latest allowed and
     next peer review (shown as years) and the status."""
     out = d.cyclus.drop(columns="op_schema").rename(columns=_CYCLUS_NAMEN).reset_index(drop=True)
+    if "soort" in out.columns:  # the kind in words ("samen opleiden")
+        out["soort"] = out["soort"].astype(str).str.replace("_", " ")
     if not out.empty and not out["gepland met"].astype(bool).any():
         out = out.drop(columns="gepland met")
     jaren = [c for k, c in _CYCLUS_NAMEN.items() if k != "via"]
@@ -343,13 +350,13 @@ def figuur_behoud(d: Dossier, ax: Axes | None = None) -> Axes | None:
     from regio_analysis.report import figures as plotting
 
     df = _behoud(d)
-    if df.empty:
+    if len(df) < 2:
         return None
     if ax is None:
         _fig, ax = plt.subplots(figsize=(6.5, 3.5))
     synth = bool(df["synthetisch"].any())
-    titel = f"Behoud van starters: {VOORBEELD}" if synth else "Behoud van starters"
-    plotting.staaf(df, x="horizon", y="waarde", ax=ax, decimals=0, titel=titel, ylabel="Nog bij hetzelfde bestuur (%)")
+    plotting.staaf(df, x="horizon", y="waarde", ax=ax, decimals=0, ylabel="Nog bij hetzelfde bestuur (%)",
+                   kleur={h: plotting.groepskleur("alle starters") for h in df["horizon"]})
     if not synth:
         for soort, label in (("ambitie", "doel (ambitie van de regio)"), ("standaardwaarde", "doel (standaard van het pakket)")):
             xs = [x for x, s in enumerate(df["doel_soort"]) if s == soort]
@@ -359,9 +366,14 @@ def figuur_behoud(d: Dossier, ax: Axes | None = None) -> Axes | None:
                         linestyle="--" if soort == "ambitie" else ":")
             if xs:
                 ax.plot([], [], color="black", linestyle="--" if soort == "ambitie" else ":", label=label)
-        ax.legend(loc="upper right", fontsize="small")
+        # under the axes: inside, it would lie on the bars
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.15), ncols=2, fontsize="small")
     ax.set_ylim(0, 105)
-    return ax
+    if synth:
+        return bijschrift(ax, "Behoud van startende leraren (synthetisch): aandeel dat nog bij hetzelfde bestuur werkt "
+                              "(%); een voorbeeld van de berekening, niet met een doel vergeleken")
+    return bijschrift(ax, "Behoud van startende leraren: aandeel dat nog bij hetzelfde bestuur werkt (%), met de doelen "
+                          "als horizontale lijn")
 
 
 def lezing_behoud(d: Dossier) -> str:
@@ -527,30 +539,46 @@ class Hoofdstuk:
         return lezing_ontbrekend(self.dossier)
 
     # --- tables (numbers, display declared)
+    def _waarborg(self, waarborg_id: str | None) -> str:
+        return "het kwaliteitskader" if waarborg_id is None else self.kader.waarborg(waarborg_id).titel.lower()
+
     def tabel_indicatoren(self, waarborg_id: str | None = None) -> pd.DataFrame:
         """The indicators of all waarborgen, or of one (:meth:`Dossier.tabel`)."""
         tabel = self.dossier.tabel(waarborg_id)
-        return markeer(tabel, *herkomst_indicatoren(self.region, tabel)) if not tabel.empty else tabel
+        if not tabel.empty:
+            markeer(tabel, *herkomst_indicatoren(self.region, tabel))
+        return bijschrift(tabel, bijschrift_tekst(f"Waarde, doel en status van de indicatoren van {self._waarborg(waarborg_id)}",
+                                                  herkomst_van(tabel)))
 
-    def _samen_opleiden(self, obj, regel: str):
-        return markeer(obj, gepubliceerd_uit(self.region, self.region.samen_opleiden), berekend(regel))
+    def _samen_opleiden(self, obj, regel: str, tekst: str):
+        return bijschrift(markeer(obj, gepubliceerd_uit(self.region, self.region.samen_opleiden), berekend(regel)), tekst)
 
     def tabel_dekking(self) -> pd.DataFrame:
-        return self._samen_opleiden(dekking_tabel(self.dossier), "aandelen en extra bekostiging per student")
+        return self._samen_opleiden(dekking_tabel(self.dossier), "aandelen en extra bekostiging per student",
+                                    "Studenten per lerarenopleiding: in een partnerschap, nog te plaatsen, en de extra "
+                                    "bekostiging")
 
     def tabel_controle(self) -> pd.DataFrame:
-        return self._samen_opleiden(controle_tabel(self.dossier), "de bedragen en aantallen van het plan nagerekend")
+        return self._samen_opleiden(controle_tabel(self.dossier), "de bedragen en aantallen van het plan nagerekend",
+                                    "Bedragen en aantallen van Samen Opleiden in het plan, nagerekend")
 
     def tabel_citaten(self, waarborg_id: str) -> pd.DataFrame:
         uit = "het activiteitenregister en de eigen documenten" if self.documenten else "het activiteitenregister"
-        return markeer(self.dossier.citaten(waarborg_id), gepubliceerd(f"fragmenten uit {uit}, gecodeerd met het codeboek"))
+        return bijschrift(markeer(self.dossier.citaten(waarborg_id),
+                                  gepubliceerd(f"fragmenten uit {uit}, gecodeerd met het codeboek")),
+                          f"Tekstfragmenten met hun code bij {self._waarborg(waarborg_id)}")
 
     def tabel_cyclus(self) -> pd.DataFrame:
-        return markeer(cyclus_tabel(self.dossier), gepubliceerd_uit(self.region, self.region.partnerschappen),
-                       berekend("volgende peer review volgens de cyclus van het kader"))
+        return bijschrift(markeer(cyclus_tabel(self.dossier), gepubliceerd_uit(self.region, self.region.partnerschappen),
+                                  berekend("volgende peer review volgens de cyclus van het kader")),
+                          "Partnerschappen en hun peer reviews volgens de cyclus van het kader")
 
     def tabel_ontbrekend(self) -> pd.DataFrame:
-        return markeer(self.dossier.ontbrekend, berekend("wat het kader vraagt en de gegevens niet geven"))
+        df = markeer(self.dossier.ontbrekend, berekend("wat het kader vraagt en de gegevens niet geven"))
+        if "waarborg_id" in df.columns:  # headed in words; the columns themselves stay the dossier's
+            kolommen(df, waarborg_id=Kolom("tekst", naam="waarborg"),
+                     **({"waarborg": Kolom("tekst", naam="naam van de waarborg")} if "waarborg" in df.columns else {}))
+        return bijschrift(df, "Wat het kader vraagt en de gegevens (nog) niet geven, per waarborg")
 
     def waarborgen(self) -> list[WaarborgDeel]:
         """Per waarborg of the framework what :meth:`toon_waarborgen` shows."""

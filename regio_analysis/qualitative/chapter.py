@@ -21,8 +21,11 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from regio_analysis.data.provenance import Herkomst, berekend, bronnen_van, markeer, met_herkomst, synthetisch
-from regio_analysis.report.format import Kolom, fmt_getal, fmt_pct, geen_gegevens, kolommen, opsomming, thema_label
+from regio_analysis.data.provenance import (Herkomst, berekend, bronnen_van, herkomst_van, markeer, met_herkomst,
+                                            synthetisch)
+from regio_analysis.report.format import (Kolom, bijschrift_tekst, fmt_getal, fmt_pct, geen_gegevens, kolommen, opsomming,
+                                          thema_label)
+from regio_analysis.report.tables import bijschrift
 from regio_analysis.data.privacy import DEFAULT_K, describe, names_from_region, suppress_counts, suppress_small_cells
 from regio_analysis.io.codebook import default_codebook
 from regio_analysis.io.documents import load_documents
@@ -93,13 +96,16 @@ def themaprofiel(region) -> pd.DataFrame:
 
 
 def figuur_themaprofiel(region, ax: Axes | None = None) -> Axes | None:
+    """Share of the register's activities per theme, each theme in its colour of the timeline."""
     from regio_analysis.report import figures as plotting
 
     prof = themaprofiel(region)
-    if prof.empty:
+    if len(prof) < 2:
         return None
-    return plotting.staaf(prof, x="aandeel", y="label", ax=ax, titel="Activiteiten per thema",
-                          xlabel="Aandeel van de activiteiten (%)", decimals=0)
+    ax = plotting.staaf(prof, x="aandeel", y="label", ax=ax, xlabel="Aandeel van de activiteiten (%)", decimals=0,
+                        kleur={r.label: plotting.THEMA_KLEUREN.get(r.thema, plotting.PALETTE[7]) for r in prof.itertuples()})
+    return bijschrift(ax, f"Activiteiten in het activiteitenregister per thema, aandeel van alle "
+                          f"{int(prof['n_activiteiten'].sum())} activiteiten (%)")
 
 
 def lezing_themaprofiel(region) -> str:
@@ -180,10 +186,10 @@ def tijdvenster(region) -> tuple[int, int]:
 def figuur_tijdlijn(region, ax: Axes | None = None) -> Axes | None:
     venster = tijdvenster(region)
     zonder = plans.looptijd_vermeld(region.activiteiten).eq(False).any()
-    titel = f"Activiteiten {_jaren(venster)} per thema"
+    tekst = f"Looptijd van de activiteiten uit het activiteitenregister, per thema, {_jaren(venster)}"
     if zonder:
-        titel += "\n(gearceerd: geen eigen looptijd in het register, geplaatst op de hele planperiode)"
-    return plans.timeline(region.activiteiten, ax=ax, periode=venster, titel=titel)
+        tekst += " (gearceerd: geen eigen looptijd in het register, geplaatst op de hele planperiode)"
+    return bijschrift(plans.timeline(region.activiteiten, ax=ax, periode=venster), tekst)
 
 
 def lezing_tijdlijn(region) -> str:
@@ -247,14 +253,14 @@ def regiovergelijking(data_dir: str | Path | None = None, regio_ids=None) -> pd.
     return table.reindex(order)
 
 
-def tabel_thema_per_regio(tabel: pd.DataFrame) -> pd.DataFrame:
+def tabel_thema_per_regio(tabel: pd.DataFrame, namen: dict[str, str] | None = None) -> pd.DataFrame:
     """The theme × region counts of :func:`regiovergelijking` as a table: ``thema`` and one
-    column of activities per region (headed by its id)."""
+    column of activities per region (headed by its id; shown by its name in ``namen``, if there)."""
     if tabel.empty:
         return pd.DataFrame()
     out = tabel.rename_axis("thema").reset_index()
     out["thema"] = out["thema"].map(thema_label)
-    return kolommen(out, **{c: "aantal" for c in tabel.columns})
+    return kolommen(out, **{c: Kolom("aantal", naam=(namen or {}).get(c)) for c in tabel.columns})
 
 
 def toets_regiovergelijking(tabel: pd.DataFrame) -> analysis.Chi2Result | None:
@@ -275,11 +281,34 @@ def toets_regiovergelijking(tabel: pd.DataFrame) -> analysis.Chi2Result | None:
         return analysis.chi2_test(t)
 
 
-def figuur_regiovergelijking(region, tabel: pd.DataFrame, ax: Axes | None = None) -> Axes | None:
+def regio_namen(data_dir: str | Path | None = None) -> dict[str, str]:
+    """Region id -> name of the regions in ``data_dir`` (for labels; an id stays an id when unknown)."""
+    from regio_analysis.data.regions import list_regions
+    from regio_analysis.errors import DataError
+
+    try:
+        df = list_regions(data_dir)
+    except (DataError, OSError):
+        return {}
+    return dict(zip(df["regio_id"], df["naam"]))
+
+
+def figuur_regiovergelijking(region, tabel: pd.DataFrame, ax: Axes | None = None,
+                             namen: dict[str, str] | None = None) -> Axes | None:
+    """Heatmap of the χ² test's adjusted residuals, theme × region (named by ``namen``, default: the
+    shipped regions' names), with its colour scale, symmetric around 0."""
+    from regio_analysis.report import figures as plotting
+
     res = toets_regiovergelijking(tabel)
     if res is None:
         return None
-    return res.plot(ax=ax, titel="Gestandaardiseerde residuen: thema × regio")
+    namen = regio_namen() if namen is None else namen
+    m = res.residuen.rename(columns=lambda c: namen.get(c, c))
+    ax = plotting.heatmap(m, ax=ax, decimalen=1, cmap="RdBu_r", midden=0.0,
+                          kleurlabel="Gestandaardiseerd residu")
+    return bijschrift(ax, f"Themaverdeling van de activiteitenregisters van {m.shape[1]} regio's vergeleken: "
+                          "gestandaardiseerd residu van de χ²-toets per thema en regio (rood: meer activiteiten "
+                          "dan bij een gelijke verdeling verwacht, blauw: minder; boven 2 of onder −2 valt op)")
 
 
 def lezing_regiovergelijking(region, tabel: pd.DataFrame) -> str:
@@ -379,6 +408,14 @@ def tabel_redenen(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataFrame:
     return describe(out, aantallen=counts, aandelen={}, geen_aantallen=[])
 
 
+#: reasons for leaving whose code is no Dutch word, as figures show them
+REDEN_LABELS = {"prive": "privé"}
+
+
+def _reden_label(reden: str) -> str:
+    return REDEN_LABELS.get(reden, reden)
+
+
 def figuur_redenen(a: Antwoorden | None, ax: Axes | None = None) -> Axes | None:
     from regio_analysis.report import figures as plotting
 
@@ -387,9 +424,12 @@ def figuur_redenen(a: Antwoorden | None, ax: Axes | None = None) -> Axes | None:
         return None
     data = tab.dropna(subset=[AANDEEL])
     label = f" ({SYNTH})" if a.synthetisch else ""
-    return plotting.staaf(data, x=AANDEEL, y="reden", ax=ax, decimals=0,
-                          titel=f"Redenen van vertrek in open antwoorden{label}",
-                          xlabel="Aandeel van de antwoorden (%)")
+    data = data.assign(reden=data["reden"].map(_reden_label))
+    ax = plotting.staaf(data, x=AANDEEL, y="reden", ax=ax, decimals=0, xlabel="Aandeel van de antwoorden (%)")
+    weg = len(tab) - len(data)
+    return bijschrift(ax, f"Redenen van vertrek in open antwoorden{label}: aandeel van de {len(a.documenten)} "
+                          "antwoorden dat de reden noemt, automatisch gecodeerd (een antwoord kan meer redenen noemen)"
+                          + (f"; {weg} redenen met minder dan {DEFAULT_K} antwoorden niet getoond" if weg else ""))
 
 
 def lezing_redenen(a: Antwoorden | None) -> str:
@@ -463,11 +503,25 @@ def samenhang(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataFrame:
 
 
 def figuur_samenhang(a: Antwoorden | None, ax: Axes | None = None) -> Axes | None:
+    """Heatmap of the Jaccard index of every two reasons, with its colour scale; the diagonal (a
+    reason with itself, always 1) is left empty so that the scale shows the pairs. None when no two
+    reasons are named together in enough answers."""
+    from regio_analysis.report import figures as plotting
+
     m = samenhang(a)
-    if m.empty or not np.isfinite(m.to_numpy()).any():
+    if m.empty:
+        return None
+    values = m.to_numpy(dtype=float, copy=True)
+    np.fill_diagonal(values, np.nan)
+    m = pd.DataFrame(values, index=m.index, columns=m.columns)
+    if not (m.to_numpy()[np.isfinite(m.to_numpy())] > 0).any():
         return None
     synth = f" ({SYNTH})" if a.synthetisch else ""
-    return analysis.heatmap(m, ax=ax, titel=f"Samen genoemde redenen (Jaccard){synth}")
+    m = m.rename(index=_reden_label, columns=_reden_label)
+    ax = plotting.heatmap(m, ax=ax, decimalen=2, cmap="Blues", vanaf=0.0, kleurlabel="Jaccard-index")
+    return bijschrift(ax, f"Hoe vaak twee redenen van vertrek samen in één open antwoord staan{synth}: Jaccard-index "
+                          "(0: nooit samen, 1: altijd samen); leeg: dezelfde reden, of samen in minder dan "
+                          f"{DEFAULT_K} antwoorden")
 
 
 def lezing_samenhang(a: Antwoorden | None) -> str:
@@ -649,6 +703,12 @@ class Hoofdstuk:
     def _register(self, obj):
         return markeer(obj, berekend(f"telling van het activiteitenregister uit {bronnen_van(self.region, self.region.activiteiten)}"))
 
+    def _bijschrift(self, df: pd.DataFrame, tekst: str) -> pd.DataFrame:
+        """``df`` marked with the open answers' provenance (unless marked already) and captioned."""
+        if not df.empty and not herkomst_van(df):
+            markeer(df, *self.herkomst())
+        return bijschrift(df, bijschrift_tekst(tekst, herkomst_van(df)))
+
     # what the notebook shows
     def inleiding(self) -> str:
         return inleiding(self.region, None if self.eigen is None else self.eigen[0])
@@ -660,7 +720,7 @@ class Hoofdstuk:
         return lezing_themaprofiel(self.region)
 
     def abc_tabel(self) -> pd.DataFrame:
-        return self._register(abc_tabel(self.region))
+        return bijschrift(self._register(abc_tabel(self.region)), "Activiteiten per ambitie: Aantrekken, Behouden, Continuïteit")
 
     def lezing_abc(self) -> str:
         return lezing_abc(self.region)
@@ -672,13 +732,16 @@ class Hoofdstuk:
         return lezing_tijdlijn(self.region)
 
     def figuur_regiovergelijking(self, ax: Axes | None = None) -> Axes | None:
-        return markeer(figuur_regiovergelijking(self.region, self.vergelijking, ax=ax), berekend("telling van de activiteitenregisters van de meegeleverde regio's, elk uit het eigen plan"))
+        return markeer(figuur_regiovergelijking(self.region, self.vergelijking, ax=ax,
+                                                namen=regio_namen(self.data_dir)), berekend("telling van de activiteitenregisters van de meegeleverde regio's, elk uit het eigen plan"))
 
     def lezing_regiovergelijking(self) -> str:
         return lezing_regiovergelijking(self.region, self.vergelijking)
 
     def tabel_thema_per_regio(self) -> pd.DataFrame:
-        return markeer(tabel_thema_per_regio(self.vergelijking), berekend("telling van de activiteitenregisters van de meegeleverde regio's, elk uit het eigen plan"))
+        df = tabel_thema_per_regio(self.vergelijking, regio_namen(self.data_dir))
+        return bijschrift(markeer(df, berekend("telling van de activiteitenregisters van de meegeleverde regio's, elk uit "
+                                               "het eigen plan")), "Activiteiten per thema in het register van elke regio")
 
     def figuur_redenen(self, ax: Axes | None = None) -> Axes | None:
         return figuur_redenen(self.antwoorden, ax=ax)
@@ -687,13 +750,14 @@ class Hoofdstuk:
         return lezing_redenen(self.antwoorden)
 
     def tabel_redenen(self) -> pd.DataFrame:
-        return tabel_redenen(self.antwoorden)
+        return self._bijschrift(tabel_redenen(self.antwoorden),
+                                "Vertrekredenen in de open antwoorden: automatisch gecodeerd en werkelijk genoemd")
 
     def lezing_kwaliteit(self) -> str:
         return lezing_kwaliteit(self.antwoorden)
 
     def kwaliteit_autocodering(self) -> pd.DataFrame:
-        return kwaliteit_autocodering(self.antwoorden)
+        return self._bijschrift(kwaliteit_autocodering(self.antwoorden), "Kwaliteit van de automatische codering per reden")
 
     def figuur_samenhang(self, ax: Axes | None = None) -> Axes | None:
         return figuur_samenhang(self.antwoorden, ax=ax)
@@ -702,7 +766,7 @@ class Hoofdstuk:
         return lezing_samenhang(self.antwoorden)
 
     def citaten(self) -> pd.DataFrame:
-        return citaten(self.antwoorden)
+        return self._bijschrift(citaten(self.antwoorden), "Voorbeelden van open antwoorden per vertrekreden")
 
     def lezing_eigen_documenten(self) -> str:
         """The reading of the own documents, after the reason they were not read, if so."""
@@ -710,8 +774,8 @@ class Hoofdstuk:
         return f"**Eigen documenten niet gelezen:** {self.fout}\n\n{tekst}" if self.fout else tekst
 
     def tabel_eigen_documenten(self) -> pd.DataFrame:
-        return markeer(tabel_eigen_documenten(self.region, self.eigen),
-                       berekend("codering van de eigen documenten met het codeboek"))
+        df = markeer(tabel_eigen_documenten(self.region, self.eigen), berekend("codering van de eigen documenten met het codeboek"))
+        return bijschrift(df, "Themaprofiel van het activiteitenregister naast dat van de eigen documenten")
 
     def bewaar_codering(self) -> str:
         """Keep the codings of the own documents in ``output_dir`` (:func:`bewaar_codering`);

@@ -7,7 +7,7 @@ point, half away from zero (as published tables round), ``–`` for a missing va
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable
 
@@ -96,11 +96,29 @@ def geen_gegevens(wat: str) -> str:
     return f"_Geen gegevens over {wat} voor deze regio: de regiomap bevat ze niet._"
 
 
+def bijschrift_tekst(tekst: str, herkomst: Iterable = ()) -> str:
+    """A table's or figure's caption that says when it rests on synthetic data (``herkomst``: its
+    ``data.provenance.Herkomst`` values): "(synthetisch)", or "(deels synthetisch)" beside published
+    or computed figures."""
+    kinds = {str(getattr(getattr(h, "soort", None), "value", "")) for h in herkomst}
+    if "synthetisch" not in kinds or "synthetisch" in tekst:
+        return tekst
+    return f"{tekst} ({'deels synthetisch' if kinds & {'gepubliceerd', 'berekend'} else 'synthetisch'})"
+
+
+def in_bestand(naam: str, output_dir: str = "", wat: str = "De hele tabel") -> str:
+    """The visible note that names the file a table too long for the report is kept in
+    (``report.tables.bewaar_tabel``); "" without ``output_dir`` (nothing is kept)."""
+    return f"_{wat} staat in [tabellen/{naam}.csv](tabellen/{naam}.csv)._" if output_dir else ""
+
+
 # ------------------------------------------------------------------ tables
 
 #: how a column of a table is shown (``Kolom.soort``)
 SOORTEN = ("aantal", "getal", "pct", "p", "jaar", "ja_nee", "tekst")
 _DEFAULT_DECIMALS = {"pct": 1, "aantal": 0}
+#: the most rows a table in the body of a report holds; a longer one is grouped, shortened or kept as a file
+MAX_RIJEN = 25
 TABEL_ATTR = "regio_analysis.weergave"
 
 
@@ -162,7 +180,14 @@ class Kolom:
         if _is_missing(unit):
             return self
         soort, decimals, suffix = EENHEID_SOORT.get(str(unit), ("getal", None, f" {unit}"))
-        return _Eenheid(soort, decimals if self.decimalen is None else self.decimalen, leeg=self.leeg, achter=suffix)
+        return _Eenheid(soort, decimals if self.decimalen is None else self.decimalen, laag=self.laag, hoog=self.hoog,
+                        naam=self.naam, leeg=self.leeg, achter=suffix)
+
+    def bereik(self, lo, hi) -> str:
+        """A range with its unit once: ``"5–8%"``, ``"0,42–0,95"``."""
+        if self.soort == "pct" and not (isinstance(lo, str) or isinstance(hi, str)):
+            return f"{fmt_getal(lo, self.plaatsen)}–{self.waarde(hi)}"
+        return f"{self.waarde(lo)}–{self.waarde(hi)}"
 
     def cel(self, x, lo=None, hi=None) -> str:
         """The cell: the value, with its interval when the column has bounds."""
@@ -171,7 +196,7 @@ class Kolom:
         if self.laag is None:  # this column is the lower bound
             if _is_missing(x) or _is_missing(hi):
                 return self.leeg
-            return f"{self.waarde(x)}–{self.waarde(hi)}"
+            return self.bereik(x, hi)
         text = self.waarde(x)
         if _is_missing(x) or _is_missing(lo) or _is_missing(hi):
             return text
@@ -192,6 +217,27 @@ class _Eenheid(Kolom):
         if self.achter == "€":
             return f"€ {text}"
         return text + self.achter
+
+    def bereik(self, lo, hi) -> str:
+        if isinstance(lo, str) or isinstance(hi, str):
+            return super().bereik(lo, hi)
+        kaal = Kolom("getal", self.plaatsen)
+        if self.achter == "€":
+            return f"€ {kaal.waarde(lo)}–{kaal.waarde(hi)}"
+        return f"{kaal.waarde(lo)}–{kaal.waarde(hi)}{self.achter}"
+
+
+@dataclass(frozen=True)
+class ZoalsGepubliceerd(Kolom):
+    """A value in its row's unit (``eenheid``) with the decimals it was published with, up to two:
+    ``22%``, ``27,7%``, ``2,5``, ``€ 1.930.055``, ``0,7 fte`` (a unit's default decimals would turn a
+    published 2,5 into 3)."""
+
+    def per_eenheid(self, unit) -> Kolom:
+        k = super().per_eenheid(unit)
+        if not hasattr(k, "achter"):
+            return replace(k, soort="getal", decimalen=None)
+        return replace(k, soort="getal", decimalen=None, achter="%" if k.soort == "pct" else k.achter)
 
 
 #: how a value is shown by its unit (``schemas.EENHEDEN``): (soort, decimals, text after it)
@@ -268,20 +314,29 @@ def _hidden(spec: dict[str, Kolom]) -> set[str]:
 
 def tabel_getallen(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` for a CSV: the numbers, rounded to the decimals shown (so a file never holds more
-    than the report shows), booleans and text as they are."""
+    than the report shows; a p-value below 0,001, shown as "< 0,001", is kept), booleans and text as
+    they are."""
     out = df.copy()
     for c, k in weergave(df).items():
-        if not pd.api.types.is_numeric_dtype(df[c]):
+        if not pd.api.types.is_numeric_dtype(df[c]) or pd.api.types.is_bool_dtype(df[c]) \
+                or pd.api.types.is_integer_dtype(df[c]):  # whole numbers are kept as they are
             continue
         if k.eenheid:
             out[c] = [_rond_kolom(k.per_eenheid(u), v) for v, u in zip(df[c], df[k.eenheid])]
-        elif k.soort in ("getal", "pct") and k.plaatsen is not None:
-            out[c] = df[c].map(lambda v, p=k.plaatsen: rond(v, p)).astype(float)
+        elif k.soort in ("getal", "pct", "aantal", "p"):
+            out[c] = df[c].map(lambda v, k=k: _rond_kolom(k, v)).astype(float)
     return out
 
 
-def _rond_kolom(k: Kolom, v) -> float:
-    return rond(v, k.plaatsen) if k.soort in ("getal", "pct", "aantal") and k.plaatsen is not None else v
+def _rond_kolom(k: Kolom, v):
+    """``v`` rounded as column ``k`` shows it (``getal`` without fixed decimals: up to two)."""
+    if isinstance(v, str) or _is_missing(v) or isinstance(v, (bool, np.bool_)):
+        return v
+    if k.soort == "p":
+        return float(v) if abs(v) < 0.001 else rond(v, 3)
+    if k.soort in ("getal", "pct", "aantal"):
+        return rond(v, 2 if k.plaatsen is None else k.plaatsen)
+    return v
 
 
 def numerieke_kolommen(df: pd.DataFrame) -> list[str]:

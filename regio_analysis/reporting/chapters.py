@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -54,6 +55,13 @@ class Chapter:
     @property
     def path(self) -> Path:
         return NOTEBOOK_DIR / self.notebook
+
+    @property
+    def nummer(self) -> str:
+        """The chapter's number in the report (headings, "Figuur 3.2"): the leading digits of its
+        notebook's name without leading zeros (``03_retentie.ipynb`` -> ``3``); "" without."""
+        digits = re.match(r"(\d+)_", self.notebook)
+        return str(int(digits.group(1))) if digits else ""
 
 
 def _between(lo: float, hi: float, value: float) -> str | None:

@@ -2,8 +2,12 @@
 
 The report must open offline and leak nothing: no code cells, no injected-parameters cell,
 no papermill metadata (paths), images embedded as base64, and no script or stylesheet
-fetched from a network address (nbconvert's templates load require.js and MathJax from a
-CDN; those tags are removed).
+fetched from a network address. The page comes from the package's own nbconvert template
+(``templates/rapport``, extending JupyterLab's): it leaves out require.js, MathJax, Mermaid and
+widget scripts, sets ``lang="nl"``, adds the cover, table of contents and the appendix on how the
+report was made, styles the page for print (the PDF, ``reporting.pdf``), puts each figure's alt
+text on its image, and gives each caption the number and anchor :func:`nummer_bijschriften` sets
+("Figuur 3.2", "Tabel 1.4": chapter number from the notebook's name, then the order in the chapter).
 
 Nothing that comes from data may run in the browser. Every rich output of the notebook
 passes one gate before export (:func:`safe_outputs`): Markdown is rendered with raw HTML
@@ -27,32 +31,15 @@ from typing import Any
 import nbformat
 import nh3
 
-from regio_analysis.io.files import write_bytes
+from regio_analysis.io.files import read_text, write_bytes
 from regio_analysis.report.format import fmt_getal
 
-REMOTE_TAG = re.compile(
-    r"<script\b[^>]*\bsrc\s*=\s*[\"']?(?:https?:)?//[^>]*>\s*</script>|<link\b[^>]*\bhref\s*=\s*[\"']?(?:https?:)?//[^>]*>",
-    re.I,
-)
-# inline module scripts that import from the network (nbconvert's Mermaid loader)
-REMOTE_IMPORT = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?import\(\s*[\"']https?://.*?</script>", re.S | re.I)
 HEADING = re.compile(r'<h([12]) id="([^"]+)"[^>]*>(.*?)(?:<a class="anchor-link".*?)?</h\1>', re.S)
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TOC_PLACEHOLDER = re.compile(r'<nav\b[^>]*\bclass="ra-toc"[^>]*>\s*</nav>')  # the template's, filled in last
+#: key of a cell's metadata naming the chapter it belongs to and its number (set when chapters are joined)
+CHAPTER_KEY = "regio_analysis"
 
-_STYLE = """
-<style>
-  .ra-kop { font-family: system-ui, sans-serif; background: #f4f6f8; border-bottom: 1px solid #d0d7de;
-            padding: 1em 2em; margin: 0 0 1em 0; }
-  .ra-kop h1 { margin: 0 0 .3em 0; font-size: 1.6em; }
-  .ra-kop table { font-size: .85em; border-collapse: collapse; }
-  .ra-kop td { padding: .1em .8em .1em 0; vertical-align: top; }
-  .ra-kop code { font-size: .95em; }
-  .ra-toc { font-family: system-ui, sans-serif; margin: 0 2em 1.5em 2em; }
-  .ra-toc li.h2 { margin-left: 1.5em; list-style: circle; }
-  .ra-synth { color: #8a4b00; font-weight: 600; }
-  .jp-RenderedHTMLCommon td.ra-tekst, .jp-RenderedHTMLCommon th.ra-tekst { text-align: left; }
-  .jp-RenderedHTMLCommon td.ra-getal { text-align: right; font-variant-numeric: tabular-nums; }
-</style>
-"""
 
 
 # ------------------------------------------------------------------ escaping what comes from data
@@ -117,6 +104,10 @@ def _renderer_class():
             title_attr = f' title="{escape(title)}"' if title else ""
             return f'<a href="{escape(url.strip())}"{title_attr}>{text}</a>'
 
+        def heading(self, text: str, level: int, **attrs) -> str:
+            html = super().heading(text, level, **attrs)
+            return _unique_heading_id(html, self.ids) if self.ids is not None else html
+
         def image(self, *args, **kwargs) -> str:
             alt, url, title = _link_args(MISTUNE_V3, args, kwargs, "alt")
             alt = re.sub(r"<[^>]*>", "", alt or "")
@@ -136,13 +127,37 @@ def _link_args(v3: bool, args: tuple, kwargs: dict, text_name: str) -> tuple[str
     return values.get(text_name) or "", url, values.get("title")
 
 
-def render_markdown(source: str, *, anchor_links: bool = True) -> str:
-    """Markdown as sanitised HTML: raw HTML as text, safe links only, headings with anchors."""
+def render_markdown(source: str, *, anchor_links: bool = True, ids: set[str] | None = None) -> str:
+    """Markdown as sanitised HTML: raw HTML as text, safe links only, headings with anchors.
+
+    ``ids``: the heading ids the page already has; a heading whose id is taken gets ``-2``, ``-3``, ...
+    (the first one keeps its id, so a link to a section's heading text finds the first such section).
+    """
     from nbconvert.filters.markdown_mistune import MarkdownWithMath
 
     renderer = _renderer_class()(escape=True, allow_harmful_protocols=False, embed_images=False,
                                  exclude_anchor_links=not anchor_links)
+    renderer.ids = ids
     return sanitize_html(MarkdownWithMath(renderer=renderer).render(source))
+
+
+_HEADING_ID = re.compile(r'^(<h\d[^>]*\bid=")([^"]*)(")')
+
+
+def _unique_heading_id(html: str, ids: set[str]) -> str:
+    match = _HEADING_ID.match(html)
+    if not match:
+        return html
+    base = anchor = match.group(2)
+    n = 1
+    while anchor in ids:
+        n += 1
+        anchor = f"{base}-{n}"
+    ids.add(anchor)
+    if anchor == base:
+        return html
+    html = match.group(1) + anchor + match.group(3) + html[match.end():]
+    return html.replace(f'href="#{base}"', f'href="#{anchor}"', 1)
 
 
 def safe_outputs(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -218,70 +233,128 @@ def _exporter():
     from nbconvert import HTMLExporter
 
     class SafeHTMLExporter(HTMLExporter):
-        """nbconvert's exporter with :func:`render_markdown` for every Markdown text."""
+        """The report template with :func:`render_markdown` for every Markdown text; heading ids are
+        unique within the page."""
+
+        ids: set[str] = set()
 
         def default_filters(self):
             for name, func in super().default_filters():
                 yield name, func
-            yield "markdown2html", lambda source: render_markdown(source, anchor_links=not self.exclude_anchor_links)
+            yield "markdown2html", lambda source: render_markdown(source, anchor_links=not self.exclude_anchor_links,
+                                                                  ids=self.ids)
 
-    return SafeHTMLExporter(template_name="lab", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
+    exporter = SafeHTMLExporter(template_name="rapport", extra_template_basedirs=[str(TEMPLATES)],
+                                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                                embed_images=True, language_code="nl")
+    exporter.ids = set()
+    return exporter
 
 
 def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """A copy without the injected-parameters cell and without papermill metadata, with every
-    output through :func:`safe_outputs`."""
+    """A copy without the injected-parameters cell and without papermill metadata, with its captions
+    numbered (:func:`nummer_bijschriften`) and every output through :func:`safe_outputs`."""
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])]
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    return safe_outputs(nb)
+    return safe_outputs(nummer_bijschriften(nb))
 
 
-def _header(title: str, rows: list[tuple[str, str]]) -> str:
-    cells = "".join(f"<tr><td>{htmllib.escape(k)}</td><td>{v}</td></tr>" for k, v in rows)
-    return f'<header class="ra-kop"><h1>{htmllib.escape(title)}</h1><table>{cells}</table></header>'
+_SOORT_LABEL = {"figuur": "Figuur", "tabel": "Tabel"}
+
+
+def nummer_bijschriften(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Number the captions (``report.tables`` marks them in their output's metadata) and chapters (in place).
+
+    Per chapter, figures and tables are counted in the order they appear: "Figuur 3.2" is the second
+    figure of chapter 3, with anchor ``figuur-3-2``; outside a chapter (a notebook on its own) "Figuur 2".
+    The first level-1 heading of a chapter gets its number ("# 3 Retentie ...").
+    """
+    from regio_analysis.report.tables import META_KEY
+
+    counts: dict[tuple[str, str], int] = {}
+    numbered: set[str] = set()
+    image = None  # the last figure shown: its caption follows it
+    for cell in nb.cells:
+        nr = str(cell.get("metadata", {}).get(CHAPTER_KEY, {}).get("nummer") or "")
+        if cell.cell_type == "markdown" and nr and nr not in numbered:
+            source = _text(cell.source)
+            if source.startswith("# "):
+                cell.source = f"# {nr} {source[2:]}"
+                numbered.add(nr)
+        for out in cell.get("outputs", []):
+            if "image/png" in out.get("data", {}):
+                image = out
+            meta = out.get("metadata", {}).get(META_KEY) or {}
+            if meta.get("rol") != "bijschrift" or "text/markdown" not in out.get("data", {}):
+                continue
+            soort = meta.get("soort", "figuur")
+            counts[(nr, soort)] = n = counts.get((nr, soort), 0) + 1
+            number = f"{nr}.{n}" if nr else str(n)
+            meta["nummer"] = f"{_SOORT_LABEL.get(soort, soort.capitalize())} {number}"
+            meta["anker"] = f"{soort}-{number.replace('.', '-')}"
+            out["data"]["text/markdown"] = f"**{meta['nummer']}** {_text(out['data']['text/markdown'])}"
+            if soort == "figuur" and image is not None:
+                image.setdefault("metadata", {}).setdefault(META_KEY, {}).update(nummer=meta["nummer"])
+                image = None
+    return nb
 
 
 def _toc(body: str) -> str:
-    items = []
+    """The table of contents: chapters (level 1) with their sections (level 2) nested."""
+    chapters: list[tuple[str, list[str]]] = []
     for level, anchor, text in HEADING.findall(body):
         label = re.sub(r"<[^>]+>", "", text).strip()
-        items.append(f'<li class="h{level}"><a href="#{anchor}">{label}</a></li>')
-    if not items:
+        link = f'<a href="#{anchor}">{label}</a>'
+        if level == "1" or not chapters:
+            chapters.append((link, []))
+        else:
+            chapters[-1][1].append(f'<li class="h2">{link}</li>')
+    if not chapters:
         return ""
-    return '<nav class="ra-toc"><strong>Inhoud</strong><ul>' + "".join(items) + "</ul></nav>"
+    items = "".join(f'<li class="h1">{link}' + (f"<ol>{''.join(subs)}</ol>" if subs else "") + "</li>"
+                    for link, subs in chapters)
+    return f'<nav class="ra-toc" aria-label="Inhoud"><h2 class="ra-toc-kop">Inhoud</h2><ol>{items}</ol></nav>'
 
 
-def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, header: list[tuple[str, str]]) -> str:
-    """Render an executed notebook as one offline HTML page with header and table of contents.
+def notebook_to_html(nb: nbformat.NotebookNode, *, title: str, voorblad: list[tuple[str, str]],
+                     ondertitel: str = "Onderwijsregio: arbeidsmarkt, behoud van starters en samen opleiden", verantwoording: str = "",
+                     terug: str | None = None) -> str:
+    """Render an executed notebook as one offline HTML page through the report template.
 
-    ``header`` rows are (label, already-escaped HTML) pairs: region, parameters, run time,
-    versions, input hashes.
+    ``voorblad``: the cover's (label, text) rows (period, date, version; plain text, escaped by the
+    template); ``verantwoording``: the appendix on how the report was made (sanitised HTML, placed
+    after the chapters and listed in the table of contents); ``terug``: a relative link back to the
+    index of all regions (none when None).
     """
-    page, _ = _exporter().from_notebook_node(clean_notebook(nb))
-    page = REMOTE_IMPORT.sub("", REMOTE_TAG.sub("", page))
-    page = re.sub(r"<title>.*?</title>", f"<title>{htmllib.escape(title)}</title>", page, count=1, flags=re.S)
+    nb = clean_notebook(nb)
+    nb.metadata["title"] = title
+    resources = {"ra_css": read_text(TEMPLATES / "rapport" / "rapport.css").text,
+                 "ra_titel": title, "ra_ondertitel": ondertitel, "ra_voorblad": list(voorblad),
+                 "ra_verantwoording": sanitize_html(verantwoording) if verantwoording else "", "ra_terug": terug}
+    page, _ = _exporter().from_notebook_node(nb, resources=resources)
     body_start = page.index(">", page.index("<body")) + 1
-    body = page[body_start:]
-    body = _header(title, header) + _toc(body) + body
-    check_inert(body)
-    page = page[:body_start] + body
-    return page.replace("</head>", _STYLE + "</head>", 1)
+    page = TOC_PLACEHOLDER.sub(lambda _m: _toc(page[body_start:]), page, count=1)
+    check_inert(page)
+    return page
 
 
 def extract_images(nb: nbformat.NotebookNode, folder: Path) -> list[Path]:
-    """Write every PNG output of the notebook to ``folder`` as figuur-NN.png."""
+    """Write every PNG output of the notebook to ``folder``: ``figuur-3-2.png`` for the figure the
+    report numbers "Figuur 3.2", ``figuur-NN.png`` (its place in the notebook) for one without caption."""
+    from regio_analysis.report.tables import META_KEY
+
     paths = []
-    for cell in nb.cells:
+    for cell in nummer_bijschriften(copy.deepcopy(nb)).cells:
         for out in cell.get("outputs", []):
             data = out.get("data", {}).get("image/png")
             if data:
-                path = write_bytes(folder / f"figuur-{len(paths) + 1:02d}.png", base64.b64decode(data))
-                paths.append(path)
+                number = (out.get("metadata", {}).get(META_KEY) or {}).get("nummer", "")
+                name = number.lower().replace(" ", "-").replace(".", "-") if number else f"figuur-{len(paths) + 1:02d}"
+                paths.append(write_bytes(folder / f"{name}.png", base64.b64decode(data)))
     return paths
 
 
@@ -339,7 +412,7 @@ def index_html(rows: list[dict[str, Any]], labels: dict[str, str], *, generated:
                         f'<td>{htmllib.escape(str(k.get("definitie", "")))}</td><td>{htmllib.escape(str(k.get("jaar", "")))}</td>'
                         f'<td>{htmllib.escape(str(k.get("soort", "")))}</td><td>{htmllib.escape(str(k.get("bron", "")))}</td></tr>')
         body.append(f"<tr><td>{link}</td><td>{status}</td>{''.join(cells)}</tr>")
-    definitions = ("<h2>Definities en bronnen</h2><p>Wat elk cijfer hierboven telt, zoals hoofdstuk 00 van het rapport "
+    definitions = ("<h2>Definities en bronnen</h2><p>Wat elk cijfer hierboven telt, zoals hoofdstuk 0 (Overzicht) van het rapport "
                    "het noemt, met jaar, soort en bron. <b>gepubliceerd</b>: een cijfer uit het plan van de regio; "
                    "<b>berekend</b>: een som of telling van het pakket uit die cijfers. Dit overzicht toont geen "
                    "synthetische cijfers. Cijfers van verschillende jaren of definities zijn niet zonder meer "

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
-import html as htmllib
 import json
 import logging
 import os
@@ -38,19 +37,19 @@ import nbformat
 from regio_analysis import __version__
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.files import (
-    atomic_write, make_dir, move, read_bytes, read_text, remove_file, remove_tree, scratch_dir, sha256_of,
+    atomic_write, make_dir, move, read_bytes, read_text, remove_file, remove_tree, scratch_dir,
     temporary_dir, write_text,
 )
 from regio_analysis.data.regions import available_region_ids, default_data_dir, region_dir
 from regio_analysis.io.kerncijfers import write_kerncijfers
 from regio_analysis.reporting import outdir
 from regio_analysis.reporting.chapters import CHAPTERS, Chapter, all_params, check_parameters
+from regio_analysis.reporting.html import CHAPTER_KEY
 
 MANIFEST = "manifest.json"
 FAILED_DIR = "_mislukt"
 FINGERPRINT = "vingerafdruk.json"
 KERNCIJFERS = "kerncijfers.xlsx"
-CHAPTER_KEY = "regio_analysis"  # cell metadata key naming the chapter a cell belongs to
 DEFAULT_TIMEOUT = 900
 SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
@@ -77,7 +76,7 @@ def assemble(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS) -
             if "parameters" in cell.get("metadata", {}).get("tags", []):
                 continue
             cell = nbformat.from_dict(cell)
-            cell.metadata[CHAPTER_KEY] = {"hoofdstuk": ch.name}
+            cell.metadata[CHAPTER_KEY] = {"hoofdstuk": ch.name, "nummer": ch.nummer}
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
             cells.append(cell)
@@ -100,7 +99,8 @@ def _hash_files(h: "hashlib._Hash", files: Iterable[Path], root: Path) -> None:
 def _package_code_hash() -> bytes:
     """The package's version and source code, hashed once per process."""
     h = hashlib.sha256(__version__.encode())
-    _hash_files(h, _PACKAGE_DIR.rglob("*.py"), _PACKAGE_DIR)
+    _hash_files(h, (p for p in _PACKAGE_DIR.rglob("*") if p.suffix in (".py", ".j2", ".css", ".json")
+                    and "__pycache__" not in p.parts), _PACKAGE_DIR)
     return h.digest()
 
 
@@ -197,23 +197,9 @@ def _region_logger(path: Path) -> logging.Logger:
     return log
 
 
-def _header_rows(params: dict[str, Any], started: str, seconds: float, data_dir: Path) -> list[tuple[str, str]]:
-    region = data_dir / params["regio_id"]
-    hashes = [f"<code>{htmllib.escape(p.name)}</code> {sha256_of(p)[:12]}"
-              for p in sorted(region.iterdir()) if p.is_file()]
-    shown = {k: v for k, v in params.items() if k != "output_dir"}
-    return [
-        ("Regio", f"<code>{htmllib.escape(params['regio_id'])}</code>"),
-        ("Parameters", f"<code>{htmllib.escape(json.dumps(shown, ensure_ascii=False))}</code>"),
-        ("Uitgevoerd", f"{htmllib.escape(started)} ({seconds:.0f} s)"),
-        ("Versie", f"regio_analysis {htmllib.escape(__version__)}, commit <code>{htmllib.escape(git_commit())}</code>"),
-        ("Invoerbestanden (sha256)", "<br>".join(hashes)),
-    ]
-
-
 def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | None = None,
                  params: dict[str, Any] | None = None, timeout: int = DEFAULT_TIMEOUT,
-                 chapters: tuple[Chapter, ...] = CHAPTERS) -> dict[str, Any]:
+                 chapters: tuple[Chapter, ...] = CHAPTERS, pdf: bool = True) -> dict[str, Any]:
     """Build one region's report (the unit of work of a batch; runs in a worker process).
 
     Returns ``{"regio_id", "status", "duur_s", "rijen", "vingerafdruk"}``; never raises for
@@ -232,7 +218,7 @@ def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | N
         outdir.mark(work)
         log = _region_logger(work / "log.txt")
         try:
-            status, error, rows, indicators = _build_in(work, values, fp, started, start, timeout, chapters, log)
+            status, error, rows, indicators = _build_in(work, values, fp, started, start, timeout, chapters, log, pdf)
             target = out_dir / regio_id if status == "ok" else out_dir / FAILED_DIR / regio_id
             if status == "ok" and (target.exists() and not outdir.is_owned(target)):
                 status, error = "fout", f"{target} is niet door regio-analysis gemaakt en wordt niet vervangen"
@@ -249,8 +235,9 @@ def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | N
 
 
 def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: float, timeout: int,
-              chapters: tuple[Chapter, ...], log: logging.Logger) -> tuple[str, str | None, list, dict]:
-    """Run, export and audit one region's report inside ``work``: (status, error, rows, indicators)."""
+              chapters: tuple[Chapter, ...], log: logging.Logger, pdf: bool = True) -> tuple[str, str | None, list, dict]:
+    """Run, export (HTML, and PDF when ``pdf``) and audit one region's report inside ``work``:
+    (status, error, rows, indicators)."""
     regio_id = values["regio_id"]
     log.info("start %s, parameters %s", regio_id, values)
     run_params = {**values, "output_dir": str(work)}
@@ -271,14 +258,27 @@ def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: 
         rows = _chapter_rows(nb, regio_id, chapters)
     if status != "ok":
         return status, error, rows or _failed(regio_id, error, chapters)["rijen"], indicators
+    from regio_analysis.reporting import document
     from regio_analysis.reporting.html import extract_images, notebook_to_html
 
-    title = f"Arbeidsmarktanalyse {_region_name(values)}"
     data_root = Path(values["data_dir"]) if values["data_dir"] else default_data_dir()
-    page = notebook_to_html(nb, title=title, header=_header_rows(values, started, time.perf_counter() - start, data_root))
+    indicators = _key_indicators(regio_id, values["data_dir"] or None)
+    commit = git_commit()
+    appendix = document.verantwoording(values, chapters, started=started, seconds=time.perf_counter() - start,
+                                       commit=commit, region_dir=data_root / regio_id)
+    page = notebook_to_html(nb, title=f"Arbeidsmarktanalyse {_region_name(values)}", voorblad=document.voorblad(started, commit, indicators),
+                            verantwoording=appendix, terug="../index.html")
     write_text(work / "rapport.html", page)
     extract_images(nb, work / "figuren")
-    indicators = _key_indicators(regio_id, values["data_dir"] or None)
+    if pdf:
+        from regio_analysis.reporting.pdf import html_to_pdf
+
+        try:
+            html_to_pdf(work / "rapport.html", work / "rapport.pdf")
+        except DataError as err:
+            error = f"pdf: {err}"[:1000]
+            log.error(error)
+            return "fout", error, [{**r, "status": "fout", "fout": "pdf", "foutmelding": error[:500]} for r in rows], indicators
     stored = {"vingerafdruk": fp, "rijen": rows, "kerncijfers": indicators, "labels": _indicator_labels()}
     write_text(work / FINGERPRINT, json.dumps(stored, indent=1, ensure_ascii=False))
     remove_file(src)
@@ -361,14 +361,17 @@ def _replace_dir(new: Path, final: Path) -> None:
 # ------------------------------------------------------------------ the batch
 
 
-def _unchanged(regio_id: str, out_dir: Path, params: dict[str, Any], chapters) -> dict[str, Any] | None:
-    """The previous result when the region's report is complete and its inputs are unchanged."""
+def _unchanged(regio_id: str, out_dir: Path, params: dict[str, Any], chapters, pdf: bool = True) -> dict[str, Any] | None:
+    """The previous result when the region's report is complete (with its PDF when ``pdf``) and its
+    inputs are unchanged."""
     folder = out_dir / regio_id
     try:
         stored = json.loads(read_text(folder / FINGERPRINT).text)
     except (OSError, ValueError, DataError):
         return None
     if not (folder / "rapport.html").is_file() or stored.get("vingerafdruk") != fingerprint(params, chapters):
+        return None
+    if pdf and not (folder / "rapport.pdf").is_file():
         return None
     rows = [{**r, "status": "overgeslagen" if r["status"] == "ok" else r["status"]} for r in stored.get("rijen", [])]
     return {"regio_id": regio_id, "status": "overgeslagen", "duur_s": 0.0, "fout": None, "rijen": rows,
@@ -410,6 +413,7 @@ def run_batch(
     timeout: int = DEFAULT_TIMEOUT,
     progress: bool = True,
     chapters: tuple[Chapter, ...] = CHAPTERS,
+    pdf: bool = True,
 ) -> dict[str, Any]:
     """Build the reports of ``regio_ids`` (None: every region in ``data_dir``) into ``out_dir``.
 
@@ -420,7 +424,9 @@ def run_batch(
     parameters are checked (those common to all regions once: an error there stops the batch;
     a region whose own check fails fails alone). Unchanged regions are skipped unless ``force``.
     ``manifest.json`` and ``index.html`` are written at the start (regions ``bezig``) and
-    after every region, so a killed run leaves a truthful account. Returns the manifest.
+    after every region, so a killed run leaves a truthful account. With ``pdf`` (the default) each
+    report also gets ``rapport.pdf`` (:mod:`~regio_analysis.reporting.pdf`; checked before the batch
+    starts that it can be made). Returns the manifest.
     """
     for name, value in (("jobs", jobs), ("timeout", timeout)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -429,6 +435,10 @@ def run_batch(
     checked = check_parameters(values, chapters, check_region=False)  # ParameterError: the whole batch
     paths = [checked[n] for n, spec in all_params(chapters).items() if spec.path and checked.get(n)]
     out_dir = outdir.check_out_dir(out_dir, data_dir, inputs=paths)
+    if pdf:
+        from regio_analysis.reporting.pdf import check_pdf_possible
+
+        check_pdf_possible()
     ids = list(regio_ids) if regio_ids is not None else available_region_ids(data_dir)
     if not ids:
         raise DataError(f"geen regio's gevonden in {data_dir or default_data_dir()}", file=str(data_dir or ""))
@@ -436,10 +446,11 @@ def run_batch(
     with outdir.BatchLock(out_dir):
         outdir.remove_stale(out_dir)
         outdir.remove_stale(out_dir / FAILED_DIR)
-        return _run_locked(ids, out_dir, jobs, force, scheduler, data_dir, params, timeout, progress, chapters)
+        return _run_locked(ids, out_dir, jobs, force, scheduler, data_dir, params, timeout, progress, chapters, pdf)
 
 
-def _run_locked(ids, out_dir: Path, jobs, force, scheduler, data_dir, params, timeout, progress, chapters) -> dict:
+def _run_locked(ids, out_dir: Path, jobs, force, scheduler, data_dir, params, timeout, progress, chapters,
+                pdf: bool = True) -> dict:
     from tqdm.auto import tqdm
 
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
@@ -455,7 +466,7 @@ def _run_locked(ids, out_dir: Path, jobs, force, scheduler, data_dir, params, ti
         except DataError as err:
             results[rid] = _failed(rid, err, chapters)
             continue
-        previous = None if force else _unchanged(rid, out_dir, checked, chapters)
+        previous = None if force else _unchanged(rid, out_dir, checked, chapters, pdf)
         if previous is not None:
             results[rid] = previous
         else:
@@ -466,7 +477,7 @@ def _run_locked(ids, out_dir: Path, jobs, force, scheduler, data_dir, params, ti
     results.update(earlier)
     ids = ids + list(earlier)
     kwargs = dict(out_dir=str(out_dir), data_dir=_abs(data_dir) or None, params=params,
-                  timeout=timeout, chapters=chapters)
+                  timeout=timeout, chapters=chapters, pdf=pdf)
     meta = {"gemaakt": started, "versie": __version__, "commit": git_commit(),
             "data_dir": str(data_dir or default_data_dir())}
     client = _dask_client(scheduler) if todo and scheduler else None

@@ -57,7 +57,7 @@ def _page(*outputs, markdown_cell: str = "# Hoofdstuk\n\n## Paragraaf") -> str:
     code = nbformat.v4.new_code_cell("x")
     code.outputs = list(outputs)
     nb.cells = [nbformat.v4.new_markdown_cell(markdown_cell), code]
-    return notebook_to_html(nb, title="Arbeidsmarktanalyse <b>Regio</b>", header=[("Regio", "<code>r</code>")])
+    return notebook_to_html(nb, title="Arbeidsmarktanalyse <b>Regio</b>", voorblad=[("Regio", "<code>r</code>")])
 
 
 def _body(page: str) -> str:
@@ -155,20 +155,23 @@ def test_table_cells_and_headers_are_escaped(request, tmp_path, monkeypatch):
     import IPython.display
 
     from regio_analysis.data.provenance import gepubliceerd, markeer
-    from regio_analysis.report.tables import toon_tabel
+    from regio_analysis.report.tables import bijschrift, toon_tabel
 
     shown = []
-    monkeypatch.setattr(IPython.display, "display", shown.append)
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_kw: shown.append(obj))
     df = pd.DataFrame({IMG.format("kop"): [SCRIPT.format("cel"), FORMULA.format("cel"), "-3,5", DDE],
                        "aantal": [1, -2, 3, 4]})
-    toon_tabel(markeer(df, gepubliceerd(SCRIPT.format("bron"))), "gevaarlijk", str(tmp_path))
+    toon_tabel(bijschrift(markeer(df, gepubliceerd(SCRIPT.format("bron"))), SCRIPT.format("bijschrift")), "gevaarlijk",
+               str(tmp_path))
     with outcome(request):
-        html = shown[0].to_html()
-        assert _live(html) == [] and "<img" not in html
-        assert "&lt;script&gt;" in html and "&lt;img src=x" in html
         from regio_analysis.reporting.html import render_markdown
 
-        caption = render_markdown(shown[1].data)  # the provenance caption, as the report renders it
+        title = render_markdown(shown[0].data)  # the caption above the table, as the report renders it
+        assert _live(title) == [] and "&lt;script&gt;window.__xss='bijschrift'" in title
+        html = shown[1].to_html()
+        assert _live(html) == [] and "<img" not in html
+        assert "&lt;script&gt;" in html and "&lt;img src=x" in html
+        caption = render_markdown(shown[2].data)  # the provenance line, as the report renders it
         assert _live(caption) == [] and "&lt;script&gt;" in caption
         csv = pd.read_csv(tmp_path / "tabellen" / "gevaarlijk.csv", dtype=str, keep_default_na=False)
         cells = [*csv.columns, *csv.iloc[:, 0]]
@@ -331,7 +334,7 @@ def hostile_build(request, tmp_path_factory):
     paths = make_hostile_region(root)
     out = root / "rapporten"
     before = snapshot(paths["data"], paths["docs"], paths["kader"])
-    res = run_cli(request, "report", HOSTILE, "--data-dir", paths["data"], "--out", out,
+    res = run_cli(request, "report", "--geen-pdf", HOSTILE, "--data-dir", paths["data"], "--out", out,
                   "--hoofdstukken", CHAPTERS, "-p", f"peer_review_documenten={paths['docs']}", "-p", f"documenten_dir={paths['docs']}",
                   "-p", f"kader_bestand={paths['kader']}",
                   tmp_path=root, expect="ok", timeout=900)

@@ -50,8 +50,11 @@ from regio_analysis.induction.chapter.opening import (
     hr_vergelijking, lezing_hr_vergelijking, overlap_tabel, populatie, risico_tabel, tabel_terugvinden, teruggevonden,
     vraag, waarheid,
 )
-from regio_analysis.report.format import DEMONSTRATIE, Kolom, fmt_getal, geen_gegevens, kolommen, opsomming, vergelijking
-from regio_analysis.data.provenance import Herkomst, berekend, markeer, met_herkomst
+from regio_analysis.report.format import (DEMONSTRATIE, Kolom, bijschrift_tekst, fmt_getal, geen_gegevens, kolommen,
+                                          opsomming, vergelijking)
+from regio_analysis.report.figures import nl_assen
+from regio_analysis.report.tables import bijschrift
+from regio_analysis.data.provenance import Herkomst, berekend, herkomst_van, markeer, met_herkomst
 from regio_analysis.retention.chapter.demonstratie import (
     herkomst_dienstverbanden, herkomst_generator, is_synthetisch, kop, opdracht, tabel_generator,
 )
@@ -436,6 +439,7 @@ BALANS_KOLOMMEN = {"covariate": "covariaat", "type": "type", "weighting": "wegin
 def balans_tabel(balance: pd.DataFrame) -> pd.DataFrame:
     """A :func:`causal.balance_table` with Dutch headers, the numbers shown with three decimals."""
     out = balance[list(BALANS_KOLOMMEN)].rename(columns=BALANS_KOLOMMEN).reset_index(drop=True)
+    out["covariaat"] = out["covariaat"].map(kenmerk_label)
     numbers = list(BALANS_KOLOMMEN.values())[3:]
     return kolommen(out, **{c: Kolom("getal", 3) for c in numbers})
 
@@ -490,6 +494,49 @@ def e_waarde_tabel(evalue: causal.EValue) -> pd.DataFrame:
 
 
 # ----------------------------------------------------------------------------- the chapter
+
+
+#: how a curve of chapter 04 ends, said in its caption
+_STOP = (f"een lijn stopt waar minder dan {MIN_PER_GROUP} starters nog gevolgd worden; stippellijnen: de horizonnen "
+         "van 1, 3 en 5 jaar")
+#: short Dutch names of the covariates in a figure (the study's own names are code)
+KENMERK_LABELS = {"bevoegd": "bevoegd", "log_school_omvang": "schoolgrootte (log)", "route": "route",
+                  "contract": "contract", "leeftijd_start": "leeftijd bij de start", "geslacht": "geslacht",
+                  "fte": "omvang aanstelling (fte)", "start_jaar": "startjaar"}
+
+
+def kenmerk_label(naam: str) -> str:
+    """``log_school_omvang -> schoolgrootte (log)``, ``route: zij-instroom -> route: zij-instroom``."""
+    base, sep, level = str(naam).partition(": ")
+    return KENMERK_LABELS.get(base, base.replace("_", " ")) + (f": {level}" if sep else "")
+
+
+def figuur_vertrek(study: InductionStudy, gewogen: bool, ax: Axes | None = None) -> Axes:
+    """Cumulative share leaving (%) per arm, unweighted or weighted, each curve stopping where fewer
+    than ``MIN_PER_GROUP`` starters of its arm are still followed (the unweighted count, also for
+    the weighted curves); the horizons dotted."""
+    from regio_analysis.report.figures import afkaptijd, overlevingscurves
+
+    naive = study.naive.km.table
+    afkap = {str(g): afkaptijd(part.sort_values("time"), MIN_PER_GROUP)
+             for g, part in naive.groupby("group", observed=True)}
+    table = (study.main if gewogen else study.naive).km.table
+    ax = overlevingscurves(table, groep="group", ax=ax, risico=True, afkap=afkap, band=True,
+                           ylabel="Vertrokken (cumulatief)", xlabel="Jaren sinds de start")
+    for h in sorted(set(study.main.horizons["horizon"])):
+        ax.axvline(h, color="0.5", linestyle=":", linewidth=1)
+    return ax
+
+
+def figuur_balans(balance: pd.DataFrame, ax: Axes | None = None) -> Axes:
+    """The Love plot (:func:`causal.love_plot`) with Dutch names of the covariates, the legend beside it."""
+    ax = causal.love_plot(balance, ax=ax)
+    ax.set_yticklabels([kenmerk_label(t.get_text()) for t in ax.get_yticklabels()])
+    ax.set_xlabel("Absoluut gestandaardiseerd verschil (SMD)")
+    ax.set_xlim(-0.02 * ax.get_xlim()[1], None)  # a balanced covariate's marker at 0 is shown whole
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    nl_assen(ax)
+    return ax
 
 
 @met_herkomst
@@ -562,13 +609,21 @@ class Hoofdstuk:
     def herkomst(self) -> tuple[Herkomst, ...]:
         return herkomst_dienstverbanden(self.region)
 
+    def _bijschrift(self, df: pd.DataFrame, tekst: str) -> pd.DataFrame:
+        """``df`` marked with the spells' provenance (unless marked already) and captioned."""
+        if not df.empty and not herkomst_van(df):
+            markeer(df, *self.herkomst())
+        return bijschrift(df, bijschrift_tekst(tekst, herkomst_van(df)))
+
     def tabel_generator(self) -> pd.DataFrame:
         """What the generator of the synthetic spells was told and built in (empty for real spells)."""
-        return markeer(tabel_generator(self.region), *herkomst_generator(self.region))
+        return self._bijschrift(markeer(tabel_generator(self.region), *herkomst_generator(self.region)), "Afstemmingsdoelen "
+                                "en ingebouwde verbanden van de generator van de synthetische dienstverbanden")
 
     def tabel_terugvinden(self) -> pd.DataFrame:
         """The estimates against the generator's truth (empty for real spells or without a study)."""
-        return tabel_terugvinden(self.studie, self.waarheid) if self.studie is not None else pd.DataFrame()
+        return self._bijschrift(tabel_terugvinden(self.studie, self.waarheid) if self.studie is not None else pd.DataFrame(),
+                                "Schattingen van de studie naast de waarheid die in de generator is ingebouwd")
 
     @cached_property
     def _hr_vergelijking(self) -> pd.DataFrame:
@@ -576,71 +631,94 @@ class Hoofdstuk:
 
     def tabel_hr_vergelijking(self) -> pd.DataFrame:
         """Chapter 03's hazard ratio of induction against this chapter's, step by step."""
-        return self._hr_vergelijking
+        return self._bijschrift(self._hr_vergelijking, "Hazard ratio van inductie: van het Cox-model van hoofdstuk 3 "
+                                "stap voor stap naar het gewogen model van dit hoofdstuk")
 
     def lezing_hr_vergelijking(self) -> str:
         return lezing_hr_vergelijking(self._hr_vergelijking) if self.studie is not None else self.melding
 
     def tabel_risicos(self) -> pd.DataFrame:
-        return risico_tabel(self.studie) if self.studie is not None else pd.DataFrame()
+        return self._bijschrift(risico_tabel(self.studie) if self.studie is not None else pd.DataFrame(),
+                                "Vertrokken starters met en zonder inductie per termijn, zonder correctie en na weging")
 
     def tabel_overlap(self) -> pd.DataFrame:
-        return overlap_tabel(self.studie.main.weights) if self.studie is not None else pd.DataFrame()
+        return self._bijschrift(overlap_tabel(self.studie.main.weights) if self.studie is not None else pd.DataFrame(),
+                                "Overlap van de propensityscores en de omvang van de groep zonder inductie na weging")
 
     def tabel_doelexperiment(self) -> pd.DataFrame:
-        return markeer(target_trial(self.cohort_van, self.cohort_tot, self.horizon, self.estimand,
-                                    parse_covariates(self.covariates)),
-                       berekend("de opzet van de studie met de parameters van dit hoofdstuk"))
+        return bijschrift(markeer(target_trial(self.cohort_van, self.cohort_tot, self.horizon, self.estimand,
+                                               parse_covariates(self.covariates)),
+                                  berekend("de opzet van de studie met de parameters van dit hoofdstuk")),
+                          "Het doelexperiment en hoe deze gegevens het nabootsen")
 
     def tabel_stroomdiagram(self) -> pd.DataFrame:
-        return stroom_tabel(self.cohort) if self.cohort is not None else pd.DataFrame()
+        return self._bijschrift(stroom_tabel(self.cohort) if self.cohort is not None else pd.DataFrame(),
+                                "Selectie van de startende leraren in de studie, stap voor stap")
 
     def lezing_stroom(self) -> str:
         return (lezing_stroom(self.cohort, synthetisch=is_synthetisch(self.region)) if self.cohort is not None
                 else self.melding)
 
-    def _figuur(self, teken, titel: str) -> Axes | None:
-        """``teken(studie)``'s figure titled ``titel``, with " (synthetisch)" on synthetic spells as in
-        chapter 03; None without a study."""
-        if self.studie is None:
-            return None
-        ax = teken(self.studie)
-        ax.set_title(titel + (" (synthetisch)" if is_synthetisch(self.region) else ""))
-        return ax
+    def _synth(self) -> str:
+        return " (synthetisch)" if is_synthetisch(self.region) else ""
 
     def figuur_naief(self) -> Axes | None:
         """The unadjusted cumulative share leaving per arm (Kaplan-Meier)."""
-        return self._figuur(lambda s: s.naive.plot(), "Vertrek zonder correctie")
+        if self.studie is None:
+            return None
+        return bijschrift(figuur_vertrek(self.studie, gewogen=False),
+                          f"Cumulatief aandeel startende leraren{self._synth()} dat het bestuur verliet, met en zonder "
+                          f"inductie, zonder correctie voor verschillen tussen de groepen (Kaplan-Meier); {_STOP}")
 
     def lezing_naief_risico(self) -> str:
         return lezing_naief_risico(self.studie) if self.studie is not None else self.melding
 
     def figuur_overlap(self) -> Axes | None:
         """The propensity scores of both arms (:meth:`causal.PropensityWeights.plot`)."""
-        return self._figuur(lambda s: s.main.weights.plot(), "Overlap van de propensityscores")
+        if self.studie is None:
+            return None
+        ax = self.studie.main.weights.plot()
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)  # never on the bars
+        nl_assen(ax)
+        ax.set(xlabel="Propensityscore (kans op inductie volgens het model)")
+        return bijschrift(ax, f"Verdeling van de propensityscore bij starters met en zonder inductie{self._synth()}: "
+                              "waar beide groepen voorkomen, zijn ze te vergelijken")
 
     def lezing_overlap(self) -> str:
         return lezing_overlap(self.studie.main.weights) if self.studie is not None else self.melding
 
     def figuur_balans(self) -> Axes | None:
         """The Love plot: |SMD| per covariate before and after weighting (:func:`causal.love_plot`)."""
-        return self._figuur(lambda s: causal.love_plot(s.balance), "Balans vóór en na weging")
+        if self.studie is None:
+            return None
+        return bijschrift(figuur_balans(self.studie.balance),
+                          f"Verschil tussen starters met en zonder inductie per kenmerk{self._synth()}, vóór en na "
+                          "weging: absoluut gestandaardiseerd verschil in gemiddelden (SMD); links van de stippellijn "
+                          "(0,1) zijn de groepen op dat kenmerk in balans")
 
     def lezing_balans(self) -> str:
         return lezing_balans(self.studie.balance) if self.studie is not None else ""
 
     def tabel_balans(self) -> pd.DataFrame:
-        return balans_tabel(self.studie.balance) if self.studie is not None else pd.DataFrame()
+        return self._bijschrift(balans_tabel(self.studie.balance) if self.studie is not None else pd.DataFrame(),
+                                "Kenmerken van starters met en zonder inductie, vóór en na weging")
 
     def figuur_effect(self) -> Axes | None:
         """The cumulative share leaving per arm after weighting, with the horizons marked."""
-        return self._figuur(lambda s: s.main.plot(), "Vertrek na weging")
+        if self.studie is None:
+            return None
+        wie = "bij de starters die inductie kregen" if self.estimand == "ATT" else "over alle starters"
+        return bijschrift(figuur_vertrek(self.studie, gewogen=True),
+                          f"Cumulatief aandeel startende leraren{self._synth()} dat het bestuur verliet, met en zonder "
+                          f"inductie, na weging met de propensityscore (vergelijking {wie}); {_STOP}")
 
     def lezing_risico(self) -> str:
         return lezing_risico(self.studie) if self.studie is not None else self.melding
 
     def tabel_effecten(self) -> pd.DataFrame:
-        return effecten_tabel(self.studie) if self.studie is not None else pd.DataFrame()
+        return self._bijschrift(effecten_tabel(self.studie) if self.studie is not None else pd.DataFrame(),
+                                "Verschil tussen starters met en zonder inductie in vertrek en verblijfsduur, per termijn, "
+                                "met 95%-betrouwbaarheidsinterval")
 
     def lezing_interval(self) -> str:
         return lezing_interval(self.studie) if self.studie is not None else ""
@@ -649,22 +727,32 @@ class Hoofdstuk:
         return lezing_naief(self.studie) if self.studie is not None else ""
 
     def tabel_gevoeligheid(self) -> pd.DataFrame:
-        return sensitivity_table(self.studie) if self.studie is not None else pd.DataFrame()
+        return self._bijschrift(sensitivity_table(self.studie) if self.studie is not None else pd.DataFrame(),
+                                "Gevoeligheidsanalyses: de schattingen bij andere keuzes in de analyse")
 
     def tabel_e_waarde(self) -> pd.DataFrame:
-        return e_waarde_tabel(self.studie.evalue) if self.studie is not None else pd.DataFrame()
+        return self._bijschrift(e_waarde_tabel(self.studie.evalue) if self.studie is not None else pd.DataFrame(),
+                                "E-waarde: hoe sterk een niet gemeten verstorende factor moet zijn om de schatting te "
+                                "verklaren")
 
     def conclusie(self) -> str:
         return conclusie(self.studie, self.waarheid) if self.studie is not None else self.melding
 
-    def tabel_reproduceerbaarheid(self) -> pd.DataFrame:
-        """Versions, input hashes and the parameters of the notebook (with the region and seed)."""
+    def tabel_reproduceerbaarheid(self, invoer: bool | None = None) -> pd.DataFrame:
+        """Versions, input hashes and the parameters of the notebook (with the region and seed); with
+        ``invoer`` True only the input hashes, False all but them (the report shows the two apart)."""
         boot = self.studie.main.details if self.studie is not None and self.studie.main.interval == "bootstrap" else None
-        return markeer(reproducibility(self.region, {
+        df = reproducibility(self.region, {
             "regio_id": self.region.regio_id, "seed": self.seed, "cohort_van": self.cohort_van,
             "cohort_tot": self.cohort_tot, "horizon": self.horizon, "estimand": self.estimand,
-            "covariates": self.covariates}, bootstrap=boot),
-            berekend("versies, vingerafdrukken van de invoer en parameters van deze berekening"), *self.herkomst())
+            "covariates": self.covariates}, bootstrap=boot)
+        if invoer is not None:
+            df = df[df["onderdeel"].str.contains("sha256") == invoer].reset_index(drop=True)
+        tekst = {None: "Versies, vingerafdrukken van de invoer en parameters van deze berekening",
+                 True: "Vingerafdrukken (SHA-256) van de invoer van deze berekening",
+                 False: "Softwareversies, parameters en bootstrap van deze berekening"}[invoer]
+        return bijschrift(markeer(df, berekend("versies, vingerafdrukken van de invoer en parameters van deze berekening"),
+                                  *self.herkomst()), tekst)
 
     def lezingen(self) -> dict[str, str]:
         """Every reading the notebook shows, by name (for checks on their wording and numbers)."""
@@ -680,4 +768,5 @@ class Hoofdstuk:
                 "inductie-balans": self.tabel_balans(), "inductie-effecten": self.tabel_effecten(),
                 "inductie-hr-vergelijking": self.tabel_hr_vergelijking(),
                 "inductie-gevoeligheid": self.tabel_gevoeligheid(), "inductie-e-waarde": self.tabel_e_waarde(),
-                "inductie-reproduceerbaarheid": self.tabel_reproduceerbaarheid()}
+                "inductie-reproduceerbaarheid": self.tabel_reproduceerbaarheid(False),
+                "inductie-invoer": self.tabel_reproduceerbaarheid(True)}

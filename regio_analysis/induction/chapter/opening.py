@@ -150,7 +150,7 @@ def hr_vergelijking(region, study: InductionStudy) -> pd.DataFrame:
     fit03 = cox_starters(starters(region))
     if fit03 is not None and TREATMENT in fit03.summary.index:
         r = fit03.summary.loc[TREATMENT]
-        add("hoofdstuk 03: Cox-model, alle startende leraren", fit03.n, label03(fit03), "geen (conditioneel)",
+        add("hoofdstuk 3: Cox-model, alle startende leraren", fit03.n, label03(fit03), "geen (conditioneel)",
             r["hr"], r["ci_lower"], r["ci_upper"])
         same = cox_starters(modelgegevens(study.cohort.data))
         if same is not None and TREATMENT in same.summary.index:
@@ -181,7 +181,7 @@ def hr_vergelijking(region, study: InductionStudy) -> pd.DataFrame:
 #: what each step of :func:`hr_vergelijking` changes, in words
 _STAPPEN = ("de populatie: alleen de starters met de startjaren en alle kenmerken van het doelexperiment",
             "de kenmerken waarvoor gecorrigeerd wordt",
-            "de weging: hoofdstuk 03 schat een conditionele hazardratio (bij gelijke andere kenmerken), dit "
+            "de weging: hoofdstuk 3 schat een conditionele hazardratio (bij gelijke andere kenmerken), dit "
             "hoofdstuk een marginale (gemiddeld over de starters met inductie, na weging), en die zijn bij "
             "hazardratio's ook zonder verstoring niet gelijk")
 
@@ -195,7 +195,7 @@ def lezing_hr_vergelijking(tabel: pd.DataFrame) -> str:
     hr = tabel["HR"].tolist()
     moves = [log_afstand(hr[i], hr[i + 1]) for i in range(3)]
     grootste = int(np.argmax(moves))
-    tussen = (f"hetzelfde model als in hoofdstuk 03 geeft op de {fmt_getal(tabel['starters'].iloc[1], 0)} starters van "
+    tussen = (f"hetzelfde model als in hoofdstuk 3 geeft op de {fmt_getal(tabel['starters'].iloc[1], 0)} starters van "
               f"dit hoofdstuk {fmt_getal(hr[1], 2)}, met de kenmerken van dit hoofdstuk en zonder weging "
               f"{fmt_getal(hr[2], 2)}")
     elkaar = ""
@@ -203,7 +203,7 @@ def lezing_hr_vergelijking(tabel: pd.DataFrame) -> str:
         lo, hi = tabel["95%-BI laag"].tolist(), tabel["95%-BI hoog"].tolist()
         if lo[0] <= hr[3] <= hi[0] and lo[3] <= hr[0] <= hi[3]:
             elkaar = ", elk binnen het 95%-interval van de ander"
-    return (f"De hazardratio van inductie is in dit hoofdstuk {fmt_getal(hr[3], 2)} en in hoofdstuk 03 "
+    return (f"De hazardratio van inductie is in dit hoofdstuk {fmt_getal(hr[3], 2)} en in hoofdstuk 3 "
             f"{fmt_getal(hr[0], 2)}{elkaar}; het verschil zit vooral in {_STAPPEN[grootste]} ({tussen}).")
 
 

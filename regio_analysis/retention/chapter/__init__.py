@@ -21,7 +21,9 @@ from regio_analysis.retention.chapter.analyses import (
     HORIZONS, K, KENMERKEN, MODEL_KENMERKEN, SYNTH, ambities, cox_starters, discreet_starters, gepubliceerd_vertrek,
     groepen, km_per_groep, logrank_per_kenmerk, model_kenmerken, modelgegevens, starters, synthetisch_label,
 )
-from regio_analysis.data.provenance import Herkomst, markeer, met_herkomst
+from regio_analysis.data.provenance import Herkomst, herkomst_van, markeer, met_herkomst
+from regio_analysis.report.format import bijschrift_tekst, fmt_getal
+from regio_analysis.report.tables import bijschrift
 from regio_analysis.retention.chapter.demonstratie import (
     definities, doelen, herkomst_dienstverbanden, herkomst_generator, tabel_generator,
 )
@@ -111,17 +113,32 @@ class Hoofdstuk:
     def inleiding(self) -> str:
         return inleiding(self.region, self.starters, self.vertrek, self.cox)
 
+    def _bijschrift(self, df: pd.DataFrame, tekst: str) -> pd.DataFrame:
+        """``df`` marked with the spells' provenance (unless marked already) and captioned."""
+        if not df.empty and not herkomst_van(df):
+            markeer(df, *self.herkomst())
+        return bijschrift(df, bijschrift_tekst(tekst, herkomst_van(df)))
+
     def tabel_generator(self) -> pd.DataFrame:
         """What the generator of the synthetic spells was told and built in (empty for real spells)."""
-        return markeer(tabel_generator(self.region), *herkomst_generator(self.region))
+        return self._bijschrift(markeer(tabel_generator(self.region), *herkomst_generator(self.region)),
+                                "Afstemmingsdoelen en ingebouwde verbanden van de generator van de synthetische "
+                                "dienstverbanden")
 
     def tabel_kerngetallen(self) -> pd.DataFrame:
-        return kerngetallen(self.starters, self.cox)
+        return self._bijschrift(kerngetallen(self.starters, self.cox), "Gevolgde startende leraren, vertrekken en het "
+                                "Cox-model in getallen")
 
     def figuur_behoud(self, kenmerk: str) -> Axes | None:
-        """Kaplan-Meier curves per group of ``kenmerk`` (``route``, ``bevoegd``, ``inductie``)."""
-        return figuur_km(km_per_groep(self.starters, kenmerk), f"Behoud naar {KENMERKEN[kenmerk][0]}{self.label}",
-                         horizon=self.horizon, ambitie=self._ambitie_1())
+        """Kaplan-Meier curves per group of ``kenmerk`` (``route``, ``bevoegd``, ``inductie``); the region's
+        ambition for the first year is drawn on its own data only (synthetic curves are not held against it)."""
+        ambitie = None if self.synthetisch else self._ambitie_1()
+        tekst = (f"Startende leraren{self.label} die nog bij hetzelfde bestuur werken, naar {KENMERKEN[kenmerk][0]}, "
+                 f"tot {fmt_getal(self.horizon)} jaar na de start (Kaplan-Meier, met 95%-betrouwbaarheidsband); een "
+                 f"lijn stopt waar minder dan {K} starters nog gevolgd worden")
+        if ambitie is not None:
+            tekst += "; ruit: de ambitie van de regio voor het eerste jaar"
+        return figuur_km(km_per_groep(self.starters, kenmerk), tekst, horizon=self.horizon, ambitie=ambitie)
 
     def lezing_behoud(self, kenmerk: str) -> str:
         return lezing_km(km_per_groep(self.starters, kenmerk), kenmerk, 1.0,
@@ -129,10 +146,12 @@ class Hoofdstuk:
                          synthetisch=self.synthetisch)
 
     def tabel_horizonnen(self) -> pd.DataFrame:
-        return retentie_horizonnen(self.starters)
+        return self._bijschrift(retentie_horizonnen(self.starters), "Vertrek van startende leraren per groep en termijn, "
+                                "met 95%-betrouwbaarheidsinterval")
 
     def tabel_ambitie(self) -> pd.DataFrame:
-        return tabel_vertrek_en_ambitie(self.vertrek)
+        return self._bijschrift(tabel_vertrek_en_ambitie(self.vertrek), "Geschat vertrek van startende leraren naast de "
+                                "ambitie en het gepubliceerde cijfer van de regio")
 
     def lezing_ambitie(self) -> str:
         pub = gepubliceerd_vertrek(self.region)
@@ -140,16 +159,20 @@ class Hoofdstuk:
                               zonder_termijn=pub[pub["horizon"].isna()])
 
     def figuur_bestemmingen(self) -> Axes | None:
-        return figuur_bestemmingen(self.bestemmingen, f"Vertrek naar bestemming{self.label}")
+        return figuur_bestemmingen(self.bestemmingen, f"Startende leraren{self.label} die hun school verlieten, "
+                                   "cumulatief naar bestemming (Aalen-Johansen, rekening houdend met de andere "
+                                   "bestemmingen)")
 
     def tabel_bestemmingen(self) -> pd.DataFrame:
-        return tabel_bestemmingen(self.bestemmingen)
+        return self._bijschrift(tabel_bestemmingen(self.bestemmingen),
+                                "Startende leraren die vertrokken, cumulatief naar bestemming")
 
     def lezing_bestemmingen(self) -> str:
         return lezing_bestemmingen(self.bestemmingen, synthetisch=self.synthetisch)
 
     def tabel_cox(self) -> pd.DataFrame:
-        return cox_tabel(self.cox, self.discreet, synthetisch=self.synthetisch)
+        return self._bijschrift(cox_tabel(self.cox, self.discreet, synthetisch=self.synthetisch),
+                                "Hazard ratio's van vertrek per kenmerk: Cox-model en model per jaar")
 
     def lezing_cox(self) -> str:
         return lezing_cox(self.cox, synthetisch=self.synthetisch)
@@ -159,29 +182,33 @@ class Hoofdstuk:
         if self.cox is None:
             return None
         ax = self.cox.plot(labels=MODEL_KENMERKEN)
-        ax.set_title(f"Hazard ratio's van vertrek{self.label}")
-        return ax
+        ax.grid(axis="y", visible=False)
+        return bijschrift(ax, f"Hazard ratio's van vertrek uit het Cox-model{self.label}, met 95%-betrouwbaarheidsinterval "
+                              "(log-schaal; links van 1: minder vertrek, rechts van 1: meer)")
 
     def figuur_voorspeld(self) -> Axes | None:
-        return figuur_voorspeld(self.discreet, self.starters, f"Voorspeld behoud met en zonder inductie{self.label}")
+        return figuur_voorspeld(self.discreet, self.starters, f"Voorspeld aandeel startende leraren{self.label} dat nog "
+                                "bij hetzelfde bestuur werkt, met en zonder inductie, voor een verder gemiddelde "
+                                "starter (model per jaar)")
 
     def lezing_voorspeld(self) -> str:
         return lezing_voorspeld(self.discreet, self.cox, synthetisch=self.synthetisch)
 
     def tabel_ph(self) -> pd.DataFrame:
-        return self.ph
+        return self._bijschrift(self.ph, "Toets op proportionele hazards per kenmerk van het Cox-model")
 
     def lezing_diagnostiek(self) -> str:
         return lezing_diagnostiek(self.cox, self.ph)
 
     def tabel_levenstafel(self) -> pd.DataFrame:
-        return levenstafel(self.starters)
+        return self._bijschrift(levenstafel(self.starters), "Levenstabel van startende leraren per jaar na de start")
 
     def tabel_logrank(self) -> pd.DataFrame:
-        return logrank_tabel(self.starters)
+        return self._bijschrift(logrank_tabel(self.starters), "Log-ranktoetsen: verschilt het behoud tussen de groepen?")
 
     def tabel_rmst(self) -> pd.DataFrame:
-        return rmst_tabel(self.starters, self.horizon)
+        return self._bijschrift(rmst_tabel(self.starters, self.horizon),
+                                f"Gemiddelde tijd in dienst in de eerste {fmt_getal(self.horizon)} jaar, per groep")
 
     def lezingen(self) -> dict[str, str]:
         """Every reading the notebook shows, by name (for checks on their wording and numbers)."""

@@ -48,7 +48,7 @@ def herkomst_dienstverbanden(region) -> tuple[Herkomst, ...]:
         return (berekend("de eigen dienstverbanden van de regio"),)
     seed = region.dienstverbanden.attrs.get("seed")
     wat = "dienstverbanden die het pakket maakte" + (f" (seed {seed})" if seed is not None else "")
-    return (synthetisch(f"{wat}; wat de generator kreeg en inbouwde staat in de opening van hoofdstuk 03"),)
+    return (synthetisch(f"{wat}; wat de generator kreeg en inbouwde staat in de opening van hoofdstuk 3"),)
 
 
 def herkomst_generator(region) -> tuple[Herkomst, ...]:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from regio_analysis.report.figures import PALETTE, nl_formatter
+from regio_analysis.report.figures import nl_formatter
 from regio_analysis.report.format import DEMONSTRATIE, fmt_getal, fmt_pct, geen_gegevens, opsomming, vergelijking
 from regio_analysis.retention.cox import CoxResult
 from regio_analysis.retention.discrete import DiscreteTimeResult
@@ -75,46 +75,36 @@ def _teruggevonden(region, vertrek: pd.DataFrame, fit: CoxResult | None) -> str:
     return " ".join(zinnen)
 
 
-def figuur_km(km: pd.DataFrame, titel: str = "", ax: Axes | None = None, horizon: float | None = None,
+def figuur_km(km: pd.DataFrame, tekst: str = "", ax: Axes | None = None, horizon: float | None = None,
               ambitie: float | None = None) -> Axes | None:
-    """Retention curves (share still employed) with confidence bands; ``None`` when empty.
+    """Retention curves (share still employed, %) with 95% bands, each stopping where fewer than K
+    starters are still followed; ``None`` when empty. ``tekst`` is the caption.
 
     ``ambitie`` (a share leaving within one year, 0-1) is drawn as a marker at one year.
     """
-    import matplotlib.pyplot as plt
+    from regio_analysis.report.figures import overlevingscurves
+    from regio_analysis.report.tables import bijschrift
 
     if km is None or km.empty:
         return None
-    if ax is None:
-        _, ax = plt.subplots()
     by = km.attrs.get("by", [])
-    groups = km.groupby(by, observed=True, sort=True) if by else [("alle starters", km)]
-    for i, (name, g) in enumerate(groups):
-        name = name[0] if isinstance(name, tuple) else name
-        colour = PALETTE[i % len(PALETTE)]
-        t = np.concatenate([[0.0], g["time"].to_numpy()])
-        s = np.concatenate([[1.0], g["survival"].to_numpy()]) * 100
-        lo = np.concatenate([[1.0], g["ci_lower"].fillna(g["survival"]).to_numpy()]) * 100
-        hi = np.concatenate([[1.0], g["ci_upper"].fillna(g["survival"]).to_numpy()]) * 100
-        ax.step(t, s, where="post", color=colour, label=str(name))
-        ax.fill_between(t, lo, hi, step="post", color=colour, alpha=0.15, linewidth=0)
+    ax = overlevingscurves(km if by else km.assign(groep="alle starters"), groep=by[0] if by else "groep", ax=ax,
+                           minimum=K, horizon=horizon, ylabel="Nog in dienst bij het bestuur")
     if ambitie is not None:
         ax.plot([1.0], [(1 - ambitie) * 100], marker="D", color="0.2", linestyle="none",
                 label=f"ambitie: hooguit {fmt_pct(ambitie * 100, 0)} vertrek in jaar 1")
-    if horizon:
-        ax.set_xlim(0, horizon)
-    return _behoud_as(ax, titel, "nog in dienst bij het bestuur")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    return bijschrift(ax, tekst) if tekst else ax
 
 
-def _behoud_as(ax: Axes, titel: str, ylabel: str) -> Axes:
-    """Axes of a retention figure: 0-100 % with Dutch ticks, years since the start."""
+def _behoud_as(ax: Axes, ylabel: str) -> Axes:
+    """Axes of a retention figure: 0-100 % with Dutch ticks, years since the start, legend beside."""
     ax.set_ylim(0, 102)
     ax.yaxis.set_major_formatter(nl_formatter(0, pct=True))
-    ax.set_xlabel("jaren sinds de start")
+    ax.xaxis.set_major_formatter(nl_formatter())
+    ax.set_xlabel("Jaren sinds de start")
     ax.set_ylabel(ylabel)
-    if titel:
-        ax.set_title(titel)
-    ax.legend(loc="lower left")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     return ax
 
 
@@ -223,9 +213,13 @@ def lezing_ambitie(tabel: pd.DataFrame, synthetisch: bool = False, doel: float |
     return tekst
 
 
-def figuur_bestemmingen(ci: pd.DataFrame, titel: str = "", ax: Axes | None = None) -> Axes | None:
-    """Stacked cumulative incidence per destination (destinations with fewer than K leavers are grouped)."""
+def figuur_bestemmingen(ci: pd.DataFrame, tekst: str = "", ax: Axes | None = None) -> Axes | None:
+    """Stacked cumulative incidence per destination (destinations with fewer than K leavers are
+    grouped); ``tekst`` is the caption."""
     import matplotlib.pyplot as plt
+
+    from regio_analysis.report.figures import kleuren
+    from regio_analysis.report.tables import bijschrift
 
     if ci is None or ci.empty:
         return None
@@ -235,15 +229,15 @@ def figuur_bestemmingen(ci: pd.DataFrame, titel: str = "", ax: Axes | None = Non
     wide = shown.pivot_table(index="time", columns="bestemming", values="cif", aggfunc="sum", observed=True)
     t = np.concatenate([[0.0], wide.index.to_numpy()])
     ys = [np.concatenate([[0.0], wide[c].to_numpy() * 100]) for c in wide.columns]
-    ax.stackplot(t, *ys, labels=list(wide.columns), colors=PALETTE[: len(ys)], alpha=0.8, step="post")
+    palette = kleuren(list(wide.columns))
+    ax.stackplot(t, *ys, labels=list(wide.columns), colors=[palette[c] for c in wide.columns], alpha=0.85, step="post")
     ax.yaxis.set_major_formatter(nl_formatter(0, pct=True))
-    ax.set_xlabel("jaren sinds de start")
-    ax.set_ylabel("vertrokken (cumulatief)")
+    ax.xaxis.set_major_formatter(nl_formatter())
+    ax.set_xlabel("Jaren sinds de start")
+    ax.set_ylabel("Vertrokken (cumulatief)")
     ax.set_xlim(0, t[-1])
-    if titel:
-        ax.set_title(titel)
-    ax.legend(loc="upper left")
-    return ax
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, title="Bestemming")
+    return bijschrift(ax, tekst) if tekst else ax
 
 
 def lezing_bestemmingen(ci: pd.DataFrame, synthetisch: bool = False) -> str:
@@ -307,10 +301,14 @@ def lezing_diagnostiek(fit: CoxResult | None, ph: pd.DataFrame) -> str:
     return tekst
 
 
-def figuur_voorspeld(model: DiscreteTimeResult | None, spells: pd.DataFrame, titel: str = "",
+def figuur_voorspeld(model: DiscreteTimeResult | None, spells: pd.DataFrame, tekst: str = "",
                      ax: Axes | None = None) -> Axes | None:
-    """Predicted retention per year with and without induction, other covariates at typical values."""
+    """Predicted retention per year with and without induction, other covariates at typical values;
+    ``tekst`` is the caption."""
     import matplotlib.pyplot as plt
+
+    from regio_analysis.report.figures import groepskleur
+    from regio_analysis.report.tables import bijschrift
 
     if model is None or "inductie" not in model.covariates:
         return None
@@ -322,11 +320,12 @@ def figuur_voorspeld(model: DiscreteTimeResult | None, spells: pd.DataFrame, tit
     if ax is None:
         _, ax = plt.subplots()
     pred = model.predict_survival(profiles)
-    for i, (k, g) in enumerate(pred.groupby("profiel")):
+    for k, g in sorted(pred.groupby("profiel"), key=lambda kg: not profiles.iloc[kg[0]]["inductie"]):
         label = "met inductie" if profiles.iloc[k]["inductie"] else "zonder inductie"
         ax.step(np.concatenate([[0.0], g["tijd"]]), np.concatenate([[100.0], g["survival"] * 100]), where="post",
-                label=label, color=PALETTE[i])
-    return _behoud_as(ax, titel, "voorspeld nog in dienst")
+                label=label, color=groepskleur(label))
+    ax = _behoud_as(ax, "Voorspeld nog in dienst")
+    return bijschrift(ax, tekst) if tekst else ax
 
 
 def lezing_voorspeld(model: DiscreteTimeResult | None, fit: CoxResult | None, synthetisch: bool = False) -> str:

@@ -15,8 +15,11 @@ from functools import cached_property
 import pandas as pd
 from matplotlib.axes import Axes
 
-from regio_analysis.data.provenance import Herkomst, berekend, gepubliceerd_uit, markeer, met_herkomst, standaardwaarde
-from regio_analysis.report.format import fmt_getal, fmt_pct
+from regio_analysis.data.provenance import (Herkomst, berekend, gepubliceerd_uit, herkomst_van, markeer, met_herkomst,
+                                            standaardwaarde)
+from regio_analysis.report.format import (MAX_RIJEN, Kolom, bijschrift_tekst, fmt_getal, fmt_pct, in_bestand,
+                                          kolommen)
+from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce.chapter.publiek import (
     GROEP_LABELS, POPULATIE_LABELS, SOORT_LABELS, TEKORT_COMPONENTEN, andere_vermeldingen_55plus, bron_tekst,
     contractduur, deeltijd, figuur_contractduur, figuur_deeltijd, figuur_leeftijd,
@@ -119,7 +122,8 @@ class Hoofdstuk:
         return lezing_personeel(self.region)
 
     def tabel_personeel(self) -> pd.DataFrame:
-        return self._gepubliceerd(tabel_personeel(self.region), "tabel_personeel")
+        return bijschrift(self._gepubliceerd(tabel_personeel(self.region), "tabel_personeel"),
+                          "Personeel per functiegroep in personen en fte, per telling")
 
     def figuur_leeftijd(self) -> Axes | None:
         return self._gepubliceerd(figuur_leeftijd(self.region), "figuur_leeftijd")
@@ -152,7 +156,8 @@ class Hoofdstuk:
         return lezing_tekort(self.region)
 
     def tabel_tekort(self) -> pd.DataFrame:
-        return self._gepubliceerd(tabel_tekort(self.region), "tabel_tekort")
+        return bijschrift(self._gepubliceerd(tabel_tekort(self.region), "tabel_tekort"),
+                          "Gepubliceerde tekorten per niveau, functiegroep en jaar")
 
     def figuur_tevredenheid(self) -> Axes | None:
         return self._gepubliceerd(figuur_tevredenheid(self.region), "figuur_tevredenheid")
@@ -171,12 +176,48 @@ class Hoofdstuk:
     def uitleg_spp(self) -> str:
         return self.spp.uitleg()
 
-    def tabel_spp(self, scenario: str = "basis") -> pd.DataFrame:
-        return self.spp.tabel(scenario)
+    def _bijschrift(self, df: pd.DataFrame, tekst: str) -> pd.DataFrame:
+        """``df`` marked with the SPP's provenance (unless marked already) and captioned."""
+        if not herkomst_van(df) and not df.empty:
+            markeer(df, *self.herkomst())
+        return bijschrift(df, bijschrift_tekst(tekst, herkomst_van(df)))
+
+    def tabel_spp(self, scenario: str = "basis", functiegroep: str | None = None) -> pd.DataFrame:
+        """The projection of ``scenario``; with ``functiegroep`` (a label, see :meth:`tabellen_spp`) only
+        that group's rows (the group named in the caption, not in a column)."""
+        df = self.spp.tabel(scenario)
+        if functiegroep is not None and not df.empty:
+            df = df[df["functiegroep"] == functiegroep].drop(columns="functiegroep").reset_index(drop=True)
+        wie = f" voor {functiegroep}" if functiegroep else ""
+        return self._bijschrift(df, f"Projectie van vraag, aanbod, in- en uitstroom en te vervullen formatie{wie}, "
+                                    f"per jaar (scenario {scenario})")
+
+    def tabellen_spp(self, scenario: str = "basis") -> dict[str, pd.DataFrame]:
+        """The projection of ``scenario`` as the report shows it, one table per function group (the
+        whole is longer than a report's table may be): ``{file name: table}``; one empty table
+        (``spp-<scenario>``) when there is no projection."""
+        df = self.spp.tabel(scenario)
+        if df.empty:
+            return {f"spp-{scenario}": self.tabel_spp(scenario)}
+        codes = {label: code for code, label in GROEP_LABELS.items()}
+        return {f"spp-{scenario}-{codes.get(g, g).lower().replace(' ', '-')}": self.tabel_spp(scenario, g)
+                for g in dict.fromkeys(df["functiegroep"])}
+
+    def toon_spp(self, scenario: str = "basis", output_dir: str = "") -> None:
+        """Show :meth:`tabellen_spp` and keep every scenario's projection as
+        ``tabellen/spp-alle-scenarios.csv`` in ``output_dir`` (too long for the report; a note names it)."""
+        from regio_analysis.report.tables import bewaar_tabel, toon_tabel, toon_tekst
+
+        for naam, tabel in self.tabellen_spp(scenario).items():
+            toon_tabel(tabel, naam, output_dir, wat="een SPP-projectie")
+        alle = self.tabel_spp_alle_scenarios()
+        bewaar_tabel(alle, "spp-alle-scenarios", output_dir)
+        if not alle.empty:
+            toon_tekst(in_bestand("spp-alle-scenarios", output_dir, "De projectie van elk scenario"))
 
     def tabel_spp_alle_scenarios(self) -> pd.DataFrame:
         """Every scenario's projection (long); kept as a file, see the notebook."""
-        return self.spp.projectie
+        return self._bijschrift(self.spp.projectie, "Projectie per scenario, jaar, functiegroep en indicator")
 
     def figuur_spp(self) -> Axes | None:
         return figuur_spp(self.spp.projectie)
@@ -191,7 +232,8 @@ class Hoofdstuk:
         return lezing_tornado(self.spp.gevoeligheid)
 
     def tabel_gevoeligheid(self) -> pd.DataFrame:
-        return tabel_gevoeligheid(self.spp.gevoeligheid)
+        return self._bijschrift(tabel_gevoeligheid(self.spp.gevoeligheid),
+                                "Te vervullen formatie per jaar bij 10% minder of meer van elke invoer")
 
     # the region's own projection
 
@@ -199,18 +241,71 @@ class Hoofdstuk:
         return reproductie_samenvatting(self.reproductie, self.region)
 
     def tabel_reproductie(self) -> pd.DataFrame:
+        """Every figure of the region's projection beside its recomputation (the published rows alone
+        when the package cannot recompute them): kept whole as a file, see :meth:`toon_reproductie`."""
         raming = gepubliceerd_uit(self.region, self.region.raming)
         if self.reproductie.empty:
-            return markeer(gepubliceerde_raming(self.region), raming)
-        return markeer(self.reproductie, raming, berekend("de raming nagerekend met de methode die het plan beschrijft"))
+            return bijschrift(markeer(gepubliceerde_raming(self.region), raming),
+                              "De gepubliceerde raming, per jaar, functiegroep en indicator")
+        return bijschrift(markeer(self.reproductie, raming,
+                                  berekend("de raming nagerekend met de methode die het plan beschrijft")),
+                          "De gepubliceerde raming en de nagerekende waarde, per jaar, functiegroep en indicator")
+
+    def tabel_reproductie_afwijkingen(self) -> pd.DataFrame:
+        """The rows of :meth:`tabel_reproductie` a reader needs: those that do not follow the publication's
+        own rules or that the package does not recompute within 1 fte or person (at most
+        :data:`MAX_RIJEN`, the largest differences first); the whole table when it is that short."""
+        heel = self.tabel_reproductie()
+        if len(heel) <= MAX_RIJEN:
+            return heel
+        if "consistent" not in heel:  # published rows that cannot be recomputed: the first ones
+            return bijschrift(heel.head(MAX_RIJEN).copy(), f"De eerste {MAX_RIJEN} rijen van de gepubliceerde raming")
+        eigen = (heel["gepubliceerd"] - heel["volgens_eigen_regels"]).abs().fillna(0)
+        af = heel[~heel["consistent"].astype(bool) | (heel["verschil"].abs() > TOLERANTIE)]
+        tekst = "Gepubliceerde ramingscijfers die niet sporen met de eigen rekenregels of met de nagerekende waarde"
+        if len(af) > MAX_RIJEN:
+            volgorde = (eigen[af.index] + af["verschil"].abs()).sort_values(ascending=False, kind="stable")
+            af = af.loc[sorted(volgorde.index[:MAX_RIJEN])]
+            tekst += f" (de {MAX_RIJEN} grootste verschillen)"
+        out = af.reset_index(drop=True)
+        out.attrs = dict(heel.attrs)
+        return bijschrift(out, tekst)
+
+    def toon_reproductie(self, output_dir: str = "") -> None:
+        """Show :meth:`tabel_reproductie_afwijkingen` (the note "geen gegevens" when the region publishes
+        no projection; no table when every figure is recomputed, :meth:`lezing_reproductie` says so) and
+        keep the whole comparison as ``tabellen/spp-gepubliceerd-nagerekend.csv`` in ``output_dir``."""
+        from regio_analysis.report.tables import bewaar_tabel, toon_tabel, toon_tekst
+
+        heel, kort = self.tabel_reproductie(), self.tabel_reproductie_afwijkingen()
+        if len(kort) == len(heel):
+            toon_tabel(heel, "spp-gepubliceerd-nagerekend", output_dir,
+                       wat="een gepubliceerde raming met beschreven methode")
+            return
+        if not kort.empty:
+            naam = "spp-gepubliceerd-afwijkingen" if "consistent" in heel else "spp-gepubliceerd-begin"
+            toon_tabel(kort, naam, output_dir, wat="afwijkingen van de gepubliceerde raming")
+        bewaar_tabel(heel, "spp-gepubliceerd-nagerekend", output_dir)
+        toon_tekst(in_bestand("spp-gepubliceerd-nagerekend", output_dir,
+                              f"De hele vergelijking ({len(heel)} cijfers)"))
 
     def lezing_aansluiting(self) -> str:
         return lezing_aansluiting(self.region, self.spp.inputs, self.aansluiting)
 
     def tabel_aansluiting(self) -> pd.DataFrame:
-        return markeer(tabel_aansluiting(self.aansluiting), gepubliceerd_uit(self.region, self.region.raming),
-                       *self.herkomst())
+        return bijschrift(markeer(tabel_aansluiting(self.aansluiting), gepubliceerd_uit(self.region, self.region.raming),
+                                  *self.herkomst()),
+                          "Te vervullen fte per jaar: van de raming van het plan, stap voor stap, naar de projectie "
+                          "van het pakket")
 
     def tabel_stromen_microdata(self) -> pd.DataFrame:
-        return markeer(stromen_uit_microdata(self.region),
-                       berekend("in- en uitstroom geteld uit de eigen dienstverbanden van de regio"))
+        df = stromen_uit_microdata(self.region)
+        if not df.empty:
+            df = df.assign(functiegroep=df["functiegroep"].map(lambda g: GROEP_LABELS.get(g, g)))
+            namen = {"voorraad_fte": "bezetting op 1 januari (fte)", "instroom_fte": "instroom (fte)",
+                     "uitstroom_fte": "uitstroom (fte)", "pensioen_fte": "pensioen (fte)"}
+            kolommen(df, jaar="jaar", **{c: Kolom("getal", 1, naam=n) for c, n in namen.items() if c in df.columns},
+                     **{c: Kolom("pct", naam=f"{c} (% van de bezetting)") for c in ("instroom", "uitstroom", "pensioen")
+                        if c in df.columns})
+        return bijschrift(markeer(df, berekend("in- en uitstroom geteld uit de eigen dienstverbanden van de regio")),
+                          "In- en uitstroom per jaar en functiegroep, uit de eigen dienstverbanden")

@@ -20,6 +20,7 @@ from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.overview.chapter import regio_rijen, verzuim_reeks
 from regio_analysis.report import figures as plotting
 from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming
+from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce import model as workforce
 
 GROEP_LABELS = {"OP": "onderwijzend personeel", "OOP": "onderwijsondersteunend personeel",
@@ -105,17 +106,18 @@ def figuur_leerlingen_per_soort(region, ax: Axes | None = None) -> Axes | None:
     df = leerlingen_per_soort(region)
     if df.empty:
         return None
-    ax = plotting.lijn_realisatie_prognose(df, x="jaar", y="aantal", hue="soort", ax=ax,
-                                           titel="Leerlingen per schoolsoort: realisatie en prognose")
-    if df["soort"].nunique() > 1 and df["aantal"].max() > 5 * df.groupby("soort")["aantal"].max().min():
+    ax = plotting.lijn_realisatie_prognose(df, x="jaar", y="aantal", hue="soort", ax=ax)
+    log = df["soort"].nunique() > 1 and df["aantal"].max() > 5 * df.groupby("soort")["aantal"].max().min()
+    if log:
         from matplotlib.ticker import LogLocator, NullFormatter
 
         ax.set_yscale("log")
-        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 3.0, 5.0)))
         ax.yaxis.set_major_formatter(plotting.nl_formatter())
         ax.yaxis.set_minor_formatter(NullFormatter())  # no "3×10⁴" labels between the Dutch ones
         ax.set_ylabel("Aantal leerlingen (log-schaal)")
-    return ax
+    return bijschrift(ax, f"Leerlingen per schoolsoort in de regio, {plotting.realisatie_prognose_tekst(df, 'jaar')}"
+                          + (" (logaritmische schaal: elke stap omhoog is een vermenigvuldiging)" if log else ""))
 
 
 def lezing_leerlingen_per_soort(region) -> str:
@@ -283,17 +285,25 @@ def tabel_personeel(region) -> pd.DataFrame:
 
 
 def figuur_personeel(region, ax: Axes | None = None) -> Axes | None:
+    """Persons per function group of the region's own count, else the published function mix; a
+    single group is a number for the reading, not a figure (None)."""
     df = personeel_per_functiegroep(region)
-    if df["personen"].notna().any():
+    kleur = {GROEP_LABELS.get(g, g): plotting.groepskleur(g) for g in GROEP_LABELS}
+    if df["personen"].notna().sum() > 1:
         df = df.dropna(subset=["personen"]).assign(groep=lambda d: d["functiegroep"].map(GROEP_LABELS))
-        return plotting.staaf(df, x="personen", y="groep", ax=ax, pct=False, xlabel="Personen",
-                              titel="Personeel per functiegroep (eigen telling van de regio)")
+        counts = personeel_naar_populatie(region)
+        years = opsomming(sorted({jaar_tekst(j) for j in counts.loc[counts["populatie"].isin(EIGEN_TELLING), "jaar"]
+                                  if pd.notna(j)}))
+        ax = plotting.staaf(df, x="personen", y="groep", ax=ax, pct=False, xlabel="Personen", kleur=kleur)
+        return bijschrift(ax, "Personeel per functiegroep volgens de eigen telling van de regio"
+                              + (f" ({years})" if years else "") + ", aantal personen")
     mix = functiemix(region)
-    if mix.empty:
+    if len(mix) < 2:
         return None
     mix = mix.assign(groep=mix["functiegroep"].map(lambda g: GROEP_LABELS.get(g, g)))
-    return plotting.staaf(mix, x="aandeel", y="groep", ax=ax, pct=True, xlabel="Aandeel (%)",
-                          titel=f"Functieverdeling zoals gepubliceerd ({jaar_tekst(mix['peiljaar'].iloc[0])})")
+    ax = plotting.staaf(mix, x="aandeel", y="groep", ax=ax, pct=True, xlabel="Aandeel (%)", kleur=kleur)
+    return bijschrift(ax, f"Functieverdeling van het personeel zoals het plan die noemt "
+                          f"({jaar_tekst(mix['peiljaar'].iloc[0])}), aandeel per functiegroep (%)")
 
 
 def lezing_personeel(region) -> str:
@@ -387,12 +397,16 @@ def andere_vermeldingen_55plus(region) -> pd.DataFrame:
 
 
 def figuur_leeftijd(region, ax: Axes | None = None) -> Axes | None:
+    """The share aged 55+ of the region beside the provinces and the nation; the region's share
+    alone is a number for the reading (None)."""
     df = leeftijd_55plus(region)
-    if df.empty:
+    if len(df) < 2:
         return None
     df = df.assign(label=df["niveau"].map(plotting.niveau_label))
-    return plotting.staaf(df, x="waarde", y="label", ax=ax,
-                          titel=f"Aandeel personeel van 55 jaar en ouder ({jaar_tekst(df['peiljaar'].iloc[0])})")
+    ax = plotting.staaf(df, x="waarde", y="label", ax=ax,
+                        kleur={lab: plotting.groepskleur(n) for n, lab in zip(df["niveau"], df["label"])})
+    return bijschrift(ax, f"Aandeel van het personeel{df['populatie'].iloc[0]} dat 55 jaar of ouder is, per gebied "
+                          f"({jaar_tekst(df['peiljaar'].iloc[0])})")
 
 
 def lezing_leeftijd(region) -> str:
@@ -433,11 +447,15 @@ def deeltijd(region) -> pd.DataFrame:
 
 
 def figuur_deeltijd(region, ax: Axes | None = None) -> Axes | None:
+    """Staff per class of working week, fewest hours first; one class alone: None."""
     df = deeltijd(region)
     df = df[(df["kenmerk"] == "deeltijd") & (df["eenheid"] == "procent")]
-    if df.empty:
+    if len(df) < 2:
         return None
-    return plotting.staaf(df, x="waarde", y="categorie", ax=ax, titel="Personeel naar werkweek (uren per week)")
+    df = df.sort_values("categorie", key=lambda s: s.map(_duur_ondergrens), kind="stable")
+    ax = plotting.staaf(df, x="waarde", y="categorie", ax=ax, ylabel="Uren per week")
+    years = opsomming(sorted({jaar_tekst(j) for j in df["peiljaar"]}))
+    return bijschrift(ax, f"Personeel naar omvang van de werkweek ({years}), aandeel (%)")
 
 
 def lezing_deeltijd(region) -> str:
@@ -479,11 +497,13 @@ def contractduur(region) -> pd.DataFrame:
 
 
 def figuur_contractduur(region, ax: Axes | None = None) -> Axes | None:
+    """Staff per duration of employment, shortest first; one class alone: None."""
     df = contractduur(region)
-    if df.empty:
+    if len(df) < 2:
         return None
-    return plotting.staaf(df, x="categorie", y="waarde", ax=ax,
-                          titel=f"Duur van het dienstverband ({jaar_tekst(df['peiljaar'].iloc[0])})", xlabel="Duur")
+    ax = plotting.staaf(df, x="categorie", y="waarde", ax=ax, xlabel="Duur van het dienstverband")
+    return bijschrift(ax, f"Personeel naar duur van het dienstverband ({jaar_tekst(df['peiljaar'].iloc[0])}), "
+                          "aandeel (%)")
 
 
 def lezing_contractduur(region) -> str:
@@ -519,17 +539,22 @@ def verzuim_verschil(region) -> pd.DataFrame:
 
 
 def figuur_verzuim_verschil(region, ax: Axes | None = None) -> Axes | None:
+    """Sick leave of the region minus the nation per year (bars from zero); one year alone: None."""
     df = verzuim_verschil(region)
-    if df.empty:
+    if len(df) < 2:
         return None
     ax = plotting._new_ax(ax)
     colours = [plotting.PALETTE[3] if v > 0 else plotting.PALETTE[2] for v in df["verschil"]]
     bars = ax.bar(df["jaar"].astype(int), df["verschil"], color=colours)
     ax.bar_label(bars, labels=[fmt_getal(v, 1) for v in df["verschil"]], padding=2, fontsize="small")
     ax.axhline(0, color="0.3", lw=0.8)
-    ax.set(title="Ziekteverzuim: regio min landelijk (procentpunt)", xlabel="Jaar", ylabel="Verschil (procentpunt)")
+    ax.margins(y=0.15)
+    ax.set(xlabel="Jaar", ylabel="Verschil (procentpunt)")
+    ax.yaxis.set_major_formatter(plotting.nl_formatter())
+    ax.grid(axis="x", visible=False)
     plotting._year_axis(ax)
-    return ax
+    return bijschrift(ax, f"Ziekteverzuim van de regio min het landelijk ziekteverzuim, {plotting.periode(df['jaar'])}"
+                          " (procentpunt; boven nul: de regio verzuimt meer)")
 
 
 def lezing_verzuim_verschil(region) -> str:
@@ -538,6 +563,10 @@ def lezing_verzuim_verschil(region) -> str:
         return geen_gegevens("ziekteverzuim van regio en land samen")
     above = df[df["verschil"] > 0]["jaar"].astype(int).tolist()
     first, last = df.iloc[0], df.iloc[-1]
+    if len(df) == 1:
+        richting = "boven" if first["verschil"] > 0 else "onder" if first["verschil"] < 0 else "gelijk aan"
+        afstand = f"{fmt_getal(abs(first['verschil']), 1)} procentpunt " if first["verschil"] != 0 else ""
+        return f"In {int(first['jaar'])} lag het verzuim in de regio {afstand}{richting} het landelijk verzuim."
     text = (f"Het verschil met het landelijk verzuim ging van {fmt_getal(first['verschil'], 1)} procentpunt "
             f"({int(first['jaar'])}) naar {fmt_getal(last['verschil'], 1)} ({int(last['jaar'])})")
     if above:

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from regio_analysis.io.scenarios import load_scenarios
 from regio_analysis.report import figures as plotting
 from regio_analysis.report.format import Kolom, fmt_getal, geen_gegevens, kolommen, opsomming
+from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce import model as workforce
 from regio_analysis.workforce import reconcile
 from regio_analysis.data.region import leesbare_bron
@@ -92,10 +93,14 @@ def figuur_spp(projectie: pd.DataFrame, ax: Axes | None = None) -> Axes | None:
         a.set(title=_groep(g).capitalize(), xlabel="Jaar", ylabel="fte" if a is axes[0] else "")
         a.yaxis.set_major_formatter(plotting.nl_formatter())
         plotting._year_axis(a)
-    axes[0].legend(fontsize="small")
-    axes[0].figure.suptitle("Vraag en aanbod in fte (basisscenario, band: laag–hoog)")
-    axes[0].figure.tight_layout()
-    return axes[0]
+    fig = axes[0].figure
+    fig.tight_layout()
+    # one legend under the panels: inside, it would cover the band of the first panel
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles[:3], labels[:3], loc="upper center", bbox_to_anchor=(0.5, 0.0), ncols=3, fontsize="small")
+    return bijschrift(axes[0], f"Vraag en aanbod van personeel in fte per functiegroep, projectie van het pakket "
+                               f"{plotting.periode(projectie['jaar'])} (basisscenario; band: het aanbod in de "
+                               "scenario's laag en hoog)")
 
 
 def lezing_spp(projectie: pd.DataFrame, brug: pd.DataFrame | None = None) -> str:
@@ -145,11 +150,14 @@ def figuur_tornado(gevoeligheid: pd.DataFrame, ax: Axes | None = None) -> Axes |
     ax.barh(y, df["laag"] - base, left=base, color=plotting.PALETTE[0], label="invoer 10% lager")
     ax.barh(y, df["hoog"] - base, left=base, color=plotting.PALETTE[1], label="invoer 10% hoger")
     ax.axvline(base, color="0.2", lw=1)
-    ax.set_yticks(y, df["label"])
+    ax.set_yticks(y, [plotting.omgebroken(t, 34) for t in df["label"]])
     ax.xaxis.set_major_formatter(plotting.nl_formatter())
-    ax.set(title=f"Gevoeligheid: te vervullen {unit}", xlabel=f"Te vervullen {unit}")
-    ax.legend(fontsize="small", loc="lower right")
-    return ax
+    ax.grid(axis="y", visible=False)
+    ax.set(xlabel=f"Te vervullen {unit}")
+    # under the axes: inside, it would lie on the longest bars
+    ax.legend(fontsize="small", loc="upper center", bbox_to_anchor=(0.5, -0.18), ncols=2)
+    return bijschrift(ax, f"Gevoeligheid van de projectie: de uitkomst, te vervullen {unit}, als één invoer 10% "
+                          f"lager of hoger is (lijn: de uitkomst met de invoer zelf, {fmt_getal(base, 0)})")
 
 
 def lezing_tornado(gevoeligheid: pd.DataFrame) -> str:

@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from regio_analysis.overview.chapter import regio_rijen
 from regio_analysis.report import figures as plotting
 from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming
+from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce.chapter.publiek import (
     GROEP_LABELS, TEKORT_COMPONENTEN, bron_tekst, jaar_tekst, met_vermeld_jaar, pct_zoals_gepubliceerd,
 )
@@ -107,14 +108,14 @@ def _waarde_tekst(r) -> str:
 
 def figuur_tekort(region, ax: Axes | None = None) -> Axes | None:
     """One bar per published shortage; a range is drawn as an interval bar from its lower to its
-    upper bound, labelled with both."""
+    upper bound, labelled with both. A single shortage figure is said in the reading (None)."""
     df = tekortcomponenten(region)
-    if df.empty:
+    if len(df) < 2:  # one figure is said in the reading
         return None
-    ax = plotting._new_ax(ax, figsize=(8, 0.55 * len(df) + 1.6))
+    ax = plotting._new_ax(ax, figsize=(8, 0.6 * len(df) + 1.2))
     y = np.arange(len(df))[::-1]
     for yi, (_, r) in zip(y, df.iterrows()):
-        colour = plotting.PALETTE[0] if r["niveau"] == "regio" else plotting.PALETTE[7]
+        colour = plotting.groepskleur(r["niveau"], plotting.PROVINCIE_KLEUR)
         if r["bandbreedte"]:
             ax.barh(yi, r["bovengrens"] - r["ondergrens"], left=r["ondergrens"], height=0.5, color=colour, alpha=0.35,
                     edgecolor=colour, hatch="//")
@@ -124,13 +125,16 @@ def figuur_tekort(region, ax: Axes | None = None) -> Axes | None:
             ax.barh(yi, r["waarde"], height=0.5, color=colour)
             end = r["waarde"]
         ax.annotate(_waarde_tekst(r), (end, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize="small")
-    ax.set_yticks(y, [_label(r) for _, r in df.iterrows()])
+    ax.set_yticks(y, [plotting.omgebroken(_label(r), 44) for _, r in df.iterrows()], fontsize="small")
+    ax.set_ylim(-0.6, len(df) - 0.4)
     ax.set_xlim(0, float(np.nanmax(df[["waarde", "bovengrens"]].to_numpy(float))) * 1.25)
     ax.xaxis.set_major_formatter(plotting.nl_formatter(None, pct=True))
     ax.grid(axis="y", visible=False)
-    ax.set(title="Gepubliceerde tekorten (gearceerd: van–tot, een bandbreedte of de spreiding over de jaren)",
-           xlabel="Percentage zoals gepubliceerd", ylabel="")
-    return ax
+    ax.set(xlabel="Tekort in procenten, zoals gepubliceerd", ylabel="")
+    tekst = "Gepubliceerde tekorten in procenten, per functiegroep met het jaar of de jaren van elk cijfer"
+    if df["bandbreedte"].astype(bool).any():
+        tekst += " (gearceerd: van–tot, een gepubliceerde bandbreedte of de spreiding over de jaren)"
+    return bijschrift(ax, tekst)
 
 
 def lezing_tekort(region) -> str:
@@ -169,7 +173,7 @@ def lezing_tekort(region) -> str:
 def tabel_tekort(region) -> pd.DataFrame:
     """Every published shortage figure (percent and fte, every level): one value, or a range in
     ``van`` and ``tot`` (never reduced to one number)."""
-    from regio_analysis.report.format import Kolom, kolommen
+    from regio_analysis.report.format import Kolom, ZoalsGepubliceerd, kolommen
 
     df = region.tekort
     if df.empty:
@@ -182,12 +186,13 @@ def tabel_tekort(region) -> pd.DataFrame:
         rows.append((plotting.niveau_label(k[0]), GROEP_LABELS.get(k[1], k[1]), TEKORT_COMPONENTEN.get(k[2], k[2]),
                      jaar_tekst(k[4]), bool(part["prognose"].astype(bool).all()),
                      float(point.iloc[0]) if not point.empty else np.nan,
-                     b.get("ondergrens", np.nan), b.get("bovengrens", np.nan), "%" if k[3] == "procent" else k[3],
+                     b.get("ondergrens", np.nan), b.get("bovengrens", np.nan), k[3],
                      "; ".join(dict.fromkeys(bron_tekst(region, x) for x in part["bron"]))))
     out = pd.DataFrame(rows, columns=["niveau", "functiegroep", "component", "jaar", "prognose", "waarde", "van", "tot",
                                       "eenheid", "bron"])
-    return kolommen(out, waarde=Kolom("getal"), van=Kolom("getal", naam="bandbreedte van"),
-                    tot=Kolom("getal", naam="bandbreedte tot"), jaar=Kolom("tekst"))
+    # each value and range in its unit, with the decimals it was published with ("6,3%", "55 fte", "5–8%")
+    return kolommen(out, waarde=ZoalsGepubliceerd(eenheid="eenheid", naam="waarde"),
+                    van=ZoalsGepubliceerd(hoog="tot", eenheid="eenheid", naam="bandbreedte"), jaar=Kolom("tekst"))
 
 
 # ------------------------------------------------------------------ satisfaction
@@ -211,19 +216,35 @@ def tevredenheid(region) -> pd.DataFrame:
 
 
 def figuur_tevredenheid(region, ax: Axes | None = None) -> Axes | None:
+    """Satisfied staff per aspect, least satisfied on top; each value inside its bar (so that a
+    target line never sits between a bar and its value), the region's targets as black lines over
+    the bars, their legend under the axes. One aspect alone is a number for the reading (None)."""
     df = tevredenheid(region)
-    if df.empty:
+    if len(df) < 2:
         return None
     years = opsomming(sorted({jaar_tekst(j) for j in df["jaar"]}))
-    ax = plotting.staaf(df, x="waarde", y="aspect", ax=ax, decimals=0, titel=f"Tevreden personeel per aspect ({years})")
+    ax = plotting._new_ax(ax, figsize=(8, 0.45 * len(df) + 1.8))
+    y = np.arange(len(df))
+    ax.barh(y, df["waarde"], height=0.7, color=plotting.PALETTE[0])
+    for yi, v in zip(y, df["waarde"]):
+        inside = v >= 12
+        ax.annotate(fmt_pct(v, 0), (0 if inside else v, yi), xytext=(4, 0), textcoords="offset points", va="center",
+                    ha="left", color="white" if inside else "black", fontsize="small", fontweight="bold" if inside else None)
     goals = df.dropna(subset=["doel"])
+    for i, (yi, goal) in enumerate(zip(y[df["doel"].notna().to_numpy()], goals["doel"])):
+        ax.vlines(goal, yi - 0.45, yi + 0.45, color="black", lw=2.5, zorder=5,
+                  label="streefwaarde van de regio" if i == 0 else None)
+    ax.set_yticks(y, [plotting.omgebroken(a, 34) for a in df["aspect"]])
+    ax.set_ylim(len(df) - 0.4, -0.6)  # least satisfied on top
+    ax.set_xlim(0, 105)
+    ax.xaxis.set_major_formatter(plotting.nl_formatter(0, pct=True))
+    ax.grid(axis="y", visible=False)
+    ax.set(xlabel="Tevreden (%)", ylabel="")
     if not goals.empty:
-        pos = {a: i for i, a in enumerate(df["aspect"])}
-        ax.scatter(goals["doel"], [pos[a] for a in goals["aspect"]], marker="|", s=400, color="black", zorder=5,
-                   label="streefwaarde van de regio")
         # below the axes: inside, the legend's marker would sit on a bar and read as that aspect's target
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
-    return ax
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False)
+    return bijschrift(ax, f"Aandeel tevreden personeel per aspect ({years})"
+                          + (", met de streefwaarden van de regio" if not goals.empty else ""))
 
 
 def lezing_tevredenheid(region) -> str:
@@ -258,25 +279,77 @@ def stromen(region) -> pd.DataFrame:
     return met_vermeld_jaar(df[df["eenheid"] == "procent"].dropna(subset=["waarde"]), "jaar")[cols].reset_index(drop=True)
 
 
+def _stroom_reeksen(part: pd.DataFrame) -> list[tuple[str, str, pd.DataFrame]]:
+    """(label, colour, series) per function group of one direction; groups with the very same
+    published series are one line, named together (drawn apart, one would hide the other)."""
+    out: dict[tuple, list] = {}
+    for g, rows in part.groupby("functiegroep", sort=False):
+        rows = rows.sort_values("jaar")
+        out.setdefault(tuple(map(tuple, rows[["jaar", "waarde"]].to_numpy())), [rows, []])[1].append(g)
+    order = {g: i for i, g in enumerate(GROEP_LABELS)}
+    reeksen = []
+    for rows, groups in out.values():
+        groups = sorted(groups, key=lambda g: order.get(g, len(order)))
+        label = opsomming([GROEP_LABELS.get(g, g) for g in groups]) + (" (dezelfde cijfers)" if len(groups) > 1 else "")
+        reeksen.append((label, plotting.groepskleur(groups[0], plotting.PALETTE[7]), rows))
+    return sorted(reeksen, key=lambda r: -r[2]["waarde"].mean())
+
+
 def figuur_stromen(region, ax: Axes | None = None) -> Axes | None:
+    """Published in- and outflow (percent). Series of three years or more: one panel per direction,
+    one line per function group (groups with the same figures as one line); otherwise bars from
+    zero, each named with its year."""
     df = stromen(region)
     tot = df[df["kenmerk"] == "totaal"]
     if tot.empty:
         return None
-    tot = tot.assign(reeks=tot["richting"].map({"in": "instroom", "uit": "uitstroom"}) + " " + tot["functiegroep"])
-    if tot["jaar"].notna().all() and tot.groupby("reeks")["jaar"].nunique().min() > 1:
-        ax = plotting._new_ax(ax)
-        for i, (name, part) in enumerate(tot.groupby("reeks", sort=True)):
-            ax.plot(part["jaar"], part["waarde"], marker="o", color=plotting.PALETTE[i % 10],
-                    linestyle="-" if name.startswith("in") else "--", label=name)
-        ax.legend(title=None, ncols=2, fontsize="small")
-        ax.yaxis.set_major_formatter(plotting.nl_formatter(1, pct=True))
-        plotting._year_axis(ax)
-        ax.set(title="In- en uitstroom (%)" + (", prognose" if tot["prognose"].astype(bool).all() else ""),
-               xlabel="Jaar", ylabel="Percentage")
-        return ax
-    tot = tot.assign(reeks=tot["reeks"] + " (" + tot["jaar"].map(jaar_tekst) + ")")
-    return plotting.staaf(tot, x="reeks", y="waarde", ax=ax, titel="In- en uitstroom (%), met het jaar van elk cijfer")
+    richtingen = [r for r in ("in", "uit") if r in set(tot["richting"])]
+    namen = {"in": "instroom", "uit": "uitstroom"}
+    prog = bool(tot["prognose"].astype(bool).all())
+    if tot["jaar"].notna().all() and tot.groupby(["richting", "functiegroep"])["jaar"].nunique().min() > 2:
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _fig, axes = plt.subplots(1, len(richtingen), figsize=(5.2 * len(richtingen), 4.6), squeeze=False,
+                                      sharey=True)
+            axes = list(axes[0])
+        else:
+            axes = [ax] * len(richtingen)
+        single = len({id(a) for a in axes}) == 1
+        for a, richting in zip(axes, richtingen):
+            for label, kleur, rows in _stroom_reeksen(tot[tot["richting"] == richting]):
+                a.plot(rows["jaar"], rows["waarde"], marker="o", color=kleur,
+                       linestyle="--" if single and richting == "uit" else "-",
+                       label=f"{namen[richting]}: {label}" if single else label)
+            top = float(tot["waarde"].max()) or 1.0
+            a.set_ylim(-0.04 * top, 1.1 * top)  # from zero, a line at 0% stays visible
+            a.yaxis.set_major_formatter(plotting.nl_formatter(None, pct=True))
+            plotting._year_axis(a)
+            a.set(xlabel="Jaar", ylabel="Percentage" if a is axes[0] else "")
+            if not single:
+                a.set_title(namen[richting].capitalize())
+        fig = axes[0].figure
+        fig.tight_layout()
+        # one legend under the panels (inside, it would cover lines): each label once
+        entries = {}
+        for a in dict.fromkeys(axes):
+            for handle, label in zip(*a.get_legend_handles_labels()):
+                entries.setdefault(label, handle)
+        where = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.18 if single else 0.0), "fontsize": "small"}
+        (axes[0].legend if single else fig.legend)(list(entries.values()),
+                                                    [plotting.omgebroken(t, 60) for t in entries], **where)
+        return bijschrift(axes[0], f"Gepubliceerde {'prognose van de ' if prog else ''}in- en uitstroom van het "
+                                   f"personeel per functiegroep, {plotting.periode(tot['jaar'])} "
+                                   "(percentages zoals gepubliceerd)")
+    order = {g: i for i, g in enumerate(GROEP_LABELS)}
+    tot = tot.assign(_r=tot["richting"].map({"in": 0, "uit": 1}), _g=tot["functiegroep"].map(order)).sort_values(
+        ["_r", "_g", "jaar"])
+    tot = tot.assign(reeks=tot["richting"].map(namen) + ", " + tot["functiegroep"].map(lambda g: GROEP_LABELS.get(g, g))
+                     + " (" + tot["jaar"].map(jaar_tekst) + ")")
+    ax = plotting.staaf(tot, x="waarde", y="reeks", ax=ax, xlabel="Percentage zoals gepubliceerd",
+                        kleur={r: plotting.groepskleur(g, plotting.PALETTE[7]) for r, g in zip(tot["reeks"], tot["functiegroep"])})
+    return bijschrift(ax, f"Gepubliceerde {'prognose van de ' if prog else ''}in- en uitstroom van het personeel in "
+                          "procenten, met het jaar van elk cijfer")
 
 
 def _stroom_tekst(ins: pd.DataFrame, outs: pd.DataFrame) -> str:

@@ -1,0 +1,99 @@
+"""The parts of a region's report around its chapters: the cover and the appendix on how it was made.
+
+The cover says what a reader needs first (region, the years its key figures cover, date, version); the
+appendix ("Verantwoording") holds what a reader needs to reproduce or check the report: every parameter
+with its meaning, the software versions, each input file with its sha256, and per chapter what it rests on.
+Both are plain text escaped here (the cover by the template); nothing from data is trusted as HTML.
+"""
+from __future__ import annotations
+
+import html as htmllib
+import importlib.metadata
+import platform
+from pathlib import Path
+from typing import Any, Iterable
+
+from regio_analysis import __version__
+from regio_analysis.io.files import sha256_of
+from regio_analysis.reporting.chapters import Chapter, all_params
+from regio_analysis.reporting.html import datum_tekst
+
+#: packages whose versions the appendix lists (those that compute or draw what the report shows)
+SOFTWARE = ("pandas", "numpy", "scipy", "statsmodels", "lifelines", "matplotlib", "seaborn", "papermill",
+            "nbconvert", "krippendorff", "simplemma")
+
+_SOORT_WOORDEN = {"gepubliceerd": "gepubliceerde cijfers van de regio", "berekend": "berekeningen van het pakket",
+                  "synthetisch": "synthetische gegevens (een demonstratie)"}
+
+
+def _years(indicators: Iterable[dict[str, Any]]) -> list[int]:
+    years = set()
+    for k in indicators:
+        text = str(k.get("jaar") or "")
+        years.update(int(part) for part in text.replace("–", "-").replace("/", "-").split("-")
+                     if part.strip().isdigit() and len(part.strip()) == 4)
+    return sorted(years)
+
+
+def voorblad(started: str, commit: str, indicators: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
+    """The cover's rows: period of the key figures, date of the run, version (plain text)."""
+    rows = []
+    years = _years(indicators)
+    if years:
+        span = f"{years[0]}–{years[-1]}" if years[-1] != years[0] else str(years[0])
+        rows.append(("Periode", f"kerncijfers over {span} (zie per cijfer het jaar)"))
+    rows.append(("Datum", datum_tekst(started).split(",")[0]))
+    rows.append(("Versie", f"regio_analysis {__version__} (commit {commit})"))
+    return rows
+
+
+def _version(name: str) -> str:
+    try:
+        return importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        return "niet geïnstalleerd"
+
+
+def _table(head: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
+    th = "".join(f"<th>{htmllib.escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def verantwoording(params: dict[str, Any], chapters: tuple[Chapter, ...], *, started: str, seconds: float,
+                   commit: str, region_dir: Path) -> str:
+    """The appendix on how the report was made, as HTML (every value escaped)."""
+    e = htmllib.escape
+    specs = all_params(chapters)
+    shown = [(f"<code>{e(name)}</code>", f"<code>{e(repr(value))}</code>", e(specs[name].help if name in specs else ""))
+             for name, value in params.items() if name != "output_dir"]
+    files = [(f"<code>{e(p.name)}</code>", f"<code>{sha256_of(p)}</code>")
+             for p in sorted(region_dir.iterdir()) if p.is_file()] if region_dir.is_dir() else []
+    software = [("Python", e(platform.python_version())), ("regio_analysis", e(f"{__version__}, commit {commit}")),
+                *((e(name), e(_version(name))) for name in SOFTWARE)]
+    rests = []
+    for ch in chapters:
+        kinds = [*ch.soorten, *(["synthetisch"] if ch.synthetisch else [])]
+        what = "; ".join(_SOORT_WOORDEN.get(k, k) for k in dict.fromkeys(kinds)) or "–"
+        extra = f"; standaardwaarden van het pakket: {ch.standaard}" if ch.standaard else ""
+        rests.append((e(f"{ch.nummer} {ch.title}".strip()), e(what + extra)))
+    return (
+        '<div class="ra-verantwoording">'
+        '<h1 id="Verantwoording">Verantwoording</h1>'
+        "<p>Dit rapport is gemaakt door het Python-pakket regio_analysis uit de hoofdstukken hieronder, met de "
+        "parameters en invoerbestanden die hier staan. Met dezelfde versie, parameters en bestanden geeft het "
+        "dezelfde cijfers (synthetische gegevens komen uit een generator met een vaste seed). Welke methode een "
+        "cijfer heeft, staat bij de tabel of figuur (de regel Herkomst) en in de uitleg van het hoofdstuk; elk "
+        "gepubliceerd cijfer staat met bron en jaar in de bijlage met de gepubliceerde cijfers.</p>"
+        f"<p>Uitgevoerd op {e(datum_tekst(started))}, in {seconds:.0f} seconden.</p>"
+        "<h2 id=\"Verantwoording-hoofdstukken\">Waarop elk hoofdstuk rust</h2>"
+        + _table(("Hoofdstuk", "Gegevens"), rests)
+        + "<h2 id=\"Verantwoording-parameters\">Parameters</h2>"
+        + _table(("Parameter", "Waarde", "Betekenis"), shown)
+        + "<h2 id=\"Verantwoording-invoer\">Invoerbestanden</h2>"
+        + ("<p>De bestanden van de regio, met hun sha256-controlegetal: wie een bestand vervangt, ziet het aan een "
+           "ander getal.</p>" + _table(("Bestand", "sha256"), files) if files else "<p>Geen invoerbestanden.</p>")
+        + "<h2 id=\"Verantwoording-software\">Software</h2>"
+        + _table(("Pakket", "Versie"), software)
+        + "</div>"
+    )
