@@ -76,8 +76,7 @@ def page() -> str:
                                        started="2026-12-02T10:00:00+00:00", seconds=3.2, commit="abc1234",
                                        region_dir=_region_dir())
     return notebook_to_html(_notebook(), title="Arbeidsmarktanalyse <Regio>",
-                            voorblad=document.voorblad("2026-12-02T10:00:00+00:00", "abc1234",
-                                                       [{"jaar": "2023"}, {"jaar": "2022/2023"}, {"jaar": None}]),
+                            voorblad=document.voorblad("2026-12-02T10:00:00+00:00", "abc1234", "2026-2029"),
                             verantwoording=appendix, terug="../index.html")
 
 
@@ -114,7 +113,7 @@ def test_headings_used_twice_get_unique_ids_and_the_toc_links_them(page):
 def test_cover_says_period_date_version_and_links_back(page):
     cover = page[page.index('<header class="ra-voorblad"'):page.index("</header>")]
     text = re.sub(r"<[^>]+>", " ", cover)
-    assert "kerncijfers over 2022–2023" in text and "2 december 2026" in text and "abc1234" in text
+    assert "activiteitenplan 2026–2029" in text and "2 december 2026" in text and "abc1234" in text
     assert 'href="../index.html"' in cover
     assert "{" not in text and "sha256" not in text  # no raw parameters, no hashes on the first screen
 
@@ -140,3 +139,21 @@ def test_figure_files_are_named_by_their_number(tmp_path):
     names = [p.name for p in extract_images(nb, tmp_path)]
     assert names == ["figuur-1-1.png", "figuur-1-2.png", "figuur-3-1.png", "figuur-3-2.png", "figuur-05.png"]
     assert (tmp_path / "figuur-3-2.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_table_headers_are_aligned_as_their_column(monkeypatch):
+    """Text columns left, number columns right: the cells by class, and the headers too."""
+    import IPython.display
+    import pandas as pd
+
+    from regio_analysis.data.provenance import gepubliceerd, markeer
+    from regio_analysis.report.tables import bijschrift, toon_tabel
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **_kw: shown.append(obj))
+    df = pd.DataFrame({"regio": ["Noord", "Zuid"], "leerlingen": [1200, 3400]})
+    toon_tabel(bijschrift(markeer(df, gepubliceerd("Plan")), "Leerlingen per regio"), "t")
+    html = shown[1].to_html()
+    heads = re.findall(r'<th\b[^>]*class="col_heading level0 col\d ([^"]+)"[^>]*>([^<]+)</th>', html)
+    assert heads == [("ra-tekst", "regio"), ("ra-getal", "leerlingen")]
+    assert 'class="data row0 col0 ra-tekst"' in html and 'class="data row0 col1 ra-getal"' in html

@@ -412,7 +412,8 @@ def _retentie(region) -> Bevinding | None:
             alle = r["functiegroep"] == "totaal"
             wie = "het personeel" if alle else f"het {_groepen([r['functiegroep']])}"
             delen.append(f"volgens het plan verlaat {_pct_gepubliceerd(r['waarde'])} van {wie} binnen een jaar het bestuur "
-                         f"({wanneer}{'; over al het personeel, niet alleen starters' if alle else ''})")
+                         f"({wanneer}{'; over al het personeel, niet alleen starters' if alle else ''}"
+                         f"{'; het plan leest dit uit de duur van de dienstverbanden' if 'duur van de dienstverbanden' in str(r.get('opmerking') or '') else ''})")
         else:
             delen.append(f"het plan noemt een uitstroom van {_pct_gepubliceerd(r['waarde'])} onder startende leraren "
                          f"({wanneer})")
@@ -476,7 +477,7 @@ def _peer_review(region) -> Bevinding | None:
     if not geen.empty:
         delen.append(f"van {_namen(geen)} noemt het plan geen jaar")
     if vorige.empty:
-        delen.append("een vorige peer review noemt het plan niet")
+        delen.append("het jaar van een vorige peer review noemt het plan niet")
     tekst = "; ".join(delen)
     return Bevinding("peer_review", tekst[0].upper() + tekst[1:] + ".",
                      _jaren(*cyc["gepland"], *cyc["laatste_peer_review"]), (gepubliceerd(bron),), bron, "peer_review")
@@ -512,8 +513,8 @@ def _activiteiten(region) -> Bevinding | None:
     meeste = (f"de meeste vallen onder het thema {md(thema_label(top[0]))} ({int(tellingen.max())})" if len(top) == 1 else
               f"de meeste vallen onder de thema's {opsomming([md(thema_label(t)) for t in top])} (elk {int(tellingen.max())})")
     periode = str(region.meta.get("periode") or "").replace("-", "–")
-    tekst = (f"Het activiteitenregister, overgenomen uit het plan, telt {len(act)} activiteiten in {tellingen.size} "
-             f"thema's{f' voor {periode}' if periode else ''}; {meeste}.")
+    tekst = (f"Het activiteitenregister, overgenomen uit het plan, telt {len(act)} activiteiten{f' voor {periode}' if periode else ''}, "
+             f"in {tellingen.size} thema's van de indeling van het pakket (niet die van het plan); {meeste}.")
     jaren = tuple(int(j) for j in periode.split("–")) if periode.replace("–", "").isdigit() else ()
     bron = _bron(region, act)
     return Bevinding("activiteiten", tekst, jaren,

@@ -392,7 +392,7 @@ def tabel_redenen(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataFrame:
     n = len(a.documenten)
     auto = a.redenen.groupby("code")["doc_id"].nunique()
     out = pd.DataFrame({"code": a.codes})
-    out["reden"] = out["code"].map(_leaf)
+    out["reden"] = out["code"].map(_leaf).map(_reden_label)
     out[AUTO] = out["code"].map(auto).fillna(0).astype(int)
     if not a.waarheid.empty:
         out[WERKELIJK] = out["code"].map(a.waarheid.groupby("code")["doc_id"].nunique()).fillna(0).astype(int)
@@ -460,7 +460,7 @@ def kwaliteit_autocodering(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataF
     both = pd.concat([a.redenen.assign(codeur="auto")[key + ["code", "codeur"]], a.waarheid[key + ["code", "codeur"]]])
     rel = reliability_by_code(both, units=gold[key].drop_duplicates(), coders=["auto", SYNTH], codes=a.codes, n_boot=0)
     out = pr.merge(rel[["code", "cohen_kappa", "alpha"]], on="code", how="left")
-    out["reden"] = out["code"].map(lambda c: "totaal" if c == "totaal" else _leaf(c))
+    out["reden"] = out["code"].map(lambda c: "totaal" if c == "totaal" else _reden_label(_leaf(c)))
     # the total row is the sum of the others: a hidden count gets a complementary one
     is_total = out["reden"] == "totaal"
     sup, hidden = suppress_counts(out, ["n_gold"], k, total_row=is_total if is_total.any() else None)

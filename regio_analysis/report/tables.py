@@ -138,7 +138,7 @@ def _header_classes(html: str, numeric: list[bool]) -> str:
         kind = "ra-getal" if col < len(numeric) and numeric[col] else "ra-tekst"
         return f'{match.group(1)} {kind}"'
 
-    return re.sub(r'(<th class="col_heading level0 col(\d+))"', add, html)
+    return re.sub(r'(<th\b[^>]*\bclass="col_heading level0 col(\d+))"', add, html)
 
 
 def bewaar_tabel(df: pd.DataFrame, naam: str, output_dir: str = "") -> None:

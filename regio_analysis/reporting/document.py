@@ -1,6 +1,6 @@
 """The parts of a region's report around its chapters: the cover and the appendix on how it was made.
 
-The cover says what a reader needs first (region, the years its key figures cover, date, version); the
+The cover says what a reader needs first (region, the period of its plan, date, version); the
 appendix ("Verantwoording") holds what a reader needs to reproduce or check the report: every parameter
 with its meaning, the software versions, each input file with its sha256, and per chapter what it rests on.
 Both are plain text escaped here (the cover by the template); nothing from data is trusted as HTML.
@@ -26,22 +26,11 @@ _SOORT_WOORDEN = {"gepubliceerd": "gepubliceerde cijfers van de regio", "bereken
                   "synthetisch": "synthetische gegevens (een demonstratie)"}
 
 
-def _years(indicators: Iterable[dict[str, Any]]) -> list[int]:
-    years = set()
-    for k in indicators:
-        text = str(k.get("jaar") or "")
-        years.update(int(part) for part in text.replace("–", "-").replace("/", "-").split("-")
-                     if part.strip().isdigit() and len(part.strip()) == 4)
-    return sorted(years)
-
-
-def voorblad(started: str, commit: str, indicators: Iterable[dict[str, Any]]) -> list[tuple[str, str]]:
-    """The cover's rows: period of the key figures, date of the run, version (plain text)."""
+def voorblad(started: str, commit: str, periode: str = "") -> list[tuple[str, str]]:
+    """The cover's rows: the period of the region's plan (``regio.yaml``), date of the run, version (plain text)."""
     rows = []
-    years = _years(indicators)
-    if years:
-        span = f"{years[0]}–{years[-1]}" if years[-1] != years[0] else str(years[0])
-        rows.append(("Periode", f"kerncijfers over {span} (zie per cijfer het jaar)"))
+    if periode:
+        rows.append(("Periode", f"activiteitenplan {str(periode).replace('-', '–')}"))
     rows.append(("Datum", datum_tekst(started).split(",")[0]))
     rows.append(("Versie", f"regio_analysis {__version__} (commit {commit})"))
     return rows
@@ -65,8 +54,8 @@ def verantwoording(params: dict[str, Any], chapters: tuple[Chapter, ...], *, sta
     """The appendix on how the report was made, as HTML (every value escaped)."""
     e = htmllib.escape
     specs = all_params(chapters)
-    shown = [(f"<code>{e(name)}</code>", f"<code>{e(repr(value))}</code>", e(specs[name].help if name in specs else ""))
-             for name, value in params.items() if name != "output_dir"]
+    shown = [(f"<code>{e(name)}</code>", "(leeg)" if value == "" else f"<code>{e(str(value))}</code>",
+              e(specs[name].help if name in specs else "")) for name, value in params.items() if name != "output_dir"]
     files = [(f"<code>{e(p.name)}</code>", f"<code>{sha256_of(p)}</code>")
              for p in sorted(region_dir.iterdir()) if p.is_file()] if region_dir.is_dir() else []
     software = [("Python", e(platform.python_version())), ("regio_analysis", e(f"{__version__}, commit {commit}")),

@@ -119,7 +119,8 @@ def fingerprint(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS
 
 def git_commit() -> str:
     try:
-        out = subprocess.run(["git", "-C", str(_PACKAGE_DIR), "rev-parse", "--short", "HEAD"],
+        # "-dirty" when tracked files differ from the commit: the report was not made by that commit alone
+        out = subprocess.run(["git", "-C", str(_PACKAGE_DIR), "describe", "--always", "--dirty", "--abbrev=7"],
                              capture_output=True, text=True, timeout=10)
         return out.stdout.strip() or "onbekend"
     except (OSError, subprocess.SubprocessError):
@@ -266,7 +267,9 @@ def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: 
     commit = git_commit()
     appendix = document.verantwoording(values, chapters, started=started, seconds=time.perf_counter() - start,
                                        commit=commit, region_dir=data_root / regio_id)
-    page = notebook_to_html(nb, title=f"Arbeidsmarktanalyse {_region_name(values)}", voorblad=document.voorblad(started, commit, indicators),
+    meta = _region_meta(values)
+    page = notebook_to_html(nb, title=f"Arbeidsmarktanalyse {meta.get('naam') or regio_id}",
+                            voorblad=document.voorblad(started, commit, meta.get("periode") or ""),
                             verantwoording=appendix, terug="../index.html")
     write_text(work / "rapport.html", page)
     extract_images(nb, work / "figuren")
@@ -329,14 +332,15 @@ def _abs(data_dir: str | Path | None) -> str:
     return str(Path(data_dir).resolve()) if data_dir else ""
 
 
-def _region_name(params: dict[str, Any]) -> str:
+def _region_meta(params: dict[str, Any]) -> dict[str, Any]:
+    """The region's ``regio.yaml`` ({} when it cannot be read: the report then names the region by its id)."""
     from regio_analysis.data.regions import read_regio_yaml
 
     root = Path(params["data_dir"]) if params["data_dir"] else default_data_dir()
     try:
-        return read_regio_yaml(root / params["regio_id"])["naam"]
+        return read_regio_yaml(root / params["regio_id"])
     except DataError:
-        return params["regio_id"]
+        return {}
 
 
 def _replace_dir(new: Path, final: Path) -> None:

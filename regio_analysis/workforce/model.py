@@ -38,7 +38,7 @@ import pandas as pd
 
 from regio_analysis.data.region import kengetal_rijen
 from regio_analysis.errors import DataError, Problem
-from regio_analysis.report.format import fmt_getal as _nl
+from regio_analysis.report.format import SCHOOLSOORT_LABELS, fmt_getal as _nl
 
 GROEPEN = ("OP", "OOP", "DIR")
 INDICATOREN = ("benodigd_fte", "voorraad_fte", "instroom_fte", "uitstroom_fte", "pensioen_fte", "tekort_fte",
@@ -590,7 +590,8 @@ def _ratios(region, pupils, stock, basisjaar, notes) -> tuple[pd.DataFrame, dict
             scale = implied / fte
             rows += [(g, s, r * scale) for s, r in zip(mine["categorie"], mine["waarde"])]
             notes.append(f"vraag {g}: gepubliceerde ratio's per schoolsoort "
-                         f"({', '.join(f'{s} {_nl(r)}' for s, r in zip(mine['categorie'], mine['waarde']))} leerlingen per fte) "
+                         f"({', '.join(f'{SCHOOLSOORT_LABELS.get(s, s)} {_nl(r)}' for s, r in zip(mine['categorie'], mine['waarde']))} "
+                         "leerlingen per fte) "
                          f"× {_nl(scale, 3)}, zodat de vraag in {basisjaar} gelijk is aan de bezetting")
         elif g == "DIR" or fte <= 0:
             constant[g] = fte

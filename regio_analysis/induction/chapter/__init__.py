@@ -134,7 +134,7 @@ def lezing_balans(balance: pd.DataFrame, threshold: float = causal.BALANCE_THRES
     if before.empty:
         return "Er is geen balanstabel."
     worst = before.loc[before["a"].idxmax()]
-    text = (f"Vóór weging verschillen de groepen het meest in {worst['covariate']} "
+    text = (f"Vóór weging verschillen de groepen het meest in {kenmerk_label(worst['covariate'])} "
             f"(SMD {fmt_getal(worst['smd'], 2)})")
     if after.empty:
         return text + "."

@@ -200,8 +200,10 @@ class Hoofdstuk:
         if df.empty:
             return {f"spp-{scenario}": self.tabel_spp(scenario)}
         codes = {label: code for code, label in GROEP_LABELS.items()}
+        order = list(GROEP_LABELS.values())  # OP, OOP, DIR, as the figures
+        groups = sorted(dict.fromkeys(df["functiegroep"]), key=lambda g: order.index(g) if g in order else len(order))
         return {f"spp-{scenario}-{codes.get(g, g).lower().replace(' ', '-')}": self.tabel_spp(scenario, g)
-                for g in dict.fromkeys(df["functiegroep"])}
+                for g in groups}
 
     def toon_spp(self, scenario: str = "basis", output_dir: str = "") -> None:
         """Show :meth:`tabellen_spp` and keep every scenario's projection as

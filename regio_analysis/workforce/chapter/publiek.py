@@ -19,15 +19,13 @@ from matplotlib.axes import Axes
 from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.overview.chapter import regio_rijen, verzuim_reeks
 from regio_analysis.report import figures as plotting
-from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming
+from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming, SCHOOLSOORT_LABELS
 from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce import model as workforce
 
 GROEP_LABELS = {"OP": "onderwijzend personeel", "OOP": "onderwijsondersteunend personeel",
                 "DIR": "schoolleiders", "totaal": "al het personeel"}
-SOORT_LABELS = {"bao": "basisonderwijs", "sbo": "speciaal basisonderwijs", "so": "speciaal onderwijs",
-                "vso": "voortgezet speciaal onderwijs", "so_vso": "(voortgezet) speciaal onderwijs",
-                "po": "primair onderwijs", "vo": "voortgezet onderwijs", "mbo": "mbo", "totaal": "totaal"}
+SOORT_LABELS = SCHOOLSOORT_LABELS
 #: who is counted in a ``basisgegevens`` row, by its ``categorie``
 POPULATIE_LABELS = {"onderwijsregio": "de eigen telling van de regio", "totaal": "de telling van de regio",
                     "realisatie-eenheid": "de basisarbeidsmarktanalyse van de Realisatie-eenheid",
