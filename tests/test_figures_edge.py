@@ -1,6 +1,6 @@
 """Figures on edge data, and every chapter figure of one region, checked for what a reader trips over.
 
-The layout checks (``report.figures.overlappende_teksten`` and ``legenda_over_data``) collect the drawn
+The layout checks (``figure_layout.overlappende_teksten`` and ``legenda_over_data``) collect the drawn
 boxes of tick labels, axis labels, titles, annotations and legend texts after ``fig.canvas.draw()``;
 the first tests show that they catch a crowded figure, so that a figure passing them is no accident.
 """
@@ -18,6 +18,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
+from figure_layout import legenda_over_data, overlappende_teksten  # noqa: E402
 from regio_analysis.data import load_region  # noqa: E402
 from regio_analysis.data.provenance import Soort, herkomst_van  # noqa: E402
 from regio_analysis.report import figures as plotting  # noqa: E402
@@ -42,7 +43,7 @@ def _theme_and_close():
 def _gebreken(ax: Axes) -> list[str]:
     """Every layout defect of the figure ``ax`` belongs to, and tick labels not in Dutch notation."""
     fig = ax.figure
-    problems = plotting.overlappende_teksten(fig) + plotting.legenda_over_data(fig)
+    problems = overlappende_teksten(fig) + legenda_over_data(fig)
     for a in (a for a in fig.axes if a.get_visible()):
         for t in [*a.get_xticklabels(), *a.get_yticklabels()]:
             if ENGELS_GETAL.match(t.get_text().strip()):
@@ -55,11 +56,11 @@ def _gebreken(ax: Axes) -> list[str]:
 def test_the_overlap_checker_catches_crowded_labels():
     _fig, ax = plt.subplots(figsize=(5, 3))
     ax.bar(range(8), np.arange(1, 9), tick_label=[f"categorie met een lange naam {i}" for i in range(8)])
-    assert len(plotting.overlappende_teksten(ax.figure)) >= 7
+    assert len(overlappende_teksten(ax.figure)) >= 7
     plt.close("all")
     _fig, ax = plt.subplots(figsize=(5, 3))
     ax.barh(range(3), [1, 2, 3], tick_label=["een", "twee", "drie"])
-    assert plotting.overlappende_teksten(ax.figure) == []
+    assert overlappende_teksten(ax.figure) == []
 
 
 def test_the_overlap_checker_sees_annotations_and_legends():
@@ -67,7 +68,7 @@ def test_the_overlap_checker_sees_annotations_and_legends():
     ax.plot([0, 1], [0, 1], label="reeks")
     ax.legend(loc="upper left")
     ax.annotate("een waarde", (0.02, 0.98), xycoords="axes fraction", va="top")  # under the legend's text
-    found = plotting.overlappende_teksten(ax.figure)
+    found = overlappende_teksten(ax.figure)
     assert any("legenda 'reeks'" in f and "tekst 'een waarde'" in f for f in found), found
 
 
@@ -75,18 +76,18 @@ def test_the_legend_checker_catches_a_legend_on_data():
     _fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot([0, 1, 2, 3], [3, 0, 0, 0], label="hoog")  # a line from the upper-left corner
     ax.legend(loc="upper left")
-    assert plotting.legenda_over_data(ax.figure)
+    assert legenda_over_data(ax.figure)
     plt.close("all")
     _fig, ax = plt.subplots(figsize=(5, 3))
     bars = ax.bar(["a", "b"], [5, 5], label="staaf")
     ax.bar_label(bars, labels=["5", "5"])
     ax.legend(loc="upper left")  # on the first bar and its value
-    assert plotting.legenda_over_data(ax.figure)
+    assert legenda_over_data(ax.figure)
     plt.close("all")
     _fig, ax = plt.subplots(figsize=(5, 3))
     ax.plot([0, 1, 2, 3], [3, 3, 3, 3], label="hoog")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the panel
-    assert plotting.legenda_over_data(ax.figure) == []
+    assert legenda_over_data(ax.figure) == []
 
 
 def test_dutch_ticks_with_the_decimals_the_finest_one_needs():

@@ -234,9 +234,7 @@ def _exporter():
 
     class SafeHTMLExporter(HTMLExporter):
         """The report template with :func:`render_markdown` for every Markdown text; heading ids are
-        unique within the page."""
-
-        ids: set[str] = set()
+        unique within the page (``ids``, one set per exporter: per page)."""
 
         def default_filters(self):
             for name, func in super().default_filters():

@@ -38,7 +38,7 @@ def check_pdf_possible() -> None:
     if not (path.is_file() and os.access(path, os.X_OK)):
         raise DataError(Problem("<pdf>", f"voor de pdf is Chromium nodig, maar {path} bestaat niet; {INSTALL_HINT}"))
     try:
-        import playwright.sync_api  # noqa: F401
+        import playwright.sync_api  # noqa: F401 - only whether it is installed
     except ImportError:
         raise DataError(Problem("<pdf>", "voor de pdf is het Python-pakket playwright nodig "
                                          "(pip install -e .); of maak de rapporten zonder pdf (--geen-pdf)")) from None
