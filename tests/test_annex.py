@@ -21,7 +21,7 @@ from regio_analysis.overview import annex, annex_rijen
 from regio_analysis.report.format import numerieke_kolommen, tabel_tekst
 
 BESTAND = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
-GETAL = re.compile(r"-?\d{1,3}(?:\.\d{3})+(?:,\d+)?|-?\d+(?:,\d+)?")
+GETAL = re.compile(r"[-−]?\d{1,3}(?:\.\d{3})+(?:,\d+)?|[-−]?\d+(?:,\d+)?")
 # what a label must name, by the source's own codes (the test's words, not the annex's)
 GROEP = {"OP": "onderwijzend personeel", "OOP": "onderwijsondersteunend personeel", "DIR": "schoolleiders"}
 GRENS = {"ondergrens": "ondergrens", "bovengrens": "bovengrens", "min": "minimum", "max": "maximum"}
@@ -47,7 +47,7 @@ CASES = [(rid, t) for rid in DEFAULT_REGIONS for t in sorted(regio(rid).tables)]
 
 def getallen(cel: str) -> list[float]:
     """The numbers in a Dutch cell: ``"€ 1.930.055" -> [1930055]``, ``"27,7%" -> [27.7]``."""
-    return [float(m.replace(".", "").replace(",", ".")) for m in GETAL.findall(str(cel))]
+    return [float(m.replace(".", "").replace(",", ".").replace("−", "-")) for m in GETAL.findall(str(cel))]
 
 
 def _jaar(row, kolom: str) -> str:
@@ -71,7 +71,8 @@ def verwacht(region, naam: str, row) -> dict:
         vermeld = str(row.get("looptijd_vermeld", True)).strip().lower() not in ("false", "0", "nee", "no")
         out["looptijd"] = None if vermeld and pd.notna(row["start"]) else "looptijd niet vermeld"
         return out
-    out["jaar"] = _jaar(row, JAAR.get(naam, "jaar"))
+    out["jaar"] = (f"studiejaar {int(row['jaar'])}-{int(row['jaar']) + 1}" if naam == "samen_opleiden"
+                   else _jaar(row, JAAR.get(naam, "jaar")))
     if "functiegroep" in row and row["functiegroep"] in GROEP:
         out["woorden"].append(GROEP[row["functiegroep"]])
     niveau = str(row.get("niveau", "regio"))

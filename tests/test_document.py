@@ -157,3 +157,35 @@ def test_table_headers_are_aligned_as_their_column(monkeypatch):
     heads = re.findall(r'<th\b[^>]*class="col_heading level0 col\d ([^"]+)"[^>]*>([^<]+)</th>', html)
     assert heads == [("ra-tekst", "regio"), ("ra-getal", "leerlingen")]
     assert 'class="data row0 col0 ra-tekst"' in html and 'class="data row0 col1 ra-getal"' in html
+
+
+def test_a_section_says_geen_gegevens_once():
+    """A section whose table, figure and reading all lack data said "Geen gegevens" three times."""
+    from regio_analysis.report.format import geen_gegevens
+    from regio_analysis.reporting.html import een_keer_geen_gegevens
+
+    def note(tekst):
+        return nbformat.v4.new_output("display_data", data={"text/markdown": tekst})
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("## SPP"), nbformat.v4.new_code_cell("x"),
+                nbformat.v4.new_markdown_cell("## Tekorten"), nbformat.v4.new_code_cell("y")]
+    nb.cells[1].outputs = [note(geen_gegevens("een SPP-projectie")), note(geen_gegevens("een SPP-projectie")),
+                           note(geen_gegevens("een gevoeligheidsanalyse") + " Daarvoor ontbreekt: de bezetting."),
+                           note("Een lezing met cijfers.")]
+    nb.cells[3].outputs = [note(geen_gegevens("tekortcijfers"))]
+    een_keer_geen_gegevens(nb)
+    shown = [o["data"]["text/markdown"] for o in nb.cells[1].outputs]
+    assert shown == [geen_gegevens("een SPP-projectie"),
+                     geen_gegevens("een gevoeligheidsanalyse") + " Daarvoor ontbreekt: de bezetting.",
+                     "Een lezing met cijfers."]  # a note with more to say stays
+    assert len(nb.cells[3].outputs) == 1  # a new section says it again
+    assert "regiomap" not in geen_gegevens("x")  # no developer words in the note
+
+
+def test_activity_ids_sort_as_numbers():
+    """The timeline listed 5.1, 5.10, 5.2."""
+    from regio_analysis.report.figures import natuurlijke_volgorde
+
+    ids = ["5.10", "5.2", "5.1", "PR.2", "PR.10", "2026-II.1", "2026-I.2"]
+    assert sorted(ids, key=natuurlijke_volgorde) == ["5.1", "5.2", "5.10", "2026-I.2", "2026-II.1", "PR.2", "PR.10"]

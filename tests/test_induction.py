@@ -315,7 +315,8 @@ def test_hoofdstuk_shows_what_the_module_functions_show(hoofdstuk, study, region
     params = repro[repro["onderdeel"] == "parameter"]
     assert params["naam"].tolist() == ["regio_id", "seed", "cohort_van", "cohort_tot", "horizon", "estimand",
                                        "covariates"]
-    assert params["waarde"].iloc[0] == repr(region.regio_id)
+    assert params["waarde"].iloc[0] == region.regio_id  # as text, not a Python repr
+    assert not params["waarde"].str.contains(r"^'|\[", regex=True).any()
 
 
 def test_hoofdstuk_without_a_study_says_why_and_never_raises():

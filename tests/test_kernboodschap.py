@@ -32,7 +32,7 @@ NOTEBOOKS = REPO / "notebooks"
 # which topics each region's figures give (a change in a transcription or a rule shows up here)
 ONDERWERPEN = {
     KGA: ["leeftijd", "tekort", "stromen", "raming", "peer_review"],
-    NW: ["retentie", "peer_review", "activiteiten"],
+    NW: ["tekort", "retentie", "peer_review", "activiteiten"],
     PNN: ["leeftijd", "tekort", "samen_opleiden", "peer_review", "begroting"],
     RBD: ["leerlingen", "personeel", "tekort", "stromen", "verzuim", "spp", "retentie", "peer_review"],
 }
@@ -82,8 +82,8 @@ def test_five_to_eight_findings_or_the_missing_topics_named(regions, bevindingen
 
 def test_noorderwijzer_is_the_exception_and_says_what_it_lacks(bevindingen):
     mist = kb.ontbrekend(bevindingen[NW])
-    assert len(bevindingen[NW]) == 3
-    assert {"leerlingaantallen", "tekorten", "ziekteverzuim", "in- en uitstroom"} <= set(mist)
+    assert len(bevindingen[NW]) == 4
+    assert {"leerlingaantallen", "ziekteverzuim", "in- en uitstroom"} <= set(mist)
 
 
 def test_fillers_only_below_the_minimum(regions, bevindingen):
@@ -355,3 +355,41 @@ def test_notebook_shows_the_kernboodschap_after_the_title_block():
     cell = nb.cells[kop + 1]
     assert cell.cell_type == "code" and "toon_tekst(kernboodschap_tekst(overzicht.region" in cell.source
     assert cell.outputs == [] and cell.execution_count is None
+
+
+def test_the_pension_share_keeps_the_population_and_the_missing_year_of_its_source(regions, bevindingen):
+    """Seed 003: "de komende 10 jaar een kwart van het personeel" of VO staff, without a year. The
+    finding said "in de tien jaar tot 2034" and "het personeel"."""
+    tekst = _by(bevindingen["kennemerland-groot-amsterdam"], "raming").tekst
+    assert "in de komende tien jaar (het plan noemt geen jaartal) gaat 25% van het personeel in het voortgezet " \
+           "onderwijs met pensioen" in tekst
+    assert "tot 2034" not in tekst
+    from regio_analysis.workforce.chapter import gepubliceerde_raming
+    tabel = gepubliceerde_raming(regions["kennemerland-groot-amsterdam"])
+    pensioen = tabel[tabel["indicator"].str.contains("pensioen")].iloc[0]
+    assert (pensioen["jaar"], pensioen["functiegroep"]) == ("jaar niet vermeld", "al het personeel in het voortgezet onderwijs")
+
+
+def test_a_study_year_is_named_as_one(bevindingen):
+    """Seed 001 counts students in studiejaar 2023-2024; the finding said "In 2023"."""
+    tekst = _by(bevindingen["po-noord-nederland"], "samen_opleiden").tekst
+    assert tekst.startswith("In studiejaar 2023-2024 leerde 38,1%")
+
+
+def test_the_kind_of_an_earlier_peer_review_is_said(bevindingen):
+    """Seed 000: Noordermarke's 2023 review was the accreditation-oriented kind, not the
+    development-oriented peer review the plan now prepares; seed 003: H2O and ROSA had the latter."""
+    nw = _by(bevindingen["noorderwijzer"], "peer_review").tekst
+    assert "de vorige peer review van Noordermarke was in 2023 en was beoordelingsgericht, niet ontwikkelingsgericht" in nw
+    kga = _by(bevindingen["kennemerland-groot-amsterdam"], "peer_review").tekst
+    assert "was in 2025 en was ontwikkelingsgericht" in kga
+
+
+def test_a_shortage_announced_by_its_year_only_is_a_finding(regions, bevindingen):
+    """Seed 000 expects a shortage only after 2035, without a size: it was no finding, and chapter 1
+    said only "geen gegevens"."""
+    from regio_analysis.workforce.chapter import lezing_tekort
+
+    assert _by(bevindingen["noorderwijzer"], "tekort").tekst == \
+        "Het plan verwacht pas na 2035 een tekort aan onderwijsprofessionals en noemt daarvan geen omvang."
+    assert lezing_tekort(regions["noorderwijzer"]).startswith("Het plan verwacht pas na 2035 een tekort")

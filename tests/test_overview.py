@@ -457,7 +457,7 @@ def test_tijdlijn_activiteiten(regions, rid):
 @pytest.mark.parametrize("rid", DEFAULT_REGIONS)
 def test_figures_for_every_default_region(regions, rid):
     region = regions[rid]
-    for naam, table in (("leerlingen", "leerlingen"), ("verzuim", "verzuim"), ("activiteiten", "activiteiten")):
+    for naam, table in (("leerlingen", "leerlingen"), ("verzuim", "verzuim")):
         ax = getattr(overview, f"figuur_{naam}")(region)
         assert (ax is not None) == region.has(table), naam
         if ax is not None:  # a caption says what it shows; no title repeats it in the image
@@ -476,7 +476,6 @@ def test_region_without_tables(leeg):
     assert overview.lezing_activiteiten(leeg) == overview.geen_gegevens("activiteiten")
     assert overview.figuur_leerlingen(leeg) is None
     assert overview.figuur_verzuim(leeg) is None
-    assert overview.figuur_activiteiten(leeg) is None
     ident = dict(overview.identiteit(leeg).values)
     assert ident["Naam"] == "Lege Regio" and ident["Periode"] == "niet vermeld"
     assert "nog geen tabellen" in overview.inleiding(leeg)

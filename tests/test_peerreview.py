@@ -516,7 +516,7 @@ def test_coverage_check_and_cycle_tables_are_numeric(po_noord_dossier):
     total = one_row(cov, instituut="totaal")
     assert total["studenten"] == 3264 and total["aandeel (%)"] == pytest.approx(38.08, abs=0.01)
     assert total["extra bekostiging (€)"] == 1_930_055
-    assert tabel_tekst(cov).iloc[-1].tolist() == ["totaal", "2023", "3.264", "1.243", "38,1%", "2.021", "1.930.055"]
+    assert tabel_tekst(cov).iloc[-1].tolist() == ["totaal", "2023-2024", "3.264", "1.243", "38,1%", "2.021", "1.930.055"]
     chk = peer.controle_tabel(d)
     assert chk["consistent"].dtype == bool and chk["in het plan"].dtype == float
     shown = tabel_tekst(chk)
@@ -815,3 +815,14 @@ def test_cycle_without_any_year_says_it_cannot_be_checked(po_noord_dossier):
     assert text.startswith("Van geen van de 5 partnerschappen en opleidingsscholen (Drenthe-Kop van Overijssel, ")
     assert "is dus niet na te gaan" in text and "op schema met" not in text and "niet gepland" not in text
     assert set(po_noord_dossier.cyclus["status"]) == {"geen jaar bekend"}
+
+
+def test_the_cycle_table_says_the_kind_of_the_last_review_where_the_plan_does():
+    """Seed 000: Noordermarke's 2023 review was beoordelingsgericht; a region whose plan names no
+    kind gets no empty column."""
+    from regio_analysis.report.format import tabel_tekst
+
+    nw = tabel_tekst(peer.cyclus_tabel(peer.Hoofdstuk(load_region("noorderwijzer")).dossier)).set_index("naam")
+    assert nw.loc["Noordermarke", "soort laatste"] == "beoordelingsgericht"
+    rbd = peer.cyclus_tabel(peer.Hoofdstuk(load_region("rond-bommel-en-dommel")).dossier)
+    assert "soort laatste" not in rbd.columns

@@ -98,7 +98,7 @@ def test_region_without_data_gives_notes_not_errors():
     assert a is None and kwal.figuur_redenen(a) is None and kwal.tabel_redenen(a).empty
     assert "Geen gegevens" in kwal.lezing_redenen(a) and kwal.citaten(a).empty
     assert "Geen gegevens" in kwal.lezing_regiovergelijking(empty, pd.DataFrame())
-    assert "documenten_dir" in kwal.lezing_eigen_documenten(empty, None)
+    assert "geen eigen documenten" in kwal.lezing_eigen_documenten(empty, None)
 
 
 def test_own_documents_are_coded_compared_and_exported(regions, tmp_path):
@@ -245,7 +245,7 @@ def test_hoofdstuk_without_data_gives_notes_not_errors():
     assert empty.figuur_themaprofiel() is None and empty.figuur_redenen() is None and empty.figuur_samenhang() is None
     assert empty.abc_tabel().empty and empty.tabel_redenen().empty and empty.kwaliteit_autocodering().empty
     assert empty.citaten().empty and empty.tabel_eigen_documenten().empty
-    assert "Geen gegevens" in empty.lezing_redenen() and "documenten_dir" in empty.lezing_eigen_documenten()
+    assert "Geen gegevens" in empty.lezing_redenen() and "geen eigen documenten" in empty.lezing_eigen_documenten()
 
 
 def test_hoofdstuk_reports_an_unreadable_document_in_the_text(regions, tmp_path):

@@ -37,7 +37,7 @@ def test_readings_quote_the_seed_numbers(bommel, kennemerland):
     assert "7,7% minder (1.947 → 1.797)" in kw.lezing_leerlingen_per_soort(bommel)
     # 2019: 5.3 - 5.8 = -0.5; 2023: 6.7 - 6.3 = 0.4; above in 2022 (6.9 > 6.8) and 2023
     text = kw.lezing_verzuim_verschil(bommel)
-    assert "-0,5 procentpunt (2019)" in text and "0,4 (2023)" in text and "2022 en 2023" in text
+    assert "−0,5 procentpunt (2019)" in text and "0,4 (2023)" in text and "2022 en 2023" in text
     # shorter than two years: 13.4 + 11.6 = 25.0 %
     assert "25,0% is korter dan twee jaar" in kw.lezing_contractduur(bommel)
     text = kw.lezing_tevredenheid(bommel)
@@ -63,7 +63,9 @@ def test_readings_follow_changed_numbers(bommel):
 def test_no_data_gives_a_note_and_no_figure():
     region = load_region("noorderwijzer")
     for topic in TOPICS:
-        assert "Geen gegevens" in getattr(kw, f"lezing_{topic}")(region)
+        lezing = getattr(kw, f"lezing_{topic}")(region)
+        # the one thing the plan says on shortages is a year, without a figure
+        assert ("Tekortcijfers geeft het plan niet" if topic == "tekort" else "Geen gegevens") in lezing
         assert getattr(kw, f"figuur_{topic}")(region) is None
     plan = kw.spp(region)
     assert plan.inputs is None and "bezetting" in plan.uitleg()
@@ -334,7 +336,8 @@ def test_a_year_the_source_does_not_give_is_not_shown(po_noord):
     pers["jaar_vermeld"] = False
     text = kw.lezing_leeftijd(_copy(po_noord, personeel=pers))
     assert "2023" not in text and "(jaar niet vermeld)" in text and "22% van het personeel" in text
-    ax = kw.figuur_leeftijd(_copy(po_noord, personeel=pers))
+    groningen = pers["niveau"] == "provincie:Groningen"
+    ax = kw.figuur_leeftijd(_copy(po_noord, personeel=pers.assign(waarde=pers["waarde"].mask(groningen, 24.0))))
     assert "jaar niet vermeld" in bijschrift_van(ax)[0]
     pers["jaar_vermeld"] = True
     assert kw.lezing_leeftijd(_copy(po_noord, personeel=pers)).startswith("In 2023 was 22%")
@@ -414,3 +417,35 @@ def test_a_pupil_total_that_is_not_the_sum_of_its_parts_is_named(bommel):
     text = kw.lezing_leerlingen_per_soort(bommel)
     assert "in de gerealiseerde jaren (2020–2024) is het gepubliceerde totaal 53 tot 315 leerlingen groter" in text
     assert "in de prognosejaren is het precies hun som" in text
+
+
+def test_one_share_for_every_area_is_a_sentence_not_a_chart(po_noord):
+    """Seed 001 says 22 % is aged 55+ "in alle provincies" (Overijssel counted with the north):
+    the report drew that one sentence as five equal bars. Now the reading names the provinces."""
+    assert kw.figuur_leeftijd(po_noord) is None
+    text = kw.lezing_leeftijd(po_noord)
+    assert "in elk van de provincies Drenthe, Friesland, Groningen en Overijssel" in text
+    pers = po_noord.personeel.copy()
+    pers.loc[pers["niveau"] == "provincie:Drenthe", "waarde"] = 25.0
+    assert kw.figuur_leeftijd(_copy(po_noord, personeel=pers)) is not None
+    assert "in elk van de provincies" not in kw.lezing_leeftijd(_copy(po_noord, personeel=pers))
+    plt.close("all")
+
+
+def test_a_split_from_two_places_of_the_plan_is_not_drawn_as_one(kennemerland):
+    """Seed 003 gives 60,2 % working 32 hours or more (§ 2.4) and, elsewhere, a rounded 40 % working
+    less (§ 3.1): drawn as one split they summed to 100,2 %."""
+    assert kw.figuur_deeltijd(kennemerland) is None
+    pers = kennemerland.personeel.copy()
+    deel = pers["kenmerk"] == "deeltijd"
+    pers.loc[deel, "bron"] = pers.loc[deel, "bron"].iloc[0]
+    pers.loc[deel & (pers["categorie"] == "<32 uur"), "waarde"] = 39.8
+    assert kw.figuur_deeltijd(_copy(kennemerland, personeel=pers)) is not None
+    plt.close("all")
+
+
+def test_the_caption_of_the_shortage_figure_says_what_the_bars_are(po_noord, kennemerland):
+    """PO Noord's bars are areas, not function groups, as the caption said."""
+    assert "per gebied," in bijschrift_van(kw.figuur_tekort(po_noord))[0]
+    assert "per functiegroep," in bijschrift_van(kw.figuur_tekort(kennemerland))[0]
+    plt.close("all")

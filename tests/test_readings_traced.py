@@ -104,11 +104,12 @@ def tabellen_00(h) -> dict[str, pd.DataFrame]:
     r = h.region
     out = {n: getattr(h, n)() for n in dir(type(h)) if n.startswith("tabel_") and n != "tabel_bronbestanden"}
     return out | {"figuur_leerlingen": c.leerlingen_regio(r), "figuur_verzuim": c.verzuim_reeks(r),
-                  "figuur_activiteiten": r.activiteiten}
+                  "activiteitenregister": r.activiteiten}
 
 
 def tabellen_01(h) -> dict[str, pd.DataFrame]:
     from regio_analysis.workforce import chapter as c
+    from regio_analysis.workforce.chapter.tekorten import verwacht_tekort
 
     r = h.region
     out = {n: getattr(h, n)() for n in dir(type(h)) if n.startswith("tabel_")}
@@ -120,6 +121,7 @@ def tabellen_01(h) -> dict[str, pd.DataFrame]:
         "figuur_deeltijd": c.deeltijd(r),
         "figuur_contractduur": c.contractduur(r), "figuur_verzuim": c.verzuim_verschil(r),
         "figuur_tekort": c.tekortcomponenten(r), "figuur_tevredenheid": c.tevredenheid(r),
+        "verwacht_tekort": verwacht_tekort(r),
         "figuur_stromen": c.stromen(r),
         # not a table of the chapter: the shortage and unfilled fte of each step of the reconciliation
         # (tabel_aansluiting shows only the fte to fill), which lezing_aansluiting names
@@ -452,8 +454,8 @@ BRONNEN: dict[str, dict[str, Bron]] = {
     "00": {
         "inleiding": Bron(regels=(aantal_tabellen,)),
         "lezing_herkomst": Bron(tabellen=("tabel_herkomst",)),
-        "lezing_activiteiten": Bron(tabellen=("tabel_kerncijfers", "tabel_identiteit"), data=("figuur_activiteiten",),
-                                    tellingen=("figuur_activiteiten",), regels=(buiten_planperiode,)),
+        "lezing_activiteiten": Bron(tabellen=("tabel_kerncijfers", "tabel_identiteit"), data=("activiteitenregister",),
+                                    tellingen=("activiteitenregister",), regels=(buiten_planperiode,)),
         "lezing_leerlingen": Bron(tabellen=("tabel_kerncijfers",), data=("figuur_leerlingen", "regio.leerlingen"),
                                   regels=(leerlingen_verandering, leerlingen_totaal_min_som)),
         "lezing_verzuim": Bron(tabellen=("tabel_kerncijfers",), data=("figuur_verzuim",)),
@@ -468,7 +470,8 @@ BRONNEN: dict[str, dict[str, Bron]] = {
         "lezing_deeltijd": Bron(data=("figuur_deeltijd",), regels=(werkweek_fte,), constanten=(40,)),  # "bij 40 uur"
         "lezing_contractduur": Bron(data=("figuur_contractduur",), regels=(korter_dan_twee_jaar,)),
         "lezing_verzuim": Bron(data=("figuur_verzuim",)),
-        "lezing_tekort": Bron(tabellen=("tabel_tekort",), data=("figuur_tekort",), regels=(verborgen_aandeel,)),
+        "lezing_tekort": Bron(tabellen=("tabel_tekort",), data=("figuur_tekort", "verwacht_tekort"),
+                              regels=(verborgen_aandeel,)),
         "lezing_tevredenheid": Bron(data=("figuur_tevredenheid",)),
         "lezing_stromen": Bron(data=("figuur_stromen",), regels=(stroom_gemiddeld,)),
         # the inputs of the projection, each with its source, and the scenarios' changes (2%, 10%)

@@ -1,6 +1,7 @@
 """The SPP model: identities and directions on made-up inputs, the seed 002 table, microdata rates."""
 from __future__ import annotations
 
+import re
 import math
 
 import numpy as np
@@ -180,8 +181,10 @@ def test_reproduce_published_surfaces_the_seed_quirks(bommel):
     table = wf.reproduce_published(bommel).set_index(["jaar", "functiegroep", "indicator"])
     op = table.loc[(2025, "OP", "benodigd_fte"), "reden"]
     oop = table.loc[(2025, "OOP", "benodigd_fte"), "reden"]
-    assert "bao / 18,03" in op and "bao 18" in op
-    assert "so_vso / 5,28" in oop and "OP so_vso 5" in oop
+    assert "de leerlingen basisonderwijs gedeeld door 18,03" in op and "basisonderwijs 18" in op
+    assert "de leerlingen (voortgezet) speciaal onderwijs gedeeld door 5,28" in oop
+    assert "OP (voortgezet) speciaal onderwijs 5" in oop
+    assert not re.search(r"\b(bao|so_vso)\b", op + oop)  # school types in words
     assert "cumulatief" in table.loc[(2027, "DIR", "tekort_fte"), "reden"]
     assert "niet opgeteld" in table.loc[(2027, "OP", "tekort_fte"), "reden"]
     assert [table.loc[(y, "DIR", "tekort_fte"), "berekend"] for y in range(2025, 2030)] == [4, 8, 12, 16, 20]

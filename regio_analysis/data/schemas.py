@@ -50,6 +50,9 @@ REDENEN_EINDE = (
     "buiten onderwijs", "pensioen",
 )
 ROUTES = ("regulier", "zij-instroom", "onbevoegd")
+#: kinds of peer review of a Samen Opleiden partnership: the present (development-oriented) one and
+#: the earlier accreditation-oriented one
+PEER_REVIEW_SOORTEN = ("ontwikkelingsgericht", "beoordelingsgericht")
 INDUCTIE_INTENSITEIT = ("geen", "licht", "intensief")
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 BRIN6_PATTERN = r"^[0-9]{2}[A-Z]{2}[0-9]{2}$|^[0-9A-Z]{4}[0-9]{2}$"
@@ -306,6 +309,9 @@ _table(TableSpec(
         "instellingen": Col("str", default="", description="participants, separated by ';'"),
         "peer_review_jaar": Col("year", nullable=True, description="year of the planned peer review"),
         "laatste_peer_review": Col("year", nullable=True),
+        "laatste_peer_review_soort": Col("str", (_in(("", *PEER_REVIEW_SOORTEN)),), default="",
+                                         description="kind of the last peer review: ontwikkelingsgericht or "
+                                                     "beoordelingsgericht (empty: not stated)"),
         "opgericht": Col("year", nullable=True, description="year the partnership was founded"),
         "bron": _BRON,
     },

@@ -177,17 +177,17 @@ def write_workbook(d: Dossier, path: str | Path) -> Path:
     widths(ws, {"A": 32, "B": 40, "C": 90})
 
     ws = wb.create_sheet(_sheet_title("Peer-reviewcyclus", used))
-    header(ws, 1, ["Partnerschap", "Soort", "Laatste peer review", "Gepland", "Gepland met", "Uiterlijk (cyclus)",
-                   "Volgende", "Status"])
+    header(ws, 1, ["Partnerschap", "Soort", "Laatste peer review", "Soort laatste peer review", "Gepland",
+                   "Gepland met", "Uiterlijk (cyclus)", "Volgende", "Status"])
     for i, r in enumerate(d.cyclus.itertuples(index=False), 2):
         jaar = lambda v: None if pd.isna(v) else int(v)  # noqa: E731
-        vals = [r.naam, r.soort, jaar(r.laatste_peer_review), jaar(r.gepland), r.via, jaar(r.uiterlijk),
-                jaar(r.volgende), r.status]
+        vals = [r.naam, r.soort, jaar(r.laatste_peer_review), r.laatste_soort, jaar(r.gepland), r.via,
+                jaar(r.uiterlijk), jaar(r.volgende), r.status]
         for j, v in enumerate(vals, 1):
             ws.cell(i, j, v)
     if d.cyclus.empty:
         ws.cell(2, 1, "Geen partnerschappen bekend.")
-    widths(ws, {"A": 40, "B": 18, "C": 18, "D": 10, "E": 34, "F": 16, "G": 10, "H": 20})
+    widths(ws, {"A": 40, "B": 18, "C": 18, "D": 22, "E": 10, "F": 34, "G": 16, "H": 10, "I": 20})
 
     if d.dekking is not None and not d.dekking.summary.empty:
         ws = wb.create_sheet(_sheet_title("Samen Opleiden", used))

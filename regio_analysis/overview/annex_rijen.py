@@ -19,7 +19,7 @@ from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.qualitative.plans import looptijd_vermeld
 from regio_analysis.report.figures import niveau_label
 from regio_analysis.report.format import (EENHEID_SOORT, Kolom, ZoalsGepubliceerd, fmt_getal, kolommen, opsomming,
-                                          thema_label)
+                                          studiejaar, thema_label)
 
 #: the region's published tables the annex shows, in the order of the annex
 TABELLEN = ("leerlingen", "personeel", "stromen", "verzuim", "tekort", "raming", "kengetallen", "begroting",
@@ -311,7 +311,7 @@ def samen_opleiden(region, df: pd.DataFrame) -> pd.DataFrame:
         "wat": [f"Studenten van {tekst(i)}" for i in df["instituut"]],
         "studenten": df["studenten_totaal"].astype(float),
         "in een partnerschap": df["studenten_partnerschap"].astype(float),
-        "jaar": df["jaar"].map(jaar_tekst),
+        "jaar": df["jaar"].map(studiejaar),
         "bron": [leesbare_bron(region, b) for b in df["bron"]],
     }, index=df.index)
     return kolommen(out, studenten=Kolom("aantal"), **{"in een partnerschap": Kolom("aantal")}, jaar=Kolom("tekst"))
@@ -326,7 +326,9 @@ def partnerschappen(region, df: pd.DataFrame) -> pd.DataFrame:
         "soort": df["soort"].map(lambda s: woorden(s)),
         "deelnemers": df["instellingen"].map(lambda s: ", ".join(p.strip() for p in tekst(s).split(";") if p.strip())),
         "peer review gepland": df["peer_review_jaar"].map(jaar),
-        "laatste peer review": df["laatste_peer_review"].map(jaar),
+        "laatste peer review": [jaar(j) + (f" ({s})" if not leeg(j) and not leeg(s) and str(s) else "")
+                                for j, s in zip(df["laatste_peer_review"],
+                                                df.get("laatste_peer_review_soort", pd.Series("", index=df.index)))],
         "opgericht": df["opgericht"].map(jaar),
         "bron": [leesbare_bron(region, b) for b in df["bron"]],
     }, index=df.index)

@@ -19,7 +19,7 @@ from regio_analysis.data.provenance import (BETEKENIS, Herkomst, Soort, berekend
                                             markeer, met_herkomst, per_hoofdstuk)
 from regio_analysis.data.region import documenttitel, jaar_vermeld, leesbare_bron
 from regio_analysis.data.schemas import THEMAS
-from regio_analysis.qualitative.plans import looptijd_vermeld, parse_periode, timeline, window
+from regio_analysis.qualitative.plans import looptijd_vermeld, parse_periode
 
 KERNCIJFER_KOLOMMEN = ["indicator", "jaar", "waarde", "eenheid", "soort", "bron"]
 
@@ -718,18 +718,6 @@ def figuur_verzuim(region, ax: Axes | None = None) -> Axes | None:
     return bijschrift(ax, f"Ziekteverzuimpercentage van het personeel, {wie}, {plotting.periode(reeks['jaar'])}")
 
 
-def figuur_activiteiten(region, ax: Axes | None = None) -> Axes | None:
-    act = region.activiteiten
-    if not region.has("activiteiten"):
-        return None
-    periode = window(act, _planperiode(region))
-    ax = timeline(act, ax=ax, periode=periode)
-    tekst = f"Activiteiten uit het activiteitenregister van het plan per thema, {periode[0]}–{periode[1]}"
-    if (~looptijd_vermeld(act)).any():
-        tekst += " (gearceerd: geen eigen looptijd in het plan, in het register op de hele planperiode)"
-    return bijschrift(ax, tekst)
-
-
 @met_herkomst
 class Hoofdstuk:
     """Chapter 00 for one region: everything ``00_overzicht.ipynb`` shows (published figures only)."""
@@ -778,10 +766,6 @@ class Hoofdstuk:
 
     def lezing_verzuim(self) -> str:
         return lezing_verzuim(self.region)
-
-    def figuur_activiteiten(self) -> Axes | None:
-        return markeer(figuur_activiteiten(self.region), gepubliceerd_uit(self.region, self.region.activiteiten),
-                       berekend("de thema's in de indeling van het pakket"))
 
     def lezing_activiteiten(self) -> str:
         return lezing_activiteiten(self.region)

@@ -59,7 +59,7 @@ EENHEDEN = {"leerlingen": "aantal", "personen": "personen", "verzuim_pct": "proc
 def kerncijfer_rijen(region) -> list[dict[str, Any]]:
     """The index's indicators of a region, one dict each: ``sleutel``, ``indicator`` (the label of
     :data:`KEY_INDICATOR_LABELS`), ``waarde`` (None: not known), ``eenheid``, ``jaar`` (text, "niet
-    vermeld" where the source gives none), ``definitie`` (what chapter 00 calls the figure: who is
+    vermeld" where the source gives none; "2025 (prognose)" for a forecast), ``definitie`` (what chapter 00 calls the figure: who is
     counted, a sum, a forecast), ``landelijk`` (the national value the region publishes for the same
     year; sick leave only, else None), ``soort`` and ``bron`` (as chapter 00's :func:`kerncijfers`
     states them)."""
@@ -67,10 +67,14 @@ def kerncijfer_rijen(region) -> list[dict[str, Any]]:
     kc = kerncijfers(region)
     rows = []
     land = _verzuim_laatste(region)[1]  # the national sick leave of the region's latest year, if published
+    uit = _stroom(region, "uit")
+    prognose = {"uitstroom_pct": bool(uit is not None and uit[1])}  # a forecast stands beside measured values
     for key, label in KEY_INDICATOR_LABELS.items():
         found = next((kc.loc[k] for k in _KERNCIJFER_RIJEN[key] if k in kc.index), None) \
             if values[key] is not None else None
         shown = {c: "" if found is None else str(found[c]) for c in ("jaar", "indicator", "soort", "bron")}
+        if prognose.get(key) and shown["jaar"]:
+            shown["jaar"] += " (prognose)"
         rows.append({"sleutel": key, "indicator": label, "waarde": values[key], "eenheid": EENHEDEN[key],
                      "jaar": shown["jaar"], "definitie": shown["indicator"],
                      "landelijk": float(land["waarde"]) if key == "verzuim_pct" and land is not None else None,

@@ -19,7 +19,7 @@ import pandas as pd
 from regio_analysis.data.provenance import (Herkomst, berekend, bronnen_van, gepubliceerd, microdata_in_woorden, soorten,
                                             synthetische_tabellen)
 from regio_analysis.overview.chapter import RETENTIE_INDICATOREN, leerlingen_regio, regio_rijen, verzuim_reeks
-from regio_analysis.report.format import fmt_getal, fmt_pct, opsomming, thema_label
+from regio_analysis.report.format import fmt_getal, fmt_pct, opsomming, studiejaar, thema_label
 
 MIN_BEVINDINGEN, MAX_BEVINDINGEN = 5, 8
 
@@ -236,7 +236,14 @@ def _tekort(region) -> Bevinding | None:
     df = tekortcomponenten(region)
     df = df[df["niveau"] == "regio"] if not df.empty else df
     if df.empty:
-        return None
+        from regio_analysis.workforce.chapter.tekorten import verwacht_tekort, verwacht_tekort_tekst
+
+        rows = verwacht_tekort(region)
+        if rows.empty:
+            return None
+        bron = _bron(region, rows)
+        return Bevinding("tekort", verwacht_tekort_tekst(region), _jaren(*rows["jaar"]), (gepubliceerd(bron),), bron,
+                         "tekort")
     raw = regio_rijen(region.tekort)
     delen, jaren = [], []
     for comp in [c for c in TEKORT_WOORDEN if c in set(df["component"])] + sorted(set(df["component"]) - set(TEKORT_WOORDEN)):
@@ -381,15 +388,20 @@ def _raming(region) -> Bevinding | None:
         if not rows.empty else rows
     if rows.empty:
         return None
+    from regio_analysis.workforce.chapter.publiek import met_vermeld_jaar, populatie_tekst
+    rows = met_vermeld_jaar(rows, "jaar")
     delen = []
-    for (indicator, jaar, waarde), part in rows.groupby(["indicator", "jaar", "waarde"], sort=False):
+    for (indicator, waarde), part in rows.groupby(["indicator", "waarde"], sort=False):
         groepen = list(part["functiegroep"])
-        wie = "het personeel" if groepen == ["totaal"] else _groepen(groepen)
+        wie = ("het personeel" if groepen == ["totaal"] else _groepen(groepen)) + populatie_tekst(part)
+        jaar = part["jaar"].iloc[0]
         if indicator == "onvervuld_fte_groei_tov_2024":
-            delen.append(f"de onvervulde werkgelegenheid (in fte) van {wie} is in {int(jaar)} "
+            delen.append(f"de onvervulde werkgelegenheid (in fte) van {wie} is in {_jaar(jaar)} "
                          f"{_pct_gepubliceerd(waarde)} groter dan in 2024")
         else:
-            delen.append(f"in de tien jaar tot {int(jaar)} gaat {_pct_gepubliceerd(waarde)} van {wie} met pensioen")
+            wanneer = (f"in de tien jaar tot {int(jaar)}" if pd.notna(jaar)
+                       else "in de komende tien jaar (het plan noemt geen jaartal)")
+            delen.append(f"{wanneer} gaat {_pct_gepubliceerd(waarde)} van {wie} met pensioen")
     bron = _bron(region, rows)
     return Bevinding("raming", "Het plan raamt: " + "; ".join(delen) + ".", _jaren(*rows["jaar"], 2024),
                      (gepubliceerd(bron),), bron, "raming")
@@ -437,14 +449,14 @@ def _samen_opleiden(region) -> Bevinding | None:
     cov = samen_opleiden_coverage(region.samen_opleiden, float(bedrag["waarde"].iloc[-1]) if not bedrag.empty else 0.0)
     t = cov.totaal()
     inst = cov.summary[(cov.summary["jaar"] == t["jaar"]) & (cov.summary["instituut"] != "totaal")]
-    tekst = (f"In {int(t['jaar'])} leerde {fmt_pct(t['aandeel_partnerschap'])} van de {fmt_getal(t['studenten_totaal'], 0)} "
+    tekst = (f"In {studiejaar(t['jaar'])} leerde {fmt_pct(t['aandeel_partnerschap'])} van de {fmt_getal(t['studenten_totaal'], 0)} "
              f"studenten van {opsomming([md(i) for i in inst['instituut']])} in een partnerschap; voor 100% moeten nog "
              f"{fmt_getal(t['nog_te_plaatsen'], 0)} studenten een plek krijgen")
     if not bedrag.empty:  # the plan's own amount per student, never a default of the package
         tekst += (f", wat bij € {fmt_getal(cov.per_student_eur, 0)} per student € "
                   f"{fmt_getal(t['extra_bekostiging_eur'], 0)} extra bekostiging vraagt")
     bron = _bron(region, region.samen_opleiden, bedrag)
-    return Bevinding("samen_opleiden", tekst + ".", _jaren(t["jaar"]),
+    return Bevinding("samen_opleiden", tekst + ".", _jaren(t["jaar"], t["jaar"] + 1),
                      (gepubliceerd(bron), berekend("aandeel en nog te plaatsen studenten; extra bekostiging per student")),
                      bron, "samen_opleiden")
 
@@ -471,8 +483,10 @@ def _peer_review(region) -> Bevinding | None:
         delen.append(f"{_namen(g)} {'maakt' if len(g) == 1 else 'maken'} deel uit van {md(via)} en "
                      f"{'heeft' if len(g) == 1 else 'hebben'} geen eigen geplande peer review")
     vorige = cyc[cyc["laatste_peer_review"].notna()]
-    for jaar, g in vorige.groupby("laatste_peer_review", sort=True):
-        delen.append(f"de vorige peer review van {_namen(g)} was in {int(jaar)}")
+    for (jaar, soort), g in vorige.groupby(["laatste_peer_review", "laatste_soort"], sort=True):
+        delen.append(f"de vorige peer review van {_namen(g)} was in {int(jaar)}"
+                     + (f" en was {soort}, niet ontwikkelingsgericht" if soort == "beoordelingsgericht"
+                        else f" en was {soort}" if soort else ""))
     geen = cyc[cyc["status"] == GEEN_JAAR]
     if not geen.empty:
         delen.append(f"van {_namen(geen)} noemt het plan geen jaar")

@@ -32,7 +32,7 @@ from regio_analysis.data.provenance import (Herkomst, berekend, gepubliceerd, ge
                                             met_herkomst, standaardwaarde, synthetisch)
 from regio_analysis.peerreview.indicators import STANDAARD_DOEL, SYNTH
 from regio_analysis.report.format import (Kolom, bijschrift_tekst, fmt_getal, fmt_pct, geen_gegevens, kolommen,
-                                          opsomming)
+                                          opsomming, studiejaar)
 from regio_analysis.report.tables import bijschrift
 
 
@@ -205,7 +205,7 @@ def lezing_dekking(d: Dossier) -> str:
         return geen_gegevens("studenten per lerarenopleiding (Samen Opleiden)")
     t = cov.totaal()
     inst = cov.summary[(cov.summary["jaar"] == t["jaar"]) & (cov.summary["instituut"] != "totaal")]
-    tekst = (f"In {int(t['jaar'])} leert {fmt_pct(t['aandeel_partnerschap'])} van de {fmt_getal(t['studenten_totaal'])} "
+    tekst = (f"In {studiejaar(t['jaar'])} leert {fmt_pct(t['aandeel_partnerschap'])} van de {fmt_getal(t['studenten_totaal'])} "
              f"studenten in een partnerschap ({opsomming([f'{r.instituut} {fmt_pct(r.aandeel_partnerschap)}' for r in inst.itertuples()])}); "
              f"voor 100 % moeten nog {fmt_getal(t['nog_te_plaatsen'])} studenten een plek krijgen, wat bij "
              f"{_eur(cov.per_student_eur)} per student {_eur(t['extra_bekostiging_eur'])} extra bekostiging vraagt.")
@@ -225,11 +225,12 @@ def dekking_tabel(d: Dossier) -> pd.DataFrame:
         return pd.DataFrame()
     s = cov.summary
     out = pd.DataFrame({
-        "instituut": s["instituut"], "jaar": s["jaar"], "studenten": s["studenten_totaal"],
+        "instituut": s["instituut"], "studiejaar": s["jaar"].map(lambda j: studiejaar(j).removeprefix("studiejaar ")),
+        "studenten": s["studenten_totaal"],
         "in partnerschap": s["studenten_partnerschap"], "aandeel (%)": s["aandeel_partnerschap"].astype(float),
         "nog te plaatsen": s["nog_te_plaatsen"], "extra bekostiging (€)": s["extra_bekostiging_eur"].astype(float),
     }).reset_index(drop=True)
-    return kolommen(out, jaar="jaar", studenten="aantal", **{
+    return kolommen(out, studenten="aantal", **{
         "in partnerschap": "aantal", "aandeel (%)": Kolom("pct", 1, naam="aandeel"), "nog te plaatsen": "aantal",
         "extra bekostiging (€)": Kolom("getal", 0)})
 
@@ -250,7 +251,7 @@ def controle_tabel(d: Dossier) -> pd.DataFrame:
                             "nagerekend": Kolom("getal", eenheid="eenheid"), "consistent": "ja_nee"})
 
 
-_CYCLUS_NAMEN = {"laatste_peer_review": "laatste peer review", "gepland": "gepland", "via": "gepland met",
+_CYCLUS_NAMEN = {"laatste_peer_review": "laatste peer review", "laatste_soort": "soort laatste", "gepland": "gepland", "via": "gepland met",
                  "uiterlijk": "uiterlijk (cyclus)", "volgende": "volgende"}
 
 
@@ -260,11 +261,12 @@ def cyclus_tabel(d: Dossier) -> pd.DataFrame:
     out = d.cyclus.drop(columns="op_schema").rename(columns=_CYCLUS_NAMEN).reset_index(drop=True)
     if "soort" in out.columns:  # the kind in words ("samen opleiden")
         out["soort"] = out["soort"].astype(str).str.replace("_", " ")
-    if not out.empty and not out["gepland met"].astype(bool).any():
-        out = out.drop(columns="gepland met")
-    jaren = [c for k, c in _CYCLUS_NAMEN.items() if k != "via"]
-    return kolommen(out, **{c: "jaar" for c in jaren}, **({"gepland met": Kolom("tekst", leeg="")}
-                                                          if "gepland met" in out.columns else {}))
+    for kolom in ("gepland met", "soort laatste"):  # only when a partnership has one
+        if not out.empty and not out[kolom].astype(bool).any():
+            out = out.drop(columns=kolom)
+    jaren = [c for k, c in _CYCLUS_NAMEN.items() if k not in ("via", "laatste_soort")]
+    tekst = {c: Kolom("tekst", leeg="") for c in ("gepland met", "soort laatste") if c in out.columns}
+    return kolommen(out, **{c: "jaar" for c in jaren}, **tekst)
 
 
 def lezing_waarborg(d: Dossier, waarborg_id: str) -> str:

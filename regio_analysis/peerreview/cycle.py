@@ -41,7 +41,8 @@ def peer_review_cycle(partnerschappen: pd.DataFrame, peiljaar: int, cyclus_jaren
                       soorten: tuple[str, ...] = PARTNERSCHAP_SOORTEN) -> pd.DataFrame:
     """The peer-review cycle of each partnership (rows of ``soorten``) at ``peiljaar``.
 
-    Columns: ``naam``, ``soort``, ``laatste_peer_review``, ``gepland`` (``peer_review_jaar``,
+    Columns: ``naam``, ``soort``, ``laatste_peer_review``, ``laatste_soort`` (its kind when the
+    plan states it: ontwikkelingsgericht, beoordelingsgericht; else ""), ``gepland`` (``peer_review_jaar``,
     else the planned year of the partnership it joins), ``via`` (that partnership, else ""),
     ``uiterlijk`` (last review + ``cyclus_jaren``), ``volgende`` (the planned year, else the
     latest allowed one), ``status`` and ``op_schema``. Status: *op schema*; *te laat* (the
@@ -49,7 +50,7 @@ def peer_review_cycle(partnerschappen: pd.DataFrame, peiljaar: int, cyclus_jaren
     (planned after the latest allowed year); :data:`GEEN_JAAR` (no year of a last or planned
     review in the data: the region's plan names none).
     """
-    cols = ["naam", "soort", "laatste_peer_review", "gepland", "via", "uiterlijk", "volgende", "status", "op_schema"]
+    cols = ["naam", "soort", "laatste_peer_review", "laatste_soort", "gepland", "via", "uiterlijk", "volgende", "status", "op_schema"]
     if partnerschappen is None or partnerschappen.empty:
         return pd.DataFrame(columns=cols)
     df = partnerschappen[partnerschappen["soort"].isin(soorten)]
@@ -72,7 +73,10 @@ def peer_review_cycle(partnerschappen: pd.DataFrame, peiljaar: int, cyclus_jaren
             status = "te laat"
         else:
             status = "op schema"
-        rows.append({"naam": r.naam, "soort": r.soort, "laatste_peer_review": laatste, "gepland": gepland, "via": via,
+        laatste_soort = str(getattr(r, "laatste_peer_review_soort", "") or "") if laatste is not None else ""
+        laatste_soort = "" if laatste_soort == "nan" else laatste_soort
+        rows.append({"naam": r.naam, "soort": r.soort, "laatste_peer_review": laatste, "laatste_soort": laatste_soort,
+                     "gepland": gepland, "via": via,
                      "uiterlijk": uiterlijk, "volgende": gepland if gepland is not None else uiterlijk,
                      "status": status, "op_schema": status == "op schema"})
     out = pd.DataFrame(rows, columns=cols)

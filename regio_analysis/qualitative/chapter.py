@@ -603,8 +603,9 @@ def tabel_eigen_documenten(region, eigen) -> pd.DataFrame:
 
 def lezing_eigen_documenten(region, eigen) -> str:
     if eigen is None:
-        return ("_Geef in de parameter `documenten_dir` een map met eigen documenten (.txt, .md, .docx, .pdf) "
-                "op om ook het themaprofiel uit de tekst van uw plannen te bepalen._")
+        return ("_Bij dit rapport zijn geen eigen documenten van de regio gelezen. Met eigen documenten (.txt, .md, "
+                ".docx, .pdf) bepaalt dit hoofdstuk ook het themaprofiel uit de tekst van de plannen; de verantwoording "
+                "achterin zegt met welke instelling._")
     docs = eigen[0]
     tab = vergelijk_profielen(region, eigen)
     if tab["tekst_n"].sum() == 0:

@@ -123,15 +123,24 @@ def timeline(activiteiten: pd.DataFrame, ax: Axes | None = None, periode: tuple[
         return None
     ax = tijdlijn_activiteiten(df, ax=ax, titel=titel)
     ax.set_xlim(mdates.date2num(pd.Timestamp(periode[0], 1, 1)), mdates.date2num(pd.Timestamp(periode[1] + 1, 1, 1)))
-    # activities the register does not date: light and hatched (bar i belongs to tick label i, "<id>  <titel>")
+    # activities the register does not date: hatched in white over their theme's colour, which stays
+    # recognisable (bar i belongs to tick label i, "<id>  <titel>")
     zonder = set(df.loc[~looptijd_vermeld(df), "id"].astype(str))
     if zonder:
         ids = [t.get_text().split("  ")[0] for t in ax.get_yticklabels()]
         for bar in ax.patches:
             i = int(round(bar.get_y() + bar.get_height() / 2))
             if 0 <= i < len(ids) and ids[i] in zonder:
-                bar.set_alpha(0.45)
-                bar.set_hatch("///")
+                bar.set_hatch("////")
+                bar.set_edgecolor("white")
+                bar.set_linewidth(0)
+        from matplotlib.patches import Patch
+
+        legend = ax.get_legend()
+        if legend is not None:
+            handles = [*legend.legend_handles, Patch(facecolor="0.55", edgecolor="white", linewidth=0, hatch="////",
+                                                     label="gearceerd: zonder eigen looptijd")]
+            ax.legend(handles=handles, title="Thema", loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     return ax
 
 

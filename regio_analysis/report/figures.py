@@ -535,6 +535,11 @@ def _kort(text: str, n: int = 48) -> str:
     return text if len(text) <= n else text[: n - 1].rstrip() + "…"
 
 
+def natuurlijke_volgorde(label) -> tuple:
+    """A sort key that orders the numbers inside a label as numbers: ``"5.2" < "5.10"``, ``"W2" < "W10"``."""
+    return tuple((0, int(d), "") if d else (1, 0, t) for d, t in re.findall(r"(\d+)|(\D+)", str(label)))
+
+
 def tijdlijn_activiteiten(
     activiteiten: pd.DataFrame,
     ax: Axes | None = None,
@@ -549,7 +554,8 @@ def tijdlijn_activiteiten(
     df = activiteiten.dropna(subset=["start", "einde"]).copy()
     rank = {t: i for i, t in enumerate(THEMAS)}
     df["_rang"] = df["thema"].map(rank).fillna(len(rank))
-    df = df.sort_values(["_rang", "start", "id"], kind="stable").reset_index(drop=True)
+    df["_id"] = df["id"].map(natuurlijke_volgorde)  # 5.2 before 5.10
+    df = df.sort_values(["_rang", "start", "_id"], kind="stable").reset_index(drop=True)
     n = len(df)
     ax = _new_ax(ax, figsize=(10.0, max(3.0, 0.26 * n + 1.4)))
     start = mdates.date2num(pd.to_datetime(df["start"]))

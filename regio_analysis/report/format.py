@@ -46,7 +46,8 @@ def rond(x, places: int) -> float:
 
 
 def fmt_getal(x, decimals: int | None = None) -> str:
-    """A number in Dutch notation: ``fmt_getal(1234.5) -> "1.234,5"``.
+    """A number in Dutch notation: ``fmt_getal(1234.5) -> "1.234,5"``, ``fmt_getal(-0.5) -> "−0,5"``
+    (with the minus sign U+2212).
 
     ``decimals=None`` shows what the number needs, up to two decimals
     (``6.0 -> "6"``, ``0.75 -> "0,75"``); otherwise exactly ``decimals``. Rounds half
@@ -61,7 +62,8 @@ def fmt_getal(x, decimals: int | None = None) -> str:
         text = text.rstrip("0").rstrip(".")
     if text.lstrip("-").strip("0.,") == "":  # "-0", "-0.0"
         text = text.lstrip("-")
-    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".")
+    # a typographic minus sign (U+2212), as in the report's other signed figures ("−12 fte")
+    return text.replace(",", "\u0000").replace(".", ",").replace("\u0000", ".").replace("-", "\u2212")
 
 
 def fmt_p(p, decimals: int = 3) -> str:
@@ -76,6 +78,14 @@ def fmt_pct(x, decimals: int | None = 1) -> str:
     if _is_missing(x):
         return LEEG
     return f"{fmt_getal(x, decimals)}%"
+
+
+def studiejaar(jaar) -> str:
+    """A study year from its first calendar year: ``studiejaar(2023) -> "studiejaar 2023-2024"``
+    (the ``jaar`` of a ``samen_opleiden`` row)."""
+    if _is_missing(jaar):
+        return "studiejaar niet vermeld"
+    return f"studiejaar {int(jaar)}-{int(jaar) + 1}"
 
 
 def thema_label(thema: str) -> str:
@@ -93,7 +103,7 @@ def opsomming(items: Iterable[str], en: str = "en") -> str:
 
 def geen_gegevens(wat: str) -> str:
     """The visible (Markdown) note shown instead of a table or figure the region lacks."""
-    return f"_Geen gegevens over {wat} voor deze regio: de regiomap bevat ze niet._"
+    return f"_Geen gegevens over {wat}: de gegevens van de regio bevatten ze niet._"
 
 
 def bijschrift_tekst(tekst: str, herkomst: Iterable = ()) -> str:

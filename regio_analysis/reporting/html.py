@@ -258,7 +258,32 @@ def clean_notebook(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     for cell in nb.cells:
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
-    return safe_outputs(nummer_bijschriften(nb))
+    return safe_outputs(nummer_bijschriften(een_keer_geen_gegevens(nb)))
+
+
+#: how :func:`regio_analysis.report.format.geen_gegevens` starts its note
+_GEEN_GEGEVENS = "_Geen gegevens over "
+
+
+def een_keer_geen_gegevens(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Keep one "geen gegevens" note per section (in place): a section whose table, figure and
+    reading all lack data said so two or three times in a row. A section starts at a Markdown
+    cell with a heading."""
+    gezien = False
+    for cell in nb.cells:
+        if cell.cell_type == "markdown" and re.search(r"^#{1,6} ", _text(cell.source), re.M):
+            gezien = False
+        kept = []
+        for out in cell.get("outputs", []):
+            tekst = _text(out.get("data", {}).get("text/markdown", "")).strip()
+            if tekst.startswith(_GEEN_GEGEVENS):
+                if gezien and re.fullmatch(r"_[^_]*_", tekst):  # a note and nothing else
+                    continue
+                gezien = True
+            kept.append(out)
+        if "outputs" in cell:
+            cell.outputs = kept
+    return nb
 
 
 _SOORT_LABEL = {"figuur": "Figuur", "tabel": "Tabel"}

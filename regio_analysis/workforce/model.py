@@ -736,14 +736,16 @@ def _convention_notes(region, inputs: WorkforceInputs) -> dict[tuple[str, str], 
     kg = region.kengetallen
     stated = kg[(kg["onderwerp"] == "ratio") & (kg["indicator"] == "leerlingen_per_fte")] if not kg.empty else kg
     for g, part in inputs.ratio.groupby("functiegroep"):
-        implied = ", ".join(f"{s} / {_nl(r, 2)}" for s, r in zip(part["soort"], part["leerlingen_per_fte"]))
-        text = f"conventie: de vraag is {implied} (ratio uit het eerste gepubliceerde jaar)"
+        implied = ", ".join(f"de leerlingen {SCHOOLSOORT_LABELS.get(s, s)} gedeeld door {_nl(r, 2)}"
+                            for s, r in zip(part["soort"], part["leerlingen_per_fte"]))
+        text = f"conventie: de vraag in fte is {implied} (ratio uit het eerste gepubliceerde jaar)"
         own = stated[stated["functiegroep"] == g] if not stated.empty else stated
         if not own.empty:
             text += ("; de gepubliceerde ratio's voor deze groep zijn "
-                     + ", ".join(f"{s} {_nl(v)}" for s, v in zip(own["categorie"], own["waarde"])))
+                     + ", ".join(f"{SCHOOLSOORT_LABELS.get(s, s)} {_nl(v)}" for s, v in zip(own["categorie"], own["waarde"])))
             other = stated[(stated["functiegroep"] != g) & stated["categorie"].isin(part["soort"])]
-            close = [f"{o['functiegroep']} {o['categorie']} {_nl(o['waarde'])}" for _, o in other.iterrows()
+            close = [f"{o['functiegroep']} {SCHOOLSOORT_LABELS.get(o['categorie'], o['categorie'])} {_nl(o['waarde'])}"
+                     for _, o in other.iterrows()
                      if abs(o["waarde"] - part["leerlingen_per_fte"].iloc[0]) < abs(own["waarde"] - part["leerlingen_per_fte"].iloc[0]).min()]
             if close:
                 text += f"; de gebruikte ratio ligt dichter bij die van {', '.join(close)}"

@@ -355,7 +355,8 @@ def reproducibility(region, parameters: dict[str, Any], tables: Sequence[str] = 
             label = f"{name} (synthetisch)" if name in region.synthetisch else name
             rows.append(("tabel (sha256 van de inhoud)", label, table_hash(getattr(region, name))))
     for key, value in parameters.items():
-        rows.append(("parameter", key, repr(value)))
+        shown = ", ".join(map(str, value)) if isinstance(value, (list, tuple)) else str(value)
+        rows.append(("parameter", key, shown or "(leeg)"))
     if bootstrap and "replicates" in bootstrap:
         rows += [("bootstrap", "steekproeven getrokken", str(bootstrap["replicates"] + bootstrap.get("failed", 0))),
                  ("bootstrap", "steekproeven waarin een model niet te schatten was", str(bootstrap.get("failed", 0))),

@@ -129,7 +129,7 @@ def tabel_generator(region) -> pd.DataFrame:
             value, unit = w.waarde, "ratio"
             note = "bij gelijke andere kenmerken (conditioneel)" if w.eenheid == "hazardratio" else ""
         rows.append(("ingebouwd", w.omschrijving, value, unit, "ingebouwd in de generator",
-                     f"parameter {w.parameter} van de generator", "–", note))
+                     "vaste instelling van de generator", "–", note))
     out = pd.DataFrame(rows, columns=["onderdeel", "grootheid", "waarde", "eenheid", "herkomst", "bron", "jaar",
                                       "opmerking"])
     kolommen(out, waarde=Kolom("getal", eenheid="eenheid"), jaar="tekst")

@@ -82,7 +82,7 @@ def _personeel(region, kenmerk: str) -> pd.DataFrame:
     return known[known["peiljaar"] == known["peiljaar"].max()] if not known.empty else df
 
 
-def _populatie_tekst(df: pd.DataFrame) -> str:
+def populatie_tekst(df: pd.DataFrame) -> str:
     """``" in het voortgezet onderwijs"`` when every row is about one type of education, else ``""``."""
     if "onderwijstype" not in df.columns:
         return ""
@@ -380,7 +380,7 @@ def leeftijd_55plus(region) -> pd.DataFrame:
     if df.empty:
         return pd.DataFrame(columns=cols)
     df = df[(df["categorie"] == "55+") & (df["functiegroep"] == "totaal")]
-    out = df.assign(populatie=_populatie_tekst(df), bron=df["bron"].map(lambda b: bron_tekst(region, b)))
+    out = df.assign(populatie=populatie_tekst(df), bron=df["bron"].map(lambda b: bron_tekst(region, b)))
     return out[cols].drop_duplicates("niveau").reset_index(drop=True)
 
 
@@ -398,7 +398,7 @@ def figuur_leeftijd(region, ax: Axes | None = None) -> Axes | None:
     """The share aged 55+ of the region beside the provinces and the nation; the region's share
     alone is a number for the reading (None)."""
     df = leeftijd_55plus(region)
-    if len(df) < 2:
+    if len(df) < 2 or df["waarde"].nunique() == 1:  # one share for every area is a sentence (the reading)
         return None
     df = df.assign(label=df["niveau"].map(plotting.niveau_label))
     ax = plotting.staaf(df, x="waarde", y="label", ax=ax,
@@ -420,6 +420,15 @@ def lezing_leeftijd(region) -> str:
     else:
         text = f"{shown} {who} is 55 jaar of ouder (jaar niet vermeld)"
     text += f": ongeveer {fmt_getal(round(v / 10), 0)} op de tien medewerkers kan binnen ruim tien jaar met pensioen"
+    gebieden = df[~df["niveau"].isin(["regio", "landelijk"])]
+    if len(gebieden) > 1 and (gebieden["waarde"] == v).all():
+        soort = {str(n).partition(":")[0] for n in gebieden["niveau"]}
+        if soort == {"provincie"}:
+            namen = opsomming(sorted(str(n).partition(":")[2] for n in gebieden["niveau"]))
+            text += f"; volgens het plan is dat zo in elk van de provincies {namen}"
+        else:
+            namen = opsomming([plotting.niveau_label(n).lower() for n in gebieden["niveau"]])
+            text += f"; volgens het plan is dat zo in elk gebied ({namen})"
     land = df[df["niveau"] == "landelijk"]
     if not land.empty:
         w = land["waarde"].iloc[0]
@@ -445,10 +454,15 @@ def deeltijd(region) -> pd.DataFrame:
 
 
 def figuur_deeltijd(region, ax: Axes | None = None) -> Axes | None:
-    """Staff per class of working week, fewest hours first; one class alone: None."""
+    """Staff per class of working week, fewest hours first. None for one class alone, and for
+    shares taken from different places of the plan: drawn side by side they read as one split,
+    which they are not (a share from one section and a rounded complement from another sum to
+    more than 100 %)."""
     df = deeltijd(region)
     df = df[(df["kenmerk"] == "deeltijd") & (df["eenheid"] == "procent")]
-    if len(df) < 2:
+    rows = regio_rijen(region.personeel)
+    bronnen = rows.loc[(rows["kenmerk"] == "deeltijd") & (rows["eenheid"] == "procent"), "bron"].nunique()
+    if len(df) < 2 or bronnen > 1:
         return None
     df = df.sort_values("categorie", key=lambda s: s.map(_duur_ondergrens), kind="stable")
     ax = plotting.staaf(df, x="waarde", y="categorie", ax=ax, ylabel="Uren per week")
@@ -474,7 +488,7 @@ def lezing_deeltijd(region) -> str:
     rows = regio_rijen(region.personeel)
     rows = rows[rows["kenmerk"].isin(["deeltijd", "werkweek", "deeltijdfactor"])]
     years = opsomming(sorted({jaar_tekst(j) for j in df["peiljaar"]}))
-    return f"In de regio{_populatie_tekst(rows)} ({years}): " + "; ".join(parts) + "."
+    return f"In de regio{populatie_tekst(rows)} ({years}): " + "; ".join(parts) + "."
 
 
 def _duur_ondergrens(categorie: str) -> float:

@@ -21,7 +21,8 @@ from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce import model as workforce
 from regio_analysis.workforce import reconcile
 from regio_analysis.data.region import leesbare_bron
-from regio_analysis.workforce.chapter.publiek import GROEP_LABELS, SOORT_LABELS, bron_tekst
+from regio_analysis.workforce.chapter.publiek import (GROEP_LABELS, SOORT_LABELS, bron_tekst, jaar_tekst, met_vermeld_jaar,
+                                                      populatie_tekst)
 
 INDICATOR_LABELS = {
     "benodigd_fte": "vraag (fte)", "voorraad_fte": "aanbod (fte)", "instroom_fte": "instroom (fte)",
@@ -214,12 +215,13 @@ def gepubliceerde_raming(region) -> pd.DataFrame:
     functiegroep, indicator, waarde, eenheid, bron`` (readable labels)."""
     if not region.has("raming"):
         return pd.DataFrame()
-    df = region.raming
-    out = pd.DataFrame({"jaar": df["jaar"].astype(int), "functiegroep": df["functiegroep"].map(_groep),
+    df = met_vermeld_jaar(region.raming, "jaar")
+    groep = [_groep(g) + populatie_tekst(df.loc[[i]]) for i, g in df["functiegroep"].items()]
+    out = pd.DataFrame({"jaar": df["jaar"].map(jaar_tekst), "functiegroep": groep,
                         "indicator": df["indicator"].map(lambda i: RAMING_LABELS.get(i, INDICATOR_LABELS.get(i, str(i).replace("_", " ")))),
                         "waarde": df["waarde"], "eenheid": df["eenheid"],
                         "bron": df["bron"].map(lambda b: bron_tekst(region, b))}).reset_index(drop=True)
-    return kolommen(out, waarde=Kolom("getal", eenheid="eenheid"), jaar="jaar")
+    return kolommen(out, waarde=Kolom("getal", eenheid="eenheid"))
 
 
 # ------------------------------------------------------------------ the plan's projection beside the package's

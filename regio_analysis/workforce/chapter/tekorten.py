@@ -131,16 +131,38 @@ def figuur_tekort(region, ax: Axes | None = None) -> Axes | None:
     ax.xaxis.set_major_formatter(plotting.nl_formatter(None, pct=True))
     ax.grid(axis="y", visible=False)
     ax.set(xlabel="Tekort in procenten, zoals gepubliceerd", ylabel="")
-    tekst = "Gepubliceerde tekorten in procenten, per functiegroep met het jaar of de jaren van elk cijfer"
+    per = opsomming([w for w, kolom in (("functiegroep", "functiegroep"), ("gebied", "niveau")) if df[kolom].nunique() > 1])
+    tekst = f"Gepubliceerde tekorten in procenten{', per ' + per if per else ''}, met het jaar of de jaren van elk cijfer"
     if df["bandbreedte"].astype(bool).any():
         tekst += " (gearceerd: van–tot, een gepubliceerde bandbreedte of de spreiding over de jaren)"
     return bijschrift(ax, tekst)
 
 
+def verwacht_tekort(region) -> pd.DataFrame:
+    """Key figures that announce a shortage by its year only (``kengetallen``, onderwerp
+    *arbeidsmarkt*, indicator ``verwacht tekort <wie>``, a year and no value): "a shortage of
+    teachers is expected after 2035", without its size."""
+    kg = regio_rijen(region.kengetallen)
+    if kg.empty:
+        return kg
+    return kg[(kg["onderwerp"] == "arbeidsmarkt") & kg["indicator"].astype(str).str.startswith("verwacht tekort ")
+              & kg["waarde"].isna() & kg["jaar"].notna()]
+
+
+def verwacht_tekort_tekst(region) -> str:
+    """:func:`verwacht_tekort` in a sentence; "" when there is none."""
+    rows = verwacht_tekort(region)
+    delen = [f"pas na {int(r['jaar'])} een tekort aan {str(r['indicator']).removeprefix('verwacht tekort ').strip()}"
+             for _, r in rows.iterrows()]
+    return f"Het plan verwacht {opsomming(delen)} en noemt daarvan geen omvang." if delen else ""
+
+
 def lezing_tekort(region) -> str:
     df = tekortcomponenten(region)
     if df.empty:
-        return geen_gegevens("tekortcijfers in procenten")
+        verwacht = verwacht_tekort_tekst(region)
+        return (f"{verwacht} Tekortcijfers geeft het plan niet." if verwacht
+                else geen_gegevens("tekortcijfers in procenten"))
     parts = []
     key = ["niveau", "component", "jaar", "jaar_tot", "waarde", "ondergrens", "bovengrens", "bandbreedte", "fte"]
     merged = df.assign(**{c: df[c].astype(object).where(df[c].notna(), "–") for c in key})
