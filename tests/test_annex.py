@@ -65,6 +65,9 @@ def verwacht(region, naam: str, row) -> dict:
         out["jaren"] = {k: "niet vermeld" if pd.isna(row[c]) else str(int(row[c])) for k, c in
                         (("peer review gepland", "peer_review_jaar"), ("laatste peer review", "laatste_peer_review"),
                          ("opgericht", "opgericht"))}
+        soort = row.get("laatste_peer_review_soort")
+        if pd.notna(row["laatste_peer_review"]) and isinstance(soort, str) and soort:
+            out["jaren"]["laatste peer review"] += f" ({soort})"
         return out
     if naam == "activiteiten":
         out["woorden"] = [str(row["id"]), str(row["titel"])]

@@ -271,10 +271,12 @@ def tekort(region, df: pd.DataFrame) -> pd.DataFrame:
 def raming(region, df: pd.DataFrame) -> pd.DataFrame:
     def wat(r):
         ind = RAMING.get(r["indicator"], woorden(r["indicator"]))
-        return _met(f"Raming: {ind}, {groep(r['functiegroep'])}", _scenario(r["scenario"]))
+        return _met(f"Raming: {ind}, {groep(r['functiegroep'])}", tekst(r.get("onderwijstype")),
+                    _scenario(r["scenario"]))
 
     band = _bandbreedtes(df, "scenario", ["jaar", "functiegroep", "indicator", "eenheid"])
-    return _tabel(region, df, df.apply(wat, axis=1), df["jaar"].map(jaar_tekst), band,
+    jaar = [jaar_tekst(j, v) for j, v in zip(df["jaar"], _vermeld(df))]
+    return _tabel(region, df, df.apply(wat, axis=1), jaar, band,
                   _opmerking(df) if "opmerking" in df else None)
 
 
