@@ -198,6 +198,33 @@ def test_person_ids_are_pseudonymised_at_load(tmp_path, monkeypatch):
     assert b"123456789" in (folder / "dienstverbanden.csv").read_bytes()  # the source is untouched
 
 
+def test_a_region_loaded_again_is_a_fresh_copy_that_follows_its_files(tmp_path, monkeypatch):
+    """Loads are kept per process (chapters load the same region many times), but a caller that
+    changes its tables changes nothing for the next, and a changed file, a changed key or
+    another seed is read anew."""
+    monkeypatch.setenv("REGIO_ANALYSIS_KEY", "een-testsleutel-van-voldoende-lengte")
+    spells = ("persoon_id,bestuur_id,vestigingscode,functiegroep,start,einde,reden_einde,observatie_einde,leeftijd_start,fte,bron\n"
+              "123456789,B1,01AB00,OP,2020-08-01,,,2025-12-31,25,0.8,x\n")
+    folder = make_region(tmp_path, personeel=GOOD_PERSONEEL, dienstverbanden=spells)
+    first = load_region("testregio", data_dir=tmp_path)
+    pid = first.dienstverbanden["persoon_id"].iloc[0]
+    first.personeel.loc[:, "waarde"] = -1.0
+    first.tables.pop("dienstverbanden")
+    first.meta["naam"] = "veranderd"
+    second = load_region("testregio", data_dir=tmp_path)
+    assert (second.personeel["waarde"] >= 0).all() and second.has("dienstverbanden")
+    assert second.meta["naam"] != "veranderd" and second.dienstverbanden["persoon_id"].iloc[0] == pid
+    # same size, other bytes: read again
+    text = (folder / "personeel.csv").read_text()
+    (folder / "personeel.csv").write_text(text.replace("2023", "2022"))
+    assert set(load_region("testregio", data_dir=tmp_path).personeel["peiljaar"]) == {2022}
+    monkeypatch.setenv("REGIO_ANALYSIS_KEY", "een-andere-sleutel-van-voldoende-lengte")
+    assert load_region("testregio", data_dir=tmp_path).dienstverbanden["persoon_id"].iloc[0] != pid
+    monkeypatch.delenv("REGIO_ANALYSIS_KEY")
+    with pytest.raises(DataError, match="sleutel"):
+        load_region("testregio", data_dir=tmp_path)
+
+
 def test_unknown_files_are_warnings_not_errors(tmp_path):
     make_region(tmp_path, personeel=GOOD_PERSONEEL, notities="a,b\n1,2\n")
     problems = validate_region("testregio", tmp_path)

@@ -232,21 +232,43 @@ def test_a_failing_rerun_keeps_the_previous_good_report(tmp_path, toy_chapters):
     assert (out / "_mislukt" / "noorderwijzer" / "log.txt").read_text().count("uitvoering mislukt") == 1
 
 
-def test_kernel_start_failure_is_retried_once_but_cell_errors_are_not(tmp_path, monkeypatch):
+def test_kernel_start_failure_is_retried_once_but_cell_errors_are_not(monkeypatch):
     import logging
 
     import papermill
 
+    from regio_analysis.reporting import execution
+
+    log = logging.getLogger("test")
     calls = []
+    monkeypatch.setattr(execution.WARM, "discard", lambda: calls.append("discard"))
 
-    def flaky(*args, **kwargs):
-        calls.append(kwargs["config"]["KernelManager"]["transport"])
-        if len(calls) == 1:
-            raise RuntimeError("Kernel didn't respond in 60 seconds")
+    starts = []
 
-    monkeypatch.setattr(papermill, "execute_notebook", flaky)
-    runner._execute(Path("a"), Path("b"), {}, 10, logging.getLogger("test"))
-    assert calls == ["ipc", "ipc"]
+    def acquire(_log):
+        calls.append("acquire")
+        starts.append(1)
+        if len(starts) == 1:
+            raise execution.KernelError("de kernel start niet")
+        return "km", {"kernel_start_s": 1.0}
+
+    def run(*args, **kwargs):
+        calls.append(f"run {kwargs['km']} {kwargs['engine_name']}")
+
+    monkeypatch.setattr(execution.WARM, "acquire", acquire)
+    monkeypatch.setattr(papermill, "execute_notebook", run)
+    assert execution.run_notebook(Path("a"), Path("b"), {}, 10, log) == {"kernel_start_s": 1.0}
+    assert calls == ["acquire", "acquire", "run km regio_analysis"]
+
+    def dies(*args, **kwargs):  # the kernel dies mid-run: once more in a new kernel
+        calls.append("run")
+        if calls.count("run") == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+
+    calls.clear()
+    monkeypatch.setattr(papermill, "execute_notebook", dies)
+    execution.run_notebook(Path("a"), Path("b"), {}, 10, log)
+    assert calls == ["acquire", "run", "discard", "acquire", "run"]
 
     def broken(*args, **kwargs):
         calls.append("cell")
@@ -255,8 +277,52 @@ def test_kernel_start_failure_is_retried_once_but_cell_errors_are_not(tmp_path, 
     calls.clear()
     monkeypatch.setattr(papermill, "execute_notebook", broken)
     with pytest.raises(ValueError):
-        runner._execute(Path("a"), Path("b"), {}, 10, logging.getLogger("test"))
-    assert calls == ["cell"]
+        execution.run_notebook(Path("a"), Path("b"), {}, 10, log)
+    assert calls == ["acquire", "cell", "discard"]  # not retried; the kernel does not serve another region
+
+
+def test_a_warm_kernel_serves_successive_regions_each_in_a_clean_namespace(tmp_path, monkeypatch):
+    """One kernel for two regions (started and the stack imported once); the second region sees
+    nothing of the first; a failing region discards the kernel and the next gets a new one."""
+    import logging
+
+    from regio_analysis.reporting import execution
+
+    monkeypatch.setattr(execution, "WARM", execution.WarmKernel())
+    log = logging.getLogger("test")
+    code = nbformat.v4.new_code_cell
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [code("regio = 'a'"),
+                code("import json, os, matplotlib.pyplot as plt\n"
+                     "print(json.dumps([os.getpid(), [k for k in ('spoor', 'fig') if k in globals()], plt.get_fignums()]))"),
+                code("spoor = regio\nfig = plt.figure()\nif regio == 'kapot':\n    raise ValueError('expres')")]
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    src = tmp_path / "nb.ipynb"
+    nbformat.write(nb, src)
+
+    def run(regio):
+        dst = tmp_path / f"{regio}.ipynb"
+        try:
+            cost = execution.run_notebook(src, dst, {"regio": regio}, 60, log)
+        except Exception as err:  # noqa: BLE001
+            cost = type(err).__name__
+        out = nbformat.read(dst, as_version=4)  # written once, at the end, also when a cell failed
+        printed = next(c for c in out.cells if c.cell_type == "code" and "json.dumps" in c.source)
+        pid, seen, figures = json.loads(printed.outputs[0]["text"])
+        return cost, pid, seen, figures
+
+    sockets = set(Path("/tmp").glob("ra-k*"))
+    try:
+        first, second, broken, after = run("a"), run("b"), run("kapot"), run("c")
+    finally:
+        execution.WARM.discard()
+    assert first[0]["imports_s"] > 0 and first[0]["reset_s"] == 0
+    assert second[0]["kernel_start_s"] == 0 and second[0]["imports_s"] == 0 and second[0]["reset_s"] > 0
+    assert second[1] == first[1] and second[2:] == ([], [])  # same kernel, nothing left of region a
+    assert broken[0] == "PapermillExecutionError" and broken[1] == first[1]
+    assert after[1] != first[1] and after[0]["imports_s"] > 0  # a new kernel after the failure
+    assert set(Path("/tmp").glob("ra-k*")) <= sockets  # every kernel's socket folder removed with it
 
 
 def test_batch_on_a_dask_cluster(tmp_path, toy_chapters):

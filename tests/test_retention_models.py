@@ -353,3 +353,26 @@ def test_logrank_result_object():
     assert list(out.summary.columns) == ["g", "observed", "expected"]
     assert out["p"] == out.p == out.get("p") and out.get("nope", 1) == 1
     assert out.summary["observed"].sum() == pytest.approx(out.summary["expected"].sum())
+
+
+def test_one_coefficient_is_the_cox_estimate_without_the_rest():
+    """The bootstrap's lean refit (``cox.one_coefficient``) gives retention.cox's coefficient, with
+    tied times, case weights and a binary or continuous covariate, and refuses what cox refuses."""
+    from regio_analysis.retention.cox import one_coefficient
+
+    rng = np.random.default_rng(11)
+    for n, binary in ((60, True), (300, True), (200, False)):
+        x = rng.integers(0, 2, n).astype(float) if binary else rng.normal(size=n)
+        t = np.ceil(rng.exponential(3 * np.exp(-0.4 * x)))  # whole years: many ties
+        e = (rng.random(n) < 0.7).astype(float)
+        w = rng.uniform(0.2, 3.0, n)
+        df = pd.DataFrame({"t": t, "e": e, "x": x, "w": w})
+        for ties in ("efron", "breslow"):
+            want = cox(df, "t", "e", ["x"], weights="w", ties=ties, robust=False).params.iloc[0]
+            assert one_coefficient(t, e, x, w, ties) == pytest.approx(want, abs=1e-10)
+    with pytest.raises(DataError, match="geen gebeurtenissen"):
+        one_coefficient(t, np.zeros(n), x, w)
+    with pytest.raises(DataError, match="constant"):
+        one_coefficient(t, e, np.ones(n), w)
+    with pytest.raises(DataError, match="oneindig"):  # every event in one group
+        one_coefficient(np.arange(1.0, 11), np.r_[np.ones(5), np.zeros(5)], np.r_[np.ones(5), np.zeros(5)], np.ones(10))

@@ -6,7 +6,6 @@ replicates, with quantiles as R's ``boot.ci`` (Davison & Hinkley 1997).
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -92,14 +91,12 @@ def _arm_means(method: str, t, y, s, w, ps, Xo, estimand: str, binary: bool,
 
 
 def _weighted_log_hr(T, E, t, w) -> float:
-    """Log hazard ratio of the treatment from the weighted Cox model (retention.cox, Efron)."""
-    from regio_analysis.retention import cox
+    """Log hazard ratio of the treatment from the weighted Cox model (Efron), as ``retention.cox``
+    estimates it (:func:`~regio_analysis.retention.cox.one_coefficient`)."""
+    from regio_analysis.retention.cox import one_coefficient
 
     keep = w > 0
-    frame = pd.DataFrame({"_T": T[keep], "_E": E[keep], "_A": t[keep], "_W": w[keep]})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return float(cox(frame, "_T", "_E", ["_A"], weights="_W", robust=False).params.iloc[0])
+    return one_coefficient(T[keep], E[keep], t[keep], w[keep])
 
 
 def _replicate(idx: np.ndarray, data: dict, variants: dict[str, dict], horizons: Sequence[float], estimand: str,

@@ -7,7 +7,9 @@ fixes a folder in one pass. Person identifiers are pseudonymised as they are loa
 """
 from __future__ import annotations
 
-
+import copy
+import hashlib
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ import pandas as pd
 
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.files import read_delimited
-from regio_analysis.data.privacy import pseudonymise
+from regio_analysis.data.privacy import get_key, pseudonymise
 from regio_analysis.data.regions import REGIO_FILE, check_inside, read_regio_yaml, region_dir
 from regio_analysis.data.region import PERSON_ID_COLUMNS, RegionData
 from regio_analysis.data.schemas import TABLES, conform
@@ -121,6 +123,10 @@ def load_region(
     Raises DataError listing every problem in every file (warnings are not raised).
     """
     folder = _resolve(regio_id, data_dir)
+    key = _cache_key(folder, synthetic, seed)
+    if key is not None and key in _LOADED:
+        _LOADED.move_to_end(key)
+        return _copy(_LOADED[key])
     meta, tables, hashes, problems = _read_folder(folder)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
@@ -134,4 +140,42 @@ def load_region(
             if not region.has(name):
                 region.tables[name] = df
                 region.synthetisch.add(name)
+    if key is not None:
+        _LOADED[key] = _copy(region)
+        while len(_LOADED) > _CACHE_SIZE:
+            _LOADED.popitem(last=False)
     return region
+
+
+# ------------------------------------------------------------------ loaded regions, kept per process
+
+#: the regions loaded in this process, by :func:`_cache_key`; a report's chapters and the cross-region
+#: comparison load the same folders again and again, and reading and validating them is most of the cost
+_LOADED: OrderedDict[tuple, RegionData] = OrderedDict()
+_CACHE_SIZE = 64
+
+
+def _cache_key(folder: Path, synthetic: bool, seed: int) -> tuple | None:
+    """What a load depends on: the folder, the bytes of every file in it (not their times: a file
+    rewritten within a clock tick keeps its mtime), the pseudonymisation key and the synthetic
+    options. None (do not cache) when the folder holds a link or cannot be read; the load then says why."""
+    try:
+        paths = sorted(folder.iterdir())
+        if any(p.is_symlink() for p in paths):
+            return None
+        files = tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths if p.is_file())
+        entries = tuple(p.name for p in paths)
+    except OSError:
+        return None
+    try:
+        secret = hashlib.sha256(get_key()).hexdigest()
+    except DataError as err:  # no key: a region without person ids still loads; with them it fails again
+        secret = f"geen sleutel: {err}"
+    return str(folder.resolve()), entries, files, secret, bool(synthetic), int(seed)
+
+
+def _copy(region: RegionData) -> RegionData:
+    """A copy that shares nothing mutable with ``region``: a caller may change its tables freely."""
+    return RegionData(regio_id=region.regio_id, meta=copy.deepcopy(region.meta), path=region.path,
+                      tables={name: df.copy(deep=True) for name, df in region.tables.items()},
+                      bestanden=dict(region.bestanden), synthetisch=set(region.synthetisch))

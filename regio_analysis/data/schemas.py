@@ -104,8 +104,14 @@ class TableSpec:
         return [c for c, col in self.columns.items() if not col.optional]
 
     def empty(self) -> pd.DataFrame:
-        """An empty frame with this table's columns and types."""
-        return conform(pd.DataFrame({c: pd.Series([], dtype=object) for c in self.columns}), self.name)
+        """An empty frame with this table's columns and types (a new one each time: the caller may change it)."""
+        if id(self) not in _EMPTY:  # conformed once per process: validating even no rows takes a tenth of a second
+            _EMPTY[id(self)] = (self, conform(pd.DataFrame({c: pd.Series([], dtype=object) for c in self.columns}),
+                                              self.name))
+        return _EMPTY[id(self)][1].copy()
+
+
+_EMPTY: dict[int, tuple[TableSpec, pd.DataFrame]] = {}  # the spec kept with its frame: its id stays its own
 
 
 def _in(values) -> pa.Check:

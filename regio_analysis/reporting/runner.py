@@ -1,8 +1,8 @@
-"""Build every region's report: one kernel per region, regions in parallel, failures isolated.
+"""Build every region's report: regions in parallel, failures isolated.
 
 For each region the chapters are assembled into one notebook (one parameters cell) and
-executed once with papermill, in a kernel that talks over IPC sockets (no TCP ports, so
-concurrent kernels cannot collide). The result is exported to one self-contained HTML
+executed once with papermill, in the worker's warm kernel (:mod:`~regio_analysis.reporting.execution`:
+started once, namespace reset per region, replaced after any failure). The result is exported to one self-contained HTML
 file. Everything is built in a temporary folder and moved into place when complete: an
 interrupted or failing run never leaves a half report and never removes the previous
 good one. Failed notebooks and logs go to ``out_dir/_mislukt/<regio_id>/``.
@@ -37,7 +37,7 @@ import nbformat
 from regio_analysis import __version__
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.files import (
-    atomic_write, make_dir, move, read_bytes, read_text, remove_file, remove_tree, scratch_dir,
+    atomic_write, make_dir, move, read_bytes, read_text, remove_file, remove_tree,
     temporary_dir, write_text,
 )
 from regio_analysis.data.regions import available_region_ids, default_data_dir, region_dir
@@ -51,6 +51,10 @@ FAILED_DIR = "_mislukt"
 FINGERPRINT = "vingerafdruk.json"
 KERNCIJFERS = "kerncijfers.xlsx"
 DEFAULT_TIMEOUT = 900
+#: a region's seconds outside its chapters, as ``build_region`` reports them (``fasen``): getting a kernel
+#: (started, stack imported; or reset when warm), papermill's own work, the HTML export with the
+#: figures, the PDF, the privacy audit
+FASEN = ("kernel_start_s", "imports_s", "reset_s", "uitvoeren_s", "html_s", "pdf_s", "controle_s")
 SCHEDULER_TIMEOUT = 10  # seconds to reach a Dask scheduler
 _PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
@@ -130,32 +134,11 @@ def git_commit() -> str:
 # ------------------------------------------------------------------ executing one region
 
 
-def _is_kernel_start_failure(err: BaseException) -> bool:
-    from nbclient.exceptions import CellTimeoutError
+def _execute(src: Path, dst: Path, params: dict[str, Any], timeout: int, log: logging.Logger) -> dict[str, float]:
+    """Run one region's assembled notebook (:func:`~regio_analysis.reporting.execution.run_notebook`)."""
+    from regio_analysis.reporting.execution import run_notebook
 
-    text = str(err)
-    return not isinstance(err, CellTimeoutError) and isinstance(err, (RuntimeError, TimeoutError)) and (
-        "didn't respond" in text or "died before replying" in text or "Kernel died" in text)
-
-
-def _execute(src: Path, dst: Path, params: dict[str, Any], timeout: int, log: logging.Logger) -> None:
-    """Run ``src`` to ``dst`` in an IPC kernel; retry once when the kernel fails to start."""
-    import papermill as pm
-    import traitlets.config
-
-    for attempt in (1, 2):
-        with scratch_dir("/tmp", "ra-k") as sockets:  # short: unix socket paths max ~107 bytes
-            config = traitlets.config.Config({"KernelManager": {"transport": "ipc", "ip": f"{sockets}/kernel"}})
-            try:
-                pm.execute_notebook(str(src), str(dst), parameters=params, kernel_name="python3",
-                                    progress_bar=False, log_output=False, execution_timeout=timeout,
-                                    start_timeout=120, config=config)
-                return
-            except Exception as err:  # noqa: BLE001 - classified below
-                if attempt == 1 and _is_kernel_start_failure(err):
-                    log.warning("kernel startte niet (%s); nieuwe poging", err)
-                    continue
-                raise
+    return run_notebook(src, dst, params, timeout, log)
 
 
 def _chapter_rows(nb: nbformat.NotebookNode, regio_id: str, chapters: tuple[Chapter, ...]) -> list[dict]:
@@ -213,13 +196,16 @@ def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | N
     values = check_parameters(values, chapters)
     out_dir = outdir.claim(outdir.check_out_dir(out_dir, data_dir))
     fp = fingerprint(values, chapters)
+    fasen: dict[str, float] = {}
     start = time.perf_counter()
     started = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     with temporary_dir(out_dir, regio_id) as work:
         outdir.mark(work)
         log = _region_logger(work / "log.txt")
         try:
-            status, error, rows, indicators = _build_in(work, values, fp, started, start, timeout, chapters, log, pdf)
+            status, error, rows, indicators = _build_in(work, values, fp, started, start, timeout, chapters, log, pdf,
+                                                        fasen)
+            log.info("fasen buiten de hoofdstukken: %s", ", ".join(f"{k} {v:.2f}" for k, v in fasen.items()))
             target = out_dir / regio_id if status == "ok" else out_dir / FAILED_DIR / regio_id
             if status == "ok" and (target.exists() and not outdir.is_owned(target)):
                 status, error = "fout", f"{target} is niet door regio-analysis gemaakt en wordt niet vervangen"
@@ -231,14 +217,16 @@ def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | N
                 log.removeHandler(handler)
         _replace_dir(work, target)
     return {"regio_id": regio_id, "status": status, "duur_s": round(time.perf_counter() - start, 2),
-            "fout": error, "rijen": rows, "vingerafdruk": fp,
+            "fasen": {k: round(v, 2) for k, v in fasen.items()}, "fout": error, "rijen": rows, "vingerafdruk": fp,
             "kerncijfers": indicators if status == "ok" else _key_indicators(regio_id, values["data_dir"] or None)}
 
 
 def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: float, timeout: int,
-              chapters: tuple[Chapter, ...], log: logging.Logger, pdf: bool = True) -> tuple[str, str | None, list, dict]:
+              chapters: tuple[Chapter, ...], log: logging.Logger, pdf: bool, fasen: dict[str, float],
+              ) -> tuple[str, str | None, list, dict]:
     """Run, export (HTML, and PDF when ``pdf``) and audit one region's report inside ``work``:
-    (status, error, rows, indicators)."""
+    (status, error, rows, indicators). ``fasen`` gets the seconds of each phase outside the chapters
+    (:data:`FASEN`)."""
     regio_id = values["regio_id"]
     log.info("start %s, parameters %s", regio_id, values)
     run_params = {**values, "output_dir": str(work)}
@@ -246,8 +234,9 @@ def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: 
     write_text(src, nbformat.writes(assemble({**values, "output_dir": ""}, chapters)))
     executed = work / "rapport.ipynb"
     status, error, indicators = "ok", None, []
+    started_run = time.perf_counter()
     try:
-        _execute(src, executed, run_params, timeout, log)
+        fasen.update(_execute(src, executed, run_params, timeout, log) or {})
     except Exception as err:  # noqa: BLE001 - any failure is recorded, the batch goes on
         if isinstance(err, OSError) and not executed.exists():
             raise  # the disk, not the notebook: the region fails as a whole (and the folder goes)
@@ -257,8 +246,11 @@ def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: 
     if executed.exists():
         nb = nbformat.read(executed, as_version=4)
         rows = _chapter_rows(nb, regio_id, chapters)
+        cells = sum(float(c.metadata.get("papermill", {}).get("duration") or 0.0) for c in nb.cells)
+        fasen["uitvoeren_s"] = time.perf_counter() - started_run - sum(fasen.values()) - cells
     if status != "ok":
         return status, error, rows or _failed(regio_id, error, chapters)["rijen"], indicators
+    started_html = time.perf_counter()
     from regio_analysis.reporting import document
     from regio_analysis.reporting.html import extract_images, notebook_to_html
 
@@ -273,11 +265,14 @@ def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: 
                             verantwoording=appendix, terug="../index.html")
     write_text(work / "rapport.html", page)
     extract_images(nb, work / "figuren")
+    fasen["html_s"] = time.perf_counter() - started_html
     if pdf:
         from regio_analysis.reporting.pdf import html_to_pdf
 
+        started_pdf = time.perf_counter()
         try:
             html_to_pdf(work / "rapport.html", work / "rapport.pdf")
+            fasen["pdf_s"] = time.perf_counter() - started_pdf
         except DataError as err:
             error = f"pdf: {err}"[:1000]
             log.error(error)
@@ -285,7 +280,9 @@ def _build_in(work: Path, values: dict[str, Any], fp: str, started: str, start: 
     stored = {"vingerafdruk": fp, "rijen": rows, "kerncijfers": indicators, "labels": _indicator_labels()}
     write_text(work / FINGERPRINT, json.dumps(stored, indent=1, ensure_ascii=False))
     remove_file(src)
+    started_audit = time.perf_counter()
     findings = _audit(work)
+    fasen["controle_s"] = time.perf_counter() - started_audit
     if findings:
         error = f"privacycontrole: {len(findings)} bevinding(en): " + "; ".join(str(f) for f in findings[:5])
         log.error(error)
@@ -517,7 +514,8 @@ def _write_state(out_dir: Path, meta: dict, ids: list[str], results: dict, data_
     manifest = {
         **meta,
         "status": state,
-        "regio's": [{k: r[k] for k in ("regio_id", "status", "duur_s", "fout")} for r in ordered],
+        "regio's": [{k: r.get(k, {}) if k == "fasen" else r[k] for k in ("regio_id", "status", "duur_s", "fasen", "fout")}
+                    for r in ordered],
         "rijen": [row for r in ordered for row in r["rijen"]],
     }
     with atomic_write(out_dir / MANIFEST) as fh:

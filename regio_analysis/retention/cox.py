@@ -367,6 +367,28 @@ def _fit(x, w, strata, free, info0_diag, beta0=None, max_iter=50, tol=1e-10):
     return beta, loglik, info, converged, it, last, frozen
 
 
+def one_coefficient(stop: np.ndarray, ev: np.ndarray, x: np.ndarray, w: np.ndarray, ties: str = "efron") -> float:
+    """The coefficient of a single covariate ``x`` in the Cox model of :func:`cox` (no entry, no
+    strata, case weights ``w`` > 0), computed as :func:`cox` computes it but without its checks,
+    variances and summary: for the bootstrap, which refits it hundreds of times per report.
+
+    Raises DataError where :func:`cox` would: no events, a constant ``x``, an infinite estimate.
+    """
+    stop, ev, w = (np.asarray(a, float) for a in (stop, ev, w))
+    x = np.asarray(x, float).reshape(-1, 1)
+    if not (ev == 1).any():
+        raise DataError(Problem("<cox>", "geen gebeurtenissen: een Cox-model is niet te schatten"))
+    xc = x - np.average(x, axis=0, weights=w)
+    sts = _strata(stop, ev, np.zeros(len(stop)), w, xc, np.zeros(len(stop), int), ties)
+    _, _, info0 = _loglik_grad_info(np.zeros(1), xc, w, sts)
+    if _aliased(info0).all():
+        raise DataError(Problem("<cox>", "de covariaat is constant: een Cox-model is niet te schatten"))
+    beta, _, _, _, _, _, infinite = _fit(xc, w, sts, np.ones(1, bool), np.diag(info0).copy())
+    if infinite.any():
+        raise DataError(Problem("<cox>", "de coëfficiënt is oneindig: een Cox-model is niet te schatten"))
+    return float(beta[0])
+
+
 def _aliased(info0: np.ndarray, tol: float = 1e-9) -> np.ndarray:
     """Columns whose information at beta = 0 is (nearly) a linear combination of earlier
     columns', as R's Cholesky check (``toler.chol``): their coefficients are not estimable."""
