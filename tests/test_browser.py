@@ -279,3 +279,36 @@ def test_the_checks_catch_network_requests_broken_images_and_console_errors(brow
         assert any("kapot" in e for e in v.errors)
         with pytest.raises(AssertionError):
             v.assert_clean()
+
+
+def _print_twice(html: str, folder: str) -> list:
+    from regio_analysis.reporting import pdf
+
+    ids = []
+    for i in range(2):
+        pdf.html_to_pdf(Path(html), Path(folder) / f"{i}.pdf")
+        ids.append(id(pdf._warm().browser))
+    return ids
+
+
+def test_a_worker_keeps_its_browser_for_the_next_pdf_and_the_main_process_does_not(tmp_path):
+    """Starting Playwright and Chromium costs more than a second per report: a worker keeps them. The
+    main process closes them after each PDF, so Playwright stays usable there (an open sync
+    Playwright refuses a second one in the thread)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from regio_analysis.reporting import pdf
+
+    _require_browser()
+    html = tmp_path / "p.html"
+    html.write_text("<!DOCTYPE html><html lang='nl'><body><h1>Een pagina</h1></body></html>", encoding="utf-8")
+    with ProcessPoolExecutor(1) as pool:
+        first, second = pool.submit(_print_twice, str(html), str(tmp_path)).result()
+    assert first == second and first != id(None)
+    pdf.html_to_pdf(html, tmp_path / "hier.pdf")
+    assert pdf._warm().browser is None
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:  # still possible after a PDF printed here
+        assert pw.chromium is not None
+    assert (tmp_path / "0.pdf").read_bytes()[:5] == b"%PDF-" and (tmp_path / "hier.pdf").stat().st_size > 0

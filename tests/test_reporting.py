@@ -241,7 +241,8 @@ def test_kernel_start_failure_is_retried_once_but_cell_errors_are_not(monkeypatc
 
     log = logging.getLogger("test")
     calls = []
-    monkeypatch.setattr(execution.WARM, "discard", lambda: calls.append("discard"))
+    kernel = execution.warm_kernel()
+    monkeypatch.setattr(kernel, "discard", lambda: calls.append("discard"))
 
     starts = []
 
@@ -255,7 +256,7 @@ def test_kernel_start_failure_is_retried_once_but_cell_errors_are_not(monkeypatc
     def run(*args, **kwargs):
         calls.append(f"run {kwargs['km']} {kwargs['engine_name']}")
 
-    monkeypatch.setattr(execution.WARM, "acquire", acquire)
+    monkeypatch.setattr(kernel, "acquire", acquire)
     monkeypatch.setattr(papermill, "execute_notebook", run)
     assert execution.run_notebook(Path("a"), Path("b"), {}, 10, log) == {"kernel_start_s": 1.0}
     assert calls == ["acquire", "acquire", "run km regio_analysis"]
@@ -288,7 +289,8 @@ def test_a_warm_kernel_serves_successive_regions_each_in_a_clean_namespace(tmp_p
 
     from regio_analysis.reporting import execution
 
-    monkeypatch.setattr(execution, "WARM", execution.WarmKernel())
+    kernel = execution.WarmKernel()
+    monkeypatch.setattr(execution, "warm_kernel", lambda: kernel)
     log = logging.getLogger("test")
     code = nbformat.v4.new_code_cell
     nb = nbformat.v4.new_notebook()
@@ -316,7 +318,7 @@ def test_a_warm_kernel_serves_successive_regions_each_in_a_clean_namespace(tmp_p
     try:
         first, second, broken, after = run("a"), run("b"), run("kapot"), run("c")
     finally:
-        execution.WARM.discard()
+        kernel.discard()
     assert first[0]["imports_s"] > 0 and first[0]["reset_s"] == 0
     assert second[0]["kernel_start_s"] == 0 and second[0]["imports_s"] == 0 and second[0]["reset_s"] > 0
     assert second[1] == first[1] and second[2:] == ([], [])  # same kernel, nothing left of region a
@@ -326,13 +328,17 @@ def test_a_warm_kernel_serves_successive_regions_each_in_a_clean_namespace(tmp_p
 
 
 def test_batch_on_a_dask_cluster(tmp_path, toy_chapters):
+    """On a Dask worker as in a pool worker: a warm kernel serves the worker's regions one after another."""
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         manifest = run_batch(["rond-bommel-en-dommel", "noorderwijzer"], tmp_path, scheduler=cluster.scheduler_address,
                              chapters=toy_chapters[:1], progress=False, pdf=False)
     assert [r["status"] for r in manifest["regio's"]] == ["ok", "ok"]
     assert (tmp_path / "noorderwijzer" / "rapport.html").is_file()
+    phases = sorted((r["fasen"] for r in manifest["regio's"]), key=lambda f: f["reset_s"])
+    assert phases[0]["imports_s"] > 0 and phases[0]["reset_s"] == 0  # the first region started the kernel
+    assert phases[1]["kernel_start_s"] == phases[1]["imports_s"] == 0 < phases[1]["reset_s"]  # the second reused it
 
 
 # --- acceptance: the overview chapter, two regions and a broken one, through the CLI ---------------

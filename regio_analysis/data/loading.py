@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from regio_analysis.errors import DataError, Problem
-from regio_analysis.io.files import read_delimited
+from regio_analysis.io.files import read_bytes, read_delimited
 from regio_analysis.data.privacy import get_key, pseudonymise
 from regio_analysis.data.regions import REGIO_FILE, check_inside, read_regio_yaml, region_dir
 from regio_analysis.data.region import PERSON_ID_COLUMNS, RegionData
@@ -163,7 +163,7 @@ def _cache_key(folder: Path, synthetic: bool, seed: int) -> tuple | None:
         paths = sorted(folder.iterdir())
         if any(p.is_symlink() for p in paths):
             return None
-        files = tuple((p.name, hashlib.sha256(p.read_bytes()).hexdigest()) for p in paths if p.is_file())
+        files = tuple((p.name, hashlib.sha256(read_bytes(p)).hexdigest()) for p in paths if p.is_file())
         entries = tuple(p.name for p in paths)
     except OSError:
         return None

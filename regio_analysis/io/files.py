@@ -383,10 +383,15 @@ def open_lock_file(path: str | Path) -> int:
     return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
 
 
+def new_private_dir(parent: str | Path, prefix: str) -> Path:
+    """A new folder under ``parent`` that only this user can enter; the caller removes it (:func:`remove_tree`)."""
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+
+
 @contextlib.contextmanager
 def scratch_dir(parent: str | Path, prefix: str):
     """A new folder under ``parent``, removed with everything in it when the ``with`` block ends."""
-    folder = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+    folder = new_private_dir(parent, prefix)
     try:
         yield folder
     finally:

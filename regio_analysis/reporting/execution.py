@@ -23,11 +23,11 @@ import functools
 import logging
 import multiprocessing.util
 import os
-import tempfile
+import threading
 import time
 from pathlib import Path
 
-from regio_analysis.io.files import remove_tree
+from regio_analysis.io.files import new_private_dir, remove_tree
 
 #: what every chapter imports, imported once when a kernel starts (the floor of
 #: ``benchmarks/batch.py`` imports the same)
@@ -51,7 +51,7 @@ def run_notebook(src: Path, dst: Path, params: dict, timeout: int, log: logging.
     _register_engine()
     for attempt in (1, 2):
         try:
-            km, cost = WARM.acquire(log)
+            km, cost = warm_kernel().acquire(log)
         except KernelError as err:
             if attempt == 1:
                 log.warning("%s; nieuwe poging", err)
@@ -62,7 +62,7 @@ def run_notebook(src: Path, dst: Path, params: dict, timeout: int, log: logging.
                                 progress_bar=False, log_output=False, execution_timeout=timeout, start_timeout=START_TIMEOUT)
             return cost
         except BaseException as err:
-            WARM.discard()  # whatever state the failure left, the next region does not inherit it
+            warm_kernel().discard()  # whatever state the failure left, the next region does not inherit it
             if attempt == 1 and is_kernel_failure(err):
                 log.warning("de kernel reageerde niet (%s); nieuwe poging", err)
                 continue
@@ -196,7 +196,7 @@ class WarmKernel:
         from jupyter_client.manager import AsyncKernelManager
         from jupyter_core.utils import run_sync
 
-        self._sockets = Path(tempfile.mkdtemp(prefix="ra-k", dir="/tmp"))  # short: unix socket paths max ~107 bytes
+        self._sockets = new_private_dir("/tmp", "ra-k")  # short: unix socket paths max ~107 bytes
         config = traitlets.config.Config({"KernelManager": {"transport": "ipc", "ip": f"{self._sockets}/kernel"}})
         self.km = AsyncKernelManager(kernel_name="python3", config=config)
         try:
@@ -239,7 +239,27 @@ class WarmKernel:
                 pass
 
 
-#: this process's warm kernel (a worker's, or the main process's when it builds a region itself)
-WARM = WarmKernel()
-atexit.register(WARM.discard)
-multiprocessing.util.Finalize(WARM, WARM.discard, exitpriority=10)  # pool workers end without atexit
+class PerThread:
+    """One object per thread, made by ``factory`` on first use, each ``discard``-ed when the process
+    ends: a pool worker has one thread; a Dask worker may build several regions at once, one per
+    thread, and each gets its own warm kernel or browser."""
+
+    def __init__(self, factory) -> None:
+        self._factory, self._local, self._all = factory, threading.local(), []
+        atexit.register(self.discard_all)
+        multiprocessing.util.Finalize(self, self.discard_all, exitpriority=10)  # pool workers end without atexit
+
+    def get(self):
+        obj = getattr(self._local, "obj", None)
+        if obj is None:
+            obj = self._local.obj = self._factory()
+            self._all.append(obj)
+        return obj
+
+    def discard_all(self) -> None:
+        for obj in list(self._all):
+            obj.discard()
+
+
+#: this thread's warm kernel: ``warm_kernel()``
+warm_kernel = PerThread(WarmKernel).get

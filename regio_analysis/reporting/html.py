@@ -242,9 +242,28 @@ def _exporter():
             yield "markdown2html", lambda source: render_markdown(source, anchor_links=not self.exclude_anchor_links,
                                                                   ids=self.ids)
 
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # HTMLExporter's own, without its last step: parsing the whole page with BeautifulSoup and
+            # writing it out again to give images without alt text a placeholder (every figure here
+            # has its own, see report.tables.toon_figuur) and every output a tab stop (a report is
+            # read, not operated); on a report of a few megabytes that step took a third of the export
+            from nbconvert.exporters.templateexporter import TemplateExporter
+            from nbconvert.filters.highlight import Highlight2HTML
+            from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            resources = self._init_resources(resources)
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
     exporter = SafeHTMLExporter(template_name="rapport", extra_template_basedirs=[str(TEMPLATES)],
                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                                embed_images=True, language_code="nl")
+                                embed_images=True, language_code="nl",
+                                optimistic_validation=True)  # validated once, not after each of a dozen preprocessors
     exporter.ids = set()
     return exporter
 

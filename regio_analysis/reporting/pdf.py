@@ -9,11 +9,13 @@ features, and every request other than ``file:`` and ``data:`` is refused: print
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 from pathlib import Path
 
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io.files import write_bytes
+from regio_analysis.reporting.execution import PerThread
 
 CHROMIUM_ENV = "REGIO_ANALYSIS_CHROMIUM"
 DEFAULT_CHROMIUM = Path("/usr/bin/chromium")
@@ -50,19 +52,20 @@ def launch_args() -> list[str]:
 
 
 def html_to_pdf(html: Path, pdf: Path) -> Path:
-    """Print ``html`` (a report page) to ``pdf`` (written atomically) and return its path."""
-    from playwright.sync_api import Error, sync_playwright
+    """Print ``html`` (a report page) to ``pdf`` (written atomically) and return its path.
+
+    In a worker process (a batch's, or a Dask worker) the browser is the thread's warm one
+    (:class:`_WarmBrowser`): launched for the first report and kept for the next; closed after any
+    failure, so the next report gets a new one. Elsewhere it is closed after the report: an open
+    Playwright would refuse any other use of Playwright's sync API in the thread."""
+    from playwright.sync_api import Error
 
     check_pdf_possible()
-    with sync_playwright() as pw:
+    warm = _warm() if multiprocessing.parent_process() is not None else _WarmBrowser()
+    browser = warm.get()
+    try:
+        page = browser.new_page()
         try:
-            browser = pw.chromium.launch(executable_path=str(chromium_path()), headless=True, args=launch_args(),
-                                         timeout=TIMEOUT_MS)
-        except Error as err:
-            raise DataError(Problem(str(chromium_path()), f"Chromium start niet: {str(err).strip().splitlines()[0]}; "
-                                                          f"{INSTALL_HINT}")) from None
-        try:
-            page = browser.new_page()
             page.route("**/*", lambda route: route.continue_() if route.request.url.startswith(("file:", "data:"))
                        else route.abort())
             page.goto(html.resolve().as_uri(), wait_until="load", timeout=TIMEOUT_MS)
@@ -72,5 +75,57 @@ def html_to_pdf(html: Path, pdf: Path) -> Path:
                             margin={"top": "16mm", "bottom": "18mm", "left": "14mm", "right": "14mm"},
                             prefer_css_page_size=False, outline=True, tagged=True)
         finally:
-            browser.close()
+            page.close()
+    except BaseException as err:
+        warm.discard()
+        if isinstance(err, Error):
+            raise DataError(Problem(str(html), f"Chromium kon de pdf niet maken: {str(err).strip().splitlines()[0]}"))
+        raise
+    finally:
+        if multiprocessing.parent_process() is None:
+            warm.discard()
     return write_bytes(pdf, data)
+
+
+class _WarmBrowser:
+    """Playwright and one headless Chromium, kept for the next report (starting them costs more than a
+    second per report); per thread, and never used by a process forked from the one that started them."""
+
+    def __init__(self) -> None:
+        self.playwright = self.browser = None
+        self.pid = os.getpid()
+
+    def get(self):
+        from playwright.sync_api import Error, sync_playwright
+
+        if self.pid != os.getpid():  # forked: the parent's browser is not ours to use or close
+            self.playwright = self.browser = None
+            self.pid = os.getpid()
+        if self.browser is not None and not self.browser.is_connected():
+            self.discard()
+        if self.browser is None:
+            self.playwright = sync_playwright().start()
+            try:
+                self.browser = self.playwright.chromium.launch(executable_path=str(chromium_path()), headless=True,
+                                                               args=launch_args(), timeout=TIMEOUT_MS)
+            except Error as err:
+                self.discard()
+                raise DataError(Problem(str(chromium_path()), f"Chromium start niet: {str(err).strip().splitlines()[0]}; "
+                                                              f"{INSTALL_HINT}")) from None
+        return self.browser
+
+    def discard(self) -> None:
+        if self.pid != os.getpid():
+            self.playwright = self.browser = None
+            return
+        browser, playwright, self.browser, self.playwright = self.browser, self.playwright, None, None
+        for close in (getattr(browser, "close", None), getattr(playwright, "stop", None)):
+            if close is not None:
+                try:
+                    close()
+                except Exception:  # noqa: BLE001 - already gone
+                    pass
+
+
+#: this thread's warm browser: ``_warm()``
+_warm = PerThread(_WarmBrowser).get
