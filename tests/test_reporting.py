@@ -206,6 +206,7 @@ def test_a_partial_batch_updates_its_regions_and_keeps_the_others_in_the_index(t
 
     wb = load_workbook(out / "kerncijfers.xlsx")
     assert wb.sheetnames == ["Alle regio's", "Noorderwijzer", "po-noord-nederland"]  # a name over 31 characters: its id
+    assert all(ws.auto_filter.ref == ws.dimensions for ws in wb.worksheets)  # sortable and filterable
     long = list(wb["Alle regio's"].values)
     assert long[0][:6] == ("regio", "regio_id", "indicator", "waarde", "eenheid", "jaar")
     po = {r[2]: r for r in long[1:] if r[1] == "po-noord-nederland"}

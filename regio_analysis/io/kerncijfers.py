@@ -1,7 +1,8 @@
 """``kerncijfers.xlsx``: the national index's key figures as a workbook, beside ``index.html``.
 
 One long sheet for analysis ("Alle regio's": a row per region and indicator, with unit, year, definition,
-national value, kind and source) and one sheet per region with its own rows. Numbers stay numbers (no
+national value, kind and source) and one sheet per region with its own rows, each with sort and filter
+buttons on its header row. Numbers stay numbers (no
 formatting into text), text that a spreadsheet would read as a formula stays text, and the file is
 written atomically.
 """
@@ -59,6 +60,7 @@ def write_kerncijfers(path: str | Path, index_rows: list[dict[str, Any]]) -> Pat
         for r in rows:
             ws.append([r.get(key) for _, key in KOLOMMEN])
         ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions  # sort and filter buttons on the header row
         for col, width in zip("ABCDEFGHIJ", (28, 26, 24, 12, 10, 12, 48, 10, 13, 60)):
             ws.column_dimensions[col].width = width
 
