@@ -203,6 +203,7 @@ def test_a_region_loaded_again_is_a_fresh_copy_that_follows_its_files(tmp_path, 
     changes its tables changes nothing for the next, and a changed file, a changed key or
     another seed is read anew."""
     monkeypatch.setenv("REGIO_ANALYSIS_KEY", "een-testsleutel-van-voldoende-lengte")
+    monkeypatch.delenv("REGIO_ANALYSIS_KEY_FILE", raising=False)
     spells = ("persoon_id,bestuur_id,vestigingscode,functiegroep,start,einde,reden_einde,observatie_einde,leeftijd_start,fte,bron\n"
               "123456789,B1,01AB00,OP,2020-08-01,,,2025-12-31,25,0.8,x\n")
     folder = make_region(tmp_path, personeel=GOOD_PERSONEEL, dienstverbanden=spells)

@@ -456,7 +456,10 @@ def test_key_file_is_opt_in_and_named_only_on_the_terminal(request, tmp_path, mo
     from regio_analysis.data import privacy
 
     monkeypatch.delenv("REGIO_ANALYSIS_KEY", raising=False)
-    monkeypatch.delenv("REGIO_ANALYSIS_KEY_FILE", raising=False)
+    # set, then deleted: monkeypatch then removes the variable the CLI sets below when the test ends
+    # (a delenv of an absent variable records nothing, and the key file would leak into later tests)
+    monkeypatch.setenv("REGIO_ANALYSIS_KEY_FILE", "")
+    monkeypatch.delenv("REGIO_ANALYSIS_KEY_FILE")
     monkeypatch.setenv("HOME", str(tmp_path))
     err = call_api(request, privacy.get_key)
     assert "--sleutel-aanmaken" in str(err) and not (tmp_path / ".config").exists()
