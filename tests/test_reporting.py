@@ -298,6 +298,7 @@ def test_a_warm_kernel_serves_successive_regions_each_in_a_clean_namespace(tmp_p
     nb.cells = [code("regio = 'a'"),
                 code("import json, os, matplotlib.pyplot as plt\n"
                      "print(json.dumps([os.getpid(), [k for k in ('spoor', 'fig') if k in globals()], plt.get_fignums()]))"),
+                code("import numpy\nnumpy.mean([])  # a library's warning, shown once per place in a kernel"),
                 code("spoor = regio\nfig = plt.figure()\nif regio == 'kapot':\n    raise ValueError('expres')")]
     nb.cells[0].metadata["tags"] = ["parameters"]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -313,6 +314,8 @@ def test_a_warm_kernel_serves_successive_regions_each_in_a_clean_namespace(tmp_p
         out = nbformat.read(dst, as_version=4)  # written once, at the end, also when a cell failed
         printed = next(c for c in out.cells if c.cell_type == "code" and "json.dumps" in c.source)
         pid, seen, figures = json.loads(printed.outputs[0]["text"])
+        warned = next(c for c in out.cells if "numpy.mean" in c.source)
+        assert any("Mean of empty slice" in o.get("text", "") for o in warned.outputs), regio  # as in a new kernel
         return cost, pid, seen, figures
 
     sockets = set(Path("/tmp").glob("ra-k*"))

@@ -34,9 +34,11 @@ from regio_analysis.io.files import new_private_dir, remove_tree
 STACK = ("numpy", "pandas", "scipy.stats", "scipy.optimize", "matplotlib.pyplot", "seaborn", "statsmodels.api",
          "IPython.display")
 STACK_CODE = "import " + ", ".join(STACK)
-#: run before each region: the user namespace emptied, the execution count back to 1, no figure left open
+#: run before each region: the user namespace emptied, the execution count back to 1, no figure left
+#: open, and every warning shown again as in a new kernel (the "once per place" registries made stale)
 RESET_CODE = ("get_ipython().reset(new_session=True, aggressive=False)\n"
-              "import matplotlib.pyplot\nmatplotlib.pyplot.close('all')\ndel matplotlib")
+              "import matplotlib.pyplot, warnings\nmatplotlib.pyplot.close('all')\n"
+              "getattr(warnings, '_filters_mutated', lambda: None)()\ndel matplotlib, warnings")
 MAX_REGIONS = 20
 START_TIMEOUT = 120
 STEP_TIMEOUT = 300
