@@ -294,21 +294,24 @@ def _print_twice(html: str, folder: str) -> list:
 def test_a_worker_keeps_its_browser_for_the_next_pdf_and_the_main_process_does_not(tmp_path):
     """Starting Playwright and Chromium costs more than a second per report: a worker keeps them. The
     main process closes them after each PDF, so Playwright stays usable there (an open sync
-    Playwright refuses a second one in the thread)."""
+    Playwright refuses a second one in the thread). Both run in new processes: this one has the
+    module's browser open."""
+    import multiprocessing
+    import subprocess
+    import sys
     from concurrent.futures import ProcessPoolExecutor
-
-    from regio_analysis.reporting import pdf
 
     _require_browser()
     html = tmp_path / "p.html"
     html.write_text("<!DOCTYPE html><html lang='nl'><body><h1>Een pagina</h1></body></html>", encoding="utf-8")
-    with ProcessPoolExecutor(1) as pool:
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
         first, second = pool.submit(_print_twice, str(html), str(tmp_path)).result()
-    assert first == second and first != id(None)
-    pdf.html_to_pdf(html, tmp_path / "hier.pdf")
-    assert pdf._warm().browser is None
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:  # still possible after a PDF printed here
-        assert pw.chromium is not None
-    assert (tmp_path / "0.pdf").read_bytes()[:5] == b"%PDF-" and (tmp_path / "hier.pdf").stat().st_size > 0
+    assert first == second
+    script = ("import sys\nfrom pathlib import Path\nfrom regio_analysis.reporting import pdf\n"
+              "pdf.html_to_pdf(Path(sys.argv[1]), Path(sys.argv[2]))\n"
+              "from playwright.sync_api import sync_playwright\n"
+              "with sync_playwright() as pw:\n    print('bruikbaar', pw.chromium.name)\n")
+    out = subprocess.run([sys.executable, "-c", script, str(html), str(tmp_path / "hier.pdf")], capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0 and "bruikbaar chromium" in out.stdout, out.stderr[-2000:]
+    assert (tmp_path / "0.pdf").read_bytes()[:5] == b"%PDF-" and (tmp_path / "hier.pdf").read_bytes()[:5] == b"%PDF-"
