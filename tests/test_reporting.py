@@ -376,3 +376,31 @@ def test_chapters_are_picklable():
 
     back = pickle.loads(pickle.dumps(CHAPTERS))
     assert [(c.name, list(c.params)) for c in back] == [(c.name, list(c.params)) for c in CHAPTERS]
+
+
+def _kernel_pid_after_a_run(src: str, dst: str) -> int:
+    import logging
+
+    from regio_analysis.reporting import execution
+
+    execution.run_notebook(Path(src), Path(dst), {}, 60, logging.getLogger("test"))
+    return execution.warm_kernel().km.provisioner.process.pid
+
+
+def test_a_worker_stops_its_warm_kernel_when_it_ends(tmp_path):
+    """Even when the parent made its own warm-kernel holder before forking (a parent's exit hooks are
+    dropped in a forked child): the kernel is stopped by the worker, not left to notice its parent died."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from regio_analysis.reporting import execution, outdir
+
+    execution.warm_kernel()  # the holder exists here, as in the CLI's process
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, tmp_path / "nb.ipynb")
+    with ProcessPoolExecutor(1, initializer=outdir.die_with_parent, initargs=(os.getpid(),)) as pool:
+        pid = pool.submit(_kernel_pid_after_a_run, str(tmp_path / "nb.ipynb"), str(tmp_path / "uit.ipynb")).result()
+    with pytest.raises(ProcessLookupError):  # gone at once (a kernel watching its parent takes a second)
+        os.kill(pid, 0)

@@ -244,14 +244,20 @@ class WarmKernel:
 class PerThread:
     """One object per thread, made by ``factory`` on first use, each ``discard``-ed when the process
     ends: a pool worker has one thread; a Dask worker may build several regions at once, one per
-    thread, and each gets its own warm kernel or browser."""
+    thread, and each gets its own warm kernel or browser. A forked process starts with none of its
+    parent's objects (multiprocessing drops the parent's finalizers in a child: the hook is
+    registered again in the process that first asks)."""
 
-    def __init__(self, factory) -> None:
-        self._factory, self._local, self._all = factory, threading.local(), []
+    def __init__(self, factory, exitpriority: int) -> None:
+        self._factory, self._priority = factory, exitpriority
+        self._pid, self._local, self._all = None, threading.local(), []
         atexit.register(self.discard_all)
-        multiprocessing.util.Finalize(self, self.discard_all, exitpriority=10)  # pool workers end without atexit
 
     def get(self):
+        if self._pid != os.getpid():
+            self._pid, self._local, self._all = os.getpid(), threading.local(), []
+            # pool workers end without atexit; a higher priority is discarded first
+            multiprocessing.util.Finalize(self, self.discard_all, exitpriority=self._priority)
         obj = getattr(self._local, "obj", None)
         if obj is None:
             obj = self._local.obj = self._factory()
@@ -259,9 +265,10 @@ class PerThread:
         return obj
 
     def discard_all(self) -> None:
-        for obj in list(self._all):
-            obj.discard()
+        if self._pid == os.getpid():
+            for obj in list(self._all):
+                obj.discard()
 
 
 #: this thread's warm kernel: ``warm_kernel()``
-warm_kernel = PerThread(WarmKernel).get
+warm_kernel = PerThread(WarmKernel, exitpriority=20).get  # before the browsers: a kernel left running outlives its worker

@@ -123,9 +123,9 @@ class _WarmBrowser:
             if close is not None:
                 try:
                     close()
-                except Exception:  # noqa: BLE001 - already gone
+                except BaseException:  # noqa: BLE001 - already gone; at exit Playwright may end its greenlet
                     pass
 
 
 #: this thread's warm browser: ``_warm()``
-_warm = PerThread(_WarmBrowser).get
+_warm = PerThread(_WarmBrowser, exitpriority=10).get
