@@ -18,7 +18,7 @@ import pandas as pd
 from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.qualitative.plans import looptijd_vermeld
 from regio_analysis.report.figures import niveau_label
-from regio_analysis.report.format import (EENHEID_SOORT, Kolom, ZoalsGepubliceerd, fmt_getal, kolommen, opsomming,
+from regio_analysis.report.format import (EENHEID_SOORT, ONDERWIJSTYPE_LABELS, Kolom, ZoalsGepubliceerd, fmt_getal, kolommen, opsomming,
                                           studiejaar, thema_label)
 
 #: the region's published tables the annex shows, in the order of the annex
@@ -271,8 +271,9 @@ def tekort(region, df: pd.DataFrame) -> pd.DataFrame:
 def raming(region, df: pd.DataFrame) -> pd.DataFrame:
     def wat(r):
         ind = RAMING.get(r["indicator"], woorden(r["indicator"]))
-        return _met(f"Raming: {ind}, {groep(r['functiegroep'])}", tekst(r.get("onderwijstype")),
-                    _scenario(r["scenario"]))
+        soort = tekst(r.get("onderwijstype"))  # the population a plan names: "al het personeel in het voortgezet onderwijs"
+        wie = groep(r["functiegroep"]) + (f" in {ONDERWIJSTYPE_LABELS.get(soort, soort)}" if soort else "")
+        return _met(f"Raming: {ind}, {wie}", _scenario(r["scenario"]))
 
     band = _bandbreedtes(df, "scenario", ["jaar", "functiegroep", "indicator", "eenheid"])
     jaar = [jaar_tekst(j, v) for j, v in zip(df["jaar"], _vermeld(df))]

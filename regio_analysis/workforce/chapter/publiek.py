@@ -19,7 +19,7 @@ from matplotlib.axes import Axes
 from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.overview.chapter import regio_rijen, verzuim_reeks
 from regio_analysis.report import figures as plotting
-from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming, SCHOOLSOORT_LABELS
+from regio_analysis.report.format import ONDERWIJSTYPE_LABELS, SCHOOLSOORT_LABELS, fmt_getal, fmt_pct, geen_gegevens, opsomming
 from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce import model as workforce
 
@@ -31,8 +31,6 @@ POPULATIE_LABELS = {"onderwijsregio": "de eigen telling van de regio", "totaal":
                     "realisatie-eenheid": "de basisarbeidsmarktanalyse van de Realisatie-eenheid",
                     "centerdata": "de arbeidsmarktramingen van Centerdata"}
 EIGEN_TELLING = ("onderwijsregio", "totaal")
-ONDERWIJSTYPE_LABELS = {"PO": "het primair onderwijs", "VO": "het voortgezet onderwijs", "MBO": "het mbo",
-                        "SO": "het speciaal onderwijs", "VSO": "het voortgezet speciaal onderwijs"}
 TEKORT_COMPONENTEN = {"totaal": "totaal tekort", "zichtbaar": "zichtbaar tekort (vacatures)",
                       "verborgen": "verborgen tekort", "onvervuld": "onvervulde werkgelegenheid"}
 
