@@ -404,3 +404,29 @@ def test_a_worker_stops_its_warm_kernel_when_it_ends(tmp_path):
         pid = pool.submit(_kernel_pid_after_a_run, str(tmp_path / "nb.ipynb"), str(tmp_path / "uit.ipynb")).result()
     with pytest.raises(ProcessLookupError):  # gone at once (a kernel watching its parent takes a second)
         os.kill(pid, 0)
+
+
+def test_the_report_machinery_imports_nbformat_without_compiling_iri_grammars():
+    """jsonschema's optional rfc3987_syntax compiles ~35 grammars at import (seconds per process);
+    importing the reporting package leaves it out, and nbformat still validates notebooks."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+import regio_analysis.reporting
+import nbformat
+assert "rfc3987_syntax" not in sys.modules, "rfc3987_syntax was imported"
+nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]))
+bad = nbformat.v4.new_notebook()
+bad.cells.append({"cell_type": "code"})
+try:
+    nbformat.validate(bad)
+except nbformat.ValidationError:
+    pass
+else:
+    raise SystemExit("an invalid notebook passed")
+import rfc3987_syntax  # still importable afterwards
+"""
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr

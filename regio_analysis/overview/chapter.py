@@ -7,12 +7,10 @@ every function works on whatever tables a region has and leaves out what it lack
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from matplotlib.axes import Axes
 
-from regio_analysis.report import figures as plotting
 from regio_analysis.report.tables import bijschrift
 from regio_analysis.report.format import fmt_getal, fmt_pct, geen_gegevens, opsomming, thema_label
 from regio_analysis.data.provenance import (BETEKENIS, Herkomst, Soort, berekend, gepubliceerd, gepubliceerd_uit,
@@ -20,6 +18,9 @@ from regio_analysis.data.provenance import (BETEKENIS, Herkomst, Soort, berekend
 from regio_analysis.data.region import documenttitel, jaar_vermeld, leesbare_bron
 from regio_analysis.data.schemas import THEMAS
 from regio_analysis.qualitative.plans import looptijd_vermeld, parse_periode
+
+if TYPE_CHECKING:  # the figures (seaborn, scipy) are imported when drawn: the index page needs only the figures' words
+    from matplotlib.axes import Axes
 
 KERNCIJFER_KOLOMMEN = ["indicator", "jaar", "waarde", "eenheid", "soort", "bron"]
 
@@ -705,6 +706,8 @@ def figuur_leerlingen(region, ax: Axes | None = None) -> Axes | None:
         return None
     soorten = ll["soorten"].iloc[0]
     wie = f"Leerlingen {soorten} in de regio" if soorten else "Leerlingen in de regio"
+    from regio_analysis.report import figures as plotting
+
     ax = plotting.lijn_realisatie_prognose(ll, x="peiljaar", y="aantal", prognose="prognose", ax=ax)
     return bijschrift(ax, f"{wie}, {plotting.realisatie_prognose_tekst(ll, 'peiljaar')} (aantal leerlingen)")
 
@@ -713,6 +716,8 @@ def figuur_verzuim(region, ax: Axes | None = None) -> Axes | None:
     reeks = verzuim_reeks(region)
     if (reeks["niveau"] == "regio").sum() == 0:
         return None
+    from regio_analysis.report import figures as plotting
+
     ax = plotting.lijn_regio_landelijk(reeks, x="jaar", y="waarde", hue="niveau", ax=ax, ylabel="Ziekteverzuim (%)")
     wie = "regio en landelijk" if (reeks["niveau"] == "landelijk").any() else "regio"
     return bijschrift(ax, f"Ziekteverzuimpercentage van het personeel, {wie}, {plotting.periode(reeks['jaar'])}")
