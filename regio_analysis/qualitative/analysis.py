@@ -7,6 +7,8 @@ segment ``(doc_id, start, einde)``; a code counts once per unit.
 """
 from __future__ import annotations
 
+import collections
+import itertools
 import re
 import warnings
 from collections.abc import Iterable, Sequence
@@ -18,6 +20,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 
 UNIT = ["doc_id", "start", "einde"]
+_Unit = collections.namedtuple("_Unit", UNIT)
 
 
 def _units(codings: pd.DataFrame, codes: Sequence[str] | None) -> pd.DataFrame:
@@ -218,10 +221,12 @@ def quote_table(codings: pd.DataFrame, documenten: pd.DataFrame, codes: Sequence
     names = list(names)
     rows = []
     all_codes = list(codes) if codes is not None else list(dict.fromkeys(units["code"]))
+    per_code_units: dict[str, list[_Unit]] = {}
+    for doc_id, start, einde, code in zip(*(units[c].tolist() for c in UNIT + ["code"])):
+        per_code_units.setdefault(code, []).append(_Unit(doc_id, start, einde))
     for code in all_codes:
-        sub = units[units["code"] == code]
         picked: list = []
-        by_doc = [list(g.itertuples(index=False)) for _, g in sub.groupby("doc_id", sort=True)]
+        by_doc = [list(g) for _, g in itertools.groupby(per_code_units.get(code, []), key=lambda u: u.doc_id)]
         i, texts = 0, set()
         while len(picked) < per_code and any(i < len(b) for b in by_doc):
             for b in by_doc:

@@ -16,6 +16,7 @@ with ``keep_negated=True`` such hits are returned with ``ontkend=True`` instead.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -219,36 +220,40 @@ def auto_code(
     derived = [c for c in codebook if c.codeerbaar and c.afgeleid_van]
     rows = []
     docs = documenten.set_index("doc_id")
-    for doc_id, group in units.groupby("doc_id", sort=True):
-        text = normalise_text(docs.at[doc_id, "tekst"])
-        soort = str(docs.at[doc_id, "soort"]) if "soort" in docs.columns else ""
-        all_toks = tokenize(text)
-        starts = [t.start for t in all_toks]
-        import bisect
-
-        for unit in group.sort_values("start").itertuples(index=False):
-            lo = bisect.bisect_left(starts, unit.start)
-            hi = bisect.bisect_left(starts, unit.einde)
-            toks = [t for t in all_toks[lo:hi] if t.end <= unit.einde]
-            found: dict[str, tuple] = {}
-            negated: dict[str, tuple] = {}
-            for code, rule, s, e, neg in sorted(_hits(rules, text, toks, unit.start, unit.einde, soort),
-                                                key=lambda h: (h[2], h[1])):
-                (negated if neg else found).setdefault(code, (rule, s, e))
-            for _ in range(3):  # derived codes (a derived code may derive from another)
-                for c in derived:
-                    if c.path not in found and rules.applies(c.path, soort):
-                        src = next((p for p in c.afgeleid_van if p in found), None)
-                        if src is not None:
-                            found[c.path] = (f"afgeleid:{src}",) + found[src][1:]
-            base = (doc_id, int(unit.start), int(unit.einde))
-            extra = (getattr(unit, "eenheid", eenheid), int(getattr(unit, "nr", 0)))
-            for code, (rule, s, e) in found.items():
-                rows.append(base + (code, AUTO_CODEUR, "", True, rule) + extra + (text[s:e], s, e, False))
-            if keep_negated:
-                for code, (rule, s, e) in negated.items():
-                    if code not in found:
-                        rows.append(base + (code, AUTO_CODEUR, "", True, rule) + extra + (text[s:e], s, e, True))
+    units = units.sort_values(["doc_id", "start"], kind="stable")
+    n = len(units)
+    kinds = units["eenheid"].tolist() if "eenheid" in units.columns else [eenheid] * n
+    nrs = units["nr"].tolist() if "nr" in units.columns else [0] * n
+    current = None
+    for doc_id, start, einde, kind, nr in zip(units["doc_id"].tolist(), units["start"].tolist(),
+                                              units["einde"].tolist(), kinds, nrs):
+        if doc_id != current:  # a new document: its text and tokens once
+            current = doc_id
+            text = normalise_text(docs.at[doc_id, "tekst"])
+            soort = str(docs.at[doc_id, "soort"]) if "soort" in docs.columns else ""
+            all_toks = tokenize(text)
+            starts = [t.start for t in all_toks]
+        lo = bisect.bisect_left(starts, start)
+        hi = bisect.bisect_left(starts, einde)
+        toks = [t for t in all_toks[lo:hi] if t.end <= einde]
+        found: dict[str, tuple] = {}
+        negated: dict[str, tuple] = {}
+        for code, rule, s, e, neg in sorted(_hits(rules, text, toks, start, einde, soort), key=lambda h: (h[2], h[1])):
+            (negated if neg else found).setdefault(code, (rule, s, e))
+        for _ in range(3):  # derived codes (a derived code may derive from another)
+            for c in derived:
+                if c.path not in found and rules.applies(c.path, soort):
+                    src = next((p for p in c.afgeleid_van if p in found), None)
+                    if src is not None:
+                        found[c.path] = (f"afgeleid:{src}",) + found[src][1:]
+        base = (doc_id, int(start), int(einde))
+        extra = (kind, int(nr))
+        for code, (rule, s, e) in found.items():
+            rows.append(base + (code, AUTO_CODEUR, "", True, rule) + extra + (text[s:e], s, e, False))
+        if keep_negated:
+            for code, (rule, s, e) in negated.items():
+                if code not in found:
+                    rows.append(base + (code, AUTO_CODEUR, "", True, rule) + extra + (text[s:e], s, e, True))
     out = pd.DataFrame(rows, columns=AUTO_COLUMNS)
     order = {p: i for i, p in enumerate(codebook.paths)}
     out["_o"] = out["code"].map(order)
