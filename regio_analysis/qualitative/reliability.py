@@ -35,9 +35,8 @@ def _matrix(data) -> np.ndarray:
         arr = np.array(data, dtype=object)
     if arr.ndim != 2:
         raise ValueError("data must be two-dimensional: coders × units")
-    out = np.empty(arr.shape, dtype=object)
-    for idx, v in np.ndenumerate(arr):
-        out[idx] = None if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA else v
+    out = arr.copy()
+    out[pd.isna(arr)] = None  # None, NaN (any float type), pd.NA and NaT are all "not coded"
     return out
 
 
