@@ -180,6 +180,12 @@ def test_a_section_says_geen_gegevens_once():
                      geen_gegevens("een gevoeligheidsanalyse") + " Daarvoor ontbreekt: de bezetting.",
                      "Een lezing met cijfers."]  # a note with more to say stays
     assert len(nb.cells[3].outputs) == 1  # a new section says it again
+    # a reading that says what the plan does give, then the note: the table's note after it goes
+    nb.cells[3].outputs = [note("Het plan verwacht pas na 2035 een tekort. " + geen_gegevens("tekortcijfers")),
+                           note(geen_gegevens("tekortcijfers"))]
+    een_keer_geen_gegevens(nb)
+    assert [o["data"]["text/markdown"] for o in nb.cells[3].outputs] == [
+        "Het plan verwacht pas na 2035 een tekort. " + geen_gegevens("tekortcijfers")]
     assert "regiomap" not in geen_gegevens("x")  # no developer words in the note
 
 

@@ -287,7 +287,8 @@ _GEEN_GEGEVENS = "_Geen gegevens over "
 def een_keer_geen_gegevens(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Keep one "geen gegevens" note per section (in place): a section whose table, figure and
     reading all lack data said so two or three times in a row. A section starts at a Markdown
-    cell with a heading."""
+    cell with a heading. A reading that ends in the note (after what the plan does say) counts
+    as the section's note; an output that is a note and nothing else is then left out."""
     gezien = False
     for cell in nb.cells:
         if cell.cell_type == "markdown" and re.search(r"^#{1,6} ", _text(cell.source), re.M):
@@ -295,7 +296,7 @@ def een_keer_geen_gegevens(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         kept = []
         for out in cell.get("outputs", []):
             tekst = _text(out.get("data", {}).get("text/markdown", "")).strip()
-            if tekst.startswith(_GEEN_GEGEVENS):
+            if _GEEN_GEGEVENS in tekst:
                 if gezien and re.fullmatch(r"_[^_]*_", tekst):  # a note and nothing else
                     continue
                 gezien = True

@@ -161,8 +161,8 @@ def lezing_tekort(region) -> str:
     df = tekortcomponenten(region)
     if df.empty:
         verwacht = verwacht_tekort_tekst(region)
-        return (f"{verwacht} Tekortcijfers geeft het plan niet." if verwacht
-                else geen_gegevens("tekortcijfers in procenten"))
+        # the table's own note follows and is then left out (reporting.html.een_keer_geen_gegevens)
+        return f"{verwacht} {geen_gegevens('tekortcijfers')}".strip()
     parts = []
     key = ["niveau", "component", "jaar", "jaar_tot", "waarde", "ondergrens", "bovengrens", "bandbreedte", "fte"]
     merged = df.assign(**{c: df[c].astype(object).where(df[c].notna(), "–") for c in key})
