@@ -74,12 +74,13 @@ def _refit_weights(t: np.ndarray, X: np.ndarray, fit: str, estimand: str, trim: 
 
 
 def _arm_means(method: str, t, y, s, w, ps, Xo, estimand: str, binary: bool,
-               cluster: np.ndarray | None) -> tuple[float, float, np.ndarray]:
+               cluster: np.ndarray | None, outcomes: dict | None = None) -> tuple[float, float, np.ndarray]:
     """The two arm means of :func:`estimate_effect` (the same code) and their pivot covariance.
 
     The covariance (clustered on ``cluster``) takes the propensity and censoring weights as
     known: it is not the reported SE but the denominator of the studentized bootstrap, computed
-    the same way on the original rows and on every resample.
+    the same way on the original rows and on every resample. ``outcomes``: the AIPW outcome
+    models already fitted for this resample, outcome and censoring weights, by the rows kept.
     """
     if method == "naive":
         return _ipw_fit(t, y, s, np.ones_like(t), cluster=cluster)
@@ -87,7 +88,8 @@ def _arm_means(method: str, t, y, s, w, ps, Xo, estimand: str, binary: bool,
         return _ipw_fit(t, y, s, w, cluster=cluster)
     keep = w > 0
     return _aipw_fit(t[keep], y[keep], s[keep], ps[keep], w[keep], Xo[keep], estimand, binary,
-                     None if cluster is None else cluster[keep])[:3]
+                     None if cluster is None else cluster[keep],
+                     None if outcomes is None else outcomes.setdefault(keep.tobytes(), {}))[:3]
 
 
 def _weighted_log_hr(T, E, t, w) -> float:
@@ -114,10 +116,11 @@ def _replicate(idx: np.ndarray, data: dict, variants: dict[str, dict], horizons:
     out: list[tuple] = []
     fits: dict = {}
     censoring: dict = {}
+    outcomes: dict = {}
     for name, v in variants.items():
         try:
-            out += _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, horizons, estimand,
-                                      hazard_ratio, labels, file, cluster)
+            out += _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, outcomes, horizons,
+                                      estimand, hazard_ratio, labels, file, cluster)
         except (DataError, np.linalg.LinAlgError, ValueError):
             if strict or len(variants) == 1:
                 raise
@@ -131,10 +134,10 @@ FAILED = "_mislukt"
 ML_FALLBACK = "_ml_terugval"
 
 
-def _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, horizons, estimand, hazard_ratio, labels,
-                       file, cluster) -> list[tuple]:
-    """One variant's rows of :func:`_replicate`; propensity and censoring fits (or their failure)
-    are shared between the variants of a draw through ``fits`` and ``censoring``."""
+def _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, outcomes, horizons, estimand, hazard_ratio,
+                       labels, file, cluster) -> list[tuple]:
+    """One variant's rows of :func:`_replicate`; propensity, censoring and AIPW outcome fits (or their
+    failure) are shared between the variants of a draw through ``fits``, ``censoring`` and ``outcomes``."""
     if v["method"] == "naive":
         ps, w = None, np.ones(len(idx))
     else:
@@ -161,7 +164,7 @@ def _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, horizon
         for kind, y, binary in (("risico", ((E == 1) & (T <= h)).astype(float), True),
                                 ("rmst", np.minimum(T, h), False)):
             mu1, mu0, V = _arm_means(v["method"], t, np.where(s > 0, y, 0.0), s, w, ps, Xo, estimand, binary,
-                                     cluster)
+                                     cluster, outcomes.setdefault((cens, h, kind), {}))
             diff = "risicosverschil" if kind == "risico" else "rmst-verschil"
             se = np.sqrt(np.clip([V[0, 0], V[1, 1], V[0, 0] + V[1, 1] - 2 * V[0, 1]], 0, None))
             out += [(name, f"{kind} {labels[0]}", float(h), mu1, se[0]),

@@ -185,12 +185,24 @@ def _outcome_model(y, X, fit_mask, s, binary):
     return 1 / (1 + np.exp(-np.clip(Xa @ beta, -30, 30))), beta
 
 
-def _aipw_fit(t, y, s, ps, w, Xo, estimand, binary, cluster):
-    """AIPW point estimate and influence-function covariance of the two arm means."""
+def _aipw_fit(t, y, s, ps, w, Xo, estimand, binary, cluster, outcomes: dict | None = None):
+    """AIPW point estimate and influence-function covariance of the two arm means.
+
+    ``outcomes`` keeps the fitted outcome models by arm for the next call on the same rows,
+    outcome and censoring weights: they do not depend on the propensity weights, so the
+    bootstrap's AIPW variants of one resample share them."""
     n = len(t)
     known = s > 0
     y0 = np.where(known, y, 0.0)
-    m0, res0 = _outcome_model(y0, Xo, known & (t == 0), s, binary)
+
+    def fitted(arm: int):
+        if outcomes is None:
+            return _outcome_model(y0, Xo, known & (t == arm), s, binary)
+        if arm not in outcomes:
+            outcomes[arm] = _outcome_model(y0, Xo, known & (t == arm), s, binary)
+        return outcomes[arm]
+
+    m0, res0 = fitted(0)
     if estimand == "ATT":
         p = t.mean()
         a1 = t * s
@@ -203,7 +215,7 @@ def _aipw_fit(t, y, s, ps, w, Xo, estimand, binary, cluster):
         if0 = t * (m0 - T2) / p + c * (y0 - m0 - T3) / np.mean(c)
         models = {"controle": res0}
     else:
-        m1, res1 = _outcome_model(y0, Xo, known & (t == 1), s, binary)
+        m1, res1 = fitted(1)
         a1 = t * s / ps
         a0 = (1 - t) * s / (1 - ps)
         r1 = np.sum(a1 * (y0 - m1)) / np.sum(a1)
