@@ -324,3 +324,21 @@ def test_cli_import_refuses_to_overwrite_its_source(tmp_path, fixtures_dir):
     before = src.read_bytes()
     res = run_cli("import", "duo-leerlingen", str(src), "--out", str(src))
     assert res.returncode == 2 and "nooit overschreven" in res.stderr and src.read_bytes() == before
+
+
+def test_yaml_parsed_again_is_a_fresh_copy_and_errors_name_each_file():
+    """parse_yaml keeps what it parsed (chapters read the same codebook again and again): a caller that
+    changes its data does not change the next caller's, and an invalid text still names its own file."""
+    from regio_analysis.errors import DataError
+    from regio_analysis.io.files import parse_yaml
+
+    text = "naam: Een regio\nlijst:\n  - a\n  - b\n"
+    first = parse_yaml(text, "een.yaml")
+    first["lijst"].append("c")
+    first["naam"] = "veranderd"
+    assert parse_yaml(text, "twee.yaml") == {"naam": "Een regio", "lijst": ["a", "b"]}
+    bad = "a: 1\na: 2\n"
+    for name in ("een.yaml", "twee.yaml"):
+        with pytest.raises(DataError) as err:
+            parse_yaml(bad, name)
+        assert name in str(err.value) and "twee keer" in str(err.value)

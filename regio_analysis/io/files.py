@@ -7,6 +7,7 @@ wherever it is read. Files are opened read-only. Writing goes through :func:`ato
 """
 from __future__ import annotations
 
+import collections
 import contextlib
 import csv
 import errno
@@ -135,17 +136,35 @@ def _strict_loader(name: str):
     return StrictLoader
 
 
+#: texts parsed in this process -> their data (a report's chapters read the same codebook, framework,
+#: scenarios and region files again and again; parsing costs 100 times more than a copy)
+_PARSED: collections.OrderedDict[str, Any] = collections.OrderedDict()
+_PARSED_SIZE = 64
+
+
 def parse_yaml(text: str, name: str = "<yaml>") -> Any:
     """Parse YAML text strictly: no anchors/aliases, no duplicate keys, at most
-    :data:`MAX_YAML_BYTES`; DataError naming ``name`` and the line otherwise."""
+    :data:`MAX_YAML_BYTES`; DataError naming ``name`` and the line otherwise.
+
+    A text parsed before in this process is not parsed again: the caller gets a deep copy of
+    its data (a text that failed is parsed again, so the error names this ``name``)."""
+    import copy
+
     import yaml
 
+    if text in _PARSED:
+        _PARSED.move_to_end(text)
+        return copy.deepcopy(_PARSED[text])
     if len(text.encode("utf-8")) > MAX_YAML_BYTES:
         raise DataError(Problem(name, f"YAML-bestand groter dan {MAX_YAML_BYTES // 1_000_000} MB; "
                                       "dat is geen configuratiebestand"))
     loader = _strict_loader(name)(text)
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
+        _PARSED[text] = copy.deepcopy(data)
+        while len(_PARSED) > _PARSED_SIZE:
+            _PARSED.popitem(last=False)
+        return data
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         rows = (mark.line + 1,) if mark is not None else ()
