@@ -18,8 +18,8 @@ import pandas as pd
 from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.qualitative.plans import looptijd_vermeld
 from regio_analysis.report.figures import niveau_label
-from regio_analysis.report.format import (EENHEID_SOORT, ONDERWIJSTYPE_LABELS, Kolom, ZoalsGepubliceerd, fmt_getal, kolommen, opsomming,
-                                          studiejaar, thema_label)
+from regio_analysis.report.format import (EENHEID_SOORT, ONDERWIJSTYPE_LABELS, Kolom, ZoalsGepubliceerd, fmt_getal,
+                                          kolommen, opsomming, studiejaar, thema_label)
 
 #: the region's published tables the annex shows, in the order of the annex
 TABELLEN = ("leerlingen", "personeel", "stromen", "verzuim", "tekort", "raming", "kengetallen", "begroting",

@@ -127,10 +127,10 @@ def in_bestand(naam: str, output_dir: str = "", wat: str = "De hele tabel") -> s
 #: how a column of a table is shown (``Kolom.soort``)
 SOORTEN = ("aantal", "getal", "pct", "p", "jaar", "ja_nee", "tekst")
 _DEFAULT_DECIMALS = {"pct": 1, "aantal": 0}
-#: the school types of the pupil counts (``data.schemas.SOORTEN_LEERLINGEN``) in words
 #: a type of education as a plan's population: "personeel in het voortgezet onderwijs"
 ONDERWIJSTYPE_LABELS = {"PO": "het primair onderwijs", "VO": "het voortgezet onderwijs", "MBO": "het mbo",
                         "SO": "het speciaal onderwijs", "VSO": "het voortgezet speciaal onderwijs"}
+#: the school types of the pupil counts (``data.schemas.SOORTEN_LEERLINGEN``) in words
 SCHOOLSOORT_LABELS = {"bao": "basisonderwijs", "sbo": "speciaal basisonderwijs", "so": "speciaal onderwijs",
                       "vso": "voortgezet speciaal onderwijs", "so_vso": "(voortgezet) speciaal onderwijs",
                       "po": "primair onderwijs", "vo": "voortgezet onderwijs", "mbo": "mbo", "totaal": "totaal"}

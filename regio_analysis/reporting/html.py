@@ -287,8 +287,9 @@ _GEEN_GEGEVENS = "_Geen gegevens over "
 def een_keer_geen_gegevens(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """Keep one "geen gegevens" note per section (in place): a section whose table, figure and
     reading all lack data said so two or three times in a row. A section starts at a Markdown
-    cell with a heading. A reading that ends in the note (after what the plan does say) counts
-    as the section's note; an output that is a note and nothing else is then left out."""
+    cell with a heading. An output that holds the note among other words (a reading that first
+    says what the plan does give) counts as the section's note; an output that is a note and
+    nothing else is then left out."""
     gezien = False
     for cell in nb.cells:
         if cell.cell_type == "markdown" and re.search(r"^#{1,6} ", _text(cell.source), re.M):

@@ -19,7 +19,8 @@ from matplotlib.axes import Axes
 from regio_analysis.data.region import jaar_vermeld, leesbare_bron
 from regio_analysis.overview.chapter import regio_rijen, verzuim_reeks
 from regio_analysis.report import figures as plotting
-from regio_analysis.report.format import ONDERWIJSTYPE_LABELS, SCHOOLSOORT_LABELS, fmt_getal, fmt_pct, geen_gegevens, opsomming
+from regio_analysis.report.format import (ONDERWIJSTYPE_LABELS, SCHOOLSOORT_LABELS, fmt_getal, fmt_pct,
+                                          geen_gegevens, opsomming)
 from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce import model as workforce
 
