@@ -437,9 +437,12 @@ def _convert(series: pd.Series, kind: str) -> tuple[pd.Series, pd.Series, dict[s
     was_na = series.isna()
     none = pd.Series(False, index=series.index)
     if kind == "str":
-        out = series.astype("string").fillna("").str.strip()
-        control = out.str.contains(_CONTROL, regex=True)
-        return out.astype(object), none, {"bevat stuurtekens (zoals een NUL-byte)": control}
+        # text columns repeat few distinct values in many rows: strip and check each distinct value once
+        codes, uniques = pd.factorize(series.astype(object).where(~was_na, ""), use_na_sentinel=False)
+        u = pd.Series(uniques, dtype=object).astype("string").fillna("").str.strip()
+        control = u.str.contains(_CONTROL, regex=True).to_numpy(dtype=bool)[codes]
+        out = pd.Series(u.astype(object).to_numpy()[codes], index=series.index, dtype=object)
+        return out, none, {"bevat stuurtekens (zoals een NUL-byte)": pd.Series(control, index=series.index)}
     if kind in ("int", "float", "year"):
         raw = series
         if raw.dtype == object or pd.api.types.is_string_dtype(raw):
