@@ -26,7 +26,10 @@ chromium:
 test: install
 	$(PY) -m pytest
 
+# With DUO's national files fetched (regio-analysis fetch), the regions with a composition get their DUO
+# layer first; without them the reports use the published figures only.
 reports: install chromium
+	$(VENV)/bin/regio-analysis build --als-beschikbaar
 	$(VENV)/bin/regio-analysis batch --all --jobs 2 --out reports
 
 regions: install

@@ -184,6 +184,8 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 IMPORTERS = {
+    "duo": ("read_duo", "elk DUO-bestand in een huidige indeling (leerlingen, vestigingen, personeel; herkend aan de kolommen)"),
+    "duo-vestigingen": ("read_duo_vestigingen", "DUO-adressenbestand van vestigingen (CSV)"),
     "duo-leerlingen": ("read_duo_leerlingen", "DUO-leerlingenbestand (CSV)"),
     "duo-personeel": ("read_duo_personeel", "DUO-personeelsbestand (CSV of XLSX)"),
     "cbs-odata": ("read_cbs_odata_dir", "map geschreven door cbsodata.download_data"),
@@ -215,6 +217,42 @@ def _cmd_import(args: argparse.Namespace) -> int:
         with pd.option_context("display.width", 160, "display.max_columns", 12):
             print(df.head(args.rows).to_string(index=False))
         print(f"... {len(df)} rijen; gebruik --out BESTAND om ze als CSV te schrijven")
+    return EXIT_OK
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    from regio_analysis.io.fetch import MANIFEST, default_cache_dir, fetch_files
+
+    rows = fetch_files(args.catalogus, args.naar, offline=args.offline, opnieuw=args.opnieuw,
+                       voortgang=lambda line: print(line, file=sys.stderr))
+    folder = Path(args.naar).expanduser() if args.naar else default_cache_dir()
+    print(f"{len(rows)} bestand(en) in {folder}; manifest: {folder / MANIFEST}")
+    return EXIT_OK
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from regio_analysis.data import duo_laag
+    from regio_analysis.data.regions import default_data_dir
+    from regio_analysis.io.fetch import default_cache_dir
+
+    bronmap = Path(args.bronmap) if args.bronmap else default_cache_dir()
+    data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
+    if args.als_beschikbaar and not bronmap.is_dir():
+        print(f"geen DUO-bestanden in {bronmap} (haal ze op met 'regio-analysis fetch'); de rapporten gebruiken "
+              "alleen de gepubliceerde cijfers", file=sys.stderr)
+        return EXIT_OK
+    result = duo_laag.build_layers(bronmap, data_dir, args.regio or None,
+                                   voortgang=lambda msg: print(msg, file=sys.stderr))
+    for problem in result.waarschuwingen:
+        print(f"waarschuwing: {problem}", file=sys.stderr)
+    counts = result.toewijzing["status"].value_counts()
+    several = counts.get("meer regio's", 0)
+    print(f"DUO-laag gebouwd voor {len(result.regios)} regio('s) in {result.seconden:.1f} s: "
+          f"{', '.join(result.regios)}")
+    print(f"vestigingen: {counts.get('toegewezen', 0)} in één regio, {counts.get('geen regio', 0)} in geen regio, "
+          f"{several} in meer dan één regio; zie {data_dir / duo_laag.TOEWIJZING_BESTAND}")
+    for row in result.dubbel.head(10).itertuples():
+        print(f"  in meer regio's: {row.vestigingscode} {row.naam} ({row.gemeentenaam}): {row.regio_ids}")
     return EXIT_OK
 
 
@@ -301,6 +339,17 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir(p)
     p.set_defaults(func=_cmd_import)
 
+    p = sub.add_parser("fetch", help="haal DUO's landelijke open-onderwijsdatabestanden op in een cache")
+    p.add_argument("--naar", default=None, metavar="MAP",
+                   help="cachemap (standaard: $XDG_CACHE_HOME/regio_analysis/duo of ~/.cache/regio_analysis/duo)")
+    p.add_argument("--offline", action="store_true",
+                   help="geen netwerk: controleer alleen de cache tegen catalogus en manifest.json")
+    p.add_argument("--catalogus", default=None, metavar="BESTAND",
+                   help="eigen catalogus (YAML: bestanden met naam, url, soort, optioneel sha256); standaard de "
+                        "meegeleverde regio_analysis/io/duo_bestanden.yaml (DUO's namen veranderen elk jaar)")
+    p.add_argument("--opnieuw", action="store_true", help="haal ook ongewijzigde bestanden opnieuw op")
+    p.set_defaults(func=_cmd_fetch)
+
     p = sub.add_parser("synthetic", help="schrijf synthetische microdata voor een regio als CSV")
     p.add_argument("regio")
     p.add_argument("--seed", type=int, default=0)
@@ -309,6 +358,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
     data_dir(p)
     p.set_defaults(func=_cmd_synthetic)
+
+    p = sub.add_parser("build", help="bereken voor elke regio met een samenstelling haar tabellen uit de landelijke "
+                                     "DUO-bestanden (de DUO-laag, in <regiomap>/duo/)")
+    p.add_argument("bronmap", nargs="?", default=None,
+                   help="map met DUO-bestanden (standaard: de cache van 'regio-analysis fetch')")
+    p.add_argument("--regio", action="append", metavar="REGIO_ID", help="alleen deze regio (herhaalbaar)")
+    p.add_argument("--als-beschikbaar", action="store_true",
+                   help="sla over zonder fout als de bronmap er niet is (voor 'make reports')")
+    data_dir(p)
+    p.set_defaults(func=_cmd_build)
     return parser
 
 

@@ -470,6 +470,8 @@ BRONNEN: dict[str, dict[str, Bron]] = {
         "lezing_deeltijd": Bron(data=("figuur_deeltijd",), regels=(werkweek_fte,), constanten=(40,)),  # "bij 40 uur"
         "lezing_contractduur": Bron(data=("figuur_contractduur",), regels=(korter_dan_twee_jaar,)),
         "lezing_verzuim": Bron(data=("figuur_verzuim",)),
+        # the DUO layer: its table (pupils, change since the first year) and figure; the default regions have none
+        "lezing_duo": Bron(tabellen=("tabel_duo",), data=("figuur_duo",)),
         "lezing_tekort": Bron(tabellen=("tabel_tekort",), data=("figuur_tekort", "verwacht_tekort"),
                               regels=(verborgen_aandeel,)),
         "lezing_tevredenheid": Bron(data=("figuur_tevredenheid",)),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,9 @@ from typing import Any
 import pandas as pd
 
 from regio_analysis.errors import DataError, Problem
-from regio_analysis.io.files import read_bytes, read_delimited
+from regio_analysis.io.files import read_bytes, read_delimited, read_text
 from regio_analysis.data.privacy import get_key, pseudonymise
-from regio_analysis.data.regions import REGIO_FILE, check_inside, read_regio_yaml, region_dir
+from regio_analysis.data.regions import HERKOMST_BESTAND, LAAG_MAP, REGIO_FILE, check_inside, read_regio_yaml, region_dir
 from regio_analysis.data.region import PERSON_ID_COLUMNS, RegionData
 from regio_analysis.data.schemas import TABLES, conform
 
@@ -33,7 +34,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any] | None, dict[str, pd.Data
     except DataError as err:
         problems.extend(err.problems)
     for path in sorted(folder.iterdir()):
-        if path.name == REGIO_FILE or path.name.startswith("."):
+        if path.name == REGIO_FILE or path.name.startswith(".") or (path.name == LAAG_MAP and path.is_dir()):
             continue
         try:
             check_inside(path, folder)
@@ -62,6 +63,40 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any] | None, dict[str, pd.Data
     return meta, tables, hashes, problems
 
 
+def _read_duo_layer(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any], dict[str, str], list[Problem]]:
+    """The region's DUO layer (``<regiomap>/duo/``, written by ``regio-analysis build``), if any."""
+    layer = folder / LAAG_MAP
+    if not layer.is_dir():
+        return {}, {}, {}, []
+    tables, hashes, problems = {}, {}, []
+    herkomst: dict[str, Any] = {}
+    for name in ("leerlingen", "personeel"):
+        path = layer / f"{name}.csv"
+        if not path.is_file():
+            continue
+        try:
+            check_inside(path, folder)
+            raw, tf = read_delimited(path, sep=",", encodings=("utf-8-sig",))
+            df = conform(raw, name, file=str(path))
+            for col in ("cellen_onderdrukt", "vestigingen"):  # the layer's own counts beside the canonical columns
+                if col in df.columns:
+                    df[col] = pd.to_numeric(df[col], errors="coerce").fillna(0).astype(int)
+            tables[name] = df
+            hashes[f"{LAAG_MAP}/{path.name}"] = tf.sha256
+        except DataError as err:
+            problems.extend(err.problems)
+    path = layer / HERKOMST_BESTAND
+    if tables:
+        try:
+            check_inside(path, folder)
+            herkomst = json.loads(read_text(path).text)
+            hashes[f"{LAAG_MAP}/{path.name}"] = hashlib.sha256(read_bytes(path)).hexdigest()
+        except (DataError, OSError, ValueError) as err:
+            problems.append(Problem(str(path), f"herkomst van de DUO-laag niet leesbaar ({err}); bouw de laag "
+                                               "opnieuw met 'regio-analysis build'"))
+    return tables, herkomst, hashes, problems
+
+
 def validate_region(regio_id_or_dir: str | Path, data_dir: str | Path | None = None) -> list[Problem]:
     """Every problem (errors and warnings) in a region folder, without raising.
 
@@ -73,7 +108,7 @@ def validate_region(regio_id_or_dir: str | Path, data_dir: str | Path | None = N
         folder = _resolve(regio_id_or_dir, data_dir)
     except DataError as err:
         return err.problems
-    return _read_folder(folder)[3]
+    return _read_folder(folder)[3] + _read_duo_layer(folder)[3]
 
 
 def _resolve(regio_id_or_dir: str | Path, data_dir: str | Path | None) -> Path:
@@ -128,11 +163,13 @@ def load_region(
         _LOADED.move_to_end(key)
         return _copy(_LOADED[key])
     meta, tables, hashes, problems = _read_folder(folder)
-    errors = [p for p in problems if p.severity == "error"]
+    duo_tables, duo_herkomst, duo_hashes, duo_problems = _read_duo_layer(folder)
+    errors = [p for p in problems + duo_problems if p.severity == "error"]
     if errors:
         raise DataError(errors)
     assert meta is not None
-    region = RegionData(regio_id=meta["regio_id"], meta=meta, path=folder, tables=tables, bestanden=hashes)
+    region = RegionData(regio_id=meta["regio_id"], meta=meta, path=folder, tables=tables,
+                        bestanden={**hashes, **duo_hashes}, duo=duo_tables, duo_herkomst=duo_herkomst)
     if synthetic:
         from regio_analysis.data import synthetic as synth  # local import: synthetic builds on data.region
 
@@ -161,10 +198,12 @@ def _cache_key(folder: Path, synthetic: bool, seed: int) -> tuple | None:
     options. None (do not cache) when the folder holds a link or cannot be read; the load then says why."""
     try:
         paths = sorted(folder.iterdir())
+        if (folder / LAAG_MAP).is_dir():
+            paths += sorted((folder / LAAG_MAP).iterdir())
         if any(p.is_symlink() for p in paths):
             return None
-        files = tuple((p.name, hashlib.sha256(read_bytes(p)).hexdigest()) for p in paths if p.is_file())
-        entries = tuple(p.name for p in paths)
+        files = tuple((str(p.relative_to(folder)), hashlib.sha256(read_bytes(p)).hexdigest()) for p in paths if p.is_file())
+        entries = tuple(str(p.relative_to(folder)) for p in paths)
     except OSError:
         return None
     try:
@@ -178,4 +217,6 @@ def _copy(region: RegionData) -> RegionData:
     """A copy that shares nothing mutable with ``region``: a caller may change its tables freely."""
     return RegionData(regio_id=region.regio_id, meta=copy.deepcopy(region.meta), path=region.path,
                       tables={name: df.copy(deep=True) for name, df in region.tables.items()},
-                      bestanden=dict(region.bestanden), synthetisch=set(region.synthetisch))
+                      bestanden=dict(region.bestanden), synthetisch=set(region.synthetisch),
+                      duo={name: df.copy(deep=True) for name, df in region.duo.items()},
+                      duo_herkomst=copy.deepcopy(region.duo_herkomst))

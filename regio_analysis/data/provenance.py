@@ -28,6 +28,7 @@ from regio_analysis.data.region import MICRODATA_TABLES, RegionData, documenttit
 class Soort(str, Enum):
     GEPUBLICEERD = "gepubliceerd"
     BEREKEND = "berekend"
+    DUO = "berekend uit DUO"
     SYNTHETISCH = "synthetisch"
     STANDAARDWAARDE = "standaardwaarde"
 
@@ -37,6 +38,8 @@ BETEKENIS: dict[Soort, str] = {
     Soort.GEPUBLICEERD: "een cijfer uit een document van de regio; titel en paragraaf staan erbij",
     Soort.BEREKEND: "door het pakket berekend uit gepubliceerde cijfers of uit eigen gegevens van de regio, "
                     "met de regel erbij",
+    Soort.DUO: "door het pakket berekend uit de openbare landelijke bestanden van DUO (Dienst Uitvoering Onderwijs), "
+               "opgeteld over de gemeenten, besturen of vestigingen van de regio; bestanden en rekenregel staan erbij",
     Soort.SYNTHETISCH: "door het pakket gemaakte demonstratiegegevens: laat zien wat de methode doet, "
                        "zegt niets over de regio",
     Soort.STANDAARDWAARDE: "een standaardwaarde van het pakket, geen norm: vervang haar door de keuze of "
@@ -62,6 +65,17 @@ def gepubliceerd(bron: str) -> Herkomst:
 
 def berekend(uit_en_regel: str) -> Herkomst:
     return Herkomst(Soort.BEREKEND, uit_en_regel)
+
+
+def berekend_uit_duo(region: RegionData) -> Herkomst:
+    """The DUO layer's provenance: the national files (name and the start of their sha256) and the rules."""
+    files = [f for f in region.duo_herkomst.get("bestanden", []) if f.get("soort") != "correcties"]
+    n = len(files)
+    fixes = region.duo_herkomst.get("correcties") or []
+    fixed = f"; {len(fixes)} {'correctie' if len(fixes) == 1 else 'correcties'} van DUO toegepast" if fixes else ""
+    return Herkomst(Soort.DUO, f"{n} {'bestand' if n == 1 else 'bestanden'} van DUO's open onderwijsdata, met naam en "
+                               f"sha256 onder Invoerbestanden in de verantwoording{fixed}; personeel per instelling "
+                               "naar het aandeel van de regio in de leerlingen van die instelling")
 
 
 def synthetisch(wat: str) -> Herkomst:
@@ -196,6 +210,9 @@ def per_hoofdstuk(region: RegionData, chapters: Iterable[Any]) -> pd.DataFrame:
         missing = [t for t in chapter.microdata if t not in own and t not in synth]
         if missing:
             words.append(f"zonder {microdata_in_woorden(missing)} (de regio levert ze niet)")
+        if getattr(chapter, "duo", False) and region.duo:
+            kinds.append(Soort.DUO)
+            words.append("openbare landelijke bestanden van DUO, opgeteld over de samenstelling van de regio")
         if chapter.standaard and (chapter.standaard_bij is None or chapter.standaard_bij(region)):
             kinds.append(Soort.STANDAARDWAARDE)
             words.append(chapter.standaard)

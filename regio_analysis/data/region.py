@@ -31,6 +31,10 @@ class RegionData:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     bestanden: dict[str, str] = field(default_factory=dict)  # file name -> sha256
     synthetisch: set[str] = field(default_factory=set)
+    #: the DUO layer (``data.duo_laag``): tables derived from DUO's national files, with regional,
+    #: national and provincial rows (``niveau``), kept apart from the published tables above
+    duo: dict[str, pd.DataFrame] = field(default_factory=dict)
+    duo_herkomst: dict[str, Any] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> pd.DataFrame:
         if name in TABLES:

@@ -26,6 +26,8 @@ DEFAULT_REGIONS = (
 )
 SECTOREN = ("PO", "(V)SO", "VO", "MBO")
 REGIO_FILE = "regio.yaml"
+LAAG_MAP = "duo"  # a region's DUO layer, derived from the national files by ``data.duo_laag``
+HERKOMST_BESTAND = "herkomst.json"  # what the layer was derived from: files, sha256, rules
 _REQUIRED_KEYS = ("regio_id", "naam", "sectoren", "provincies")
 _LIST_KEYS = ("sectoren", "provincies", "gemeenten", "besturen", "opleidingen")
 
@@ -133,11 +135,59 @@ def read_regio_yaml(folder: str | Path) -> dict[str, Any]:
     if bad_sectors:
         problems.append(Problem(name, f"onbekende sector(en) {bad_sectors}; toegestaan: {', '.join(SECTOREN)}",
                                 rows=_key_line(path, "sectoren")))
+    problems.extend(_samenstelling_problems(meta.get("samenstelling"), path))
     if problems:
         raise DataError(problems)
     for key in _LIST_KEYS:
         meta.setdefault(key, [])
+    if meta.get("samenstelling") is not None:
+        meta["samenstelling"] = normalise_samenstelling(meta["samenstelling"], meta["sectoren"])
     return meta
+
+
+#: what a region may be composed of, matched against DUO's national files (see ``data.duo_laag``)
+SAMENSTELLING_KEYS = ("gemeenten", "besturen", "vestigingen", "provincies", "sectoren")
+
+
+def _samenstelling_problems(value: Any, path: Path) -> list[Problem]:
+    """Problems of a ``samenstelling:`` block: a mapping of lists of codes or names."""
+    if value is None:
+        return []
+    rows = _key_line(path, "samenstelling")
+    if not isinstance(value, dict):
+        return [Problem(str(path), "'samenstelling' moet sleutels hebben zoals gemeenten, besturen, vestigingen, "
+                                   "provincies of sectoren", rows=rows)]
+    problems = []
+    unknown = [str(k) for k in value if k not in SAMENSTELLING_KEYS]
+    if unknown:
+        problems.append(Problem(str(path), f"onbekende sleutel(s) in 'samenstelling': {', '.join(unknown)}; "
+                                           f"toegestaan: {', '.join(SAMENSTELLING_KEYS)}", rows=rows))
+    for key in SAMENSTELLING_KEYS:
+        items = value.get(key)
+        if items is None:
+            continue
+        # a bare 0106 is read by YAML as a number (even as octal): codes other than board numbers are quoted
+        allowed = (str, int) if key == "besturen" else (str,)
+        if not isinstance(items, list) or not all(isinstance(v, allowed) and not isinstance(v, bool)
+                                                  for v in items):
+            problems.append(Problem(str(path), f"'samenstelling.{key}' moet een lijst van teksten zijn; zet codes "
+                                               f"tussen aanhalingstekens (\"0106\"), anders leest YAML ze als getal",
+                                    rows=rows))
+    bad = [s for s in value.get("sectoren") or [] if isinstance(s, str) and s not in SECTOREN]
+    if bad:
+        problems.append(Problem(str(path), f"onbekende sector(en) in 'samenstelling': {bad}; "
+                                           f"toegestaan: {', '.join(SECTOREN)}", rows=rows))
+    if not problems and not any(value.get(k) for k in SAMENSTELLING_KEYS if k != "sectoren"):
+        problems.append(Problem(str(path), "'samenstelling' noemt geen gemeenten, besturen, vestigingen of "
+                                           "provincies", rows=rows))
+    return problems
+
+
+def normalise_samenstelling(value: dict, sectoren: list[str]) -> dict[str, list[str]]:
+    """Every key present as a list of stripped texts; ``sectoren`` defaults to the region's."""
+    out = {key: [str(v).strip() for v in value.get(key) or []] for key in SAMENSTELLING_KEYS}
+    out["sectoren"] = out["sectoren"] or list(sectoren)
+    return out
 
 
 def list_regions(data_dir: str | Path | None = None) -> pd.DataFrame:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
+
 from regio_analysis.overview.chapter import (_aandeel_55plus, _leerlingen_gepubliceerd, _personeel_totaal,
                                              _stroom, _verzuim_laatste, kerncijfers)
 
@@ -17,6 +19,16 @@ KEY_INDICATOR_LABELS: dict[str, str] = {
     "uitstroom_pct": "Uitstroom personeel (%)",
     "activiteiten": "Activiteiten",
 }
+#: the indicators of the DUO layer (data.duo_laag), each with the country's value computed the same way;
+#: the index shows them beside :data:`KEY_INDICATOR_LABELS` when some region has them
+DUO_INDICATOR_LABELS: dict[str, str] = {
+    "duo_leerlingen": "Leerlingen volgens DUO",
+    "duo_leerlingen_verandering_pct": "Leerlingen volgens DUO, verandering (%)",
+    "duo_leerlingen_per_fte_op": "Leerlingen per fte onderwijzend personeel (DUO)",
+}
+#: the DUO indicators: the row of ``workforce.chapter.duo.kerncijfers_duo`` each reads (by its start)
+_DUO_RIJEN = {"duo_leerlingen": "Leerlingen (", "duo_leerlingen_verandering_pct": "Verandering leerlingen sinds",
+              "duo_leerlingen_per_fte_op": "Leerlingen per fte onderwijzend personeel"}
 
 
 def key_indicators(region) -> dict[str, float | None]:
@@ -61,7 +73,7 @@ def kerncijfer_rijen(region) -> list[dict[str, Any]]:
     :data:`KEY_INDICATOR_LABELS`), ``waarde`` (None: not known), ``eenheid``, ``jaar`` (text, "niet
     vermeld" where the source gives none; "2025 (prognose)" for a forecast), ``definitie`` (what chapter 00 calls the figure: who is
     counted, a sum, a forecast), ``landelijk`` (the national value the region publishes for the same
-    year; sick leave only, else None), ``soort`` and ``bron`` (as chapter 00's :func:`kerncijfers`
+    year: sick leave; for the DUO indicators the country's value computed the same way; else None), ``soort`` and ``bron`` (as chapter 00's :func:`kerncijfers`
     states them)."""
     values = key_indicators(region)
     kc = kerncijfers(region)
@@ -79,4 +91,28 @@ def kerncijfer_rijen(region) -> list[dict[str, Any]]:
                      "jaar": shown["jaar"], "definitie": shown["indicator"],
                      "landelijk": float(land["waarde"]) if key == "verzuim_pct" and land is not None else None,
                      "soort": shown["soort"], "bron": shown["bron"]})
+    return rows + duo_rijen(region)
+
+
+def duo_rijen(region) -> list[dict[str, Any]]:
+    """The index's DUO indicators of a region (none without a DUO layer): the region's value and the
+    country's beside it, both summed from DUO's national files the same way."""
+    from regio_analysis.workforce.chapter.duo import kerncijfers_duo
+
+    table = kerncijfers_duo(region)
+    if table.empty:
+        return []
+    files = ", ".join(f["naam"] for f in region.duo_herkomst.get("bestanden", []) if f.get("soort") != "correcties")
+    rows = []
+    for key, start in _DUO_RIJEN.items():
+        match = table[table["Indicator"].str.startswith(start)]
+        if match.empty or pd.isna(match.iloc[0][region.naam]):
+            continue
+        row = match.iloc[0]
+        land = row.get("Landelijk")
+        rows.append({"sleutel": key, "indicator": DUO_INDICATOR_LABELS[key], "waarde": float(row[region.naam]),
+                     "eenheid": "procent" if key.endswith("_pct") else "aantal", "jaar": str(int(row["Jaar"])),
+                     "definitie": f"{row['Indicator']}, opgeteld over de samenstelling van de regio",
+                     "landelijk": None if pd.isna(land) else float(land),
+                     "soort": "berekend uit DUO", "bron": f"DUO open onderwijsdata: {files}"})
     return rows

@@ -79,6 +79,9 @@ def kleuren(groepen: Sequence) -> dict:
     """A colour for each of ``groepen``: its own (:func:`groepskleur`) where it has one, otherwise the
     next palette colour not yet used in this figure."""
     out = {g: groepskleur(g) for g in dict.fromkeys(groepen)}
+    provinces = [g for g, c in out.items() if c == PROVINCIE_KLEUR]
+    for g in provinces[1:]:  # two provinces in one figure must not look alike: the first keeps the grey
+        out[g] = None
     free = iter([c for c in PALETTE if c not in out.values()] + PALETTE)
     return {g: c or next(free) for g, c in out.items()}
 

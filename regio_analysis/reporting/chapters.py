@@ -51,6 +51,7 @@ class Chapter:
     synthetisch: bool = False
     standaard: str = ""
     standaard_bij: Callable[[Any], Any] | None = None  # region -> whether the defaults are used (None: always)
+    duo: bool = False  # shows the region's DUO layer (data.duo_laag) when it has one
 
     @property
     def path(self) -> Path:
@@ -151,7 +152,7 @@ CHAPTERS: tuple[Chapter, ...] = (
         "projectiejaren": Param(int, 5, check=between(1, 15), help="aantal jaren van de SPP-projectie"),
     }, soorten=("gepubliceerd", "berekend"), microdata=("dienstverbanden",),
         standaard="de aannames van de scenario's van de personeelsplanning, waar de regio geen eigen scenario's geeft",
-        standaard_bij=check_from("regio_analysis.workforce.model", "can_project")),
+        standaard_bij=check_from("regio_analysis.workforce.model", "can_project"), duo=True),
     Chapter("kwalitatief", "02_kwalitatief.ipynb", "Kwalitatieve analyse", {
         "documenten_dir": Param(str, "", check=_DOCUMENTS, path="map", help=f"map met eigen documenten {_DOCS}"),
     }, soorten=("gepubliceerd", "berekend"), microdata=("open_antwoorden",), synthetisch=True),

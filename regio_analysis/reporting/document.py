@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import html as htmllib
 import importlib.metadata
+import json
 import platform
 from pathlib import Path
 from typing import Any, Iterable
 
-from regio_analysis import __version__
-from regio_analysis.io.files import sha256_of
+from regio_analysis import DataError, __version__
+from regio_analysis.data.regions import HERKOMST_BESTAND, LAAG_MAP
+from regio_analysis.io.files import read_text, sha256_of
 from regio_analysis.reporting.chapters import Chapter, all_params
 from regio_analysis.reporting.html import datum_tekst
 
@@ -23,6 +25,7 @@ SOFTWARE = ("pandas", "numpy", "scipy", "statsmodels", "lifelines", "matplotlib"
             "nbconvert", "krippendorff", "simplemma")
 
 _SOORT_WOORDEN = {"gepubliceerd": "gepubliceerde cijfers van de regio", "berekend": "berekeningen van het pakket",
+                  "berekend uit DUO": "cijfers opgeteld uit de landelijke bestanden van DUO",
                   "synthetisch": "synthetische gegevens (een demonstratie)"}
 
 
@@ -49,6 +52,19 @@ def _table(head: tuple[str, ...], rows: Iterable[tuple[str, ...]]) -> str:
     return f"<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _duo_files(region_dir: Path) -> list[tuple[str, str]]:
+    """The region's DUO layer (``duo/``) and the national DUO files it was derived from, with their sha256."""
+    layer = region_dir / LAAG_MAP
+    if not layer.is_dir():
+        return []
+    rows = [(f"{LAAG_MAP}/{p.name}", sha256_of(p)) for p in sorted(layer.iterdir()) if p.is_file()]
+    try:
+        herkomst = json.loads(read_text(layer / HERKOMST_BESTAND).text)
+    except (DataError, OSError, ValueError):
+        return rows
+    return rows + [(f"DUO: {f.get('naam', '')}", str(f.get("sha256", ""))) for f in herkomst.get("bestanden", [])]
+
+
 def verantwoording(params: dict[str, Any], chapters: tuple[Chapter, ...], *, started: str, seconds: float,
                    commit: str, region_dir: Path) -> str:
     """The appendix on how the report was made, as HTML (every value escaped)."""
@@ -58,11 +74,14 @@ def verantwoording(params: dict[str, Any], chapters: tuple[Chapter, ...], *, sta
               e(specs[name].help if name in specs else "")) for name, value in params.items() if name != "output_dir"]
     files = [(f"<code>{e(p.name)}</code>", f"<code>{sha256_of(p)}</code>")
              for p in sorted(region_dir.iterdir()) if p.is_file()] if region_dir.is_dir() else []
+    duo = _duo_files(region_dir)
+    files += [(f"<code>{e(name)}</code>", f"<code>{e(digest)}</code>") for name, digest in duo]
     software = [("Python", e(platform.python_version())), ("regio_analysis", e(f"{__version__}, commit {commit}")),
                 *((e(name), e(_version(name))) for name in SOFTWARE)]
     rests = []
     for ch in chapters:
-        kinds = [*ch.soorten, *(["synthetisch"] if ch.synthetisch else [])]
+        kinds = [*ch.soorten, *(["berekend uit DUO"] if ch.duo and duo else []),
+                 *(["synthetisch"] if ch.synthetisch else [])]
         what = "; ".join(_SOORT_WOORDEN.get(k, k) for k in dict.fromkeys(kinds)) or "–"
         extra = f"; standaardwaarden van het pakket: {ch.standaard}" if ch.standaard else ""
         rests.append((e(f"{ch.nummer} {ch.title}".strip()), e(what + extra)))
@@ -81,7 +100,8 @@ def verantwoording(params: dict[str, Any], chapters: tuple[Chapter, ...], *, sta
         + _table(("Parameter", "Waarde", "Betekenis"), shown)
         + "<h2 id=\"Verantwoording-invoer\">Invoerbestanden</h2>"
         + ("<p>De bestanden van de regio, met hun sha256-controlegetal: wie een bestand vervangt, ziet het aan een "
-           "ander getal.</p>" + _table(("Bestand", "sha256"), files) if files else "<p>Geen invoerbestanden.</p>")
+           "ander getal." + (" De regels duo/ zijn de tabellen die het pakket uit de landelijke DUO-bestanden (DUO:) "
+                             "voor de regio heeft opgeteld." if duo else "") + "</p>" + _table(("Bestand", "sha256"), files) if files else "<p>Geen invoerbestanden.</p>")
         + "<h2 id=\"Verantwoording-software\">Software</h2>"
         + _table(("Pakket", "Versie"), software)
         + "</div>"

@@ -428,6 +428,13 @@ def index_html(rows: list[dict[str, Any]], labels: dict[str, str], *, generated:
         text = fmt_getal(v, None if float(v).is_integer() else 1)
         return htmllib.escape(text + ("%" if eenheid == "procent" else ""))
 
+    # an indicator of the DUO layer gets a column only when some region has it (the layer needs DUO's files)
+    labels = {k: v for k, v in labels.items() if not k.startswith("duo_") or any(
+        isinstance(c, dict) and c.get("sleutel") == k and c.get("waarde") is not None
+        for row in rows for c in row.get("kerncijfers") or [])}
+    duo_uitleg = ("; <b>berekend uit DUO</b>: opgeteld uit de landelijke bestanden van DUO over de gemeenten, "
+                  "besturen of vestigingen van de regio, met Nederland op dezelfde manier berekend ernaast"
+                  if any(k.startswith("duo_") for k in labels) else "")
     head = "".join(f"<th>{htmllib.escape(l)}</th>" for l in ["Regio", "Status", *labels.values()])
     body, defs = [], []
     for row in rows:
@@ -458,7 +465,7 @@ def index_html(rows: list[dict[str, Any]], labels: dict[str, str], *, generated:
         body.append(f"<tr><td>{link}</td><td>{status}</td>{''.join(cells)}</tr>")
     definitions = ("<h2>Definities en bronnen</h2><p>Wat elk cijfer hierboven telt, zoals hoofdstuk 0 (Overzicht) van het rapport "
                    "het noemt, met jaar, soort en bron. <b>gepubliceerd</b>: een cijfer uit het plan van de regio; "
-                   "<b>berekend</b>: een som of telling van het pakket uit die cijfers. Dit overzicht toont geen "
+                   "<b>berekend</b>: een som of telling van het pakket uit die cijfers" + duo_uitleg + ". Dit overzicht toont geen "
                    "synthetische cijfers. Cijfers van verschillende jaren of definities zijn niet zonder meer "
                    "vergelijkbaar.</p><table><thead><tr><th>Regio</th><th>Kerncijfer</th><th>Definitie</th>"
                    f"<th>Jaar</th><th>Soort</th><th>Bron</th></tr></thead><tbody>{''.join(defs)}</tbody></table>"
@@ -469,13 +476,13 @@ def index_html(rows: list[dict[str, Any]], labels: dict[str, str], *, generated:
  body {{ font-family: system-ui, sans-serif; margin: 2em; }}
  table {{ border-collapse: collapse; margin-bottom: 1.5em; }} th, td {{ border-bottom: 1px solid #d0d7de; padding: .35em .8em; text-align: left; vertical-align: top; }}
  td.num {{ text-align: right; font-variant-numeric: tabular-nums; }} th {{ background: #f4f6f8; }}
- small {{ color: #57606a; }}
+ small {{ color: #57606a; }} .breed {{ overflow-x: auto; }}
 </style></head>
 <body><h1>Rapporten onderwijsregio's</h1>
 <p>Gemaakt op {htmllib.escape(datum_tekst(generated))} met regio_analysis {htmllib.escape(version)}.
 Kerncijfers zoals de bronnen van elke regio ze geven, met het jaar eronder; &ndash; = niet bekend.
 Dezelfde cijfers, om te sorteren en te vergelijken: <a href="kerncijfers.xlsx">kerncijfers.xlsx</a>.</p>
-<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>
+<div class="breed"><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>
 {definitions}
 </body></html>
 """

@@ -307,9 +307,9 @@ def _audit(report_dir: Path) -> list:
 
 
 def _indicator_labels() -> dict[str, str]:
-    from regio_analysis.overview.index import KEY_INDICATOR_LABELS
+    from regio_analysis.overview.index import DUO_INDICATOR_LABELS, KEY_INDICATOR_LABELS
 
-    return dict(KEY_INDICATOR_LABELS)
+    return {**KEY_INDICATOR_LABELS, **DUO_INDICATOR_LABELS}
 
 
 def _key_indicators(regio_id: str, data_dir) -> list[dict[str, Any]]:

@@ -3,7 +3,8 @@ quantitative chapter.
 
 ``publiek`` and ``tekorten`` show what the region publishes (pupils, staff, age, part-time,
 contracts, sick leave, shortages, satisfaction, flows), each with the population, year and
-source it is about; ``spp`` shows the package's strategic personnel planning (the model is
+source it is about; ``duo`` shows the region's figures computed from DUO's national files beside the
+country's and its provinces'; ``spp`` shows the package's strategic personnel planning (the model is
 :mod:`regio_analysis.workforce.model`), its sensitivity, the region's own projection recomputed
 and the two reconciled (:mod:`regio_analysis.workforce.reconcile`). The notebook makes one
 :class:`Hoofdstuk` and shows what its methods return.
@@ -15,11 +16,12 @@ from functools import cached_property
 import pandas as pd
 from matplotlib.axes import Axes
 
-from regio_analysis.data.provenance import (Herkomst, berekend, gepubliceerd_uit, herkomst_van, markeer, met_herkomst,
+from regio_analysis.data.provenance import (Herkomst, berekend, berekend_uit_duo, gepubliceerd_uit, herkomst_van, markeer, met_herkomst,
                                             standaardwaarde)
 from regio_analysis.report.format import (MAX_RIJEN, Kolom, bijschrift_tekst, fmt_getal, fmt_pct, in_bestand,
                                           kolommen)
 from regio_analysis.report.tables import bijschrift
+from regio_analysis.workforce.chapter import duo
 from regio_analysis.workforce.chapter.publiek import (
     GROEP_LABELS, POPULATIE_LABELS, SOORT_LABELS, TEKORT_COMPONENTEN, andere_vermeldingen_55plus, bron_tekst,
     contractduur, deeltijd, figuur_contractduur, figuur_deeltijd, figuur_leeftijd,
@@ -124,6 +126,41 @@ class Hoofdstuk:
     def tabel_personeel(self) -> pd.DataFrame:
         return bijschrift(self._gepubliceerd(tabel_personeel(self.region), "tabel_personeel"),
                           "Personeel per functiegroep in personen en fte, per telling")
+
+    # the DUO layer: the region beside its provinces and the country, computed the same way
+
+    def lezing_duo(self) -> str:
+        return duo.lezing_duo(self.region)
+
+    def figuur_duo(self) -> Axes | None:
+        fig = duo.figuur_leerlingen_duo(self.region)
+        if fig is None:
+            return None
+        return markeer(bijschrift(fig, "Leerlingen volgens DUO als index (eerste jaar = 100): de regio naast haar "
+                                       "provincies en landelijk"), berekend_uit_duo(self.region))
+
+    def tabel_duo(self) -> pd.DataFrame:
+        df = duo.kerncijfers_duo(self.region)
+        if df.empty:
+            return df
+        plan = "Plan van de regio" in df.columns
+        tekst = "Kerncijfers volgens DUO: de regio, haar provincies en heel Nederland op dezelfde manier berekend"
+        return markeer(bijschrift(df, tekst + (", met het cijfer uit het plan van de regio voor hetzelfde jaar"
+                                               if plan else "")),
+                       berekend_uit_duo(self.region),
+                       *([gepubliceerd_uit(self.region, self.region.leerlingen, self.region.personeel)] if plan else []))
+
+    def toon_duo(self, output_dir: str = "") -> None:
+        """The DUO section: its reading, and with a DUO layer its figure and table (without one the reading
+        says why, once)."""
+        from IPython.display import Markdown, display
+
+        from regio_analysis.report.tables import toon_figuur, toon_tabel
+
+        display(Markdown(self.lezing_duo()))
+        if duo.heeft_duo(self.region):
+            toon_figuur(self.figuur_duo())
+            toon_tabel(self.tabel_duo(), "duo-kerncijfers", output_dir, wat="openbare DUO-cijfers van de regio")
 
     def figuur_leeftijd(self) -> Axes | None:
         return self._gepubliceerd(figuur_leeftijd(self.region), "figuur_leeftijd")
