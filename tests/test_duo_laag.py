@@ -328,3 +328,15 @@ def test_a_fetched_cache_is_read_through_its_manifest_and_a_changed_file_is_refu
         fh.write("99ZZ,00,BO,2023,5\n")
     with pytest.raises(DataError, match="veranderd sinds het is opgehaald"):
         duo_laag.build_layers(bronmap, data_dir)
+
+
+def test_an_address_file_without_a_sector_in_its_name_is_decided_by_the_pupils_types(tmp_path):
+    bronmap = write_country(tmp_path / "bron")
+    (bronmap / "vestigingenbo.csv").rename(bronmap / "adressen-alle-scholen.csv")   # says neither po nor vo
+    data_dir = write_regions(tmp_path / "regions", {"regio-a": {"gemeenten": ["Assen", "0114"]},
+                                                    "regio-b": {"gemeenten": ["Assen"], "_sectoren": ["VO"]}})
+    duo_laag.build_layers(bronmap, data_dir)
+    assert _value(load_region("regio-a", data_dir).duo["leerlingen"], niveau="regio", peiljaar=2023,
+                  soort="bao")["aantal"] == 400
+    vo = load_region("regio-b", data_dir).duo["leerlingen"]
+    assert set(vo.loc[vo["niveau"] == "regio", "soort"]) == {"vo"}   # the PO schools in Assen are not VO's

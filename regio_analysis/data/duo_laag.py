@@ -220,7 +220,8 @@ def assign_locations(vestigingen: pd.DataFrame, regions: dict[str, dict],
             mask |= hit
         mask |= v["bestuur_id"].astype(str).isin({str(b) for b in comp["besturen"]}).to_numpy()
         mask |= v["vestigingscode"].isin({str(c).upper() for c in comp["vestigingen"]}).to_numpy()
-        mask &= v["sector"].isin(_groups_of(meta)).to_numpy()
+        # an address file whose name gives no sector (""): the location's pupil types decide alone
+        mask &= (v["sector"].isin(_groups_of(meta)) | (v["sector"] == "")).to_numpy()
         if soorten is not None:
             mine = _soorten(meta)
             has = v["vestigingscode"].map(soorten)
