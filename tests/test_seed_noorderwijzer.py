@@ -127,7 +127,10 @@ def test_tables_conform_and_cite_seed_sections(table, text):
 def test_regio_yaml_matches_seed(flat):
     meta = yaml.safe_load((REGION / "regio.yaml").read_text(encoding="utf-8"))
     assert set(meta) == {"regio_id", "naam", "sectoren", "provincies", "gemeenten", "besturen",
-                         "opleidingen", "opleidingen_toelichting", "periode", "bron", "bronnen"}
+                         "opleidingen", "opleidingen_toelichting", "periode", "bron", "bronnen", "samenstelling"}
+    # its composition for the DUO layer: VO in Drenthe, the "Drenthe +" the plan calls itself
+    assert meta["samenstelling"] == {"provincies": ["Drenthe"], "sectoren": ["VO"]}
+    assert "onderwijsregio Drenthe +" in flat
     assert meta["regio_id"] == "noorderwijzer"
     assert f"Activiteitenplan Onderwijsregio {meta['naam']}" in flat
     assert meta["sectoren"] == ["VO"] and "voortgezet onderwijsinstellingen" in flat

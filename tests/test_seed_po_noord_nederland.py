@@ -86,6 +86,7 @@ def test_regio_yaml_matches_seed():
     assert "Onderwijsregio PO Noord-Nederland" in text
     assert meta["provincies"] == ["Groningen", "Friesland", "Drenthe"]
     assert "drie noordelijke provincies: Groningen, Friesland en Drenthe" in text
+    assert meta["samenstelling"] == {"provincies": meta["provincies"], "sectoren": ["PO", "(V)SO"]}
     for name in meta["opleidingen"] + meta["besturen"]:
         assert name in text
     assert set(meta["sectoren"]) <= {"PO", "(V)SO", "VO", "MBO"}

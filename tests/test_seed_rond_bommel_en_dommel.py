@@ -72,6 +72,10 @@ def test_regio_yaml_names_in_seed(seed):
     for g in meta["gemeenten"]:
         assert f"- {spelled.get(g, g)} " in seed, g
     assert len(meta["gemeenten"]) == 12
+    # the composition for the DUO layer: the same twelve municipalities, as DUO and CBS spell them
+    official = {"Meijerijstad": "Meierijstad"}
+    assert meta["samenstelling"]["gemeenten"] == [official.get(g, g) for g in meta["gemeenten"]]
+    assert meta["samenstelling"]["sectoren"] == meta["sectoren"]
     for name in meta["besturen"] + meta["opleidingen"]:
         # the seed has a stray dot in "grondslag.in"
         assert name in seed.replace("grondslag.in", "grondslag in"), name
