@@ -33,7 +33,8 @@ import pandas as pd
 
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.io import duo_adressen, duo_correcties
-from regio_analysis.io.files import atomic_write, make_dir, read_text, remove_file, sha256_of, write_csv
+from regio_analysis.io.duo_labels import gemeentecode
+from regio_analysis.io.files import make_dir, read_text, remove_file, sha256_of, write_csv, write_text
 from regio_analysis.data.regions import HERKOMST_BESTAND, LAAG_MAP, available_region_ids, read_regio_yaml
 
 __all__ = ["LAAG_MAP", "TOEWIJZING_BESTAND", "NationalFiles", "BuildResult", "read_national",
@@ -67,12 +68,6 @@ def _key(text: object) -> str:
     t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().casefold()
     t = "".join(ch for ch in t if ch.isalnum())
     return _PROVINCIE_ALIAS.get(t, t)
-
-
-def _gemeentecode(text: str) -> str | None:
-    """'0106', '106', 'GM0106' -> '0106'; None when ``text`` is a name."""
-    t = str(text).strip().upper().removeprefix("GM")
-    return t.zfill(4) if t.isdigit() and len(t) <= 4 else None
 
 
 # ------------------------------------------------------------------------------------------ the national files
@@ -205,7 +200,7 @@ def assign_locations(vestigingen: pd.DataFrame, regions: dict[str, dict],
         comp = meta["samenstelling"]
         mask = np.zeros(len(v), dtype=bool)
         for item in comp["gemeenten"]:
-            code = _gemeentecode(item)
+            code = gemeentecode(item) or None  # a CBS code ('0106', '106', 'GM0106'); None for a name
             hit = (gm_code == code).to_numpy() if code else (gm_key == _key(item)).to_numpy()
             if not hit.any():
                 problems.append(Problem(f"{rid}/regio.yaml", f"gemeente {item!r} uit 'samenstelling' komt in geen "
@@ -483,7 +478,7 @@ def build_layers(bronmap: str | Path, data_dir: str | Path, regio_ids: Iterable[
                 for r in last.sort_values(["eenheid_code", "code"]).itertuples()],
             "correcties": national.correcties,
         }
-        atomic_write_json(folder / HERKOMST_BESTAND, herkomst)
+        write_text(folder / HERKOMST_BESTAND, json.dumps(herkomst, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
         say(f"{rid}: {herkomst['vestigingen']} vestigingen")
     write_csv(toewijzing, data_dir / TOEWIJZING_BESTAND)
     if len(nowhere):
@@ -492,8 +487,3 @@ def build_layers(bronmap: str | Path, data_dir: str | Path, regio_ids: Iterable[
                                 severity="warning"))
     return BuildResult(sorted(chosen), toewijzing, warnings, national.bestanden, time.perf_counter() - start)
 
-
-def atomic_write_json(path: Path, data: dict) -> None:
-    with atomic_write(path) as fh:
-        json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-        fh.write("\n")
