@@ -37,12 +37,13 @@ def _amount_like(q) -> bool:
     if q["soort"] != "getal" or q["relatie"] not in ("=", "≈"):
         return False
     if q["eenheid"] == "eur":
-        return not q["per"]
+        return q["per"] in ("", "jaar", "maand", "schooljaar")  # "€ 1.080.000 per jaar" is an amount
     return q["eenheid"] == "" and q["waarde"] >= 1000 and not is_year(q["waarde"], int(q["decimalen"]))
 
 
 def _is_rate(q) -> bool:
-    return q["soort"] == "getal" and q["eenheid"] == "eur" and bool(q["per"])
+    """Money per counted thing ("€ 955 per student"); money per year is an amount."""
+    return q["soort"] == "getal" and q["eenheid"] == "eur" and q["per"] not in ("", "jaar", "maand", "schooljaar")
 
 
 def _product_holds(n, r, a) -> bool:

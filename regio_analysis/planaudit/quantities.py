@@ -223,13 +223,13 @@ def extract_quantities(text: str, layout: Layout | None = None) -> pd.DataFrame:
         claims.take(a, b)
     rows: list[dict] = []
     _periods(text, claims, rows)
-    _ranges(text, claims, rows)
-    _numbers(text, layout, claims, rows)
-    for w in word_shares(text):
+    for w in word_shares(text):  # before the digits: "3 op de 10" is one share
         if claims.free(w.start, w.end):
             claims.take(w.start, w.end)
             rows.append(dict(tekst=w.text, start=w.start, einde=w.end, waarde=w.nominal, laag=w.low, hoog=w.high,
                              decimalen=0, relatie="≈", eenheid="procent", per="", soort="woord"))
+    _ranges(text, claims, rows)
+    _numbers(text, layout, claims, rows)
     _cardinals(text, claims, rows)
     return _with_context(text, layout, rows)
 
@@ -532,12 +532,14 @@ def _with_context(text: str, layout: Layout, rows: list[dict]) -> pd.DataFrame:
                 year = str(lo) if lo == hi else f"{lo}-{hi}"
         rec["jaar"] = "" if r["eenheid"] == "jaartal" else year
         if heading is not None:
-            title_case = len(heading.title.split()) <= 5 and all(w[:1].isupper() for w in heading.title.split())
+            # a heading that is a name ("NHL Stenden", "Hanze Hogeschool") names what its lines are about
+            title_case = 2 <= len(heading.title.split()) <= 5 and all(w[:1].isupper() for w in heading.title.split())
             names |= _names(heading.title, skip_first=not title_case)
         cue_text = text[narrow[0]:narrow[1]] + " " + headers
         if heading is not None and heading.title.rstrip().endswith(":"):
             cue_text += " " + heading.title  # a lead-in ("In totaal gaat het om:") sets the scope of what follows
         cues = sorted({f"~{cue}" for cue, regex in CUES if regex.search(cue_text)})
+        words += [w for _, w in content_words(r["tekst"])]  # the counted noun: "1.310 leraren"
         words = [w for w in dict.fromkeys(words) if w.lower() not in names]  # names are compared apart
         rec["onderwerp"] = " ".join(words + cues + sorted(f"@{n}" for n in names))
         out.append(rec)

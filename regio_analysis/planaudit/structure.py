@@ -247,6 +247,8 @@ def _pipe_and_tab_tables(text: str, lines: list[tuple[int, int]]) -> tuple[list[
             j += 1
         sep = "|" if kind == "pipe" else "\t"
         rows = []
+        separator_after_first = kind == "pipe" and len(block) >= 2 and bool(
+            re.fullmatch(r"\s*\|?[\s|:\-]+\|?\s*", text[lines[block[1]][0]:lines[block[1]][1]]))
         for k in block:
             s2, e2 = lines[k]
             if kind == "pipe" and re.fullmatch(r"\s*\|?[\s|:\-]+\|?\s*", text[s2:e2]):
@@ -261,7 +263,10 @@ def _pipe_and_tab_tables(text: str, lines: list[tuple[int, int]]) -> tuple[list[
             rows.append(spans)
         cells_ok = sum(1 for r in rows if sum(1 for a, b in r if b > a) >= 2)
         if rows and (cells_ok >= 1 and (len(rows) >= 2 or kind == "pipe")):
-            tables.append(_make_table(text, len(tables), kind, rows))
+            table = _make_table(text, len(tables), kind, rows)
+            if separator_after_first and len(rows) >= 2:
+                table.header = True  # | a | b |, then |---|---|: Markdown's header row
+            tables.append(table)
             used.update(block)
         i = j if j > i else i + 1
     return tables, used
@@ -394,7 +399,8 @@ def _headings(text: str, lines: list[tuple[int, int]], table_lines: set[int]) ->
         if m:
             title = strip_markup(m.group(2)).strip("* ")
             number = re.match(r"(\d{1,2}(?:\.\d{1,2})*)\.?\s", title)
-            level = len(m.group(1)) if not number else max(len(m.group(1)), number.group(1).count(".") + 1)
+            # numbered: the numbering's depth + 1 (the plan's title is level 1), else the number of #'s
+            level = len(m.group(1)) if not number else number.group(1).count(".") + 2
             out.append(Heading(a, b, level, title, _years_of(title)))
             continue
         if _YEAR_ONLY_RE.match(line):
@@ -403,7 +409,7 @@ def _headings(text: str, lines: list[tuple[int, int]], table_lines: set[int]) ->
         m = _NUMBERED_HEADING_RE.match(raw)
         if m and _title_like(strip_markup(m.group(2))) and not _is_list_item(raw):
             title = strip_markup(line)
-            out.append(Heading(a, b, m.group(1).count(".") + 1, title, _years_of(m.group(2))))
+            out.append(Heading(a, b, m.group(1).count(".") + 2, title, _years_of(m.group(2))))
             continue
         if _short_title(line) and i in position:
             k = position[i]
