@@ -23,7 +23,7 @@ import pandas as pd
 from regio_analysis.errors import DataError, Problem
 from regio_analysis.planaudit.arithmetic import find_distributions, find_products, find_sums
 from regio_analysis.planaudit.findings import (FINDING_COLUMNS, KINDS, finding, findings_table, fmt, interval,
-                                               same_subject, subject_overlap)
+                                               Subject, same_subject, subject_overlap)
 from regio_analysis.planaudit.quantities import extract_quantities
 from regio_analysis.planaudit.structure import Layout, analyse
 
@@ -53,7 +53,8 @@ def find_contradictions(q: pd.DataFrame, layout: Layout, text: str) -> list[dict
     cand = q[q["soort"].isin(["getal", "bereik"]) & q["eenheid"].isin(COMPARABLE_UNITS)
              & q["relatie"].isin(["=", "≈"]) & (q["onderwerp"] != "")]
     recs = cand.to_dict("records")
-    words = [set(r["onderwerp"].split()) for r in recs]
+    subjects = [Subject(r["onderwerp"]) for r in recs]
+    words = [subject[0] for subject in subjects]
     postings: dict[tuple, list[int]] = defaultdict(list)
     for i, r in enumerate(recs):
         for w in words[i]:
@@ -74,7 +75,7 @@ def find_contradictions(q: pd.DataFrame, layout: Layout, text: str) -> list[dict
         lo_b, hi_b = interval(b)
         if lo_a <= hi_b and lo_b <= hi_a:
             continue
-        if not same_subject(a["onderwerp"], b["onderwerp"]):
+        if not same_subject(subjects[i], subjects[j]):
             continue
         overlap = subject_overlap(words[i], words[j])
         scored.append((overlap, a, b))
@@ -116,12 +117,14 @@ def find_word_numbers(q: pd.DataFrame, layout: Layout, text: str) -> list[dict]:
     nums = q[(q["eenheid"] == "procent") & q["soort"].isin(["getal", "bereik"])
              & q["relatie"].isin(["=", "≈"])].to_dict("records")
     out = []
+    num_subjects = [Subject(n["onderwerp"]) for n in nums]
     for w in words:
         best = None
-        for n in nums:
+        w_subject = Subject(w["onderwerp"])
+        for n, n_subject in zip(nums, num_subjects):
             if w["jaar"] and n["jaar"] and w["jaar"] != n["jaar"]:
                 continue
-            if not same_subject(w["onderwerp"], n["onderwerp"], min_shared=2, min_share=0.6):
+            if not same_subject(w_subject, n_subject, min_shared=2, min_share=0.6):
                 continue
             lo, hi = interval(n)
             if lo <= w["hoog"] and w["laag"] <= hi:

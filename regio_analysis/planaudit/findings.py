@@ -146,18 +146,33 @@ def subject_overlap(a: set[str], b: set[str]) -> int:
 
 def contrasting(a: set[str], b: set[str]) -> bool:
     """Whether the two word sets name different members of one contrast (``instroom`` against
-    ``uitstroom``, an age of 55 against one of 35), or one names a member the other lacks while
-    the other names a different one."""
-    for i, _group in enumerate(CONTRASTS):
-        ma = {w for w in a if _CONTRAST_OF.get(w) == i}
-        mb = {w for w in b if _CONTRAST_OF.get(w) == i}
+    ``uitstroom``, an age of 55 against one of 35), or only one of them names a national figure."""
+    return _contrasts(_signature(a), _signature(b))
+
+
+def _signature(words: set[str]) -> tuple:
+    """Per contrast group the members named, and the ages: what :func:`contrasting` compares."""
+    groups = tuple(frozenset(w for w in words if _CONTRAST_OF.get(w) == i) for i in range(len(CONTRASTS)))
+    ages = frozenset(w for w in words if re.fullmatch(r"\d+jaar", w))
+    return groups, ages
+
+
+def _contrasts(sa: tuple, sb: tuple) -> bool:
+    (ga, ages_a), (gb, ages_b) = sa, sb
+    for i, (ma, mb) in enumerate(zip(ga, gb)):
         if ma and mb and not (ma & mb):
             return True
-        if (ma and not mb and i == 1) or (mb and not ma and i == 1):
+        if i == 1 and bool(ma) != bool(mb):
             return True  # a national figure beside a regional one
-    ages_a = {w for w in a if re.fullmatch(r"\d+jaar", w)}
-    ages_b = {w for w in b if re.fullmatch(r"\d+jaar", w)}
-    return ages_a != ages_b and bool(ages_a or ages_b)
+    return ages_a != ages_b
+
+
+class Subject(tuple):
+    """An ``onderwerp`` string taken apart once: words, cues, names and contrast signature."""
+
+    def __new__(cls, onderwerp: str):
+        words, cues, names = split_subject(onderwerp)
+        return super().__new__(cls, (words, cues, names, _signature(words)))
 
 
 def split_subject(onderwerp: str) -> tuple[set[str], set[str], set[str]]:
@@ -173,18 +188,19 @@ def split_subject(onderwerp: str) -> tuple[set[str], set[str], set[str]]:
     return words, cues, names
 
 
-def same_subject(a: str, b: str, *, min_shared: int = 2, min_share: float = 0.6, min_jaccard: float = 0.5) -> bool:
+def same_subject(a: str | Subject, b: str | Subject, *, min_shared: int = 2, min_share: float = 0.6,
+                 min_jaccard: float = 0.5) -> bool:
     """Whether two ``onderwerp`` strings describe the same thing: at least ``min_shared`` shared
     words, making up ``min_share`` of the shorter description and ``min_jaccard`` of both
     together; the same cues (a target is not a state, a remainder not a whole); no contrasting
     words; and no proper names on both sides that the other side lacks (``NHL Stenden`` against
     ``Hanze``)."""
-    wa, ca, na = split_subject(a)
-    wb, cb, nb = split_subject(b)
-    if not wa or not wb or ca != cb or contrasting(wa, wb):
+    wa, ca, na, sig_a = a if isinstance(a, Subject) else Subject(a)
+    wb, cb, nb, sig_b = b if isinstance(b, Subject) else Subject(b)
+    if not wa or not wb or ca != cb or ((na - nb) and (nb - na)) or _contrasts(sig_a, sig_b):
         return False
-    if (na - nb) and (nb - na):
-        return False
+    if len(wa & wb) + sum(1 for w in wa - wb if len(w) >= PREFIX) < min_shared:
+        return False  # not enough words could match, even as compounds
     shared = min(subject_overlap(wa, wb), subject_overlap(wb, wa))
     union = len(wa) + len(wb) - shared
     return (shared >= min_shared and shared >= min_share * min(len(wa), len(wb))

@@ -94,6 +94,13 @@ class Layout:
 
     def __post_init__(self) -> None:
         self._heading_starts = [h.start for h in self.headings]
+        self._paths: list[tuple[Heading, ...]] = []
+        stack: list[Heading] = []
+        for h in self.headings:  # the path of headings in force after each heading, computed once
+            while stack and stack[-1].level >= h.level:
+                stack.pop()
+            stack.append(h)
+            self._paths.append(tuple(stack))
         self._sentence_starts = [s for s, _ in self.sentences]
         self._cell_index = sorted((c.start, c.end, t.nr, c.row, c.col)
                                   for t in self.tables for r in t.rows for c in r)
@@ -104,12 +111,7 @@ class Layout:
     def section_path(self, pos: int) -> list[Heading]:
         """The headings that contain ``pos``, outermost first."""
         i = bisect.bisect_right(self._heading_starts, pos)
-        stack: list[Heading] = []
-        for h in self.headings[:i]:
-            while stack and stack[-1].level >= h.level:
-                stack.pop()
-            stack.append(h)
-        return stack
+        return list(self._paths[i - 1]) if i else []
 
     def section(self, pos: int) -> Heading | None:
         i = bisect.bisect_right(self._heading_starts, pos)
