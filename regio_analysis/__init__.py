@@ -14,6 +14,8 @@ The package reads as the data flows, one room per step of the method::
     induction/   the target-trial study on top of causal (study)            + chapter.py (04)
     qualitative/ documents, codebook, autocode, reliability, analysis, plans + chapter.py (02)
     peerreview/  framework, coverage, cycle, indicators, evidence           + chapter.py (05)
+    planaudit/   every figure of a plan with its context, checked against the plan itself
+                 (quantities, checks; no chapter yet)
     overview/    who the region is and its key figures                     chapter.py (00)
     report/      the one Dutch formatter (format), the figure theme and helpers (figures),
                  the display of tables and figures in a notebook (tables)

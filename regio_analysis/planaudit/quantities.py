@@ -385,7 +385,7 @@ def _numbering(text: str, layout: Layout, a: int, b: int) -> bool:
         return False
     if cell is not None and _numeric_cell(cell[1].text):
         return False
-    return bool(re.match(r"[.)](?:[ \t]|$)|[ \t]+[A-Z(]", text[b:b + 3]))
+    return bool(re.match(r"[.)](?:\s|$)|[ \t]+[A-Z(]", text[b:b + 3]))
 
 
 def _numbers(text: str, layout: Layout, claims: _Claims, rows: list[dict]) -> None:
@@ -415,6 +415,8 @@ def _numbers(text: str, layout: Layout, claims: _Claims, rows: list[dict]) -> No
             total = _OF_TOTAL_RE.match(text[b:b + 80])
             if total:  # "1243 in SO&P van totaal 3264 studenten": the part counts what the whole counts
                 unit = _UNIT_OF[total.group(1).lower()]
+        if not unit and re.match(r"-[A-Za-zÀ-ÿ]", text[b:b + 2]):
+            continue  # "0-meting", "5-daagse": part of a compound word
         if dotted_decimal and not unit:
             continue  # "3.1", "2.0": a section number or a version, not a quantity
         if not unit and re.search(r"\bx\s*$", before) and value in (10, 100, 1000, 1e6):
