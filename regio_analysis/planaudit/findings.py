@@ -176,10 +176,11 @@ class Subject(tuple):
 
 
 def split_subject(onderwerp: str) -> tuple[set[str], set[str], set[str]]:
-    """The words, cues (``~doel``) and names (``@nhl``) of an ``onderwerp`` string."""
+    """The words, cues (``~doel``, and a table cell's row as ``#row|words``) and names (``@nhl``)
+    of an ``onderwerp`` string."""
     words, cues, names = set(), set(), set()
     for token in onderwerp.split():
-        if token.startswith("~"):
+        if token.startswith(("~", "#")):  # cues, and the row a table cell is in (compared alike)
             cues.add(token)
         elif token.startswith("@"):
             names.add(token)
@@ -197,6 +198,10 @@ def same_subject(a: str | Subject, b: str | Subject, *, min_shared: int = 2, min
     ``Hanze``)."""
     wa, ca, na, sig_a = a if isinstance(a, Subject) else Subject(a)
     wb, cb, nb, sig_b = b if isinstance(b, Subject) else Subject(b)
+    rows_a, rows_b = {c for c in ca if c[0] == "#"}, {c for c in cb if c[0] == "#"}
+    if rows_a and rows_b and rows_a != rows_b:
+        return False  # two table cells are one quantity only when their rows say the same
+    ca, cb = ca - rows_a, cb - rows_b
     if not wa or not wb or ca != cb or ((na - nb) and (nb - na)) or _contrasts(sig_a, sig_b):
         return False
     if len(wa & wb) + sum(1 for w in wa - wb if len(w) >= PREFIX) < min_shared:

@@ -25,6 +25,8 @@ from functools import lru_cache
 
 import pandas as pd
 
+from regio_analysis.errors import DataError, Problem
+from regio_analysis.planaudit.findings import CONTRASTS
 from regio_analysis.planaudit.numbers import (CARDINAL_RE, CARDINALS, MONTH, MULTIPLIERS, NUMBER, day_month_spans,
                                               is_year, parse_number, school_years, word_shares)
 from regio_analysis.planaudit.structure import Layout, analyse, strip_markup
@@ -208,6 +210,8 @@ def extract_quantities(text: str, layout: Layout | None = None) -> pd.DataFrame:
     ``kolom_kop``), the list block (``lijst``) and ``onderwerp``: the content words near the
     number, lemmatised, space-separated.
     """
+    if not isinstance(text, str):
+        raise DataError(Problem("<tekst>", f"een plan is tekst, geen {type(text).__name__}"))
     layout = layout or analyse(text)
     claims = _Claims(len(text))
     for a, b in _spans(_URL_RE, text) + _spans(_TAG_RE, text):
@@ -490,9 +494,17 @@ def _with_context(text: str, layout: Layout, rows: list[dict]) -> pd.DataFrame:
         r["_sent"] = sent
         if r["eenheid"] == "jaartal":
             years_by_sentence.setdefault(sent, []).append(r)
+    # neighbours: the quantities of the same unit in the same sentence bound each other's window
+    by_sentence_unit: dict[tuple, list[dict]] = {}
+    for r in rows:
+        by_sentence_unit.setdefault((r["_sent"], r["eenheid"]), []).append(r)
+    for group in by_sentence_unit.values():
+        for k, r in enumerate(group):
+            r["_bounds"] = (group[k - 1]["einde"] if k else -1, group[k + 1]["start"] if k + 1 < len(group) else -1)
     out = []
     for nr, r in enumerate(rows):
         sent = r.pop("_sent")
+        bounds = r.pop("_bounds")
         heading = layout.section(r["start"])
         cell = layout.cell(r["start"])
         rec = dict(r, nr=nr, zin=" ".join(text[sent[0]:sent[1]].split()), zin_start=sent[0], zin_einde=sent[1],
@@ -515,15 +527,30 @@ def _with_context(text: str, layout: Layout, rows: list[dict]) -> pd.DataFrame:
                 measures = [u for u in found if u in MEASURES]
                 rec["eenheid"] = measures[0] if measures else next((u for u in found if u), "")
             clause, narrow = _clause(text, c.start, c.end, r)
-            words = [w for _, w in content_words(headers)] + _window_words(text, clause, r)
+            words = [w for _, w in content_words(headers)] + _window_words(text, clause, r, bounds)
+            # a table cell is the quantity its row (and group of rows) names
+            row_key = "|".join(sorted({w for _, w in content_words(" ".join((rec["rij_kop"], group)))}))
             names = _names(headers) | _names(text[clause[0]:clause[1]], skip_first=True)
             year = _year_of_header(rec["kolom_kop"]) or _year_of_header(rec["rij_kop"])
             if not year:
                 year = _nearest_year(years_by_sentence.get(sent, []), r)
         else:
             clause, narrow = _clause(text, sent[0], sent[1], r)
-            words = _window_words(text, clause, r)
+            words = _window_words(text, clause, r, bounds)
+            row_key = ""
+            sentence = text[sent[0]:sent[1]]
+            # what the sentence says flows or compares, even outside the window ("een uitstroom van
+            # ... 18 formatieplaatsen"), and the label of a list it is in ("BAO:" over the lines below)
+            words += [w for _, w in content_words(sentence) if w in FLOW_WORDS]
+            if block is not None:
+                words += _list_label(text, layout, sent)
             names = _names(text[clause[0]:clause[1]], skip_first=clause[0] == sent[0])
+            if not names and _ANAPHOR_RE.match(text[sent[0]:sent[1]]):
+                # "Dit tekort loopt op tot 66 fte": what "dit" is, the sentence before says
+                k = layout.sentence_index(sent[0])
+                if k > 0:
+                    a, b = layout.sentences[k - 1]
+                    names = _names(text[a:b], skip_first=True)
             year = _nearest_year(years_by_sentence.get(sent, []), r)
             headers = ""
         if not year and r["eenheid"] != "jaartal" and cell is not None:
@@ -543,7 +570,7 @@ def _with_context(text: str, layout: Layout, rows: list[dict]) -> pd.DataFrame:
         cues = sorted({f"~{cue}" for cue, regex in CUES if regex.search(cue_text)})
         words += [w for _, w in content_words(r["tekst"])]  # the counted noun: "1.310 leraren"
         words = [w for w in dict.fromkeys(words) if w.lower() not in names]  # names are compared apart
-        rec["onderwerp"] = " ".join(words + cues + sorted(f"@{n}" for n in names))
+        rec["onderwerp"] = " ".join(words + cues + sorted(f"@{n}" for n in names) + ([f"#{row_key}"] if row_key else []))
         out.append(rec)
     df = pd.DataFrame(out, columns=COLUMNS)
     if df.empty:
@@ -568,8 +595,27 @@ CUES = (
     ("meer", re.compile(r"\b(?:meer|langer|ouder|hoger|boven)\b", re.I)),
     ("minder", re.compile(r"\b(?:minder|korter|jonger|lager)\b", re.I)),
 )
+FLOW_WORDS = frozenset(CONTRASTS[0])
+_LABEL_RE = re.compile(r"\W*([^\s:][^:\n]{0,30}):\s")
+
+
+def _list_label(text: str, layout: Layout, sent: tuple[int, int]) -> list[str]:
+    """The words of the label ("BAO:", "(V)SO:") of the nearest line at or above ``sent`` in its
+    list that starts with one."""
+    block = layout.list_block(sent[0])
+    k = layout.sentence_index(sent[0])
+    while k >= 0 and layout.list_block(layout.sentences[k][0]) == block:
+        a, b = layout.sentences[k]
+        m = _LABEL_RE.match(text[a:b])
+        if m and len(m.group(1).split()) <= 3:
+            return [w for _, w in content_words(m.group(1))]
+        k -= 1
+    return []
+
+
+_ANAPHOR_RE = re.compile(r"\W*(?:dit|deze|dat|die|hier|daarmee|daarbij|daarvan|hiervan|zij|ze)\b", re.I)
 _CAPITAL_RE = re.compile(r"(?<![\w'’])([A-Z][A-Za-zÀ-ÿ'’&\-]+)")
-_CLAUSE_BREAK_RE = re.compile(r"[,;:]\s|\s[–—]\s")
+_CLAUSE_BREAK_RE = re.compile(r"[,;]\s|\s[–—]\s")  # not ":": "BAO: 1 fte <> 18 leerlingen" keeps its label
 
 
 def _names(text: str, skip_first: bool = True) -> set[str]:
@@ -584,12 +630,13 @@ def _names(text: str, skip_first: bool = True) -> set[str]:
         first = False
         if skip_first and at_start and not word.isupper():
             continue
-        if word.lower() in MONTH_NAMES or word.lower() in STOPWORDS:
-            continue
+        if word.lower() in MONTH_NAMES or word.lower() in STOPWORDS or word in CATEGORY_WORDS:
+            continue  # OP, OOP, BAO, VO: categories the subject words compare, not names
         out.add(word.lower())
     return out
 
 
+CATEGORY_WORDS = frozenset(w for group in CONTRASTS for w in group if w[:1].isupper())
 MONTH_NAMES = frozenset(("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
                          "oktober", "november", "december"))
 
@@ -615,10 +662,17 @@ def _clause(text: str, start: int, end: int, r: dict) -> tuple[tuple[int, int], 
     return narrow, narrow
 
 
-def _window_words(text: str, span: tuple[int, int], r: dict, before: int = 8, after: int = 6) -> list[str]:
+def _window_words(text: str, span: tuple[int, int], r: dict, bounds: tuple[int, int] = (-1, -1),
+                  before: int = 8, after: int = 6) -> list[str]:
     """Content words of ``text[span]`` nearest to the quantity: up to ``before`` words before it
-    and ``after`` words after it."""
+    and ``after`` words after it, not beyond the neighbouring quantities of the same unit in the
+    sentence (``bounds``: "in 2023 (10,7%) is 30,2% afkomstig uit ...": the words after 30,2%
+    are not about 10,7%)."""
     start, end = span
+    if bounds[0] >= 0:
+        start = max(start, min(bounds[0], r["start"]))
+    if bounds[1] >= 0:
+        end = min(end, max(bounds[1], r["einde"]))
     words = content_words(text[start:end])
     pos, stop = r["start"] - start, r["einde"] - start
     left = [w for off, w in words if off < pos][-before:]

@@ -501,6 +501,8 @@ def _sentences(text: str, lines: list[tuple[int, int]], table_lines: set[int], h
             lists.append((open_list[0], open_list[1]))
         open_list = None
 
+    wrapped = _is_wrapped(text, lines, table_lines)
+    pseudo = set() if wrapped else _short_line_runs(text, lines, table_lines | heading_lines)
     for i, (s, e) in enumerate(lines):
         raw = text[s:e]
         if i in table_lines or i in heading_lines:
@@ -510,10 +512,10 @@ def _sentences(text: str, lines: list[tuple[int, int]], table_lines: set[int], h
         stripped = raw.strip()
         if not stripped:
             continue
-        item = _is_list_item(raw)
+        item = _is_list_item(raw) or i in pseudo
         prev = text[lines[current[-1]][0]:lines[current[-1]][1]].rstrip() if current else ""
-        new_unit = not current or item or (not re.search(r"[a-zà-ÿ]-$", prev) and (
-            prev.endswith(tuple(_TERMINAL)) or stripped[0].isupper()))
+        new_unit = not current or item or not wrapped or len(prev.strip()) < 50 or (
+            not re.search(r"[a-zà-ÿ]-$", prev) and (prev.endswith(tuple(_TERMINAL)) or stripped[0].isupper()))
         if new_unit:
             flush()
             if item:
@@ -538,6 +540,37 @@ def _sentences(text: str, lines: list[tuple[int, int]], table_lines: set[int], h
             out.append(u)
     lists = [(a, b) for a, b in lists if b > a]
     return out, lists, {k: v for k, v in list_intros.items() if k < len(lists)}
+
+
+def _is_wrapped(text: str, lines: list[tuple[int, int]], table_lines: set[int]) -> bool:
+    """Whether the text's lines are wrapped paragraphs (a PDF's text layer: most long lines end
+    mid-sentence) rather than one paragraph per line (Word, Markdown: most end a sentence)."""
+    long_lines = [text[s:e].rstrip() for i, (s, e) in enumerate(lines)
+                  if i not in table_lines and len(text[s:e].strip()) > 60]
+    if not long_lines:
+        return False
+    ending = sum(1 for line in long_lines if line[-1] in _TERMINAL)
+    return ending < 0.5 * len(long_lines)
+
+
+def _short_line_runs(text: str, lines: list[tuple[int, int]], skip: set[int]) -> set[int]:
+    """Lines of runs of two or more short lines that end no sentence ("BAO: 1 fte <> 18
+    leerlingen" over "1 fte <> 81 leerlingen"): in a text with a paragraph per line they are
+    items side by side, like a list."""
+    def short(i: int) -> bool:
+        line = text[lines[i][0]:lines[i][1]].strip()
+        return bool(line) and i not in skip and len(line) < 80 and line[-1] not in ".!?"
+
+    nonblank = [i for i, (s, e) in enumerate(lines) if text[s:e].strip()]
+    out = set()
+    for k, i in enumerate(nonblank):
+        if not short(i):
+            continue
+        prev_short = k > 0 and short(nonblank[k - 1])
+        next_short = k + 1 < len(nonblank) and short(nonblank[k + 1])
+        if prev_short or next_short:
+            out.add(i)
+    return out
 
 
 def _split_prose(text: str, start: int, end: int) -> list[tuple[int, int]]:
