@@ -185,8 +185,8 @@ def _implied_counts(recs: list[dict], text: str, checked: set[int]) -> list[dict
             expected = n["waarde"] * r["waarde"]
             checked.add(a["nr"])
             out.append(finding("product", [a, n, r], text, stated=a["waarde"], expected=expected, unit="eur",
-                               rule=f"{fmt(a['waarde'])} = {k} × {fmt(r['waarde'])}, "
-                                    f"maar {fmt(n['waarde'])} × {fmt(r['waarde'])} = {fmt(expected)}"))
+                               rule=f"{fmt(a['waarde'])} = {k} × {fmt(r['waarde'])}; "
+                                    f"{fmt(n['waarde'])} × {fmt(r['waarde'])} = {fmt(expected)}"))
             break
     return out
 

@@ -139,8 +139,8 @@ def find_word_numbers(q: pd.DataFrame, layout: Layout, text: str) -> list[dict]:
         expected = w["hoog"] if n["waarde"] > w["hoog"] else w["laag"]
         grade = "hoog" if gap >= 5 else "middel"
         out.append(finding("woord_getal", [w, n], text, stated=n["waarde"], expected=expected, unit="procent",
-                           grade=grade, rule=f"'{' '.join(w['tekst'].split())}' = {fmt(w['laag'])}-{fmt(w['hoog'])}, "
-                                             f"maar {fmt(n['waarde'])}"))
+                           grade=grade, rule=f"'{' '.join(w['tekst'].split())}' = {fmt(w['laag'])}-{fmt(w['hoog'])} "
+                                             f"≠ {fmt(n['waarde'])}"))
     return out
 
 
@@ -204,8 +204,7 @@ def _period_cells(years: list[dict], layout: Layout, text: str) -> list[dict]:
         stated = c_hi if c_hi > hi else c_lo
         expected = hi if c_hi > hi else lo
         f = finding("jaarbereik", ys, text, stated=stated, expected=expected, unit="jaartal", grade="middel",
-                    rule=f"{c_lo}-{c_hi} buiten {lo}-{hi} ({heading.title})" if c_lo != c_hi
-                    else f"{c_lo} buiten {lo}-{hi} ({heading.title})")
+                    rule=f"{c_lo}-{c_hi} ∉ {lo}-{hi}" if c_lo != c_hi else f"{c_lo} ∉ {lo}-{hi}")
         f["bewijs"] = f["bewijs"] + " | " + " ".join(heading.title.split())
         out.append(f)
     return out
@@ -235,7 +234,7 @@ def _sentence_periods(years: list[dict], text: str) -> list[dict]:
             stated = int(y["laag"])
             expected = hi if stated > hi else lo
             out.append(finding("jaarbereik", [y, period], text, stated=stated, expected=expected, unit="jaartal",
-                               grade="middel", rule=f"{stated} buiten {lo}-{hi}"))
+                               grade="middel", rule=f"{stated} ∉ {lo}-{hi}"))
     return out
 
 
@@ -256,8 +255,10 @@ def audit(text: str, *, kinds: tuple[str, ...] = KINDS, quantities: pd.DataFrame
     """Every finding about the figures in a plan's ``text`` (as :func:`regio_analysis.io.documents.
     read_document` returns it), one row each: ``bevinding`` (``<soort>-<n>``), ``soort``, ``ernst``
     (``hoog``, ``middel``, ``laag``), ``waarde`` (what the plan states), ``verwacht`` (what the rest
-    of the plan implies), ``verschil``, ``eenheid``, ``regel`` (the comparison, in numbers),
-    ``bewijs`` (the sentences or cells quoted), ``start``/``einde`` (offsets of the quantity the
+    of the plan implies), ``verschil``, ``eenheid``, ``regel`` (the comparison in numbers and symbols, no prose: the
+    report words it),
+    ``bewijs`` (the sentences or cells quoted; a table cell with its row and column headers, a
+    period cell with the heading whose years it leaves), ``start``/``einde`` (offsets of the quantity the
     finding is about), ``locaties`` (offsets of every quantity involved), ``secties`` and ``nrs``
     (rows of :func:`.quantities.extract_quantities`). Sorted by position.
 
