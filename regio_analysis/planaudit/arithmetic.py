@@ -215,8 +215,14 @@ def find_sums(q: pd.DataFrame, layout: Layout, text: str) -> list[dict]:
 def _sum_check(total: dict, parts: list[dict]) -> tuple[bool, float]:
     value = sum(p["waarde"] for p in parts)
     decimals = max(int(p["decimalen"]) for p in parts + [total])
-    tol = rounding(0, decimals) * (len(parts) + 1) + 1e-9
+    tol = rounding(decimals) * (len(parts) + 1) + 1e-9
     return abs(value - total["waarde"]) <= tol, value
+
+
+def _sum_finding(total: dict, parts: list[dict], value: float, text: str) -> dict:
+    rule = f"{fmt(total['waarde'])} ≠ " + " + ".join(fmt(p["waarde"]) for p in parts) + f" = {fmt(value)}"
+    return finding("som", [total] + parts, text, stated=total["waarde"], expected=value, unit=total["eenheid"],
+                   grade=_arith_grade(total["waarde"], value), rule=rule)
 
 
 def _total_rows(table, grid: dict, text: str) -> list[dict]:
@@ -246,9 +252,7 @@ def _total_rows(table, grid: dict, text: str) -> list[dict]:
                 continue
             parts = options[0]
             value = results[0][1]
-            out.append(finding("som", [total] + parts, text, stated=total["waarde"], expected=value,
-                               unit=total["eenheid"], grade=_arith_grade(total["waarde"], value), rule=f"{fmt(total['waarde'])} ≠ "
-                               + " + ".join(fmt(p["waarde"]) for p in parts) + f" = {fmt(value)}"))
+            out.append(_sum_finding(total, parts, value, text))
     return out
 
 
@@ -270,9 +274,7 @@ def _total_columns(table, grid: dict, text: str) -> list[dict]:
                 continue
             if len(parts) == 2 and abs(parts[0]["waarde"] * parts[1]["waarde"] - total["waarde"]) <= tolerance(total):
                 continue  # hours × rate = cost: a product, not a sum
-            out.append(finding("som", [total] + parts, text, stated=total["waarde"], expected=value,
-                               unit=total["eenheid"], grade=_arith_grade(total["waarde"], value), rule=f"{fmt(total['waarde'])} ≠ "
-                               + " + ".join(fmt(p["waarde"]) for p in parts) + f" = {fmt(value)}"))
+            out.append(_sum_finding(total, parts, value, text))
     return out
 
 
@@ -290,7 +292,7 @@ def _share(q) -> bool:
 def _distribution(parts: list[dict], text: str, lo_hi=DISTRIBUTION_RANGE) -> dict | None:
     value = sum(p["waarde"] for p in parts)
     decimals = max(int(p["decimalen"]) for p in parts)
-    tol = rounding(0, decimals) * len(parts) + 1e-9
+    tol = rounding(decimals) * len(parts) + 1e-9
     if not lo_hi[0] <= value <= lo_hi[1] or abs(value - 100) <= tol:
         return None
     grade = "hoog" if abs(value - 100) >= 5 else "middel" if abs(value - 100) >= 2 else "laag"

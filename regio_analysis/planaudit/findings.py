@@ -20,7 +20,7 @@ QUOTE_CHARS = 240
 def tolerance(q) -> float:
     """How far the true value may lie from what a quantity states: half its last digit, and for
     an approximate one (``ca.``, ``ongeveer``) 5 % of its value."""
-    tol = rounding(q["waarde"], int(q["decimalen"]))
+    tol = rounding(int(q["decimalen"]))
     if q["relatie"] == "≈":
         tol = max(tol, 0.05 * abs(q["waarde"]))
     return tol

@@ -46,9 +46,8 @@ def parse_number(text: str) -> tuple[float, int]:
     return float(s), 0
 
 
-def rounding(value: float, decimals: int) -> float:
+def rounding(decimals: int) -> float:
     """Half a unit of the last digit shown: how far the true value may lie from the stated one."""
-    del value
     return 0.5 * 10.0 ** (-decimals)
 
 
@@ -79,8 +78,6 @@ MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augus
           "sept", "okt", "nov", "dec")
 MONTH = r"(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _DAY_MONTH_RE = re.compile(rf"(?<!\d)(\d{{1,2}})\s+{MONTH}\b", re.I)
-#: "01/2026", "1-2026": a month with its year
-_MONTH_YEAR_RE = re.compile(r"(?<![\d/])(0?[1-9]|1[0-2])\s*[/-]\s*((?:19|20)\d{2})(?!\d)")
 #: "26/27", "2026/2027", "2023-2024" as a school year are handled as ranges; this is the short form
 _SCHOOL_YEAR_RE = re.compile(r"(?<![\d/])(\d{2})/(\d{2})(?![\d/])")
 
@@ -88,11 +85,6 @@ _SCHOOL_YEAR_RE = re.compile(r"(?<![\d/])(\d{2})/(\d{2})(?![\d/])")
 def day_month_spans(text: str) -> list[tuple[int, int]]:
     """Spans of the day number in dates such as ``4 maart`` (a day is no quantity)."""
     return [(m.start(1), m.end(1)) for m in _DAY_MONTH_RE.finditer(text)]
-
-
-def month_year_spans(text: str) -> list[tuple[int, int, int]]:
-    """``(start, end, year)`` of each ``MM/YYYY`` in ``text``."""
-    return [(m.start(), m.end(), int(m.group(2))) for m in _MONTH_YEAR_RE.finditer(text)]
 
 
 def school_years(text: str) -> list[tuple[int, int, int, int]]:

@@ -92,12 +92,14 @@ _RELATION_RE = [(rel, re.compile(rf"(?:^|[\s(])(?:{words})\s*(?:€\s*)?$", re.I
 _REFERENCE_RE = re.compile(
     r"(?:\bzie|\bactiviteit(?:en)?|\bhoofdstuk(?:ken)?|\bparagraaf|\bpar\.|§|\bbijlage|\bfiguur|\bfig\.|\btabel|"
     r"\bdomein|\bfase|\bpijler|\bstap|\bambitie|\bwerkgroep|\bartikel|\bart\.|\bversie|\bnr\.?|\bnummer|\bpagina|"
-    r"\bblz\.|\bniveau|\bgroep|\bklas|\bleerjaar|\bonder|\bkwartaal|\bweek|\bronde|\btranche)\s*(?:\d+(?:\.\d+)*\s*(?:,|en|t/m|tot|-|–)\s*)*$", re.I)
+    r"\bblz\.|\bniveau|\bgroep|\bklas|\bleerjaar|\bonder|\bkwartaal|\bweek|\bronde|\btranche)"
+    r"\s*(?:\d+(?:\.\d+)*\s*(?:,|en|t/m|tot|-|–)\s*)*$", re.I)
 _ORDINAL_AFTER_RE = re.compile(r"^\s*(?:<sup>\s*)?(?:e|ste|de|°|º)(?:\s*</sup>)?(?![a-zà-ÿ])", re.I)
 _URL_RE = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
 _TAG_RE = re.compile(r"<[^>\n]{1,200}>")
 _NUM_RE = re.compile(rf"(?<![\w.,/\-])(?:{NUMBER})(?![\w]|[.,]\d)")
-_DASH = r"[ \u00a0]*[-–—][ \u00a0]*|[ \u00a0]+tot[ \u00a0]+en[ \u00a0]+met[ \u00a0]+|[ \u00a0]+tot[ \u00a0]+|[ \u00a0]*t/m/?[ \u00a0]*"
+_S = r"[ \u00a0]"  # a space within a line
+_DASH = rf"{_S}*[-–—]{_S}*|{_S}+tot{_S}+en{_S}+met{_S}+|{_S}+tot{_S}+|{_S}*t/m/?{_S}*"
 _YEAR = r"\(?(?:19|20)\d{2}\)?"
 _YEAR_RANGE_RE = re.compile(rf"(?<![\d.,/])(?:{_YEAR})(?:(?:{_DASH})(?:{_YEAR}))+(?![\d])")
 _BETWEEN_YEARS_RE = re.compile(r"\btussen[ \u00a0]+((?:19|20)\d{2})[ \u00a0]+en[ \u00a0]+((?:19|20)\d{2})(?!\d)", re.I)
@@ -204,11 +206,15 @@ def extract_quantities(text: str, layout: Layout | None = None) -> pd.DataFrame:
     (``waarde``; ``laag``/``hoog`` for a range or a share in words), ``decimalen``, ``relatie``
     (``=``, ``≈``, ``>``, ``>=``, ``<``, ``<=``), ``eenheid``, ``per`` (the denominator of a rate:
     ``student`` in "€ 955 per student"), ``soort`` (``getal``, ``bereik``, ``jaartal``, ``woord``),
-    ``jaar`` (the year or period the quantity is about, when the sentence or table names one),
+    ``jaar`` (the year or period the quantity is about: the column or row header, the only or the
+    nearest year of its sentence, for a table cell else its section's period; empty when none),
     the sentence or table cell (``zin``, ``zin_start``, ``zin_einde``), the section heading
     (``sectie``, ``sectie_start``), the table cell (``tabel``, ``rij``, ``kolom``, ``rij_kop``,
-    ``kolom_kop``), the list block (``lijst``) and ``onderwerp``: the content words near the
-    number, lemmatised, space-separated.
+    ``kolom_kop``; ``tabel`` -1 outside a table), the list block (``lijst``, -1 outside a list)
+    and ``onderwerp``: the content words near the number (lemmatised, space-separated; the
+    window stops at the clause and at a neighbouring quantity of the same unit), followed by
+    cues (``~doel``, ``~nog``, ``~prognose``, ...), proper names (``@stenden``) and, for a table
+    cell, its row (``#...``). Raises DataError when ``text`` is no string.
     """
     if not isinstance(text, str):
         raise DataError(Problem("<tekst>", f"een plan is tekst, geen {type(text).__name__}"))
@@ -570,7 +576,8 @@ def _with_context(text: str, layout: Layout, rows: list[dict]) -> pd.DataFrame:
         cues = sorted({f"~{cue}" for cue, regex in CUES if regex.search(cue_text)})
         words += [w for _, w in content_words(r["tekst"])]  # the counted noun: "1.310 leraren"
         words = [w for w in dict.fromkeys(words) if w.lower() not in names]  # names are compared apart
-        rec["onderwerp"] = " ".join(words + cues + sorted(f"@{n}" for n in names) + ([f"#{row_key}"] if row_key else []))
+        row = [f"#{row_key}"] if row_key else []
+        rec["onderwerp"] = " ".join(words + cues + sorted(f"@{n}" for n in names) + row)
         out.append(rec)
     df = pd.DataFrame(out, columns=COLUMNS)
     if df.empty:
@@ -626,7 +633,8 @@ def _names(text: str, skip_first: bool = True) -> set[str]:
     for m in _CAPITAL_RE.finditer(text):
         word = m.group(1)
         preceding = text[:m.start()].strip()
-        at_start = not preceding or preceding[-1] in ".!?:•-|(" or (first and not preceding.strip("-•▪*#0123456789. "))
+        at_start = (not preceding or preceding[-1] in ".!?:•-|("
+                    or (first and not preceding.strip("-•▪*#0123456789. ")))
         first = False
         if skip_first and at_start and not word.isupper():
             continue

@@ -21,7 +21,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from regio_analysis.planaudit.numbers import NUMBER, parse_number
+from regio_analysis.planaudit.numbers import NUMBER
 
 # --- data ----------------------------------------------------------------------------------------
 
@@ -418,9 +418,10 @@ def _headings(text: str, lines: list[tuple[int, int]], table_lines: set[int]) ->
             prev = text[slice(*lines[nonblank[k - 1]])].strip() if k > 0 else ""
             nxt = text[slice(*lines[nonblank[k + 1]])].strip() if k + 1 < len(nonblank) else ""
             prev_line = lines[nonblank[k - 1]] if k > 0 else None
+            prev_is_heading = bool(out) and prev_line is not None and out[-1].start <= prev_line[1] and (
+                out[-1].end >= prev_line[0])
             prev_ends = (not prev or prev.endswith(tuple(_TERMINAL)) or nonblank[k - 1] in table_lines
-                         or _is_list_item(prev) or _short_title(prev)
-                         or (bool(out) and prev_line is not None and out[-1].start <= prev_line[1] and out[-1].end >= prev_line[0]))
+                         or _is_list_item(prev) or _short_title(prev) or prev_is_heading)
             next_starts = bool(nxt) and (nxt[0].isupper() or _is_list_item(nxt) or nxt[0] in "|#(" or nxt[0].isdigit())
             title_case = all(w[0].isupper() or not w[0].isalpha() for w in strip_markup(line).split()) and len(
                 line.split()) <= 5
@@ -613,12 +614,3 @@ def analyse(text: str) -> Layout:
     headings = _headings(text, lines, table_lines)
     sentences, lists, intros = _sentences(text, lines, table_lines, headings, tables)
     return Layout(text, headings, tables, sentences, lists, intros)
-
-
-def parse_cell_number(s: str) -> float | None:
-    """The number in a cell that holds only a number (``1.185``, ``€ 955,-``, ``27,7%``)."""
-    s = strip_markup(s).replace("€", "").replace("%", "").strip().rstrip("-").rstrip(",").strip()
-    try:
-        return parse_number(s)[0]
-    except ValueError:
-        return None
