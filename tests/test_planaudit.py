@@ -183,6 +183,39 @@ def test_a_flattened_pdf_table_is_read_with_right_aligned_numbers():
     assert audit(text).empty
 
 
+def test_text_of_a_pdf_wrapped_lines_with_blank_lines_between():
+    line1 = "De tekorten in het noordelijke deel van de regio nemen volgens de prognose eerst af, tot "
+    line2 = "38 fte in 2025. Daarna loopt het tekort in het noordelijke deel van de regio weer op tot "
+    text = (f"Tekorten \n\n{line1}\n\n{line2}\n\n51 fte in 2028 bij ongewijzigd beleid van de besturen. \n\n"
+            "Een tweede alinea begint hier en gaat over iets anders dan de tekorten in het noorden. \n")
+    q = extract_quantities(text)
+    later = q[q["tekst"] == "51 fte"].iloc[0]
+    assert later["zin"].startswith("Daarna loopt het tekort") and later["zin"].endswith("van de besturen.")
+    assert later["jaar"] == "2028" and later["sectie"] == "Tekorten"
+    assert "tekort" in later["onderwerp"].split()
+
+
+def test_tab_table_with_group_labels_and_a_label_pushed_right():
+    text = ("Prognose\t2025\t2026\n"
+            "<i>Benodigde fte</i>\t\t\n"
+            "OP\t1739\t1728\n"
+            "\tOOP\t363\t358\n"
+            "<i>Benodigd aantal personen</i>\t\t\n"
+            "OP\t2480\t2470\n")
+    q = extract_quantities(text).set_index("tekst")
+    assert (q.loc["358", "rij_kop"], q.loc["358", "kolom_kop"], q.loc["358", "jaar"]) == ("OOP", "2026", "2026")
+    assert q.loc["1739", "eenheid"] == "fte" and q.loc["2470", "eenheid"] == "personen"
+    assert q.loc["2025", "eenheid"] == "jaartal"
+
+
+def test_a_table_of_contents_holds_no_quantities():
+    text = ("Inhoud\t2\nInleiding\t3\nAnalyse\t5\nAmbities\t11\nActiviteitenplanning\t14\n\n"
+            "# Inleiding\n\nDe regio telt 48 scholen.\n")
+    layout = analyse(text)
+    assert layout.tables[0].toc
+    assert extract_quantities(text)["tekst"].tolist() == ["48 scholen"]
+
+
 # --- product ------------------------------------------------------------------------------------
 
 def product_text(amount: str) -> str:
