@@ -256,6 +256,41 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from regio_analysis.planaudit.chapter import audit_plan, write_planaudit
+
+    out = Path(args.out) if args.out else None
+    if out is not None:  # checked before reading: a wrong --out costs nothing
+        if out.is_dir():
+            raise DataError("--out is een bestaande map; geef de naam van een CSV-bestand", file=str(out))
+        if out.resolve() == Path(args.plan).resolve():
+            raise DataError("--out is het plan zelf; bronbestanden worden nooit overschreven", file=str(out))
+    region = None
+    if args.regio:
+        from regio_analysis.data import load_region
+
+        region = load_region(args.regio, args.data_dir)
+    result = audit_plan(args.plan, region=region)
+    counts = result.per_soort()
+    print(f"{args.plan}: {len(result.quantities)} getallen, {len(result.findings)} bevinding(en)")
+    for row in counts.itertuples():
+        print(f"  {row.soort:<14} {row.totaal:>3}  (hoog {row.hoog}, middel {row.middel}, laag {row.laag})")
+    if region is not None:
+        n, ok = len(result.comparisons), int(result.comparisons["klopt"].sum())
+        print(f"vergeleken met de gegevens van {region.regio_id} ({', '.join(result.lagen) or 'geen cijfers'}): "
+              f"{n} vergelijking(en), {ok} binnen de afronding")
+    for f in result.findings.itertuples():
+        sectie = next((s for s in f.secties if s), "")
+        print(f"\n{f.bevinding} [{f.ernst}] {f.regel}" + (f"  § {sectie}" if sectie else ""))
+        print(f"  {f.bewijs[:300]}")
+        if f.gegevens:
+            print(f"  gegevens: {f.gegevens}")
+    if out is not None:
+        write_planaudit(result, out, privacy=False)
+        print(f"\n{out}: {len(result.findings)} rijen")
+    return EXIT_OK
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with its usage errors in Dutch (exit 2, no traceback)."""
 
@@ -349,6 +384,16 @@ def build_parser() -> argparse.ArgumentParser:
                         "meegeleverde regio_analysis/io/duo_bestanden.yaml (DUO's namen veranderen elk jaar)")
     p.add_argument("--opnieuw", action="store_true", help="haal ook ongewijzigde bestanden opnieuw op")
     p.set_defaults(func=_cmd_fetch)
+
+    p = sub.add_parser("audit", help="controleer elk cijfer in het activiteitenplan van een regio, tegen het plan zelf "
+                                     "en (met --regio) tegen de gegevens van de regio")
+    p.add_argument("plan", help="het plan (.pdf, .docx, .md of .txt); wordt alleen gelezen")
+    p.add_argument("--regio", default=None, metavar="REGIO_ID",
+                   help="vergelijk de cijfers ook met de gepubliceerde tabellen en de DUO-laag van deze regio")
+    p.add_argument("--out", default=None, metavar="BESTAND",
+                   help="schrijf de bevindingen als CSV (planaudit.csv) naar dit bestand")
+    data_dir(p)
+    p.set_defaults(func=_cmd_audit)
 
     p = sub.add_parser("synthetic", help="schrijf synthetische microdata voor een regio als CSV")
     p.add_argument("regio")

@@ -95,9 +95,33 @@ def microdata_only_region(root: Path, regio_id: str = "alleen-microdata", seed: 
     return root
 
 
+def plan_region(root: Path, regio_id: str = "voorbeeldstreek") -> Path:
+    """A data folder with a made-up region whose folder holds its activity plan: the consistent
+    ``tests/fixtures/plannen/voorbeeldplan.md`` with the inconsistencies of ``geplant.yaml`` planted,
+    as ``activiteitenplan.md`` (its ``regio.yaml`` names it), beside a few tables of its own that
+    differ from the plan in places (``tests/fixtures/plannen/voorbeeldstreek/``)."""
+    import shutil
+
+    import yaml
+
+    folder = root / regio_id
+    shutil.copytree(FIXTURES / "plannen" / "voorbeeldstreek", folder)
+    text = (FIXTURES / "plannen" / "voorbeeldplan.md").read_text(encoding="utf-8")
+    for consistent, planted, _kind in yaml.safe_load((FIXTURES / "plannen" / "geplant.yaml").read_text(encoding="utf-8")):
+        text = text.replace(consistent, planted)
+    (folder / "activiteitenplan.md").write_text(text, encoding="utf-8")
+    return root
+
+
+#: the regions of the shared batch (:func:`full_reports`)
+BATCH_REGIONS = ("kennemerland-groot-amsterdam", "noorderwijzer", "po-noord-nederland", "rond-bommel-en-dommel",
+                 "alleen-microdata", "voorbeeldstreek")
+
+
 @pytest.fixture(scope="session")
 def full_reports(tmp_path_factory) -> tuple[Path, dict]:
-    """Every real chapter built once for the four default regions and a microdata-only region.
+    """Every real chapter built once for the four default regions, a microdata-only region and a
+    made-up region with its plan in its folder (:data:`BATCH_REGIONS`).
 
     The chapters' acceptance tests and the browser check all read this one batch (building
     reports is the slow part of the suite). With a PDF per report where Chromium is available
@@ -113,6 +137,8 @@ def full_reports(tmp_path_factory) -> tuple[Path, dict]:
     for rid in DEFAULT_REGIONS:
         shutil.copytree(default_data_dir() / rid, data / rid)
     microdata_only_region(data)
+    plan_region(data)
+    assert sorted(p.name for p in data.iterdir()) == sorted(BATCH_REGIONS)
     out = tmp_path_factory.mktemp("rapporten")
     manifest = run_batch(None, out, jobs=2, data_dir=data, progress=False, pdf=pdf_possible())
     return out, manifest

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import BATCH_REGIONS
+
 from regio_analysis.data.regions import DEFAULT_REGIONS, default_data_dir, read_regio_yaml
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,8 +35,8 @@ LAUNCH_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-# every region of the suite's shared batch: the default ones and one with only microdata
-REGIONS = (*DEFAULT_REGIONS, "alleen-microdata")
+# every region of the suite's shared batch (conftest.BATCH_REGIONS)
+REGIONS = BATCH_REGIONS
 LOCAL_SCHEMES = ("file:", "data:")
 INSTALL_HINT = "install Debian's chromium: apt-get update && apt-get install -y chromium"
 

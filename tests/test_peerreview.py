@@ -601,10 +601,10 @@ def test_hoofdstuk_shows_and_keeps_its_tables(tmp_path, bommel, monkeypatch):
 def test_batch_produces_chapter_workbook_and_template_for_every_region(full_reports):
     """Acceptance of issue 8: the chapter, workbook and template for every default region
     (and a microdata-only region without partnership data)."""
-    from conftest import chapter_status
+    from conftest import BATCH_REGIONS, chapter_status
 
     out, manifest = full_reports
-    regions = (*DEFAULT_REGIONS, "alleen-microdata")
+    regions = BATCH_REGIONS
     assert chapter_status(manifest, "peer_review") == {r: "ok" for r in regions}, json.dumps(manifest["rijen"], indent=1)
     for rid in regions:
         folder = out / rid / "peer_review"

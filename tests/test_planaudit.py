@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+import yaml
 
+from conftest import FIXTURES
 from regio_analysis import DataError
 from regio_analysis.planaudit import FINDING_COLUMNS, KINDS, QUANTITY_COLUMNS, analyse, audit, extract_quantities
 from regio_analysis.planaudit.numbers import parse_number, word_shares
@@ -407,7 +409,7 @@ def test_audit_runs_the_requested_kinds_only():
     text = sum_table("1.600") + "\n" + product_text("1.150.000")
     assert sorted(kinds(text)) == ["product", "som"]
     assert audit(text, kinds=("som",))["soort"].tolist() == ["som"]
-    assert set(KINDS) == {"product", "som", "verdeling", "tegenstrijdig", "woord_getal", "jaarbereik"}
+    assert set(KINDS) == {"product", "som", "verdeling", "tegenstrijdig", "woord_getal", "jaarbereik", "gegevens"}
 
 
 def test_findings_are_numbered_per_kind_and_sorted_by_position():
@@ -435,81 +437,11 @@ def test_unknown_kind_is_refused():
 
 # --- a whole plan -----------------------------------------------------------------------------------
 
-WHOLE_PLAN = """# Activiteitenplan Onderwijsregio Voorbeeldstreek 2026-2029
-
-## 1. Inleiding
-
-Dit plan beschrijft de activiteiten van de onderwijsregio Voorbeeldstreek in de periode 2026-2029. In de regio werken 14 schoolbesturen en twee lerarenopleidingen samen. Samen hebben zij 112 scholen met ruim 21.000 leerlingen.
-
-## 2. Analyse
-
-### 2.1 Personeel
-
-In 2024 werkten 1.640 leraren in het primair onderwijs van de regio, samen 1.150 fte. Van het personeel is 24,3% 55 jaar of ouder; bijna een kwart gaat dus de komende tien jaar met pensioen. Landelijk is dat aandeel 21,0%. Ruim de helft van de leraren (54%) werkt in deeltijd, 46% werkt voltijd.
-
-De instroom was in 2024 7,8% van het personeel en de uitstroom 8,4%. Het verzuim lag met 6,1% iets boven het landelijke cijfer van 5,7%.
-
-| Leerlingen | 2022 | 2023 | 2024 |
-|---|---|---|---|
-| Basisonderwijs | 19.420 | 19.310 | 19.180 |
-| Speciaal (basis)onderwijs | 1.880 | 1.905 | 1.930 |
-| Totaal | 21.300 | 21.215 | 21.110 |
-
-De leeftijdsopbouw van het personeel is als volgt:
-
-- jonger dan 35 jaar: 28,4%
-- 35 tot 55 jaar: 47,3%
-- 55 jaar en ouder: 24,3%
-
-### 2.2 Tekorten
-
-Het tekort aan leraren bedraagt 3,2% van de werkgelegenheid; voor schoolleiders is dat 4,5%. Tot 2030 verwachten we een stijging tot ongeveer 5%. Het verborgen tekort schatten we op 1,8%.
-
-## 3. Samen opleiden
-
-Op dit moment leiden de opleidingsscholen 640 studenten op. Voor elke student ontvangt het partnerschap € 1.000 per student, in totaal € 640.000 per jaar. In 2029 willen we 800 studenten opleiden; het bedrag stijgt dan tot € 800.000.
-
-## 4. Begroting
-
-| Post | Uren | Tarief | Kosten |
-|---|---|---|---|
-| Projectleiding | 1.200 | 95 | 114.000 |
-| Werkgroep werving | 400 | 85 | 34.000 |
-| Werkgroep begeleiden | 600 | 85 | 51.000 |
-| Totaal | 2.200 | | 199.000 |
-
-## 5. Activiteitenplanning
-
-### 5.1 Gedetailleerde activiteitenplanning (2026)
-
-| Activiteit | Doel | Periode |
-|---|---|---|
-| Regionale banenmarkt | Meer instroom | maart 2026 |
-| Inductieprogramma | Minder uitval van starters | januari 2026 - december 2026 |
-| Kweekvijver schoolleiders | Twaalf deelnemers per jaar | 09/2026 t/m 06/2027 |
-
-### 5.2 Activiteitenplanning op hoofdlijnen (2027-2029)
-
-| Activiteit | Doel | Periode |
-|---|---|---|
-| Regionale banenmarkt | Meer instroom | 2027-2029 |
-| Onderzoek naar uitstroom | Inzicht | 2027 |
-
-In 2025 is de regio gestart met een pilot. Sinds 2019 werken de besturen samen in het RAP. De evaluatie van het plan volgt in 2029. In de periode 2026-2029 wordt elk jaar een monitor gemaakt; de eerste verschijnt in 2026.
-"""
+#: a whole made-up plan, consistent (tests/fixtures/plannen/voorbeeldplan.md)
+WHOLE_PLAN = (FIXTURES / "plannen" / "voorbeeldplan.md").read_text(encoding="utf-8")
 
 #: inconsistencies planted in WHOLE_PLAN, one per line: (consistent text, planted text, kind)
-PLANTED = [
-    ("| Totaal | 21.300 | 21.215 | 21.110 |", "| Totaal | 21.300 | 21.215 | 21.310 |", "som"),
-    ("- jonger dan 35 jaar: 28,4%", "- jonger dan 35 jaar: 27,4%", "verdeling"),
-    ("in totaal € 640.000 per jaar", "in totaal € 610.000 per jaar", "product"),
-    ("| Werkgroep werving | 400 | 85 | 34.000 |", "| Werkgroep werving | 400 | 85 | 36.000 |", "product"),
-    ("Tot 2030 verwachten", "De regio telde in 2024 1.710 leraren in het primair onderwijs. Tot 2030 verwachten",
-     "tegenstrijdig"),
-    ("| 09/2026 t/m 06/2027 |", "| 2028 |", "jaarbereik"),
-    ("| Inzicht | 2027 |", "| Inzicht | 2031 |", "jaarbereik"),
-    ("de eerste verschijnt in 2026", "de eerste verschijnt in 2025", "jaarbereik"),
-]
+PLANTED = [tuple(p) for p in yaml.safe_load((FIXTURES / "plannen" / "geplant.yaml").read_text(encoding="utf-8"))]
 
 
 def test_a_consistent_plan_has_no_findings():

@@ -177,13 +177,13 @@ def test_region_without_spells_gives_no_data_texts(bommel):
 
 def test_chapter_runs_in_the_batch_for_default_regions_and_microdata_only(full_reports):
     """Acceptance: the chapter runs in the batch for every default region and one with its own spells."""
-    from conftest import chapter_status
+    from conftest import BATCH_REGIONS, chapter_status
 
     from regio_analysis.data.regions import DEFAULT_REGIONS
 
     out, manifest = full_reports
     status = chapter_status(manifest, "retentie")
-    assert status == {rid: "ok" for rid in (*DEFAULT_REGIONS, "alleen-microdata")}, manifest["rijen"]
+    assert status == {rid: "ok" for rid in BATCH_REGIONS}, manifest["rijen"]
     for rid in DEFAULT_REGIONS:
         page = (out / rid / "rapport.html").read_text(encoding="utf-8")
         assert "Retentie van startende leraren" in page and "synthetisch" in page

@@ -136,6 +136,7 @@ def read_regio_yaml(folder: str | Path) -> dict[str, Any]:
         problems.append(Problem(name, f"onbekende sector(en) {bad_sectors}; toegestaan: {', '.join(SECTOREN)}",
                                 rows=_key_line(path, "sectoren")))
     problems.extend(_samenstelling_problems(meta.get("samenstelling"), path))
+    problems.extend(_plan_problems(meta.get(PLAN_KEY), folder, path))
     if problems:
         raise DataError(problems)
     for key in _LIST_KEYS:
@@ -143,6 +144,49 @@ def read_regio_yaml(folder: str | Path) -> dict[str, Any]:
     if meta.get("samenstelling") is not None:
         meta["samenstelling"] = normalise_samenstelling(meta["samenstelling"], meta["sectoren"])
     return meta
+
+
+#: the key of ``regio.yaml`` naming the region's own activity plan, a file in its folder; the report then
+#: has the chapter that audits it (``planaudit``)
+PLAN_KEY = "plan"
+PLAN_SUFFIXES = (".txt", ".md", ".docx", ".pdf")  # what io.documents.read_document reads
+
+
+def _plan_problems(value: Any, folder: Path, path: Path) -> list[Problem]:
+    if value is None:
+        return []
+    rows = _key_line(path, PLAN_KEY)
+    if not isinstance(value, str) or not value.strip():
+        return [Problem(str(path), f"'{PLAN_KEY}' moet de naam van een bestand in de regiomap zijn", rows=rows)]
+    plan = Path(value)
+    if plan.is_absolute() or ".." in plan.parts:
+        return [Problem(str(path), f"'{PLAN_KEY}: {value}' moet een bestand in de regiomap zijn (een naam, geen pad "
+                                   "erbuiten)", rows=rows)]
+    if plan.suffix.lower() not in PLAN_SUFFIXES:
+        return [Problem(str(path), f"'{PLAN_KEY}: {value}': onbekend documenttype; gebruik "
+                                   f"{', '.join(PLAN_SUFFIXES)}", rows=rows)]
+    try:
+        target = check_inside(folder / plan, folder)
+    except DataError as err:
+        return list(err.problems)
+    if not target.is_file():
+        return [Problem(str(path), f"'{PLAN_KEY}: {value}': het bestand {target} bestaat niet", rows=rows)]
+    return []
+
+
+def plan_path(folder: str | Path) -> Path | None:
+    """The region's own activity plan (``plan:`` in its ``regio.yaml``), None when it names none."""
+    folder = Path(folder)
+    name = read_regio_yaml(folder).get(PLAN_KEY)
+    return folder / name if name else None
+
+
+def has_plan(folder: str | Path) -> bool:
+    """Whether the region in ``folder`` has its plan in its folder (the report then audits it)."""
+    try:
+        return plan_path(folder) is not None
+    except DataError:
+        return False
 
 
 #: what a region may be composed of, matched against DUO's national files (see ``data.duo_laag``)

@@ -735,9 +735,9 @@ class Hoofdstuk:
 
     def tabel_herkomst(self) -> pd.DataFrame:
         """The first screen: which chapter rests on which kind of figures (``data.provenance``)."""
-        from regio_analysis.reporting.chapters import CHAPTERS
+        from regio_analysis.reporting.chapters import for_region
 
-        return bijschrift(markeer(per_hoofdstuk(self.region, CHAPTERS), berekend("uit welke tabellen de regio levert")),
+        return bijschrift(markeer(per_hoofdstuk(self.region, for_region(self.region.path)), berekend("uit welke tabellen de regio levert")),
                           "Hoofdstukken van het rapport en de soorten cijfers waarop ze rusten")
 
     def inleiding(self) -> str:

@@ -37,7 +37,7 @@ SECTIES: dict[str, tuple[str, str]] = {
     "retentie": ("00_overzicht.ipynb", "Kerncijfers"),
     "samen_opleiden": ("05_peer_review.ipynb", "Samen Opleiden: dekking en bekostiging"),
     "peer_review": ("05_peer_review.ipynb", "Peer-reviewcyclus"),
-    "begroting": ("06_bijlage.ipynb", "Begroting"),
+    "begroting": ("07_bijlage.ipynb", "Begroting"),
     "activiteiten": ("00_overzicht.ipynb", "Activiteiten"),
 }
 #: which findings are kept first when there are more than :data:`MAX_BEVINDINGEN`
@@ -569,10 +569,10 @@ def ontbrekend(bevindingen: list[Bevinding]) -> list[str]:
 
 def demonstraties(region) -> str:
     """The line saying which chapters are demonstrations on synthetic data (and so hold no findings)."""
-    from regio_analysis.reporting.chapters import CHAPTERS
+    from regio_analysis.reporting.chapters import for_region
 
     geheel, deels = [], []
-    for ch in CHAPTERS:
+    for ch in for_region(region.path):
         synth = synthetische_tabellen(region, ch.microdata) if ch.synthetisch else []
         if not synth:
             continue

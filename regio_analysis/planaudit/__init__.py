@@ -7,12 +7,18 @@ The plan is text as :func:`regio_analysis.io.documents.read_document` returns it
 * :mod:`.structure`: headings, tables, lists and sentences with their offsets;
 * :mod:`.quantities`: :func:`extract_quantities`, every quantity with its unit and context;
 * :mod:`.arithmetic` and :mod:`.checks`: :func:`audit`, the findings (``product``, ``som``,
-  ``verdeling``, ``tegenstrijdig``, ``woord_getal``, ``jaarbereik``).
+  ``verdeling``, ``tegenstrijdig``, ``woord_getal``, ``jaarbereik``);
+* :mod:`.regio`: the findings of kind ``gegevens``, a figure that differs from the region's data;
+* :mod:`.plan`: :func:`audit_text`, a plan audited as a whole (:class:`PlanAudit`);
+* :mod:`.chapter`: :func:`.chapter.audit_plan` (a plan file read and audited: the command
+  ``regio-analysis audit``) and the chapter ``06_planaudit``'s Dutch text and tables.
 """
 from regio_analysis.planaudit.checks import CHECKS, audit
+from regio_analysis.planaudit.plan import PlanAudit, audit_text
 from regio_analysis.planaudit.findings import FINDING_COLUMNS, KINDS
 from regio_analysis.planaudit.quantities import COLUMNS as QUANTITY_COLUMNS
 from regio_analysis.planaudit.quantities import extract_quantities
 from regio_analysis.planaudit.structure import analyse
 
-__all__ = ["audit", "extract_quantities", "analyse", "CHECKS", "KINDS", "FINDING_COLUMNS", "QUANTITY_COLUMNS"]
+__all__ = ["audit", "audit_text", "PlanAudit", "extract_quantities", "analyse", "CHECKS", "KINDS", "FINDING_COLUMNS",
+           "QUANTITY_COLUMNS"]

@@ -1,4 +1,4 @@
-"""Findings about a plan's figures, from the plan alone: :func:`audit`.
+"""Findings about a plan's figures, from the plan alone and against the region's data: :func:`audit`.
 
 Kinds (column ``soort``), each in its own function:
 
@@ -8,7 +8,9 @@ Kinds (column ``soort``), each in its own function:
 * ``tegenstrijdig`` (:func:`find_contradictions`): the same quantity stated with different values;
 * ``woord_getal`` (:func:`find_word_numbers`): a share in words that a number for the same subject contradicts;
 * ``jaarbereik`` (:func:`find_year_ranges`): a year outside the period its sentence, table cell
-  or section sets.
+  or section sets;
+* ``gegevens`` (:func:`.regio.find_data_differences`, only with a region): a figure that differs
+  from the region's own data.
 
 Every check prefers missing a finding over reporting a false one: it needs the plan to state
 every number it compares, and a difference beyond rounding.
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from typing import Any
 
 import pandas as pd
 
@@ -25,6 +28,7 @@ from regio_analysis.planaudit.arithmetic import find_distributions, find_product
 from regio_analysis.planaudit.findings import (FINDING_COLUMNS, KINDS, finding, findings_table, fmt, interval,
                                                Subject, same_subject, subject_overlap)
 from regio_analysis.planaudit.quantities import extract_quantities
+from regio_analysis.planaudit.regio import find_data_differences, reference_figures
 from regio_analysis.planaudit.structure import Layout, analyse
 
 __all__ = ["audit", "find_contradictions", "find_word_numbers", "find_year_ranges", "FINDING_COLUMNS", "KINDS"]
@@ -251,30 +255,36 @@ CHECKS = {
 
 
 def audit(text: str, *, kinds: tuple[str, ...] = KINDS, quantities: pd.DataFrame | None = None,
-          bron: str = "<tekst>") -> pd.DataFrame:
+          bron: str = "<tekst>", region: Any = None) -> pd.DataFrame:
     """Every finding about the figures in a plan's ``text`` (as :func:`regio_analysis.io.documents.
     read_document` returns it), one row each: ``bevinding`` (``<soort>-<n>``), ``soort``, ``ernst``
     (``hoog``, ``middel``, ``laag``), ``waarde`` (what the plan states), ``verwacht`` (what the rest
-    of the plan implies), ``verschil``, ``eenheid``, ``regel`` (the comparison in numbers and symbols, no prose: the
-    report words it),
-    ``bewijs`` (the sentences or cells quoted; a table cell with its row and column headers, a
-    period cell with the heading whose years it leaves), ``start``/``einde`` (offsets of the quantity the
-    finding is about), ``locaties`` (offsets of every quantity involved), ``secties`` and ``nrs``
-    (rows of :func:`.quantities.extract_quantities`). Sorted by position.
+    of the plan, or the data, implies), ``verschil``, ``eenheid``, ``regel`` (the comparison in numbers
+    and symbols, no prose: the report words it), ``bewijs`` (the sentences or cells quoted; a table
+    cell with its row and column headers, a period cell with the heading whose years it leaves),
+    ``gegevens`` (for ``gegevens``: the data figure, its layer and source), ``start``/``einde``
+    (offsets of the quantity the finding is about), ``locaties`` (offsets of every quantity
+    involved), ``secties`` and ``nrs`` (rows of :func:`.quantities.extract_quantities`). Sorted by
+    position.
 
     ``kinds`` limits the checks run; ``quantities`` reuses an extraction of the same text;
-    ``bron`` names the text in a DataError.
+    ``bron`` names the text in a DataError. With ``region`` (a
+    :class:`~regio_analysis.data.RegionData`) the plan's figures are also compared with the
+    region's data (kind ``gegevens``, :mod:`.regio`); without it that kind is not run.
     """
     if not isinstance(text, str):
         raise DataError(Problem(bron, f"een plan is tekst, geen {type(text).__name__}"))
     if not text.strip():
         raise DataError(Problem(bron, "het plan bevat geen tekst"))
-    unknown = [k for k in kinds if k not in CHECKS]
+    unknown = [k for k in kinds if k not in KINDS]
     if unknown:
         raise DataError(Problem(bron, f"onbekende soort controle: {', '.join(unknown)}; kies uit {', '.join(KINDS)}"))
     layout = analyse(text)
     q = quantities if quantities is not None else extract_quantities(text, layout)
     found: list[dict] = []
     for kind in kinds:
-        found += CHECKS[kind](q, layout, text)
+        if kind in CHECKS:
+            found += CHECKS[kind](q, layout, text)
+    if region is not None and "gegevens" in kinds:
+        found += find_data_differences(q, reference_figures(region), text)
     return findings_table(found)

@@ -10,9 +10,9 @@ import pandas as pd
 from regio_analysis.planaudit.numbers import format_number, rounding
 
 FINDING_COLUMNS = ["bevinding", "soort", "ernst", "waarde", "verwacht", "verschil", "eenheid", "regel", "bewijs",
-                   "start", "einde", "locaties", "secties", "nrs"]
+                   "gegevens", "start", "einde", "locaties", "secties", "nrs"]
 #: the kinds of finding, in the order a report lists them
-KINDS = ("product", "som", "verdeling", "tegenstrijdig", "woord_getal", "jaarbereik")
+KINDS = ("product", "som", "verdeling", "tegenstrijdig", "woord_getal", "jaarbereik", "gegevens")
 SEVERITIES = ("hoog", "middel", "laag")
 QUOTE_CHARS = 240
 
@@ -89,7 +89,7 @@ def finding(kind: str, rows: Sequence, text: str, *, stated: float, expected: fl
     sections = tuple(dict.fromkeys(str(q["sectie"]) for q in rows))
     return dict(
         soort=kind, ernst=grade or severity(stated, expected), waarde=float(stated), verwacht=float(expected),
-        verschil=float(stated) - float(expected), eenheid=unit, regel=rule, bewijs=evidence(text, rows),
+        verschil=float(stated) - float(expected), eenheid=unit, regel=rule, bewijs=evidence(text, rows), gegevens="",
         start=int(key["start"]), einde=int(key["einde"]),
         locaties=tuple((int(q["start"]), int(q["einde"])) for q in rows), secties=sections,
         nrs=tuple(int(q["nr"]) for q in rows))

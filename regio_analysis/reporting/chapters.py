@@ -6,6 +6,7 @@ papermill itself only warns about unknown names and never checks types.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import importlib
 import os
@@ -52,6 +53,9 @@ class Chapter:
     standaard: str = ""
     standaard_bij: Callable[[Any], Any] | None = None  # region -> whether the defaults are used (None: always)
     duo: bool = False  # shows the region's DUO layer (data.duo_laag) when it has one
+    # region folder -> whether the report has this chapter (None: always); picklable (check_from)
+    alleen_bij: Callable[[Path], bool] | None = None
+    volgnummer: int | None = None  # set by for_region when an earlier chapter is left out
 
     @property
     def path(self) -> Path:
@@ -60,7 +64,10 @@ class Chapter:
     @property
     def nummer(self) -> str:
         """The chapter's number in the report (headings, "Figuur 3.2"): the leading digits of its
-        notebook's name without leading zeros (``03_retentie.ipynb`` -> ``3``); "" without."""
+        notebook's name without leading zeros (``03_retentie.ipynb`` -> ``3``), one less for each
+        chapter before it that the region's report leaves out (:func:`for_region`); "" without."""
+        if self.volgnummer is not None:
+            return str(self.volgnummer)
         digits = re.match(r"(\d+)_", self.notebook)
         return str(int(digits.group(1))) if digits else ""
 
@@ -176,9 +183,30 @@ CHAPTERS: tuple[Chapter, ...] = (
                                         help=f"map met eigen documenten van het partnerschap {_DOCS}"),
     }, soorten=("gepubliceerd",), microdata=("dienstverbanden", "enquete"), synthetisch=True,
         standaard="de streefwaarden van het kwaliteitskader van het pakket, waar de regio geen eigen ambitie geeft"),
-    Chapter("bijlage", "06_bijlage.ipynb", "Bijlage: de gepubliceerde cijfers van de regio",
+    Chapter("planaudit", "06_planaudit.ipynb", "Controle van het activiteitenplan",
+            soorten=("gepubliceerd", "berekend"), duo=True,
+            alleen_bij=check_from("regio_analysis.data.regions", "has_plan")),
+    Chapter("bijlage", "07_bijlage.ipynb", "Bijlage: de gepubliceerde cijfers van de regio",
             soorten=("gepubliceerd", "berekend")),
 )
+
+
+def for_region(folder: str | Path | None, chapters: tuple[Chapter, ...] = CHAPTERS) -> tuple[Chapter, ...]:
+    """The chapters of one region's report: those with an ``alleen_bij`` the region in ``folder`` does not
+    meet are left out (``planaudit`` without a plan in the folder; all of them when ``folder`` is None),
+    and the chapters after one left out are numbered on without a gap, as in the region's whole report
+    (a report of some chapters numbers them as the whole report does)."""
+    def present(ch: Chapter) -> bool:
+        return ch.alleen_bij is None or (folder is not None and bool(ch.alleen_bij(Path(folder))))
+
+    numbers, gaps = {}, 0
+    for ch in CHAPTERS:
+        if not present(ch):
+            gaps += 1
+        elif gaps and ch.nummer:
+            numbers[ch.name] = int(ch.nummer) - gaps
+    return tuple(dataclasses.replace(ch, volgnummer=numbers[ch.name]) if ch.name in numbers else ch
+                 for ch in chapters if present(ch))
 
 
 def all_params(chapters: tuple[Chapter, ...] = CHAPTERS) -> dict[str, Param]:

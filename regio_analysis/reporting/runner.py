@@ -43,7 +43,7 @@ from regio_analysis.io.files import (
 from regio_analysis.data.regions import available_region_ids, default_data_dir, region_dir
 from regio_analysis.io.kerncijfers import write_kerncijfers
 from regio_analysis.reporting import outdir
-from regio_analysis.reporting.chapters import CHAPTERS, Chapter, all_params, check_parameters
+from regio_analysis.reporting.chapters import CHAPTERS, Chapter, all_params, check_parameters, for_region
 from regio_analysis.reporting.html import CHAPTER_KEY
 
 MANIFEST = "manifest.json"
@@ -194,6 +194,7 @@ def build_region(regio_id: str, out_dir: str | Path, *, data_dir: str | Path | N
     """
     values = {**(params or {}), "regio_id": regio_id, "data_dir": _abs(data_dir)}
     values = check_parameters(values, chapters)
+    chapters = for_region(region_dir(regio_id, values["data_dir"] or None), chapters)
     out_dir = outdir.claim(outdir.check_out_dir(out_dir, data_dir))
     fp = fingerprint(values, chapters)
     fasen: dict[str, float] = {}
