@@ -95,15 +95,30 @@ def summary(rows: list[dict]) -> list[dict]:
     return out
 
 
+def region_of(bestand: str):
+    """The default region whose published tables were transcribed from the seed ``bestand`` (its
+    ``regio.yaml`` maps the file name to the plan's title under ``bronnen``), loaded; None if none."""
+    from regio_analysis.data import load_region
+    from regio_analysis.data.regions import DEFAULT_REGIONS, default_data_dir, read_regio_yaml
+
+    for rid in DEFAULT_REGIONS:
+        if bestand in (read_regio_yaml(default_data_dir() / rid).get("bronnen") or {}):
+            return load_region(rid)
+    return None
+
+
 def run_labelled(seeds: Path, labels_path: Path = LABELS) -> tuple[list[dict], list[dict]]:
+    """Every labelled seed audited, with its region's data where a default region was transcribed
+    from it (so findings of kind ``gegevens`` are scored too: any is unlabelled, counted as false)."""
     from regio_analysis.planaudit import audit
 
     data = load_labels(labels_path)
     rows = []
     for entry in data["bestanden"]:
         text = read_seed(seeds, entry)
-        for r in score(audit(text), entry.get("bevindingen") or []):
-            rows.append(dict(r, bestand=entry["bestand"]))
+        region = region_of(entry["bestand"])
+        for r in score(audit(text, region=region), entry.get("bevindingen") or []):
+            rows.append(dict(r, bestand=entry["bestand"], regio=region.regio_id if region is not None else ""))
     return rows, summary(rows)
 
 

@@ -169,3 +169,34 @@ def test_the_batch_has_the_chapter_only_for_the_region_with_a_plan(full_reports)
     default = (out / "rond-bommel-en-dommel" / "rapport.html").read_text(encoding="utf-8")
     assert "Controle van het activiteitenplan" not in default and "6 Bijlage" in default
     assert not (out / "rond-bommel-en-dommel" / "planaudit.csv").exists()
+
+
+def test_the_chapter_writes_figures_and_calculations_in_dutch():
+    from regio_analysis.planaudit.chapter import berekening_tekst, waarde_tekst
+
+    assert waarde_tekst(1091565, "eur") == "€\u00a01.091.565"
+    assert waarde_tekst(27.7, "procent") == "27,7%"
+    assert waarde_tekst(2710, "fte") == "2.710 fte"
+    assert waarde_tekst(2029, "jaartal") == "2029"
+    assert berekening_tekst("1091565 = 1143 × 955; 1243 × 955 = 1187065", "eur") == \
+        "1.091.565 = 1.143 × 955; 1.243 × 955 = 1.187.065"
+    assert berekening_tekst("27.4 + 47.3 + 24.3 = 99 ≠ 100", "procent") == "27,4 + 47,3 + 24,3 = 99 ≠ 100"
+    assert berekening_tekst("2027-2029 ∉ 2026-2026", "jaartal") == "2027–2029 ∉ 2026–2026"
+
+
+def test_a_pupil_figure_of_a_forecast_year_is_not_compared_with_a_count():
+    """A plan's pupil table mixes counts and forecasts (told apart by colour); a year the region's own
+    pupil table forecasts is not set against a count of that year elsewhere in its data."""
+    pupils = pd.concat([_pupils([(2024, "bao", 19000, "regio")]),
+                        _pupils([(2025, "bao", 18800, "regio")]).assign(prognose=True)])
+    kengetal = pd.DataFrame([dict(onderwerp="basisgegevens", indicator="aantal_leerlingen", jaar=2025,
+                                  functiegroep="totaal", categorie="onderwijsregio", niveau="regio", eenheid="aantal",
+                                  waarde=17000, bron="telling (test)", opmerking="")])
+    from regio_analysis.data.schemas import conform
+
+    region = RegionData("r", {"naam": "R"}, None, tables={"leerlingen": conform(pupils, "leerlingen"),
+                                                          "kengetallen": conform(kengetal, "kengetallen")})
+    refs = reference_figures(region)
+    q = extract_quantities("In 2025 telt de regio 18.800 leerlingen. In 2024 telde de regio 19.000 leerlingen.")
+    c = compare_with_data(q, refs)
+    assert c["jaar"].tolist() == [2024] and c["klopt"].all()

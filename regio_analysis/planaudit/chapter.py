@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from regio_analysis.data.privacy import describe
 from regio_analysis.data.provenance import berekend, berekend_uit_duo, gepubliceerd, markeer
 from regio_analysis.data.regions import plan_path
 from regio_analysis.planaudit.findings import KINDS
@@ -25,7 +26,7 @@ from regio_analysis.report.tables import bijschrift
 #: per kind of finding: its short name in the report and what the audit looks for
 SOORTEN = {
     "product": ("Rekensom", "een bedrag of aantal dat niet gelijk is aan aantal × tarief, zoals het plan beide noemt"),
-    "som": ("Totaal", "een totaal dat niet de som is van de delen die het plan ernaast noemt"),
+    "som": ("Optelling", "een totaal dat niet de som is van de delen die het plan ernaast noemt"),
     "verdeling": ("Verdeling", "percentages van één verdeling die samen niet op 100% uitkomen"),
     "tegenstrijdig": ("Tegenstrijdig", "hetzelfde cijfer (zelfde eenheid, onderwerp en jaar) op twee plaatsen met "
                                        "een andere waarde"),
@@ -78,7 +79,7 @@ def waarde_tekst(value: float, unit: str) -> str:
     if unit == "procent":
         return f"{number}%"
     if unit == "eur":
-        return f"€ {number}"
+        return f"€\u00a0{number}"  # no line break between the sign and the amount
     return f"{number} {unit}" if unit in NAMED_UNITS else number
 
 
@@ -135,8 +136,8 @@ class Hoofdstuk:
         n, m = len(r.quantities), len(r.findings)
         titel = f", ‘{r.titel}’" if r.titel else ""
         tekst = (f"Dit hoofdstuk legt elk cijfer in het plan van de regio{titel} (het bestand {Path(r.bron).name} in de "
-                 f"map van de regio) naast de rest van het plan. De controle vond {fmt_getal(n)} getallen met hun eenheid en "
-                 f"context, en rekende na wat het plan zelf laat narekenen: bedragen en aantallen (aantal × "
+                 f"map van de regio) naast de rest van het plan. De controle vond {fmt_getal(n)} getallen, elk met zijn context "
+                 f"(de eenheid waar het plan die noemt, het jaar, de zin of tabelcel en de paragraaf), en rekende na wat het plan zelf laat narekenen: bedragen en aantallen (aantal × "
                  f"tarief), totalen en hun delen, verdelingen die op 100% moeten uitkomen, hetzelfde cijfer op "
                  f"twee plaatsen, aandelen in woorden naast getallen, en jaartallen binnen de periode die het plan "
                  f"noemt. Daarnaast zijn de cijfers van het plan vergeleken met de gegevens van de regio "
@@ -191,10 +192,8 @@ class Hoofdstuk:
             return ("De regio heeft geen tabellen met leerlingen, personeel of tellingen die de controle met het "
                     "plan kan vergelijken.")
         if c.empty:
-            return ("Het plan noemt geen cijfer over het geheel van de regio (alle leerlingen, al het personeel of "
-                    "een groep daarvan, in een jaar dat de gegevens ook hebben) dat de controle met de gegevens kon "
-                    "vergelijken. Cijfers zonder jaar, over een deel van de regio (een school, een groep starters) of "
-                    "over een doel of prognose worden niet vergeleken.")
+            return ("Het plan noemt geen cijfer over het geheel van de regio in een jaar waarvoor de gegevens ook een "
+                    "cijfer hebben; er viel niets te vergelijken.")
         ok = int(c["klopt"].sum())
         tekst = (f"De controle vergeleek {len(c)} {'cijfer' if len(c) == 1 else 'cijfers'} uit het plan met de "
                  f"gegevens van de regio over hetzelfde jaar en dezelfde groep; {ok} daarvan "
@@ -216,6 +215,8 @@ class Hoofdstuk:
             "soort": [SOORTEN[k][0] for k in counts["soort"]],
             "wat de controle zoekt": [SOORTEN[k][1] for k in counts["soort"]],
             "hoog": counts["hoog"], "middel": counts["middel"], "laag": counts["laag"], "totaal": counts["totaal"]})
+        # counts of findings, not of people (the report's privacy audit reads this)
+        describe(out, geen_aantallen=["hoog", "middel", "laag", "totaal"])
         return bijschrift(markeer(kolommen(out, **{c: Kolom("aantal") for c in ("hoog", "middel", "laag", "totaal")}),
                                   berekend(f"controle van de cijfers in {self._plan()} door het pakket")),
                           "Bevindingen per soort controle en naar ernst")
@@ -263,6 +264,7 @@ class Hoofdstuk:
         herkomst = [gepubliceerd(self._plan()), berekend("vergelijking met de gegevens van de regio")]
         if "DUO" in set(c["laag"]):
             herkomst.append(berekend_uit_duo(self.region))
+        describe(out, geen_aantallen=["jaar"])
         return bijschrift(markeer(kolommen(out, jaar=Kolom("jaar")), *herkomst),
                           "Cijfers uit het plan naast de gegevens van de regio")
 

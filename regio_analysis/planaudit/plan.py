@@ -13,7 +13,7 @@ from regio_analysis.errors import DataError, Problem
 from regio_analysis.planaudit.checks import audit
 from regio_analysis.planaudit.findings import FINDING_COLUMNS, KINDS
 from regio_analysis.planaudit.quantities import extract_quantities
-from regio_analysis.planaudit.regio import COMPARISON_COLUMNS, compare_with_data, reference_figures
+from regio_analysis.planaudit.regio import PROGNOSE, COMPARISON_COLUMNS, compare_with_data, reference_figures
 from regio_analysis.planaudit.structure import analyse
 
 #: the columns of ``planaudit.csv``: the findings, with their locations as text
@@ -84,7 +84,7 @@ def audit_text(text: str, *, bron: str = "<tekst>", titel: str = "", region: Any
         references = reference_figures(region)
         result.comparisons = compare_with_data(quantities, references)
         result.regio_id = region.regio_id
-        result.lagen = tuple(dict.fromkeys(references["laag"]))
+        result.lagen = tuple(laag for laag in dict.fromkeys(references["laag"]) if laag != PROGNOSE)
     return result
 
 

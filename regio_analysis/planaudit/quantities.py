@@ -196,7 +196,16 @@ def _unit_from_header(header: str) -> str:
         unit = _UNIT_OF.get(word)
         if unit and unit not in ("keer",):
             return unit
+    for word in re.findall(r"\w+", h):  # a compound of a counted noun: "Leerlingaantallen", "studentenaantal"
+        m = _COUNT_COMPOUND_RE.match(word)
+        if m:
+            return _UNIT_OF[m.group(1)]
     return ""
+
+
+#: compounds that say a table counts a unit ("leerlingaantallen", "leerlingenaantal", "studentenaantallen")
+_COUNT_COMPOUND_RE = re.compile(r"(leerling|leerlingen|student|studenten|leerkrachten|leraren|scholen|besturen)"
+                                r"(?:aantal|aantallen|telling|tellingen)$")
 
 
 # --- extraction -------------------------------------------------------------------------------------------
@@ -529,7 +538,8 @@ def _with_context(text: str, layout: Layout, rows: list[dict]) -> pd.DataFrame:
                                            else (rec["rij_kop"], group)) if x)
             if (not rec["eenheid"] and r["soort"] in ("getal", "bereik") and c.col > 0 and numeric_cell
                     and table.kind != "getallen"):
-                found = [_unit_from_header(h) for h in (rec["rij_kop"], group, rec["kolom_kop"], table.title)]
+                found = [_unit_from_header(h) for h in (rec["rij_kop"], group, rec["kolom_kop"], table.title,
+                                                          table.title or rec["sectie"])]
                 measures = [u for u in found if u in MEASURES]
                 rec["eenheid"] = measures[0] if measures else next((u for u in found if u), "")
             clause, narrow = _clause(text, c.start, c.end, r)

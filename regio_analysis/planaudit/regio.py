@@ -14,7 +14,9 @@ group of starters, an activity): a quantity is compared only when
 * its words name no more than one staff group or school type, and nothing that makes it a part
   or a flow (``instroom``, ``tekort``, ``starter``, an age, a target, a forecast, an average);
 * its value lies between half and twice the data figure (further off, it is taken to be about a
-  part, not the whole).
+  part, not the whole);
+* it is not a pupil figure for a year the region's published pupil table gives a forecast for (a
+  plan's table of pupils mixes counts and forecasts, often told apart only by the cells' colour).
 
 A published table often takes its figures from the plan itself (its ``bron`` names the plan); a
 difference with such a figure means the plan gives two values, and the finding says where the
@@ -75,6 +77,8 @@ GROEP_WOORDEN = {"totaal": "", "OP": "OP", "OOP": "OOP", "DIR": "directie", "bao
                  "sbo": "speciaal basisonderwijs", "so": "speciaal onderwijs", "vso": "voortgezet speciaal onderwijs",
                  "so_vso": "(voortgezet) speciaal onderwijs", "po": "primair onderwijs", "vo": "voortgezet onderwijs",
                  "mbo": "mbo"}
+#: the ``laag`` of a row of :func:`reference_figures` that only marks a forecast year
+PROGNOSE = "prognose"
 REFERENCE_COLUMNS = ["laag", "tabel", "eenheid", "jaar", "groep", "waarde", "omschrijving", "bron"]
 _AGE_RE = re.compile(r"\d+jaar$")
 
@@ -97,7 +101,19 @@ def reference_figures(region: Any) -> pd.DataFrame:
         if laag == "DUO":
             rows += _location_rows(tables.get("leerlingen"))
     rows += _kengetal_rows(region.kengetallen)
+    rows += _forecast_years(region.leerlingen)
     return pd.DataFrame(rows, columns=REFERENCE_COLUMNS)
+
+
+def _forecast_years(df: pd.DataFrame) -> list[dict]:
+    """The years for which the region's published pupil table holds a forecast (``prognose``): a
+    plan's pupil figure for such a year is a forecast too (the plan's table mixes counts and
+    forecasts, often told apart only by colour), and is not compared with a count."""
+    if df.empty or "prognose" not in df.columns:
+        return []
+    years = sorted(set(df.loc[df["prognose"].astype(bool) & (df["niveau"] == "regio"), "peiljaar"].dropna()))
+    return [dict(laag=PROGNOSE, tabel="leerlingen", eenheid="leerlingen", jaar=int(y), groep="", waarde=float("nan"),
+                 omschrijving="prognose", bron="") for y in years]
 
 
 def _regional(df: pd.DataFrame | None) -> pd.DataFrame:
@@ -239,10 +255,13 @@ def compare_with_data(q: pd.DataFrame, references: pd.DataFrame) -> pd.DataFrame
     rows: list[dict] = []
     if q.empty or references.empty:
         return pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    forecast = references[references["laag"] == PROGNOSE]
+    references = references[references["laag"] != PROGNOSE]
+    forecast_years = set(zip(forecast["eenheid"], forecast["jaar"]))
     cand = q[q["soort"].isin(["getal", "bereik"]) & q["eenheid"].isin(set(references["eenheid"]))]
     for rec in cand.to_dict("records"):
         jaar = str(rec["jaar"])
-        if not jaar.isdigit():
+        if not jaar.isdigit() or (rec["eenheid"], int(jaar)) in forecast_years:
             continue
         group = data_group(rec, references)
         if group is None:
