@@ -194,17 +194,25 @@ IMPORTERS = {
 }
 
 
+def _csv_out(out: str | None, source: str) -> Path | None:
+    """``--out`` as a path, checked before anything is read (a wrong --out costs nothing): not a
+    folder, not the source file itself (source files are never overwritten)."""
+    if not out:
+        return None
+    path = Path(out)
+    if path.is_dir():
+        raise DataError("--out is een bestaande map; geef de naam van een CSV-bestand", file=str(path))
+    if path.resolve() == Path(source).resolve():
+        raise DataError("--out is het bronbestand zelf; bronbestanden worden nooit overschreven", file=str(path))
+    return path
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from regio_analysis import io as loaders
     from regio_analysis.io.files import write_csv
     from regio_analysis.data.regions import available_region_ids
 
-    out = Path(args.out) if args.out else None
-    if out is not None:  # checked before reading: a wrong --out costs nothing
-        if out.is_dir():
-            raise DataError("--out is een bestaande map; geef de naam van een CSV-bestand", file=str(out))
-        if out.resolve() == Path(args.path).resolve():
-            raise DataError("--out is het bronbestand zelf; bronbestanden worden nooit overschreven", file=str(out))
+    out = _csv_out(args.out, args.path)
     func = getattr(loaders, IMPORTERS[args.kind][0])
     if args.kind == "vestiging-regio":
         df = func(args.path, known_regions=available_region_ids(args.data_dir))
@@ -259,12 +267,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
 def _cmd_audit(args: argparse.Namespace) -> int:
     from regio_analysis.planaudit.chapter import audit_plan, write_planaudit
 
-    out = Path(args.out) if args.out else None
-    if out is not None:  # checked before reading: a wrong --out costs nothing
-        if out.is_dir():
-            raise DataError("--out is een bestaande map; geef de naam van een CSV-bestand", file=str(out))
-        if out.resolve() == Path(args.plan).resolve():
-            raise DataError("--out is het plan zelf; bronbestanden worden nooit overschreven", file=str(out))
+    out = _csv_out(args.out, args.plan)
     region = None
     if args.regio:
         from regio_analysis.data import load_region

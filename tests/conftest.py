@@ -116,6 +116,8 @@ def plan_region(root: Path, regio_id: str = "voorbeeldstreek") -> Path:
 #: the regions of the shared batch (:func:`full_reports`)
 BATCH_REGIONS = ("kennemerland-groot-amsterdam", "noorderwijzer", "po-noord-nederland", "rond-bommel-en-dommel",
                  "alleen-microdata", "voorbeeldstreek")
+#: the names of the batch's regions that are not default regions (their folders are made by the fixture)
+TEST_REGION_NAMES = {"alleen-microdata": "Alleen microdata", "voorbeeldstreek": "Voorbeeldstreek"}
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BATCH_REGIONS
+from conftest import BATCH_REGIONS, TEST_REGION_NAMES
 
 from regio_analysis.data.regions import DEFAULT_REGIONS, default_data_dir, read_regio_yaml
 
@@ -145,7 +145,7 @@ def _unresolved_anchors(page, selector: str) -> tuple[int, list[str]]:
 @pytest.mark.parametrize("regio_id", REGIONS)
 def test_report_renders_offline_in_chromium(browser, reports, regio_id):
     folder = default_data_dir() / regio_id
-    naam = read_regio_yaml(folder)["naam"] if folder.is_dir() else "Alleen microdata"  # conftest's region
+    naam = read_regio_yaml(folder)["naam"] if folder.is_dir() else TEST_REGION_NAMES[regio_id]  # conftest's regions
     with visit(browser, reports / regio_id / "rapport.html") as v:
         assert naam in v.page.title()
 
