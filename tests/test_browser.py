@@ -235,7 +235,7 @@ def test_pdf_is_the_same_report(reports, regio_id):
 
 def naam_van(regio_id: str) -> str:
     folder = default_data_dir() / regio_id
-    return read_regio_yaml(folder)["naam"] if folder.is_dir() else "Alleen microdata"  # conftest's region
+    return read_regio_yaml(folder)["naam"] if folder.is_dir() else TEST_REGION_NAMES[regio_id]  # conftest's regions
 
 
 # --- the index page -----------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Every table the reports show (issue 16, item 3), as the notebooks show it for two default regions.
 
-Two regions, the one with the most published tables and the one with the fewest: running every
+Two regions, the one with the most published tables and the one with the fewest (and the chapter
+that audits a region's own plan for a made-up region with its plan in its folder): running every
 notebook's code takes half a minute per region, and the browser check (tests/test_browser.py) reads
 every table of all four built reports for raw values and length as well.
 
@@ -46,7 +47,7 @@ def _code(nb_path) -> list[str]:
             for c in nb.cells if c.cell_type == "code"]
 
 
-def run_notebook(nb_path, regio_id: str) -> list[tuple[str, str, pd.DataFrame]]:
+def run_notebook(nb_path, regio_id: str, data_dir: str = "") -> list[tuple[str, str, pd.DataFrame]]:
     """Run a chapter notebook's code for ``regio_id`` (the other parameters as committed, no output
     folder) and return every table handed to ``toon_tabel`` ("toon") or ``bewaar_tabel`` ("bewaar"),
     as ``(kind, name, table)``. ``toon_tabel`` itself still runs (it refuses a table without caption
@@ -78,7 +79,7 @@ def run_notebook(nb_path, regio_id: str) -> list[tuple[str, str, pd.DataFrame]]:
         cells = _code(nb_path)
         namespace: dict = {}
         exec(cells[0], namespace)  # the parameters cell
-        namespace.update(regio_id=regio_id, output_dir="")
+        namespace.update(regio_id=regio_id, output_dir="", data_dir=data_dir)
         for cell in cells[1:]:
             exec(cell, namespace)
     plt.close("all")
@@ -86,10 +87,18 @@ def run_notebook(nb_path, regio_id: str) -> list[tuple[str, str, pd.DataFrame]]:
 
 
 @pytest.fixture(scope="module")
-def getoond() -> dict[str, list[tuple[str, str, str, pd.DataFrame]]]:
-    """Per region every table of every chapter: ``(notebook, kind, name, table)``."""
-    return {rid: [(nb.stem, kind, naam, df) for nb in NOTEBOOKS for kind, naam, df in run_notebook(nb, rid)]
-            for rid in REGIONS}
+def getoond(tmp_path_factory) -> dict[str, list[tuple[str, str, str, pd.DataFrame]]]:
+    """Per region every table of every chapter: ``(notebook, kind, name, table)``; the chapter that audits
+    a region's own plan for the made-up region that has one (``conftest.plan_region``)."""
+    from conftest import plan_region
+
+    shown = {rid: [(nb.stem, kind, naam, df) for nb in NOTEBOOKS for kind, naam, df in run_notebook(nb, rid)]
+             for rid in REGIONS}
+    data = plan_region(tmp_path_factory.mktemp("regios"))
+    audit = next(nb for nb in NOTEBOOKS if nb.stem == "06_planaudit")
+    shown["voorbeeldstreek"] = [(audit.stem, kind, naam, df)
+                                for kind, naam, df in run_notebook(audit, "voorbeeldstreek", str(data))]
+    return shown
 
 
 def problemen(df: pd.DataFrame) -> list[str]:
@@ -137,15 +146,15 @@ def te_veel_decimalen(df: pd.DataFrame) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("rid", REGIONS)
+@pytest.mark.parametrize("rid", (*REGIONS, "voorbeeldstreek"))
 def test_every_table_shown_has_a_caption_few_rows_and_dutch_cells(getoond, rid):
     shown = [(nb, naam, df) for nb, kind, naam, df in getoond[rid] if kind == "toon" and not df.empty]
-    assert len(shown) > 40
+    assert len(shown) >= (3 if rid == "voorbeeldstreek" else 40)  # the plan audit's three tables; every chapter
     fouten = {f"{nb} {naam}": p for nb, naam, df in shown if (p := problemen(df))}
     assert fouten == {}
 
 
-@pytest.mark.parametrize("rid", REGIONS)
+@pytest.mark.parametrize("rid", (*REGIONS, "voorbeeldstreek"))
 def test_every_table_file_holds_the_decimals_shown(getoond, rid):
     fouten = {f"{nb} {naam}": p for nb, _, naam, df in getoond[rid] if not df.empty and (p := te_veel_decimalen(df))}
     assert fouten == {}
