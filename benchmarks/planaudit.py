@@ -2,7 +2,10 @@
 
     .venv/bin/python benchmarks/planaudit.py                       # labelled set + 200-page timing
     .venv/bin/python benchmarks/planaudit.py --zonder-tijd         # labelled set only
-    .venv/bin/python benchmarks/planaudit.py --seeds ../shared/seeds --pages 200 --json uit.json
+    .venv/bin/python benchmarks/planaudit.py --seeds DIR --pages 200 --json uit.json
+
+The source documents are not in the repository: ``--seeds`` or the environment variable
+``REGIO_ANALYSIS_BRONNEN`` names their folder.
 
 The labels (``tests/bronnen/planaudit_labels.yaml``) name each seed file and its sha256, and per
 finding its kind, the offsets of a quantity it involves and whether it is true (``juist``). No
@@ -18,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -26,7 +30,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 LABELS = REPO / "tests" / "bronnen" / "planaudit_labels.yaml"
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = Path(os.environ["REGIO_ANALYSIS_BRONNEN"]) if os.environ.get("REGIO_ANALYSIS_BRONNEN") else None
 PRECISION_TARGET = 0.8
 SECONDS_TARGET = 30.0
 CHARS_PER_PAGE = 3000  # an A4 page of plan prose
@@ -161,6 +165,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--zonder-tijd", action="store_true", help="skip the timing on a long plan")
     ap.add_argument("--json", type=Path, help="write the figures as JSON")
     args = ap.parse_args(argv)
+    if args.seeds is None:
+        print("FAIL: the source documents are not in the repository; give their folder with --seeds DIR or "
+              "REGIO_ANALYSIS_BRONNEN", file=sys.stderr)
+        return 2
     sys.path.insert(0, str(REPO))
     try:
         rows, table = run_labelled(args.seeds, args.labels)

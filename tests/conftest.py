@@ -1,6 +1,14 @@
-"""Shared fixtures: paths to the repository's data and to the source documents (seeds)."""
+"""Shared fixtures: paths to the repository's data and to the source documents.
+
+The source documents are the four regions' activity plans (and a national brochure) that the
+default regions were transcribed from. They are not in the repository. Tests that read them carry
+the marker ``bronnen``; they run when the documents are present (CI has them; the environment
+variable ``REGIO_ANALYSIS_BRONNEN`` names their folder) and are otherwise deselected, not skipped,
+with one line in pytest's summary saying so.
+"""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -8,15 +16,68 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# CI has ../shared beside the clone; locally the same layout holds.
-SEEDS = REPO.parent / "shared" / "seeds"
+#: the folder with the source documents (``000_….txt`` … ``004_….txt``), named by the environment (CI
+#: sets it in ``.ci/run``); none when unset
+SEEDS = Path(os.environ["REGIO_ANALYSIS_BRONNEN"]) if os.environ.get("REGIO_ANALYSIS_BRONNEN") else None
+BRONNEN_MARKER = "bronnen"
+_BRONNEN_HELP = (f"{BRONNEN_MARKER}: reads the regions' source documents (not in the repository; folder "
+                 "REGIO_ANALYSIS_BRONNEN); deselected when they are absent")
+
+
+def sources_present() -> bool:
+    """Whether the source documents are there (at least the four plans)."""
+    return SEEDS is not None and len(list(SEEDS.glob("00[0-3]_*.txt"))) >= 4
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", _BRONNEN_HELP)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without the source documents, the tests marked ``bronnen`` are deselected (reported in one line)."""
+    if sources_present():
+        return
+    kept, dropped = [], []
+    for item in items:
+        (dropped if item.get_closest_marker(BRONNEN_MARKER) else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+        config._bronnen_deselected = len(dropped)
+
+
+_RUNNING = {"bronnen": False}  # whether the test being set up or run carries the marker
+
+
+def pytest_runtest_setup(item):
+    _RUNNING["bronnen"] = item.get_closest_marker(BRONNEN_MARKER) is not None
+
+
+def sources_dir() -> Path:
+    """The folder of the source documents, for a test marked ``bronnen`` (fails for an unmarked one:
+    it would fail on a clone without the documents instead of being deselected)."""
+    if not _RUNNING["bronnen"]:
+        pytest.fail("this test reads the source documents: mark it @pytest.mark.bronnen (tests/conftest.py)")
+    if SEEDS is None or not SEEDS.is_dir():
+        pytest.fail(f"source documents not found ({SEEDS}; REGIO_ANALYSIS_BRONNEN)")
+    return SEEDS
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    n = getattr(config, "_bronnen_deselected", 0)
+    if n:
+        where = f"not found in {SEEDS}" if SEEDS is not None else "REGIO_ANALYSIS_BRONNEN is not set"
+        terminalreporter.write_line(
+            f"{n} tests that check the default regions against their source documents were not run: the "
+            f"documents are not in the repository ({where}; set REGIO_ANALYSIS_BRONNEN to their folder).")
 
 
 def seed_text(prefix: str) -> str:
-    """The text of the seed whose file name starts with ``prefix`` (e.g. "002"); skips when absent."""
-    matches = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    """The text of the source document whose file name starts with ``prefix`` (e.g. "002"). Only for
+    tests marked ``bronnen``; fails (not skips) when the document is missing while others are there."""
+    matches = sorted(sources_dir().glob(f"{prefix}_*.txt"))
     if not matches:
-        pytest.skip(f"seed {prefix} not found under {SEEDS}")
+        pytest.fail(f"source document {prefix}_*.txt not found in {SEEDS} (REGIO_ANALYSIS_BRONNEN)")
     return matches[0].read_text(encoding="utf-8")
 
 

@@ -60,6 +60,7 @@ def _indicator(data: dict, ident: str) -> dict:
 
 # --- Samen Opleiden coverage against seed 001 ------------------------------------------------------
 
+@pytest.mark.bronnen
 def test_transcribed_student_counts_are_the_seeds():
     text = squash(seed_text("001"))
     for number in ("1744", "971", "1520", "272", "1.930.055"):

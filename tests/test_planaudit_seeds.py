@@ -1,4 +1,4 @@
-"""Plan audit on the seed plans (../shared/seeds): the labelled set in tests/bronnen names them by
+"""Plan audit on the source documents (the regions' plans; REGIO_ANALYSIS_BRONNEN): the labelled set in tests/bronnen names them by
 hash and holds no text of them, the audit finds the inconsistency the package already knows of
 (seed 001's current funding against 1,243 students × €955), and its precision on the labelled
 set is at least 0.8 (benchmarks/planaudit.py prints the table per kind). Skipped without the seeds."""
@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import REPO, SEEDS, load_script, seed_text
+from conftest import REPO, sources_dir, load_script, seed_text
 from regio_analysis.planaudit import KINDS, audit
+
+#: every test here reads the source documents (tests/conftest.py: deselected without them)
+pytestmark = pytest.mark.bronnen
 
 BENCHMARK = REPO / "benchmarks" / "planaudit.py"
 
@@ -23,15 +26,15 @@ def labels(bench):
 
 
 def _need_seeds():
-    if not sorted(SEEDS.glob("*.txt")):
-        pytest.skip(f"no seeds under {SEEDS}")
+    if not sorted(sources_dir().glob("*.txt")):
+        pytest.fail("no source documents (REGIO_ANALYSIS_BRONNEN)")
 
 
 def test_labels_name_each_seed_by_its_hash_and_copy_no_text(bench, labels):
     _need_seeds()
     raw = bench.LABELS.read_text(encoding="utf-8")
     for entry in labels["bestanden"]:
-        text = bench.read_seed(SEEDS, entry)  # raises when the hash differs
+        text = bench.read_seed(sources_dir(), entry)  # raises when the hash differs
         for label in entry["bevindingen"]:
             assert label["soort"] in KINDS and isinstance(label["juist"], bool)
             assert 0 <= label["start"] < label["einde"] <= len(text)
@@ -56,7 +59,7 @@ def test_finds_seed_001s_funding_against_students_times_rate():
 
 def test_precision_on_the_labelled_seeds(bench):
     _need_seeds()
-    rows, table = bench.run_labelled(SEEDS)
+    rows, table = bench.run_labelled(sources_dir())
     total = table[-1]
     assert total["gemeld"] >= 5
     assert total["precisie"] >= bench.PRECISION_TARGET, table

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
-from conftest import REPO, SEEDS
+from conftest import REPO, sources_dir
 
 from regio_analysis.io.codebook import default_codebook
 from regio_analysis.io.documents import load_documents
@@ -117,9 +117,9 @@ def test_synthetic_exit_answers_are_coded_like_their_true_codes():
 
 def _gold():
     gold = pd.read_csv(REPO / "tests" / "data" / "gold_codes.csv", keep_default_na=False)
-    paths = [SEEDS / name for name in sorted(gold["bestand"].unique())]
+    paths = [sources_dir() / name for name in sorted(gold["bestand"].unique())]
     if not all(p.exists() for p in paths):
-        pytest.skip(f"seeds not found under {SEEDS}")
+        pytest.fail("source documents not found (REGIO_ANALYSIS_BRONNEN)")
     docs = load_documents(paths, soort="plan")
     gold["doc_id"] = gold["bestand"].map(dict(zip(docs["bestand"], docs["doc_id"])))
     assert (gold["sha256"] == gold["doc_id"].map(dict(zip(docs["doc_id"], docs["sha256"])))).all(), "seed changed"
@@ -129,6 +129,7 @@ def _gold():
     return docs, units, long
 
 
+@pytest.mark.bronnen
 def test_gold_set_size_and_codes():
     _docs, units, long = _gold()
     assert len(units) >= 200
@@ -136,6 +137,7 @@ def test_gold_set_size_and_codes():
     assert long.groupby("bestand")["start"].nunique().min() >= 50
 
 
+@pytest.mark.bronnen
 def test_precision_and_recall_against_the_gold_set():
     docs, units, gold = _gold()
     pred = auto_code(docs, default_codebook(), eenheden=units)
@@ -159,10 +161,11 @@ def test_precision_recall_counts_by_hand():
     assert res.loc["totaal", "precisie"] == pytest.approx(2 / 3) and res.loc["totaal", "recall"] == pytest.approx(2 / 3)
 
 
+@pytest.mark.bronnen
 def test_seed_plans_give_a_theme_profile_per_region():
-    paths = sorted(SEEDS.glob("00[0-3]_*.txt"))
+    paths = sorted(sources_dir().glob("00[0-3]_*.txt"))
     if len(paths) < 4:
-        pytest.skip("seeds not found")
+        pytest.fail("source documents not found (REGIO_ANALYSIS_BRONNEN)")
     regions = ["noorderwijzer", "po-noord-nederland", "rond-bommel-en-dommel", "kennemerland-groot-amsterdam"]
     docs = pd.concat([load_documents(p, regio_id=r, soort="plan") for p, r in zip(paths, regions)], ignore_index=True)
     codings = auto_code(docs, default_codebook(), eenheden=segment(docs, "zin"))

@@ -6,7 +6,7 @@ import re
 import matplotlib
 import pandas as pd
 import pytest
-from conftest import SEEDS
+from conftest import sources_dir
 
 from regio_analysis.data import RegionData, load_region
 from regio_analysis.qualitative import chapter as kwal
@@ -101,10 +101,11 @@ def test_region_without_data_gives_notes_not_errors():
     assert "geen eigen documenten" in kwal.lezing_eigen_documenten(empty, None)
 
 
+@pytest.mark.bronnen
 def test_own_documents_are_coded_compared_and_exported(regions, tmp_path):
-    paths = sorted(SEEDS.glob("002_*.txt"))
+    paths = sorted(sources_dir().glob("002_*.txt"))
     if not paths:
-        pytest.skip("seed 002 not found")
+        pytest.fail("source document 002 not found (REGIO_ANALYSIS_BRONNEN)")
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "plan.txt").write_text(paths[0].read_text(encoding="utf-8"), encoding="utf-8")
@@ -261,10 +262,11 @@ def test_hoofdstuk_reports_an_unreadable_document_in_the_text(regions, tmp_path)
     assert h.tabel_eigen_documenten().empty and h.bewaar_codering() == ""
 
 
+@pytest.mark.bronnen
 def test_hoofdstuk_codes_and_keeps_own_documents(regions, tmp_path):
-    paths = sorted(SEEDS.glob("002_*.txt"))
+    paths = sorted(sources_dir().glob("002_*.txt"))
     if not paths:
-        pytest.skip("seed 002 not found")
+        pytest.fail("source document 002 not found (REGIO_ANALYSIS_BRONNEN)")
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "plan.txt").write_text(paths[0].read_text(encoding="utf-8"), encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from conftest import SEEDS, assert_data_error
+from conftest import sources_dir, assert_data_error
 from qualitative_fixtures import make_docx, make_pdf
 
 from regio_analysis.io.documents import load_documents, read_document
@@ -65,12 +65,13 @@ def test_empty_folder_is_a_data_error(tmp_path):
 
 
 def _seed_docs():
-    paths = sorted(SEEDS.glob("00[0-3]_*.txt"))
+    paths = sorted(sources_dir().glob("00[0-3]_*.txt"))
     if len(paths) < 4:
-        pytest.skip(f"seeds not found under {SEEDS}")
+        pytest.fail("source documents not found (REGIO_ANALYSIS_BRONNEN)")
     return load_documents(paths, soort="plan")
 
 
+@pytest.mark.bronnen
 @pytest.mark.parametrize("eenheid", ["zin", "alinea", "sectie"])
 def test_segments_point_into_the_text_and_are_stable(eenheid):
     docs = _seed_docs()
@@ -98,6 +99,7 @@ def test_sentence_splitting_handles_abbreviations_wraps_and_headings():
     assert list(secties["sectie"]) == ["2.1 Werving"] and secties.loc[0, "start"] == 0
 
 
+@pytest.mark.bronnen
 def test_gold_set_offsets_still_match_the_seeds():
     """The gold set is keyed by file, hash and offsets: the seeds and the normalisation must not drift."""
     import pandas as pd
@@ -105,9 +107,9 @@ def test_gold_set_offsets_still_match_the_seeds():
 
     gold = pd.read_csv(REPO / "tests" / "data" / "gold_codes.csv", keep_default_na=False)
     for name, g in gold.groupby("bestand"):
-        path = SEEDS / name
+        path = sources_dir() / name
         if not path.exists():
-            pytest.skip(f"seed {name} not found")
+            pytest.fail(f"source document {name} not found (REGIO_ANALYSIS_BRONNEN)")
         text = read_document(path)[0]
         assert text_hash(text) == g["sha256"].iloc[0]
         units = segment(document_table([{"doc_id": "x", "tekst": text}]), "zin")

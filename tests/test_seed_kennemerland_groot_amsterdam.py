@@ -11,6 +11,9 @@ import yaml
 from conftest import document_and_section, seed_text, squash
 from regio_analysis.data.schemas import TABLES, conform
 
+#: every test here reads the source documents (tests/conftest.py: deselected without them)
+pytestmark = pytest.mark.bronnen
+
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "kennemerland-groot-amsterdam"
 SEED = "003_f3e94b2154404b56.txt"
 TITLE = "Activiteitenplan Kennemerland & Groot-Amsterdam 2026–2029"

@@ -17,6 +17,9 @@ import yaml
 from conftest import document_and_section, seed_text, squash
 from regio_analysis.data.schemas import ABC, THEMAS, conform
 
+#: every test here reads the source documents (tests/conftest.py: deselected without them)
+pytestmark = pytest.mark.bronnen
+
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "noorderwijzer"
 SEED = "000"
 SEED_FILE = "000_eef838b178920c9b.txt"

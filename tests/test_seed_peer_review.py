@@ -18,6 +18,9 @@ from conftest import seed_text, squash
 from regio_analysis.data import load_region
 from regio_analysis.peerreview import chapter as peer
 
+#: every test here reads the source documents (tests/conftest.py: deselected without them)
+pytestmark = pytest.mark.bronnen
+
 
 def _row(df, **where):
     sel = df

@@ -12,6 +12,9 @@ import yaml
 from conftest import document_and_section, seed_text, squash
 from regio_analysis.data.schemas import TABLES, THEMAS, conform
 
+#: every test here reads the source documents (tests/conftest.py: deselected without them)
+pytestmark = pytest.mark.bronnen
+
 REGION = Path(__file__).resolve().parents[1] / "data" / "regions" / "po-noord-nederland"
 SEED_FILE = "001_11d6921d389a14d0.txt"
 TITLE = "Plan van aanpak Onderwijsregio PO Noord-Nederland 2024"

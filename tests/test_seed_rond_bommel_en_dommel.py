@@ -13,6 +13,9 @@ import yaml
 
 from conftest import REPO, document_and_section, seed_text, squash
 
+#: every test here reads the source documents (tests/conftest.py: deselected without them)
+pytestmark = pytest.mark.bronnen
+
 REGION = REPO / "data" / "regions" / "rond-bommel-en-dommel"
 SEED_FILE = "002_53f7c34f92f653b9.txt"
 TITLE = "Activiteitenplan Rond Bommel en Dommel 2026–2029"
