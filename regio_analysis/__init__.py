@@ -14,13 +14,14 @@ The package reads as the data flows, one room per step of the method::
     induction/   the target-trial study on top of causal (study)            + chapter.py (04)
     qualitative/ documents, codebook, autocode, reliability, analysis, plans + chapter.py (02)
     peerreview/  framework, coverage, cycle, indicators, evidence           + chapter.py (05)
-    planaudit/   every figure of a plan with its context, checked against the plan itself
-                 (quantities, checks; no chapter yet)
-    overview/    who the region is and its key figures                     chapter.py (00)
+    planaudit/   every figure of a plan with its context (quantities), checked against the plan
+                 itself (checks) and the region's data (regio)             + chapter.py (06)
+    overview/    who the region is and its key figures                     chapter.py (00),
+                 the annex of every published figure                       annex.py   (07)
     report/      the one Dutch formatter (format), the figure theme and helpers (figures),
                  the display of tables and figures in a notebook (tables)
     reporting/   the chapter registry, the batch runner, HTML, the output folder's safety
-    cli.py       the ``regio-analysis`` command
+    cli.py       the ``regio-analysis`` command (also ``python -m regio_analysis``)
 
 Rules (``tests/test_layout.py`` checks the first two):
 

@@ -1,8 +1,9 @@
 """The ``regio-analysis`` command.
 
-Data problems are printed as one readable paragraph (file, column, rows) on stderr with a
-non-zero exit code, never as a traceback; so are problems with the disk (full, read-only,
-no permission) and the command line itself (exit 2).
+Data problems are printed as one readable paragraph (file, column, rows) on stderr, never as a
+traceback; so are problems with the disk (full, read-only, no permission) and the command line
+itself. Exit codes: 0 done; 1 done, but ``validate`` found problems or a region of a batch failed;
+2 the command line is wrong; 3 the data, a file or the disk stopped the command.
 
 Pseudonymisation key: regions with microdata (``dienstverbanden``, ``enquete``,
 ``open_antwoorden``) need ``REGIO_ANALYSIS_KEY`` (or an existing key file, see
@@ -20,7 +21,9 @@ import pandas as pd
 
 from regio_analysis import DataError, __version__
 
-EXIT_OK, EXIT_INVALID, EXIT_ERROR = 0, 1, 2
+#: exit codes: done; done, but something is invalid or failed (``validate`` found problems, a region of a
+#: batch failed); the command line is wrong; the data, a file or the disk stopped the command
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
 
 
 def _cmd_regions(args: argparse.Namespace) -> int:
@@ -29,7 +32,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     df = list_regions(args.data_dir)
     if df.empty:
         print(f"geen regio's gevonden in {args.data_dir or 'de standaardmap'}", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_DATA
     shown = df[["regio_id", "naam", "sectoren", "provincies"]].copy()
     shown.loc[~df["geldig"], "naam"] = "(ongeldig) " + df.loc[~df["geldig"], "probleem"].str.slice(0, 60)
     with pd.option_context("display.max_colwidth", 60, "display.width", 160):
@@ -294,16 +297,79 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_chapters(args: argparse.Namespace) -> int:
+    from regio_analysis.reporting.chapters import overzicht
+
+    print(overzicht(), end="")
+    return EXIT_OK
+
+
+NOTEBOOKS_README = """# De hoofdstukken van regio_analysis als notebooks
+
+Open een notebook in JupyterLab (`pip install 'regio-analysis[lab]'`, dan `jupyter lab`), zet in de
+cel `parameters` de regio (`regio_id`) en voer het uit. Zonder `data_dir` gebruikt het de meegeleverde
+regio's; `output_dir` leeg schrijft niets weg. Het hele rapport van een regio (alle hoofdstukken, HTML en
+pdf) maakt `regio-analysis report REGIO_ID`.
+
+"""
+
+
+def _cmd_notebooks(args: argparse.Namespace) -> int:
+    from regio_analysis.io.files import make_dir, read_bytes, write_bytes, write_text
+    from regio_analysis.reporting.chapters import CHAPTERS, overzicht
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise DataError("--out is een bestaand bestand; geef een map", file=str(out))
+    changed = [ch.notebook for ch in CHAPTERS
+               if (out / ch.notebook).exists() and read_bytes(out / ch.notebook) != read_bytes(ch.path)]
+    if changed and not args.overschrijven:
+        raise DataError(f"{', '.join(changed)} bestaan al in {out} en wijken af van de meegeleverde; "
+                        "gebruik --overschrijven om ze te vervangen (uw wijzigingen gaan dan verloren)", file=str(out))
+    make_dir(out)
+    for ch in CHAPTERS:
+        write_bytes(out / ch.notebook, read_bytes(ch.path))
+    write_text(out / "README.md", NOTEBOOKS_README + overzicht())
+    print(f"{len(CHAPTERS)} notebooks en README.md in {out}; open ze met: jupyter lab {out}")
+    return EXIT_OK
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help in Dutch: "gebruik:", and every option's default where it has one."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        super().add_usage(usage, actions, groups, prefix if prefix is not None else "gebruik: ")
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        if ("%(default)" not in text and "standaard" not in text and action.option_strings
+                and action.default not in (None, False, argparse.SUPPRESS)):
+            text += " (standaard: %(default)s)"
+        return text
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with its usage errors in Dutch (exit 2, no traceback)."""
+    """argparse in Dutch (help, section titles, usage errors; exit 2, no traceback) that never
+    completes an option from a prefix (``--al`` is not ``--all``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["allow_abbrev"] = False
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenten"
+        self._optionals.title = "opties"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="toon deze hulp en stop")
 
     def error(self, message: str):
         for en, nl in (("argument ", "optie "), ("the following arguments are required", "verplicht"),
                        ("invalid choice", "ongeldige keuze"), ("unrecognized arguments", "onbekende opties"),
-                       ("expected one argument", "verwacht een waarde"), ("choose from", "kies uit")):
+                       ("expected one argument", "verwacht een waarde"), ("choose from", "kies uit"),
+                       ("invalid int value", "geen geheel getal"), ("invalid", "ongeldige"),
+                       ("not allowed with argument", "gaat niet samen met")):
             message = message.replace(en, nl)
         self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"{self.prog}: fout: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: fout: {message}\n")
 
 
 def positive_int(text: str) -> int:
@@ -323,61 +389,91 @@ KEY_HELP = ("maak een pseudonimiseringssleutel aan in ~/.config/regio_analysis/ 
             "synthetische demonstratiedata heeft geen sleutel nodig")
 
 
+def _chapter_names() -> str:
+    from regio_analysis.reporting.chapters import CHAPTERS
+
+    return ", ".join(ch.name for ch in CHAPTERS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="regio-analysis",
         description="Arbeidsmarkt-, retentie- en kwalitatieve analyses voor onderwijsregio's.",
+        epilog="hulp per opdracht: regio-analysis OPDRACHT --help\n"
+               "exit: 0 klaar; 1 klaar, maar iets ongeldig of mislukt; 2 opdrachtregel fout; 3 gegevens, bestand of "
+               "schijf hielden de opdracht tegen",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
+                        help="toon het versienummer en stop")
+    sub = parser.add_subparsers(dest="command", required=True, title="opdrachten", metavar="OPDRACHT")
 
     def data_dir(p):
-        p.add_argument("--data-dir", default=None, help="map met regiomappen (standaard: meegeleverde gegevens)")
+        p.add_argument("--data-dir", default=None, metavar="MAP",
+                       help="map met regiomappen (standaard: de meegeleverde regio's)")
 
-    p = sub.add_parser("regions", help="toon de beschikbare regio's")
+    p = sub.add_parser("regions", help="toon de beschikbare regio's",
+                       epilog="voorbeeld:\n  regio-analysis regions --data-dir mijn-regios/")
     data_dir(p)
     p.set_defaults(func=_cmd_regions)
 
-    p = sub.add_parser("validate", help="controleer alle bestanden van een regio (regio-id of map)")
+    p = sub.add_parser("validate", help="controleer alle bestanden van een regio (regio-id of map)",
+                       epilog="voorbeelden:\n  regio-analysis validate rond-bommel-en-dommel\n"
+                              "  regio-analysis validate pad/naar/mijn-regio\n"
+                              "exit 0: geen fouten; 1: fouten gevonden (elk met bestand, kolom en regels)")
     p.add_argument("regio", help="regio-id, of een pad naar een regiomap")
     data_dir(p)
     p.set_defaults(func=_cmd_validate)
 
     def report_options(p):
-        p.add_argument("--out", default="reports", help="uitvoermap (standaard: reports)")
-        p.add_argument("--timeout", type=positive_int, default=900, help="maximale duur van een cel in seconden")
+        p.add_argument("--out", default="reports", metavar="MAP", help="uitvoermap (standaard: reports)")
+        p.add_argument("--timeout", type=positive_int, default=900, metavar="SECONDEN",
+                       help="maximale duur van een cel in seconden")
         p.add_argument("--geen-pdf", action="store_true",
                        help="geen rapport.pdf naast rapport.html (de pdf vraagt Chromium: /usr/bin/chromium)")
         p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
-                       help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar)")
+                       help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar); alle parameters: "
+                            "regio-analysis hoofdstukken")
         p.add_argument("--hoofdstukken", default=None, metavar="A,B",
-                       help="alleen deze hoofdstukken (namen, komma's; standaard alle)")
+                       help=f"alleen deze hoofdstukken (namen, komma's; standaard alle): {_chapter_names()}")
         p.add_argument("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
         data_dir(p)
 
-    p = sub.add_parser("report", help="maak het rapport van een regio (altijd opnieuw)")
-    p.add_argument("regio")
+    p = sub.add_parser("report", help="maak het rapport van een regio (altijd opnieuw)",
+                       epilog="voorbeelden:\n  regio-analysis report noorderwijzer\n"
+                              "  regio-analysis report rond-bommel-en-dommel -p projectiejaren=10 --geen-pdf\n"
+                              "exit 0: rapport gemaakt; 1: een hoofdstuk mislukte (notebook en log in "
+                              "<uitvoermap>/_mislukt/); 3: gegevens of parameters afgewezen")
+    p.add_argument("regio", help="regio-id (regio-analysis regions toont ze)")
     report_options(p)
     p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("batch", help="maak de rapporten van meerdere regio's, parallel, met een index")
+    p = sub.add_parser("batch", help="maak de rapporten van meerdere regio's, parallel, met een index",
+                       epilog="voorbeelden:\n  regio-analysis batch --all --jobs 2 --out reports\n"
+                              "  regio-analysis batch noorderwijzer po-noord-nederland --force\n"
+                              "exit 0: alle rapporten gemaakt of ongewijzigd; 1: een of meer regio's mislukt; "
+                              "3: gegevens, parameters of uitvoermap afgewezen")
     p.add_argument("regio", nargs="*", help="regio-id's (of --all)")
     p.add_argument("--all", action="store_true", help="alle regio's in de gegevensmap")
-    p.add_argument("--jobs", type=positive_int, default=2, help="aantal regio's tegelijk (standaard 2)")
+    p.add_argument("--jobs", type=positive_int, default=2, metavar="N", help="aantal regio's tegelijk (standaard 2)")
     p.add_argument("--force", action="store_true", help="ook ongewijzigde regio's opnieuw maken")
-    p.add_argument("--scheduler", default=None, help="adres van een Dask-scheduler (tcp://host:8786)")
+    p.add_argument("--scheduler", default=None, metavar="ADRES",
+                   help="adres van een Dask-scheduler (tcp://host:8786); vraagt pip install 'regio-analysis[dask]'")
     report_options(p)
     p.set_defaults(func=_cmd_batch)
 
-    p = sub.add_parser("import", help="lees een bronbestand (DUO, CBS, koppeling) als canonieke tabel")
-    p.add_argument("kind", choices=sorted(IMPORTERS), help="; ".join(f"{k}: {v[1]}" for k, v in IMPORTERS.items()))
-    p.add_argument("path", help="het bronbestand (of de map, voor cbs-odata); wordt alleen gelezen")
-    p.add_argument("--out", default=None, help="schrijf de canonieke tabel als CSV naar dit bestand")
-    p.add_argument("--rows", type=positive_int, default=10, help="aantal regels in de voorvertoning")
+    p = sub.add_parser("import", help="lees een bronbestand (DUO, CBS, koppeling) als canonieke tabel",
+                       epilog="voorbeeld:\n  regio-analysis import duo-leerlingen leerlingen.csv "
+                              "--out mijn-regio/leerlingen.csv")
+    p.add_argument("kind", choices=sorted(IMPORTERS), metavar="SOORT",
+                   help="; ".join(f"{k}: {v[1]}" for k, v in IMPORTERS.items()))
+    p.add_argument("path", metavar="BESTAND", help="het bronbestand (of de map, voor cbs-odata); wordt alleen gelezen")
+    p.add_argument("--out", default=None, metavar="BESTAND", help="schrijf de canonieke tabel als CSV naar dit bestand")
+    p.add_argument("--rows", type=positive_int, default=10, metavar="N", help="aantal regels in de voorvertoning")
     data_dir(p)
     p.set_defaults(func=_cmd_import)
 
-    p = sub.add_parser("fetch", help="haal DUO's landelijke open-onderwijsdatabestanden op in een cache")
+    p = sub.add_parser("fetch", help="haal DUO's landelijke open-onderwijsdatabestanden op in een cache",
+                       epilog="voorbeelden:\n  regio-analysis fetch\n  regio-analysis fetch --offline")
     p.add_argument("--naar", default=None, metavar="MAP",
                    help="cachemap (standaard: $XDG_CACHE_HOME/regio_analysis/duo of ~/.cache/regio_analysis/duo)")
     p.add_argument("--offline", action="store_true",
@@ -389,7 +485,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_fetch)
 
     p = sub.add_parser("audit", help="controleer elk cijfer in het activiteitenplan van een regio, tegen het plan zelf "
-                                     "en (met --regio) tegen de gegevens van de regio")
+                                     "en (met --regio) tegen de gegevens van de regio",
+                       epilog="voorbeeld:\n  regio-analysis audit activiteitenplan.pdf --regio noorderwijzer "
+                              "--out planaudit.csv")
     p.add_argument("plan", help="het plan (.pdf, .docx, .md of .txt); wordt alleen gelezen")
     p.add_argument("--regio", default=None, metavar="REGIO_ID",
                    help="vergelijk de cijfers ook met de gepubliceerde tabellen en de DUO-laag van deze regio")
@@ -398,18 +496,31 @@ def build_parser() -> argparse.ArgumentParser:
     data_dir(p)
     p.set_defaults(func=_cmd_audit)
 
-    p = sub.add_parser("synthetic", help="schrijf synthetische microdata voor een regio als CSV")
-    p.add_argument("regio")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", default="data/generated",
+    p = sub.add_parser("hoofdstukken", help="toon de hoofdstukken van het rapport en hun parameters")
+    p.set_defaults(func=_cmd_chapters)
+
+    p = sub.add_parser("notebooks", help="kopieer de hoofdstukken als notebooks naar een map, om ze in JupyterLab "
+                                         "te openen")
+    p.add_argument("--out", required=True, metavar="MAP", help="de map voor de notebooks (wordt aangemaakt)")
+    p.add_argument("--overschrijven", action="store_true",
+                   help="vervang notebooks in MAP die afwijken van de meegeleverde")
+    p.set_defaults(func=_cmd_notebooks)
+
+    p = sub.add_parser("synthetic", help="schrijf synthetische microdata voor een regio als CSV",
+                       epilog="voorbeeld:\n  regio-analysis synthetic noorderwijzer --seed 1 --out data/generated")
+    p.add_argument("regio", help="regio-id (regio-analysis regions toont ze)")
+    p.add_argument("--seed", type=int, default=0, metavar="GETAL",
+                   help="startwaarde van de toevalsgenerator: dezelfde seed geeft dezelfde gegevens")
+    p.add_argument("--out", default="data/generated", metavar="MAP",
                    help="uitvoermap, buiten de regiomappen (standaard: data/generated); per regio een submap")
     p.add_argument("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
     data_dir(p)
     p.set_defaults(func=_cmd_synthetic)
 
     p = sub.add_parser("build", help="bereken voor elke regio met een samenstelling haar tabellen uit de landelijke "
-                                     "DUO-bestanden (de DUO-laag, in <regiomap>/duo/)")
-    p.add_argument("bronmap", nargs="?", default=None,
+                                     "DUO-bestanden (de DUO-laag, in <regiomap>/duo/)",
+                       epilog="voorbeeld:\n  regio-analysis fetch && regio-analysis build")
+    p.add_argument("bronmap", nargs="?", default=None, metavar="MAP",
                    help="map met DUO-bestanden (standaard: de cache van 'regio-analysis fetch')")
     p.add_argument("--regio", action="append", metavar="REGIO_ID", help="alleen deze regio (herhaalbaar)")
     p.add_argument("--als-beschikbaar", action="store_true",
@@ -425,12 +536,12 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except DataError as err:
         print(f"fout: {err}", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_DATA
     except OSError as err:  # a full, read-only or forbidden disk: one paragraph naming the path
         from regio_analysis.io.files import describe_os_error
 
         print(f"fout: {describe_os_error(err)}", file=sys.stderr)
-        return EXIT_ERROR
+        return EXIT_DATA
     except KeyboardInterrupt:
         print("afgebroken", file=sys.stderr)
         return 130

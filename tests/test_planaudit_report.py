@@ -129,7 +129,7 @@ def test_audit_command_prints_and_writes_the_findings(region_dir, tmp_path, caps
     assert table["locaties"].str.fullmatch(r"\d+-\d+(; \d+-\d+)*").all()
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == before
     # the plan itself is never overwritten
-    assert main(["audit", str(plan), "--out", str(plan)]) == 2
+    assert main(["audit", str(plan), "--out", str(plan)]) == 3
     assert "bronbestanden worden nooit overschreven" in capsys.readouterr().err
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == before
 
@@ -145,14 +145,14 @@ def test_audit_command_refuses_unreadable_plans_clearly(tmp_path, capsys, name, 
     path = tmp_path / name
     if content is not None:
         path.write_bytes(content)
-    assert main(["audit", str(path)]) == 2
+    assert main(["audit", str(path)]) == 3
     err = capsys.readouterr().err
     assert message in err and name in err and "Traceback" not in err
 
 
 def test_audit_command_with_an_unknown_region(region_dir, capsys):
     assert main(["audit", str(region_dir / "activiteitenplan.md"), "--regio", "bestaat-niet",
-                 "--data-dir", str(region_dir.parent)]) == 2
+                 "--data-dir", str(region_dir.parent)]) == 3
     assert "bestaat-niet" in capsys.readouterr().err
 
 

@@ -174,8 +174,8 @@ def test_cli_passes_chapter_parameters(tmp_path, monkeypatch):
         "projectiejaren": 10, "scenario_bestand": str(tmp_path / "s.yaml")}
     res = subprocess.run([sys.executable, "-m", "regio_analysis.cli", "report", "noorderwijzer", "--out", str(tmp_path / "o"),
                           "-p", "projectiejaren=99"], capture_output=True, text=True, timeout=300)
-    # refused before any kernel starts: a DataError, exit 2, one line on stderr
-    assert res.returncode == 2 and "Traceback" not in res.stdout + res.stderr
+    # refused before any kernel starts: a DataError, exit 3, one line on stderr
+    assert res.returncode == 3 and "Traceback" not in res.stdout + res.stderr
     assert "projectiejaren" in res.stderr and "tussen 1 en 15" in res.stderr
 
 

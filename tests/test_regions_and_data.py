@@ -302,7 +302,7 @@ def test_cli_import_of_bad_source_file(case, fixtures_dir):
     path = fixtures_dir / rel
     before = path.read_bytes() if path.exists() else None
     res = run_cli("import", kind, str(path))
-    assert res.returncode == 2, res.stdout + res.stderr
+    assert res.returncode == 3, res.stdout + res.stderr
     assert "Traceback" not in res.stdout + res.stderr
     message = res.stderr.strip()
     assert message.startswith("fout: ") and rel.split("/")[-1] in message and needle in message
@@ -323,7 +323,7 @@ def test_cli_import_refuses_to_overwrite_its_source(tmp_path, fixtures_dir):
     src.write_bytes((fixtures_dir / "duo" / "leerlingen_po_wide_bom.csv").read_bytes())
     before = src.read_bytes()
     res = run_cli("import", "duo-leerlingen", str(src), "--out", str(src))
-    assert res.returncode == 2 and "nooit overschreven" in res.stderr and src.read_bytes() == before
+    assert res.returncode == 3 and "nooit overschreven" in res.stderr and src.read_bytes() == before
 
 
 def test_yaml_parsed_again_is_a_fresh_copy_and_errors_name_each_file():

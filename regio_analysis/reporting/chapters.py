@@ -209,6 +209,27 @@ def for_region(folder: str | Path | None, chapters: tuple[Chapter, ...] = CHAPTE
                  for ch in chapters if present(ch))
 
 
+def _param_line(name: str, spec: Param) -> str:
+    kind = {"str": "tekst", "int": "geheel getal", "float": "getal", "bool": "ja/nee"}.get(spec.type.__name__,
+                                                                                          spec.type.__name__)
+    choices = f"; kies uit {', '.join(map(repr, spec.choices))}" if spec.choices else ""
+    return f"`{name}` ({kind}, standaard {spec.default!r}{choices}): {spec.help}"
+
+
+def overzicht(chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
+    """The chapters and their parameters in Dutch Markdown: what ``regio-analysis hoofdstukken``
+    prints and the README that ``regio-analysis notebooks`` writes beside the notebooks."""
+    lines = ["Parameters van elk hoofdstuk (`-p NAAM=WAARDE` bij `regio-analysis report` en `batch`; in "
+             "JupyterLab de cel `parameters` bovenaan het notebook):", ""]
+    lines += [f"- {_param_line(n, spec)}" for n, spec in COMMON_PARAMS.items()]
+    for ch in chapters:
+        lines += ["", f"## {ch.nummer} {ch.title} (`{ch.name}`, {ch.notebook})"]
+        if ch.alleen_bij is not None:
+            lines.append("Alleen in het rapport van een regio met haar eigen plan in haar map (`plan:` in regio.yaml).")
+        lines += [f"- {_param_line(n, spec)}" for n, spec in ch.params.items()] or ["Geen eigen parameters."]
+    return "\n".join(lines) + "\n"
+
+
 def all_params(chapters: tuple[Chapter, ...] = CHAPTERS) -> dict[str, Param]:
     """Common plus chapter-specific parameters; a name may belong to one chapter only."""
     params = dict(COMMON_PARAMS)

@@ -42,7 +42,7 @@ def _no_tmp_left(folder: Path) -> list[str]:
 def test_out_equals_data_dir(request, tmp_path, data):
     res = run_cli(request, "batch", "--geen-pdf", "--all", "--data-dir", data, "--out", data, "--hoofdstukken", "overzicht",
                   tmp_path=tmp_path, watch=(data,))
-    assert res.returncode == 2 and str(data) in res.stderr and "gegevensmap" in res.stderr
+    assert res.returncode == 3 and str(data) in res.stderr and "gegevensmap" in res.stderr
     assert sorted(p.name for p in data.iterdir()) == [REGIO]
     assert (data / REGIO / "regio.yaml").is_file()
 
@@ -51,20 +51,20 @@ def test_out_inside_region_folder(request, tmp_path, data):
     out = data / REGIO / "rapporten"
     res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "--hoofdstukken", "overzicht",
                   tmp_path=tmp_path, watch=(data,))
-    assert res.returncode == 2 and str(out) in res.stderr and "regiomap" in res.stderr
+    assert res.returncode == 3 and str(out) in res.stderr and "regiomap" in res.stderr
     assert not out.exists()
 
 
 def test_out_containing_data_dir(request, tmp_path, data):
     res = run_cli(request, "report", REGIO, "--data-dir", data, "--out", tmp_path, "--hoofdstukken", "overzicht",
                   tmp_path=tmp_path, watch=(data,))
-    assert res.returncode == 2 and "bevat de gegevensmap" in res.stderr and str(data) in res.stderr
+    assert res.returncode == 3 and "bevat de gegevensmap" in res.stderr and str(data) in res.stderr
 
 
 def test_out_containing_default_data_dir(request, tmp_path):
     out = REGIONS.parent  # the repository's data/ holds the shipped regions
     res = run_cli(request, "batch", "--geen-pdf", REGIO, "--out", out, tmp_path=tmp_path, watch=(REGIONS,))
-    assert res.returncode == 2 and str(REGIONS) in res.stderr
+    assert res.returncode == 3 and str(REGIONS) in res.stderr
 
 
 def test_out_is_an_existing_file(request, tmp_path, data):
@@ -72,7 +72,7 @@ def test_out_is_an_existing_file(request, tmp_path, data):
     target.write_text("mijn eigen bestand\n")
     res = run_cli(request, "report", REGIO, "--data-dir", data, "--out", target,
                   tmp_path=tmp_path, watch=(data, target))
-    assert res.returncode == 2 and str(target) in res.stderr and "bestaand bestand" in res.stderr
+    assert res.returncode == 3 and str(target) in res.stderr and "bestaand bestand" in res.stderr
 
 
 def test_out_a_foreign_folder_is_not_written(request, tmp_path, data):
@@ -81,14 +81,14 @@ def test_out_a_foreign_folder_is_not_written(request, tmp_path, data):
     (mine / "index.html").write_text("<p>mijn eigen pagina</p>")
     res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", mine, "--hoofdstukken", "overzicht",
                   tmp_path=tmp_path, watch=(data, mine))
-    assert res.returncode == 2 and str(mine) in res.stderr and ".regio-analysis-uitvoer" in res.stderr
+    assert res.returncode == 3 and str(mine) in res.stderr and ".regio-analysis-uitvoer" in res.stderr
     assert sorted(p.name for p in mine.iterdir()) == ["index.html"]
 
 
 def test_synthetic_out_a_region_folder(request, tmp_path, data):
     res = run_cli(request, "synthetic", REGIO, "--data-dir", data, "--out", data / REGIO,
                   tmp_path=tmp_path, watch=(data,))
-    assert res.returncode == 2 and "regiomap" in res.stderr and str(data / REGIO) in res.stderr
+    assert res.returncode == 3 and "regiomap" in res.stderr and str(data / REGIO) in res.stderr
 
 
 def test_synthetic_default_out_still_works(request, tmp_path):
@@ -109,7 +109,7 @@ def test_import_out_an_existing_folder(request, tmp_path):
     folder = tmp_path / "uit"
     folder.mkdir()
     res = run_cli(request, "import", "duo-leerlingen", src, "--out", folder, tmp_path=tmp_path, watch=(src,))
-    assert res.returncode == 2 and str(folder) in res.stderr and "bestaande map" in res.stderr
+    assert res.returncode == 3 and str(folder) in res.stderr and "bestaande map" in res.stderr
     assert not any(folder.iterdir())
 
 
@@ -167,7 +167,7 @@ def test_bad_file_parameter_stops_before_any_kernel(request, tmp_path, data, nam
     out = tmp_path / "out"
     res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "-p", f"{name}={value}",
                   tmp_path=tmp_path, watch=(data, *([value] if value.exists() else [])), timeout=60)
-    assert res.returncode == 2 and name in res.stderr and names in res.stderr, res.stderr
+    assert res.returncode == 3 and name in res.stderr and names in res.stderr, res.stderr
     assert not (out / "manifest.json").exists() and not (out / REGIO).exists(), "refused before the batch started"
 
 
@@ -191,7 +191,7 @@ def test_unreachable_scheduler(request, tmp_path, data):
     out = tmp_path / "out"
     res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "--scheduler", "tcp://127.0.0.1:9",
                   tmp_path=tmp_path, watch=(data,), timeout=90)
-    assert res.returncode == 2 and "tcp://127.0.0.1:9" in res.stderr and "niet bereikbaar" in res.stderr
+    assert res.returncode == 3 and "tcp://127.0.0.1:9" in res.stderr and "niet bereikbaar" in res.stderr
     assert len([ln for ln in res.stderr.splitlines() if ln.strip()]) == 1, "one paragraph"
 
 
@@ -215,7 +215,7 @@ def test_read_only_output_disk(request, tmp_path, data):
         out = ro / "rapporten"
         res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "--hoofdstukken", "overzicht",
                       tmp_path=tmp_path, watch=(data,))
-        assert res.returncode == 2 and str(out) in res.stderr and "alleen-lezen" in res.stderr
+        assert res.returncode == 3 and str(out) in res.stderr and "alleen-lezen" in res.stderr
 
 
 def test_full_output_disk(request, tmp_path, data):
@@ -224,7 +224,7 @@ def test_full_output_disk(request, tmp_path, data):
         out = full / "rapporten"
         res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "--hoofdstukken", "overzicht",
                       tmp_path=tmp_path, watch=(data,))
-        assert res.returncode == 2 and "de schijf is vol" in res.stderr and str(out) in res.stderr
+        assert res.returncode == 3 and "de schijf is vol" in res.stderr and str(out) in res.stderr
         assert _no_tmp_left(full) == [], "temporary files must not keep the disk full"
 
 
@@ -250,8 +250,8 @@ def test_full_disk_during_a_write_cleans_up_and_says_so(request, tmp_path, data,
     before = snapshot(data)
     code = cli.main(["batch", "--geen-pdf", REGIO, "--data-dir", str(data), "--out", str(out), "--hoofdstukken", "overzicht"])
     err = capsys.readouterr().err
-    _record(request.node.nodeid, "clean" if code == 2 and "Traceback" not in err else "traceback" if code else "silent")
-    assert code == 2 and "de schijf is vol" in err and str(out / "manifest.json") in err, err
+    _record(request.node.nodeid, "clean" if code == 3 and "Traceback" not in err else "traceback" if code else "silent")
+    assert code == 3 and "de schijf is vol" in err and str(out / "manifest.json") in err, err
     assert _no_tmp_left(out) == [] and snapshot(data) == before
 
 
@@ -374,7 +374,7 @@ def killed_batch(tmp_path_factory):
 
 def test_second_concurrent_batch_is_refused(request, killed_batch):
     res = killed_batch["second"]
-    ok = res.returncode == 2 and "Traceback" not in res.stderr
+    ok = res.returncode == 3 and "Traceback" not in res.stderr
     _record(request.node.nodeid, "clean" if ok else ("silent" if res.returncode == 0 else "traceback"))
     assert ok, res.stdout + res.stderr
     assert str(killed_batch["out"]) in res.stderr and "andere batch" in res.stderr
