@@ -84,11 +84,13 @@ def _cmd_synthetic(args: argparse.Namespace) -> int:
 
 
 def _print_batch(manifest: dict, out: Path) -> int:
+    from regio_analysis.reporting.runner import status_woord
+
     earlier = [r["regio_id"] for r in manifest["regio's"] if r["status"] == "eerder"]
     regions = [r for r in manifest["regio's"] if r["status"] != "eerder"]
     failed = [r for r in regions if r["status"] == "fout"]
     for r in regions:
-        line = f"{r['regio_id']}: {r['status']} ({r['duur_s']:.0f} s)"
+        line = f"{r['regio_id']}: {status_woord(r['status'])} ({r['duur_s']:.0f} s)"
         print(line + (f" - {r['fout']}" if r["fout"] else ""))
     if earlier:
         print(f"eerder gemaakt, blijven in het overzicht: {', '.join(earlier)}")

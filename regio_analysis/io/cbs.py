@@ -424,9 +424,10 @@ def cbs_to_kengetallen(df: pd.DataFrame, onderwerp: str, mapping: Mapping[str, A
 
     sel = mapping.get("indicator")
     if sel is not None:
-        by_title = work["onderwerp"].map(sel)
-        by_code = work["onderwerp_code"].map(sel) if "onderwerp_code" in work else pd.Series(np.nan, index=work.index)
-        indicator = by_title.fillna(by_code)
+        by_title = work["onderwerp"].map(sel).astype(object)
+        by_code = (work["onderwerp_code"].map(sel).astype(object) if "onderwerp_code" in work
+                   else pd.Series(None, index=work.index, dtype=object))
+        indicator = by_title.where(by_title.notna(), by_code)
         keep = indicator.notna().to_numpy()
         unused = [k for k in sel if k not in set(work["onderwerp"]) and k not in set(work.get("onderwerp_code", []))]
         if unused:

@@ -23,6 +23,7 @@ import functools
 import logging
 import multiprocessing.util
 import os
+import subprocess
 import threading
 import time
 from pathlib import Path
@@ -202,7 +203,9 @@ class WarmKernel:
         config = traitlets.config.Config({"KernelManager": {"transport": "ipc", "ip": f"{self._sockets}/kernel"}})
         self.km = AsyncKernelManager(kernel_name="python3", config=config)
         try:
-            run_sync(self.km.start_kernel)()
+            # the kernel's own terminal output (its shutdown notices, "KeyboardInterrupt caught in kernel")
+            # is not the user's business: cell output and errors come through the kernel's messages
+            run_sync(self.km.start_kernel)(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except Exception as err:
             self.discard()
             raise KernelError(f"de kernel start niet: {err}") from err

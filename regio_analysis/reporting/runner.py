@@ -47,6 +47,15 @@ from regio_analysis.reporting.chapters import CHAPTERS, Chapter, all_params, che
 from regio_analysis.reporting.html import CHAPTER_KEY
 
 MANIFEST = "manifest.json"
+#: a region's status in words, the same on the terminal and in the index (the manifest keeps the codes)
+STATUS_WOORDEN = {"ok": "gemaakt", "overgeslagen": "ongewijzigd", "bezig": "bezig", "eerder": "eerder gemaakt",
+                  "fout": "mislukt"}
+
+
+def status_woord(status: str) -> str:
+    return STATUS_WOORDEN.get(status, "mislukt")
+
+
 FAILED_DIR = "_mislukt"
 FINGERPRINT = "vingerafdruk.json"
 KERNCIJFERS = "kerncijfers.xlsx"
@@ -598,8 +607,7 @@ def _write_index(out_dir: Path, results: list[dict[str, Any]], data_dir, started
         if not isinstance(r.get("kerncijfers"), list):
             r["kerncijfers"] = _key_indicators(r["regio_id"], data_dir)
         rows.append({"regio_id": r["regio_id"], "naam": names.get(r["regio_id"], r["regio_id"]),
-                     "status": {"ok": "gemaakt", "overgeslagen": "ongewijzigd", "bezig": "bezig",
-                                "eerder": "eerder gemaakt"}.get(r["status"], "mislukt"),
+                     "status": status_woord(r["status"]),
                      "fout": r.get("fout"), "kerncijfers": r["kerncijfers"],
                      "rapport": (out_dir / r["regio_id"] / "rapport.html").is_file(),
                      "pdf": (out_dir / r["regio_id"] / "rapport.pdf").is_file()})
