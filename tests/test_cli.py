@@ -67,3 +67,26 @@ def test_options_are_not_guessed_from_a_prefix(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         main(argv)
     assert exit_.value.code == 2
+
+
+def test_the_commit_of_a_package_installed_from_git_is_known_outside_a_checkout(monkeypatch):
+    """Installed from a git URL, pip records the commit (direct_url.json); the report header names it."""
+    import json
+    from importlib import metadata
+
+    from regio_analysis.reporting import runner
+
+    class Installed:
+        def read_text(self, name):
+            assert name == "direct_url.json"
+            return json.dumps({"url": "https://example.org/regio_analysis.git",
+                               "vcs_info": {"vcs": "git", "commit_id": "0123456789abcdef"}})
+
+    def no_git(*args, **kwargs):
+        raise FileNotFoundError("git")
+
+    monkeypatch.setattr(runner.subprocess, "run", no_git)
+    monkeypatch.setattr(metadata, "distribution", lambda name: Installed())
+    assert runner.git_commit() == "0123456"
+    monkeypatch.setattr(metadata, "distribution", lambda name: (_ for _ in ()).throw(metadata.PackageNotFoundError()))
+    assert runner.git_commit() == "onbekend"

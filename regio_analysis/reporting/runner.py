@@ -131,13 +131,27 @@ def fingerprint(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS
 
 
 def git_commit() -> str:
+    """The commit the package's code comes from: ``git describe`` in a checkout ("-dirty" when tracked
+    files differ from the commit: the report was not made by that commit alone); for a package
+    installed from a git URL, the commit pip recorded (``direct_url.json``); else "onbekend"."""
     try:
-        # "-dirty" when tracked files differ from the commit: the report was not made by that commit alone
         out = subprocess.run(["git", "-C", str(_PACKAGE_DIR), "describe", "--always", "--dirty", "--abbrev=7"],
                              capture_output=True, text=True, timeout=10)
-        return out.stdout.strip() or "onbekend"
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return "onbekend"
+        pass
+    return _installed_commit() or "onbekend"
+
+
+def _installed_commit() -> str:
+    from importlib import metadata
+
+    try:
+        recorded = json.loads(metadata.distribution("regio-analysis").read_text("direct_url.json") or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        return ""
+    return str((recorded.get("vcs_info") or {}).get("commit_id") or "")[:7]
 
 
 # ------------------------------------------------------------------ executing one region
