@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 .PHONY: install chromium test reports regions validate clean
 
 $(VENV)/.installed: pyproject.toml
+	@echo "regio_analysis installeren in $(VENV) (pip; de eerste keer ongeveer 3 minuten) ..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e '.[test]' 2> $(VENV)/pip-warnings.log || (cat $(VENV)/pip-warnings.log; exit 1)
 	touch $@
@@ -23,7 +24,7 @@ chromium:
 		|| { cat "$$log" >&2; echo "Chromium installeren mislukt (zie hierboven); rapporten zonder pdf: .venv/bin/regio-analysis batch --all --geen-pdf" >&2; exit 1; }; \
 		rm -f "$$log"; }
 
-test: install
+test: install chromium
 	$(PY) -m pytest
 
 # With DUO's national files fetched (regio-analysis fetch), the regions with a composition get their DUO
