@@ -2,7 +2,7 @@
 
 The report has this chapter only when the region names its plan in ``regio.yaml`` (``plan:``, a
 file in its folder; :func:`regio_analysis.data.regions.has_plan`). The findings are those of
-:func:`.plan.audit_plan`, against the region's data too; this module words them for a programme
+:func:`audit_plan`, against the region's data too; this module words them for a programme
 manager: what each kind of finding means, the plan's figure beside what the rest of the plan (or
 the data) implies, the plan's own sentence as evidence, and which figures agreed with the data.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -18,8 +19,8 @@ from regio_analysis.data.privacy import describe
 from regio_analysis.data.provenance import berekend, berekend_uit_duo, gepubliceerd, markeer
 from regio_analysis.data.regions import plan_path
 from regio_analysis.planaudit.findings import KINDS
-from regio_analysis.planaudit.regio import GROEP_WOORDEN, LAGEN
 from regio_analysis.planaudit.plan import CSV_NAME, PlanAudit, audit_text, plan_title, scrub_contacts
+from regio_analysis.planaudit.regio import GROEP_WOORDEN, LAGEN
 from regio_analysis.report.format import MAX_RIJEN, Kolom, fmt_getal, kolommen, opsomming
 from regio_analysis.report.tables import bijschrift
 
