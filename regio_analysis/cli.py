@@ -17,8 +17,6 @@ import os
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from regio_analysis import DataError, __version__
 
 #: exit codes: done; done, but something is invalid or failed (``validate`` found problems, a region of a
@@ -35,6 +33,8 @@ def _cmd_regions(args: argparse.Namespace) -> int:
         return EXIT_DATA
     shown = df[["regio_id", "naam", "sectoren", "provincies"]].copy()
     shown.loc[~df["geldig"], "naam"] = "(ongeldig) " + df.loc[~df["geldig"], "probleem"].str.slice(0, 60)
+    import pandas as pd
+
     with pd.option_context("display.max_colwidth", 60, "display.width", 160):
         print(shown.to_string(index=False))
     for problem in df.loc[~df["geldig"], "probleem"]:
@@ -227,6 +227,8 @@ def _cmd_import(args: argparse.Namespace) -> int:
         write_csv(df, out)
         print(f"{out}: {len(df)} rijen")
     else:
+        import pandas as pd
+
         with pd.option_context("display.width", 160, "display.max_columns", 12):
             print(df.head(args.rows).to_string(index=False))
         print(f"... {len(df)} rijen; gebruik --out BESTAND om ze als CSV te schrijven")
@@ -343,7 +345,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
         super().add_usage(usage, actions, groups, prefix if prefix is not None else "gebruik: ")
 
     def _get_help_string(self, action):
-        text = action.help or ""
+        text = str(action.help or "")  # a _Later help text is made only when the help is shown
         if ("%(default)" not in text and "standaard" not in text and action.option_strings
                 and action.default not in (None, False, argparse.SUPPRESS)):
             text += " (standaard: %(default)s)"
@@ -391,6 +393,19 @@ KEY_HELP = ("maak een pseudonimiseringssleutel aan in ~/.config/regio_analysis/ 
             "synthetische demonstratiedata heeft geen sleutel nodig")
 
 
+class _Later(str):
+    """A help text computed only when the help is shown (the chapter registry imports the data layer:
+    seconds that ``--help`` should not cost)."""
+
+    def __new__(cls, make):
+        obj = super().__new__(cls, "…")  # not empty: argparse shows no help for an empty text
+        obj._make = make
+        return obj
+
+    def __str__(self) -> str:
+        return self._make()
+
+
 def _chapter_names() -> str:
     from regio_analysis.reporting.chapters import CHAPTERS
 
@@ -436,7 +451,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar); alle parameters: "
                             "regio-analysis hoofdstukken")
         p.add_argument("--hoofdstukken", default=None, metavar="A,B",
-                       help=f"alleen deze hoofdstukken (namen, komma's; standaard alle): {_chapter_names()}")
+                       help=_Later(lambda: f"alleen deze hoofdstukken (namen, komma's; standaard alle): "
+                                           f"{_chapter_names()}"))
         p.add_argument("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
         data_dir(p)
 

@@ -90,3 +90,12 @@ def test_the_commit_of_a_package_installed_from_git_is_known_outside_a_checkout(
     assert runner.git_commit() == "0123456"
     monkeypatch.setattr(metadata, "distribution", lambda name: (_ for _ in ()).throw(metadata.PackageNotFoundError()))
     assert runner.git_commit() == "onbekend"
+
+
+def test_help_imports_no_scientific_stack():
+    """--help answers at once (the time is measured in benchmarks, not here): it imports neither pandas nor
+    the chapter registry."""
+    code = ("import sys\nfrom regio_analysis.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in ('pandas', 'numpy', 'regio_analysis.reporting.chapters') if m in sys.modules))")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert res.returncode == 0 and res.stdout.strip().endswith("[]"), res.stdout[-500:] + res.stderr

@@ -371,6 +371,19 @@ def write_csv(df: pd.DataFrame, path: str | Path) -> Path:
 # (only ``io`` touches the file system; ``tests/test_layout.py`` holds every other module to that)
 
 
+def installed_commit(distribution: str) -> str:
+    """The commit pip recorded when it installed ``distribution`` from a git URL (its
+    ``direct_url.json``), shortened to 7 characters; "" when it was installed otherwise."""
+    import json
+    from importlib import metadata
+
+    try:
+        recorded = json.loads(metadata.distribution(distribution).read_text("direct_url.json") or "{}")
+    except (metadata.PackageNotFoundError, ValueError):
+        return ""
+    return str((recorded.get("vcs_info") or {}).get("commit_id") or "")[:7]
+
+
 def read_bytes(path: str | Path) -> bytes:
     """The bytes of ``path``."""
     return Path(path).read_bytes()

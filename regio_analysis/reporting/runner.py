@@ -141,17 +141,9 @@ def git_commit() -> str:
             return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
         pass
-    return _installed_commit() or "onbekend"
+    from regio_analysis.io.files import installed_commit
 
-
-def _installed_commit() -> str:
-    from importlib import metadata
-
-    try:
-        recorded = json.loads(metadata.distribution("regio-analysis").read_text("direct_url.json") or "{}")
-    except (metadata.PackageNotFoundError, ValueError):
-        return ""
-    return str((recorded.get("vcs_info") or {}).get("commit_id") or "")[:7]
+    return installed_commit("regio-analysis") or "onbekend"
 
 
 # ------------------------------------------------------------------ executing one region
