@@ -22,6 +22,9 @@ SEEDS = Path(os.environ["REGIO_ANALYSIS_BRONNEN"]) if os.environ.get("REGIO_ANAL
 BRONNEN_MARKER = "bronnen"
 _BRONNEN_HELP = (f"{BRONNEN_MARKER}: reads the regions' source documents (not in the repository; folder "
                  "REGIO_ANALYSIS_BRONNEN); deselected when they are absent")
+LANGZAAM_MARKER = "langzaam"
+_LANGZAAM_HELP = (f"{LANGZAAM_MARKER}: a README example that builds reports (minutes, tests/test_readme.py); "
+                  "deselected unless -m is given (.ci/run: pytest -m langzaam tests/test_readme.py)")
 
 
 def sources_present() -> bool:
@@ -31,10 +34,18 @@ def sources_present() -> bool:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", _BRONNEN_HELP)
+    config.addinivalue_line("markers", _LANGZAAM_HELP)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Without the source documents, the tests marked ``bronnen`` are deselected (reported in one line)."""
+    """Without the source documents, the tests marked ``bronnen`` are deselected (reported in one line).
+    Without ``-m``, the tests marked ``langzaam`` are deselected too (``-m langzaam`` selects them)."""
+    if not config.getoption("markexpr", None):
+        slow = [item for item in items if item.get_closest_marker(LANGZAAM_MARKER)]
+        if slow:
+            config.hook.pytest_deselected(items=slow)
+            items[:] = [item for item in items if not item.get_closest_marker(LANGZAAM_MARKER)]
+            config._langzaam_deselected = len(slow)
     if sources_present():
         return
     kept, dropped = [], []
@@ -64,6 +75,11 @@ def sources_dir() -> Path:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    n_slow = getattr(config, "_langzaam_deselected", 0)
+    if n_slow:
+        terminalreporter.write_line(
+            f"{n_slow} slow README examples (reports) were not run: pytest -m langzaam tests/test_readme.py "
+            "runs them (.ci/run does, after make test).")
     n = getattr(config, "_bronnen_deselected", 0)
     if n:
         where = f"not found in {SEEDS}" if SEEDS is not None else "REGIO_ANALYSIS_BRONNEN is not set"
