@@ -30,6 +30,7 @@ from typing import Any
 import pandas as pd
 
 from regio_analysis.planaudit.findings import finding, fmt, interval
+from regio_analysis.report.format import SCHOOLSOORT_LABELS
 
 #: words (lemmas, acronyms) naming a staff group; a quantity naming none is about all staff only
 #: when it names staff at all (:data:`STAFF_WORDS`)
@@ -72,11 +73,8 @@ KENGETAL_COUNTS = {
     "aantal_opleidingsscholen": "opleidingsscholen", "formatieplaatsen": "fte", "personen": "personen",
 }
 LAGEN = {"gepubliceerd": "gepubliceerde tabel", "DUO": "DUO-laag"}
-#: school types and staff groups in words
-GROEP_WOORDEN = {"totaal": "", "OP": "OP", "OOP": "OOP", "DIR": "directie", "bao": "basisonderwijs",
-                 "sbo": "speciaal basisonderwijs", "so": "speciaal onderwijs", "vso": "voortgezet speciaal onderwijs",
-                 "so_vso": "(voortgezet) speciaal onderwijs", "po": "primair onderwijs", "vo": "voortgezet onderwijs",
-                 "mbo": "mbo"}
+#: school types (the report's own labels) and staff groups in words; "" for the whole
+GROEP_WOORDEN = {**SCHOOLSOORT_LABELS, "totaal": "", "OP": "OP", "OOP": "OOP", "DIR": "directie"}
 #: the ``laag`` of a row of :func:`reference_figures` that only marks a forecast year
 PROGNOSE = "prognose"
 REFERENCE_COLUMNS = ["laag", "tabel", "eenheid", "jaar", "groep", "waarde", "omschrijving", "bron"]
