@@ -1,4 +1,5 @@
-# Fresh machine: `make test` creates .venv, installs the package with its test extras, runs the tests.
+# Fresh machine: `make test` creates .venv, installs the package with its test extras (and JupyterLab,
+# extra lab, for `.venv/bin/jupyter lab notebooks/`), runs the tests.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
@@ -7,7 +8,7 @@ PY := $(VENV)/bin/python
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e '.[test]' 2> $(VENV)/pip-warnings.log || (cat $(VENV)/pip-warnings.log; exit 1)
+	$(PY) -m pip install --quiet -e '.[test,lab]' 2> $(VENV)/pip-warnings.log || (cat $(VENV)/pip-warnings.log; exit 1)
 	touch $@
 
 install: $(VENV)/.installed
