@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install chromium test reports regions validate clean
+.PHONY: install chromium test test-lowest reports regions validate clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,11 @@ chromium:
 
 test: install
 	$(PY) -m pytest
+
+# The dependency floors of pyproject.toml: a throw-away venv with every direct dependency at its lowest
+# allowed version (uv --resolution lowest-direct) runs a smoke subset of the tests (.ci/run calls it too).
+test-lowest:
+	bash .ci/lowest
 
 # With DUO's national files fetched (regio-analysis fetch), the regions with a composition get their DUO
 # layer first; without them the reports use the published figures only.
