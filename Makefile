@@ -1,14 +1,15 @@
-# Fresh machine: `make test` creates .venv, installs the package with its test extras, runs the tests.
+# Fresh machine: `make test` creates .venv, installs the package with its test extras (and JupyterLab,
+# extra lab, for `.venv/bin/jupyter lab notebooks/`), runs the tests.
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install chromium test reports regions validate clean
+.PHONY: install chromium test test-lowest reports regions validate clean
 
 $(VENV)/.installed: pyproject.toml
 	@echo "regio_analysis installeren in $(VENV) (pip; de eerste keer ongeveer 3 minuten) ..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -e '.[test]' 2> $(VENV)/pip-warnings.log || (cat $(VENV)/pip-warnings.log; exit 1)
+	$(PY) -m pip install --quiet -e '.[test,lab]' 2> $(VENV)/pip-warnings.log || (cat $(VENV)/pip-warnings.log; exit 1)
 	touch $@
 
 install: $(VENV)/.installed
@@ -26,6 +27,11 @@ chromium:
 
 test: install chromium
 	$(PY) -m pytest
+
+# The dependency floors of pyproject.toml: a throw-away venv with every direct dependency at its lowest
+# allowed version (uv --resolution lowest-direct) runs a smoke subset of the tests (.ci/run calls it too).
+test-lowest:
+	bash .ci/lowest
 
 # With DUO's national files fetched (regio-analysis fetch), the regions with a composition get their DUO
 # layer first; without them the reports use the published figures only.

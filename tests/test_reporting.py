@@ -9,6 +9,7 @@ import ast
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
@@ -344,6 +345,16 @@ def test_batch_on_a_dask_cluster(tmp_path, toy_chapters):
     assert phases[0]["imports_s"] > 0 and phases[0]["reset_s"] == 0  # the first region started the kernel
     assert phases[1]["kernel_start_s"] == phases[1]["imports_s"] == 0 < phases[1]["reset_s"]  # the second reused it
 
+
+
+def test_scheduler_without_dask_says_which_extra(monkeypatch):
+    """--scheduler without the extra `dask`: one Dutch sentence naming the extra, no ImportError traceback."""
+    from regio_analysis.errors import DataError
+    from regio_analysis.reporting.runner import _dask_client
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed -> ImportError
+    with pytest.raises(DataError, match=r"regio-analysis\[dask\]"):
+        _dask_client("tcp://127.0.0.1:8786")
 
 # --- acceptance: the overview chapter, two regions and a broken one, through the CLI ---------------
 

@@ -565,8 +565,13 @@ def _check_key(regio_id: str, data_dir) -> None:
 
 
 def _dask_client(scheduler: str):
-    """A client of the Dask scheduler at ``scheduler``; DataError (one paragraph) when unreachable."""
-    from distributed import Client
+    """A client of the Dask scheduler at ``scheduler``; DataError (one paragraph) when unreachable or when
+    Dask's ``distributed`` is not installed (extra ``dask``)."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise DataError(Problem(scheduler, "--scheduler vraagt Dask, dat niet is geïnstalleerd: "
+                                           "pip install 'regio-analysis[dask]', of laat --scheduler weg")) from None
 
     try:
         return Client(scheduler, timeout=SCHEDULER_TIMEOUT)
