@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install chromium test test-lowest reports regions validate clean
+.PHONY: install locked chromium test test-lowest reports regions validate clean
 
 $(VENV)/.installed: pyproject.toml
 	@echo "regio_analysis installeren in $(VENV) (pip; de eerste keer ongeveer 3 minuten) ..."
@@ -13,6 +13,16 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 install: $(VENV)/.installed
+
+# The reproducible study: every package in exactly the version of uv.lock (hashes checked by uv), all
+# extras; the report's cover then says that the environment follows the lock. After a change of the
+# dependencies in pyproject.toml: `uv lock` (a test checks that the lock is up to date).
+locked:
+	@echo "regio_analysis installeren in $(VENV) met de versies van uv.lock ..."
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv>=0.5"
+	UV_PROJECT_ENVIRONMENT=$(abspath $(VENV)) $(PY) -m uv sync --quiet --frozen --all-extras --inexact
+	touch $(VENV)/.installed
 
 # Debian's Chromium prints rapport.pdf and runs the browser check (Playwright's own download is never
 # used). Installed with apt-get when missing; its output is shown only when that fails.

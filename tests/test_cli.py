@@ -74,7 +74,7 @@ def test_the_commit_of_a_package_installed_from_git_is_known_outside_a_checkout(
     import json
     from importlib import metadata
 
-    from regio_analysis.reporting import runner
+    from regio_analysis.reporting import build_info
 
     class Installed:
         def read_text(self, name):
@@ -85,11 +85,11 @@ def test_the_commit_of_a_package_installed_from_git_is_known_outside_a_checkout(
     def no_git(*args, **kwargs):
         raise FileNotFoundError("git")
 
-    monkeypatch.setattr(runner.subprocess, "run", no_git)
+    monkeypatch.setattr(build_info.subprocess, "run", no_git)
     monkeypatch.setattr(metadata, "distribution", lambda name: Installed())
-    assert runner.git_commit() == "0123456"
+    assert build_info.git_commit() == "0123456"
     monkeypatch.setattr(metadata, "distribution", lambda name: (_ for _ in ()).throw(metadata.PackageNotFoundError()))
-    assert runner.git_commit() == "onbekend"
+    assert build_info.git_commit() == "onbekend"  # an editable install outside git: no _commit.txt either
 
 
 def test_help_imports_no_scientific_stack():

@@ -195,3 +195,39 @@ def test_activity_ids_sort_as_numbers():
 
     ids = ["5.10", "5.2", "5.1", "PR.2", "PR.10", "2026-II.1", "2026-I.2"]
     assert sorted(ids, key=natuurlijke_volgorde) == ["5.1", "5.2", "5.10", "2026-I.2", "2026-II.1", "PR.2", "PR.10"]
+
+
+def test_cover_and_appendix_name_the_lock_and_what_differs_from_it(tmp_path, monkeypatch):
+    """The reproducible study's lock (uv.lock): its hash on the cover, and every installed package whose
+    version is not the lock's in the appendix; packages the lock names but that are not installed here
+    (other platforms, extras) do not count."""
+    import hashlib
+    import importlib.metadata
+
+    from regio_analysis.reporting import build_info
+
+    pandas, numpy = importlib.metadata.version("pandas"), importlib.metadata.version("numpy")
+    lock = tmp_path / "uv.lock"
+    lock.write_text('version = 1\n\n[[package]]\nname = "regio-analysis"\nversion = "9.9"\nsource = { editable = "." }\n\n'
+                    f'[[package]]\nname = "pandas"\nversion = "{pandas}"\n\n'
+                    '[[package]]\nname = "numpy"\nversion = "0.0.1"\n\n'
+                    '[[package]]\nname = "niet-geinstalleerd-hier"\nversion = "1.0"\n', encoding="utf-8")
+    digest = hashlib.sha256(lock.read_bytes()).hexdigest()
+    monkeypatch.setattr(build_info, "lock_path", lambda: lock)
+    build_info.lock_status.cache_clear()
+    try:
+        status = build_info.lock_status()
+        assert (status.sha256, status.checked, status.differences) == (digest, 2, (("numpy", numpy, "0.0.1"),))
+        cover = dict(document.voorblad("2026-12-02T10:00:00+00:00", "abc1234"))["Omgeving"]
+        assert cover == f"uv.lock {digest[:12]}; 1 van 2 geïnstalleerde pakketten in een andere versie dan het lock (zie de verantwoording)"
+        appendix = document.verantwoording({"regio_id": "x"}, CHAPTERS[:1], started="2026-12-02T10:00:00+00:00",
+                                           seconds=1.0, commit="abc1234", region_dir=tmp_path / "geen")
+        assert f"sha256 {digest}; andere versie dan het lock: numpy {numpy} (lock 0.0.1)" in appendix
+        lock.write_text(lock.read_text(encoding="utf-8").replace('"0.0.1"', f'"{numpy}"'), encoding="utf-8")
+        build_info.lock_status.cache_clear()
+        assert build_info.lock_status().cover_text().endswith("alle 2 geïnstalleerde pakketten in de versie van het lock")
+        monkeypatch.setattr(build_info, "lock_path", lambda: None)
+        build_info.lock_status.cache_clear()
+        assert dict(document.voorblad("2026-12-02T10:00:00+00:00", "abc1234"))["Omgeving"].startswith("zonder uv.lock")
+    finally:
+        build_info.lock_status.cache_clear()

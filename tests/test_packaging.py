@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import ast
 import functools
+import hashlib
 import importlib.metadata
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -77,6 +79,23 @@ def test_environment_yml_and_pyproject_list_the_same_dependencies():
     assert sorted(set(py) ^ set(env)) == [], "a dependency is listed in only one of pyproject.toml and environment.yml"
     assert {n: s for n, s in py.items() if env[n] != s} == {}, "version constraints differ"
 
+
+def test_the_lock_file_is_made_from_these_dependencies():
+    """uv.lock (the reproducible study's exact versions, `make locked`) was resolved from the dependencies
+    pyproject.toml lists now, core and extras: after a change there, `uv lock` must run again."""
+    lock = tomllib.loads((REPO / "uv.lock").read_text(encoding="utf-8"))
+    (project,) = [p for p in lock["package"] if p["name"] == "regio-analysis"]
+    locked = sorted((canonicalize_name(r["name"]), r.get("specifier", ""), r.get("marker", ""))
+                    for r in project["metadata"]["requires-dist"])
+    wanted = sorted((canonicalize_name(req.name), str(req.specifier), f"extra == '{group}'" if group else "")
+                    for group, reqs in _requirement_groups().items() for req in reqs)
+    assert locked == wanted, "uv.lock is older than pyproject.toml's dependencies: run `uv lock`"
+    assert sorted(project["metadata"]["provides-extras"]) == sorted(g for g in _requirement_groups() if g)
+    versions: dict[str, list[str]] = {}
+    for p in lock["package"]:
+        versions.setdefault(p["name"], []).append(p.get("version", ""))
+    for name, spec in _pyproject_requirements().items():  # every locked version within its floor
+        assert name in versions and all(Requirement(f"{name}{spec}").specifier.contains(v) for v in versions[name]), name
 
 def test_jupyterlab_and_dask_are_extras_not_core():
     """A batch run needs neither JupyterLab nor Dask: `pip install .[lab]`, `.[dask]` bring them."""
@@ -265,3 +284,59 @@ def test_outputs_and_venv_are_ignored_by_git():
 def test_console_script_is_declared():
     data = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     assert data["scripts"]["regio-analysis"] == "regio_analysis.cli:main"
+
+
+def test_the_version_lives_in_one_place():
+    """pyproject.toml takes the version from regio_analysis/__init__.py (hatch), so the installed metadata,
+    `regio-analysis --version` and the report header cannot disagree."""
+    import regio_analysis
+
+    data = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert "version" not in data["project"] and "version" in data["project"]["dynamic"]
+    assert data["tool"]["hatch"]["version"]["path"] == "regio_analysis/__init__.py"
+    assert importlib.metadata.version("regio-analysis") == regio_analysis.__version__
+
+
+def test_a_wheel_installed_with_pip_copies_its_chapters_out_and_runs_one(tmp_path):
+    """As a pip user has it, outside any checkout: the wheel (built as pip builds it) holds the data, the
+    chapters, the lock file and the commit it was built from; `python -m regio_analysis notebooks` copies
+    the chapters out and one runs there in a kernel, as in JupyterLab."""
+    wheels, site, work = tmp_path / "wheels", tmp_path / "site", tmp_path / "werk"
+    work.mkdir()
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(REPO)], check=True, timeout=300)
+    (wheel,) = wheels.glob("regio_analysis-*.whl")
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(site), str(wheel)], check=True, timeout=300)
+    env = {**os.environ, "PYTHONPATH": str(site)}  # the wheel's package first, its dependencies from here
+    env.pop("REGIO_ANALYSIS_DATA_DIR", None)
+    code = textwrap.dedent('''
+        import json, subprocess, sys
+        import regio_analysis
+        from regio_analysis.data.regions import available_region_ids, default_data_dir
+        from regio_analysis.reporting.build_info import git_commit, lock_status
+        subprocess.run([sys.executable, "-m", "regio_analysis", "notebooks", "--out", "hoofdstukken"], check=True)
+        lock = lock_status()
+        print(json.dumps({"package": regio_analysis.__file__, "data": str(default_data_dir()),
+                          "regions": available_region_ids(), "commit": git_commit(),
+                          "lock": lock.sha256 if lock else None, "checked": lock.checked if lock else 0}))
+    ''')
+    res = subprocess.run([sys.executable, "-c", code], cwd=work, env=env, capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr[-3000:]
+    found = json.loads(res.stdout.strip().splitlines()[-1])
+    assert found["package"].startswith(str(site)) and found["data"].startswith(str(site))
+    assert {"noorderwijzer", "rond-bommel-en-dommel"} <= set(found["regions"])
+    head = subprocess.run(["git", "-C", str(REPO), "describe", "--always", "--dirty", "--abbrev=7"],
+                          capture_output=True, text=True).stdout.strip()
+    assert found["commit"] == head != "onbekend"  # recorded at build time by hatch_build.py
+    assert found["lock"] == hashlib.sha256((REPO / "uv.lock").read_bytes()).hexdigest() and found["checked"] > 50
+    chapters = work / "hoofdstukken"
+    annex = sorted(chapters.glob("*_bijlage.ipynb"))[0]
+    run = textwrap.dedent(f'''
+        import papermill as pm
+        pm.execute_notebook({str(annex)!r}, "uit.ipynb", cwd={str(chapters)!r}, parameters={{"regio_id": "noorderwijzer"}},
+                            progress_bar=False, kernel_name="python3")
+    ''')
+    res = subprocess.run([sys.executable, "-c", run], cwd=work, env=env, capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stderr[-3000:]
+    assert "Noorderwijzer" in (work / "uit.ipynb").read_text(encoding="utf-8")
+    assert (chapters / "README.md").is_file()

@@ -17,7 +17,7 @@ import pytest
 
 from regio_analysis.data.regions import default_data_dir
 from regio_analysis.reporting import CHAPTERS, Chapter, Param, ParameterError, check_parameters, run_batch
-from regio_analysis.reporting import runner
+from regio_analysis.reporting import build_info, runner
 from regio_analysis.reporting.chapters import COMMON_PARAMS, all_params
 
 
@@ -155,7 +155,7 @@ def test_batch_isolates_failures_and_writes_manifest_html_and_index(tmp_path, to
     assert "<script" not in page and not re.search(r"<link[^>]+href=[\"']?(https?:)?//", page)
     assert page.count("data:image/png;base64,") >= 1
     assert 'class="ra-toc"' in page and 'href="#Gegevens"' in page
-    assert runner.git_commit() in page and "regio.yaml" in page  # cover and appendix: commit and input hashes
+    assert build_info.git_commit() in page and "regio.yaml" in page  # cover and appendix: commit and input hashes
     assert str(tmp_path) not in page, "no local paths leak into the report"
 
     index = (out / "index.html").read_text()

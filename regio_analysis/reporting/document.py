@@ -17,6 +17,7 @@ from typing import Any, Iterable
 from regio_analysis import DataError, __version__
 from regio_analysis.data.regions import HERKOMST_BESTAND, LAAG_MAP
 from regio_analysis.io.files import read_text, sha256_of
+from regio_analysis.reporting.build_info import LOCK_NAME, lock_status
 from regio_analysis.reporting.chapters import Chapter, all_params
 from regio_analysis.reporting.html import datum_tekst
 
@@ -30,12 +31,15 @@ _SOORT_WOORDEN = {"gepubliceerd": "gepubliceerde cijfers van de regio", "bereken
 
 
 def voorblad(started: str, commit: str, periode: str = "") -> list[tuple[str, str]]:
-    """The cover's rows: the period of the region's plan (``regio.yaml``), date of the run, version (plain text)."""
+    """The cover's rows: the period of the region's plan (``regio.yaml``), date of the run, version, and the
+    environment against the lock file (plain text)."""
     rows = []
     if periode:
         rows.append(("Periode", f"activiteitenplan {str(periode).replace('-', '–')}"))
     rows.append(("Datum", datum_tekst(started).split(",")[0]))
     rows.append(("Versie", f"regio_analysis {__version__} (commit {commit})"))
+    lock = lock_status()
+    rows.append(("Omgeving", lock.cover_text() if lock else f"zonder {LOCK_NAME}: de versies staan in de verantwoording"))
     return rows
 
 
@@ -78,6 +82,8 @@ def verantwoording(params: dict[str, Any], chapters: tuple[Chapter, ...], *, sta
     files += [(f"<code>{e(name)}</code>", f"<code>{e(digest)}</code>") for name, digest in duo]
     software = [("Python", e(platform.python_version())), ("regio_analysis", e(f"{__version__}, commit {commit}")),
                 *((e(name), e(_version(name))) for name in SOFTWARE)]
+    lock = lock_status()
+    software.append((e(LOCK_NAME), e(lock.appendix_text()) if lock else "niet gevonden (een installatie zonder lock)"))
     rests = []
     for ch in chapters:
         kinds = [*ch.soorten, *(["berekend uit DUO"] if ch.duo and duo else []),

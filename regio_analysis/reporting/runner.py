@@ -26,7 +26,6 @@ import hashlib
 import json
 import logging
 import os
-import subprocess
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -43,6 +42,7 @@ from regio_analysis.io.files import (
 from regio_analysis.data.regions import available_region_ids, default_data_dir, region_dir
 from regio_analysis.io.kerncijfers import write_kerncijfers
 from regio_analysis.reporting import outdir
+from regio_analysis.reporting.build_info import git_commit, lock_status
 from regio_analysis.reporting.chapters import CHAPTERS, Chapter, all_params, check_parameters, for_region
 from regio_analysis.reporting.html import CHAPTER_KEY
 
@@ -128,22 +128,6 @@ def fingerprint(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS
         h.update(ch.name.encode())
         h.update(hashlib.sha256(read_bytes(ch.path)).digest())
     return h.hexdigest()
-
-
-def git_commit() -> str:
-    """The commit the package's code comes from: ``git describe`` in a checkout ("-dirty" when tracked
-    files differ from the commit: the report was not made by that commit alone); for a package
-    installed from a git URL, the commit pip recorded (``direct_url.json``); else "onbekend"."""
-    try:
-        out = subprocess.run(["git", "-C", str(_PACKAGE_DIR), "describe", "--always", "--dirty", "--abbrev=7"],
-                             capture_output=True, text=True, timeout=10)
-        if out.returncode == 0 and out.stdout.strip():
-            return out.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    from regio_analysis.io.files import installed_commit
-
-    return installed_commit("regio-analysis") or "onbekend"
 
 
 # ------------------------------------------------------------------ executing one region
@@ -495,7 +479,8 @@ def _run_locked(ids, out_dir: Path, jobs, force, scheduler, data_dir, params, ti
     ids = ids + list(earlier)
     kwargs = dict(out_dir=str(out_dir), data_dir=_abs(data_dir) or None, params=params,
                   timeout=timeout, chapters=chapters, pdf=pdf)
-    meta = {"gemaakt": started, "versie": __version__, "commit": git_commit(),
+    lock = lock_status()
+    meta = {"gemaakt": started, "versie": __version__, "commit": git_commit(), "uv_lock": lock.sha256 if lock else "",
             "data_dir": str(data_dir or default_data_dir())}
     client = _dask_client(scheduler) if todo and scheduler else None
     _write_state(out_dir, meta, ids, results, data_dir, started, "bezig" if todo else "klaar")
