@@ -32,7 +32,7 @@ chromium:
 		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; log="$$(mktemp)"; \
 		echo "Chromium installeren (apt-get install chromium) voor de pdf en de browsercontrole ..."; \
 		{ $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >"$$log" 2>&1 \
-		|| { cat "$$log" >&2; echo "Chromium installeren mislukt (zie hierboven); rapporten zonder pdf: .venv/bin/regio-analysis batch --all --geen-pdf" >&2; exit 1; }; \
+		|| { cat "$$log" >&2; echo "Chromium installeren mislukt (zie hierboven); rapporten zonder pdf: .venv/bin/regio-analysis batch --alle --geen-pdf" >&2; exit 1; }; \
 		rm -f "$$log"; }
 
 test: install chromium
@@ -43,18 +43,18 @@ test: install chromium
 test-lowest:
 	bash .ci/lowest
 
-# With DUO's national files fetched (regio-analysis fetch), the regions with a composition get their DUO
+# With DUO's national files fetched (regio-analysis ophalen), the regions with a composition get their DUO
 # layer first; without them the reports use the published figures only.
 reports: install chromium
-	$(VENV)/bin/regio-analysis build --als-beschikbaar
-	$(VENV)/bin/regio-analysis batch --all --jobs 2 --out reports
+	$(VENV)/bin/regio-analysis duo-laag --als-beschikbaar
+	$(VENV)/bin/regio-analysis batch --alle --tegelijk 2 --naar reports
 
 regions: install
-	$(VENV)/bin/regio-analysis regions
+	$(VENV)/bin/regio-analysis regios
 
 validate: install
 	@for r in $$($(PY) -c "from regio_analysis.data.regions import DEFAULT_REGIONS; print(*DEFAULT_REGIONS)"); do \
-		$(VENV)/bin/regio-analysis validate $$r || exit 1; done
+		$(VENV)/bin/regio-analysis controleren $$r || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache

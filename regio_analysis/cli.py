@@ -24,6 +24,13 @@ from regio_analysis import DataError, __version__
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
 
 
+def _print_json(value) -> None:
+    """``--json``: one JSON document on stdout (UTF-8 text as is; dates and paths as text)."""
+    import json
+
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
 def _cmd_regions(args: argparse.Namespace) -> int:
     from regio_analysis.data.regions import list_regions
 
@@ -31,6 +38,9 @@ def _cmd_regions(args: argparse.Namespace) -> int:
     if df.empty:
         print(f"geen regio's gevonden in {args.data_dir or 'de standaardmap'}", file=sys.stderr)
         return EXIT_DATA
+    if args.json:
+        _print_json(df.to_dict(orient="records"))
+        return EXIT_OK if df["geldig"].all() else EXIT_INVALID
     shown = df[["regio_id", "naam", "sectoren", "provincies"]].copy()
     shown.loc[~df["geldig"], "naam"] = "(ongeldig) " + df.loc[~df["geldig"], "probleem"].str.slice(0, 60)
     import pandas as pd
@@ -53,14 +63,22 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         problems = validate_region(target, args.data_dir)
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity != "error"]
+    if args.json:
+        import dataclasses
+
+        _print_json({"regio": target, "fouten": [{**dataclasses.asdict(p), "tekst": str(p)} for p in errors],
+                     "waarschuwingen": [{**dataclasses.asdict(p), "tekst": str(p)} for p in warnings]})
+        return EXIT_INVALID if errors else EXIT_OK
     for p in errors:
         print(f"fout: {p}")
-    for p in warnings:
-        print(f"waarschuwing: {p}")
+    if not args.stil:
+        for p in warnings:
+            print(f"waarschuwing: {p}")
     if errors:
         print(f"{target}: {len(errors)} fout(en), {len(warnings)} waarschuwing(en)")
         return EXIT_INVALID
-    print(f"{target}: geen fouten ({len(warnings)} waarschuwing(en))")
+    if not args.stil:
+        print(f"{target}: geen fouten ({len(warnings)} waarschuwing(en))")
     return EXIT_OK
 
 
@@ -74,7 +92,7 @@ def _cmd_synthetic(args: argparse.Namespace) -> int:
     root = check_out_dir(args.out, args.data_dir)
     region = load_region(args.regio, args.data_dir)
     tables = generate_microdata(region, seed=args.seed)
-    out = claim(root / region.regio_id, option="--out/<regio>")
+    out = claim(root / region.regio_id, option="--naar/<regio>")
     for name, df in tables.items():
         path = write_csv(df, out / f"{name}.csv")
         print(f"{path}: {len(df)} rijen (synthetisch, seed={args.seed})")
@@ -83,8 +101,19 @@ def _cmd_synthetic(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_batch(manifest: dict, out: Path) -> int:
+def _print_batch(manifest: dict, out: Path, stil: bool = False, as_json: bool = False) -> int:
+    """The batch's result: a line per region and per failed chapter, or (``--json``) the manifest; with
+    ``--stil`` only the failures, on stderr. Exit 1 when a region failed."""
     from regio_analysis.reporting.runner import status_woord
+
+    failed_any = any(r["status"] == "fout" for r in manifest["regio's"] if r["status"] != "eerder")
+    if as_json or stil:
+        if as_json:
+            _print_json(manifest)
+        for row in manifest["rijen"]:
+            if row["status"] == "fout" and stil:
+                print(f"{row['regio_id']}/{row['hoofdstuk']}: {row['fout']}: {row['foutmelding']}", file=sys.stderr)
+        return EXIT_INVALID if failed_any else EXIT_OK
 
     earlier = [r["regio_id"] for r in manifest["regio's"] if r["status"] == "eerder"]
     regions = [r for r in manifest["regio's"] if r["status"] != "eerder"]
@@ -174,8 +203,8 @@ def _run(args: argparse.Namespace, regio_ids, jobs: int, force: bool, scheduler=
     out = Path(args.out)
     manifest = run_batch(regio_ids, out, jobs=jobs, force=force, scheduler=scheduler, data_dir=args.data_dir,
                          timeout=args.timeout, params=_params(args.param, chapters), chapters=chapters,
-                         pdf=not args.geen_pdf)
-    return _print_batch(manifest, out)
+                         pdf=not args.geen_pdf, progress=not args.stil)
+    return _print_batch(manifest, out, stil=args.stil, as_json=args.json)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -184,7 +213,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 def _cmd_batch(args: argparse.Namespace) -> int:
     if args.all == bool(args.regio):
-        raise DataError("geef --all of een of meer regio-id's (niet allebei)", file="<opdracht>")
+        raise DataError("geef --alle of een of meer regio-id's (niet allebei)", file="<opdracht>")
     return _run(args, None if args.all else args.regio, jobs=args.jobs, force=args.force, scheduler=args.scheduler)
 
 
@@ -200,15 +229,15 @@ IMPORTERS = {
 
 
 def _csv_out(out: str | None, source: str) -> Path | None:
-    """``--out`` as a path, checked before anything is read (a wrong --out costs nothing): not a
+    """``--naar`` as a path, checked before anything is read (a wrong --naar costs nothing): not a
     folder, not the source file itself (source files are never overwritten)."""
     if not out:
         return None
     path = Path(out)
     if path.is_dir():
-        raise DataError("--out is een bestaande map; geef de naam van een CSV-bestand", file=str(path))
+        raise DataError("--naar is een bestaande map; geef de naam van een CSV-bestand", file=str(path))
     if path.resolve() == Path(source).resolve():
-        raise DataError("--out is het bronbestand zelf; bronbestanden worden nooit overschreven", file=str(path))
+        raise DataError("--naar is het bronbestand zelf; bronbestanden worden nooit overschreven", file=str(path))
     return path
 
 
@@ -231,7 +260,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
         with pd.option_context("display.width", 160, "display.max_columns", 12):
             print(df.head(args.rows).to_string(index=False))
-        print(f"... {len(df)} rijen; gebruik --out BESTAND om ze als CSV te schrijven")
+        print(f"... {len(df)} rijen; gebruik --naar BESTAND om ze als CSV te schrijven")
     return EXIT_OK
 
 
@@ -253,7 +282,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     bronmap = Path(args.bronmap) if args.bronmap else default_cache_dir()
     data_dir = Path(args.data_dir) if args.data_dir else default_data_dir()
     if args.als_beschikbaar and not bronmap.is_dir():
-        print(f"geen DUO-bestanden in {bronmap} (haal ze op met 'regio-analysis fetch'); de rapporten gebruiken "
+        print(f"geen DUO-bestanden in {bronmap} (haal ze op met 'regio-analysis ophalen'); de rapporten gebruiken "
               "alleen de gepubliceerde cijfers", file=sys.stderr)
         return EXIT_OK
     result = duo_laag.build_layers(bronmap, data_dir, args.regio or None,
@@ -281,6 +310,15 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
         region = load_region(args.regio, args.data_dir)
     result = audit_plan(args.plan, region=region)
+    if out is not None:
+        write_planaudit(result, out, privacy=False)
+    if args.json:
+        _print_json({"plan": args.plan, "getallen": len(result.quantities),
+                     "bevindingen": result.findings.to_dict(orient="records"),
+                     "vergelijkingen": result.comparisons.to_dict(orient="records") if region is not None else None})
+        return EXIT_OK
+    if args.stil:
+        return EXIT_OK
     counts = result.per_soort()
     print(f"{args.plan}: {len(result.quantities)} getallen, {len(result.findings)} bevinding(en)")
     for row in counts.itertuples():
@@ -296,7 +334,6 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         if f.gegevens:
             print(f"  gegevens: {f.gegevens}")
     if out is not None:
-        write_planaudit(result, out, privacy=False)
         print(f"\n{out}: {len(result.findings)} rijen")
     return EXIT_OK
 
@@ -313,7 +350,7 @@ NOTEBOOKS_README = """# De hoofdstukken van regio_analysis als notebooks
 Open een notebook in JupyterLab (`pip install 'regio-analysis[lab]'`, dan `jupyter lab`), zet in de
 cel `parameters` de regio (`regio_id`) en voer het uit. Zonder `data_dir` gebruikt het de meegeleverde
 regio's; `output_dir` leeg schrijft niets weg. Het hele rapport van een regio (alle hoofdstukken, HTML en
-pdf) maakt `regio-analysis report REGIO_ID`.
+pdf) maakt `regio-analysis rapport REGIO_ID`.
 
 """
 
@@ -324,7 +361,7 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        raise DataError("--out is een bestaand bestand; geef een map", file=str(out))
+        raise DataError("--naar is een bestaand bestand; geef een map", file=str(out))
     changed = [ch.notebook for ch in CHAPTERS
                if (out / ch.notebook).exists() and read_bytes(out / ch.notebook) != read_bytes(ch.path)]
     if changed and not args.overschrijven:
@@ -354,7 +391,7 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 
 class _Parser(argparse.ArgumentParser):
     """argparse in Dutch (help, section titles, usage errors; exit 2, no traceback) that never
-    completes an option from a prefix (``--al`` is not ``--all``)."""
+    completes an option from a prefix (``--al`` is not ``--alle``)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("formatter_class", _Formatter)
@@ -363,7 +400,19 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._positionals.title = "argumenten"
         self._optionals.title = "opties"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="toon deze hulp en stop")
+        self.add_argument("-h", "--hulp", action="help", default=argparse.SUPPRESS, help="toon deze hulp en stop")
+        self.add_argument("--help", action="help", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    def optie(self, *names: str, engels: str | None = None, **kwargs) -> argparse.Action:
+        """An option under its Dutch name(s); ``engels``, its English name of before, is still understood
+        but not shown (scripts written for it keep working)."""
+        action = self.add_argument(*names, **kwargs)
+        if engels:
+            assert not kwargs.get("required"), "argparse would ask for the Dutch name even when the English is given"
+            hidden = {k: v for k, v in kwargs.items() if k not in ("default", "required")}
+            self.add_argument(engels, **{**hidden, "dest": action.dest, "default": argparse.SUPPRESS,
+                                         "help": argparse.SUPPRESS})
+        return action
 
     def error(self, message: str):
         for en, nl in (("argument ", "optie "), ("the following arguments are required", "verplicht"),
@@ -412,137 +461,163 @@ def _chapter_names() -> str:
     return ", ".join(ch.name for ch in CHAPTERS)
 
 
+#: the commands' English names of before (still understood, not shown): English name -> Dutch name
+ENGELSE_OPDRACHTEN = {"regions": "regios", "validate": "controleren", "report": "rapport", "import": "importeren",
+                      "fetch": "ophalen", "synthetic": "synthetisch", "build": "duo-laag"}
+
+
+def _opdracht(sub, name: str, **kwargs) -> _Parser:
+    """A command under its Dutch name; its English name of before, if any, is an alias left out of the help."""
+    engels = [en for en, nl in ENGELSE_OPDRACHTEN.items() if nl == name]
+    parser = sub.add_parser(name, aliases=engels, **kwargs)
+    if engels:  # argparse lists an alias beside the name ("rapport (report)"): show the Dutch name only
+        sub._choices_actions[-1].metavar = name
+    return parser
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="regio-analysis",
         description="Arbeidsmarkt-, retentie- en kwalitatieve analyses voor onderwijsregio's.",
-        epilog="hulp per opdracht: regio-analysis OPDRACHT --help\n"
+        epilog="hulp per opdracht: regio-analysis OPDRACHT --hulp\n"
                "exit: 0 klaar; 1 klaar, maar iets ongeldig of mislukt; 2 opdrachtregel fout; 3 gegevens, bestand of "
                "schijf hielden de opdracht tegen",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}",
-                        help="toon het versienummer en stop")
-    sub = parser.add_subparsers(dest="command", required=True, title="opdrachten", metavar="OPDRACHT")
+    parser.optie("--versie", engels="--version", action="version", version=f"%(prog)s {__version__}",
+                 help="toon het versienummer en stop")
+    sub = parser.add_subparsers(dest="command", required=True, title="opdrachten", metavar="OPDRACHT",
+                                parser_class=_Parser)
 
     def data_dir(p):
-        p.add_argument("--data-dir", default=None, metavar="MAP",
-                       help="map met regiomappen (standaard: de meegeleverde regio's)")
+        p.optie("--gegevens", engels="--data-dir", dest="data_dir", default=None, metavar="MAP",
+                help="map met regiomappen (standaard: de meegeleverde regio's)")
 
-    p = sub.add_parser("regions", help="toon de beschikbare regio's",
-                       epilog="voorbeeld:\n  regio-analysis regions --data-dir mijn-regios/")
+    def scripting(p, what: str, stil: bool = True):
+        if stil:
+            p.optie("--stil", action="store_true", help="geen voortgang en geen uitleg op het scherm; alleen fouten")
+        p.optie("--json", action="store_true", help=f"schrijf {what} als JSON naar stdout (voor scripts)")
+
+    p = _opdracht(sub, "regios", help="toon de beschikbare regio's",
+                  epilog="voorbeeld:\n  regio-analysis regios --gegevens mijn-regios/")
     data_dir(p)
+    scripting(p, "de regio's", stil=False)
     p.set_defaults(func=_cmd_regions)
 
-    p = sub.add_parser("validate", help="controleer alle bestanden van een regio (regio-id of map)",
-                       epilog="voorbeelden:\n  regio-analysis validate rond-bommel-en-dommel\n"
-                              "  regio-analysis validate pad/naar/mijn-regio\n"
-                              "exit 0: geen fouten; 1: fouten gevonden (elk met bestand, kolom en regels)")
+    p = _opdracht(sub, "controleren", help="controleer alle bestanden van een regio (regio-id of map)",
+                  epilog="voorbeelden:\n  regio-analysis controleren rond-bommel-en-dommel\n"
+                         "  regio-analysis controleren pad/naar/mijn-regio\n"
+                         "exit 0: geen fouten; 1: fouten gevonden (elk met bestand, kolom en regels)")
     p.add_argument("regio", help="regio-id, of een pad naar een regiomap")
     data_dir(p)
+    scripting(p, "de fouten en waarschuwingen")
     p.set_defaults(func=_cmd_validate)
 
     def report_options(p):
-        p.add_argument("--out", default="reports", metavar="MAP", help="uitvoermap (standaard: reports)")
-        p.add_argument("--timeout", type=positive_int, default=900, metavar="SECONDEN",
-                       help="maximale duur van een cel in seconden")
-        p.add_argument("--geen-pdf", action="store_true",
-                       help="geen rapport.pdf naast rapport.html (de pdf vraagt Chromium: /usr/bin/chromium)")
-        p.add_argument("-p", "--param", action="append", metavar="NAAM=WAARDE",
-                       help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar); alle parameters: "
-                            "regio-analysis hoofdstukken")
-        p.add_argument("--hoofdstukken", default=None, metavar="A,B",
-                       help=_Later(lambda: f"alleen deze hoofdstukken (namen, komma's; standaard alle): "
-                                           f"{_chapter_names()}"))
-        p.add_argument("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
+        p.optie("--naar", engels="--out", dest="out", default="reports", metavar="MAP", help="uitvoermap")
+        p.optie("--tijdslimiet", engels="--timeout", dest="timeout", type=positive_int, default=900, metavar="SECONDEN",
+                help="maximale duur van een cel in seconden")
+        p.optie("--geen-pdf", action="store_true",
+                help="geen rapport.pdf naast rapport.html (de pdf vraagt Chromium: /usr/bin/chromium)")
+        p.optie("-p", "--parameter", engels="--param", dest="param", action="append", metavar="NAAM=WAARDE",
+                help="hoofdstukparameter, bv. -p projectiejaren=10 (herhaalbaar); alle parameters: "
+                     "regio-analysis hoofdstukken")
+        p.optie("--hoofdstukken", default=None, metavar="A,B",
+                help=_Later(lambda: f"alleen deze hoofdstukken (namen, komma's; standaard alle): {_chapter_names()}"))
+        p.optie("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
         data_dir(p)
+        scripting(p, "het resultaat per regio en hoofdstuk (het manifest)")
 
-    p = sub.add_parser("report", help="maak het rapport van een regio (altijd opnieuw)",
-                       epilog="voorbeelden:\n  regio-analysis report noorderwijzer\n"
-                              "  regio-analysis report rond-bommel-en-dommel -p projectiejaren=10 --geen-pdf\n"
-                              "exit 0: rapport gemaakt; 1: een hoofdstuk mislukte (notebook en log in "
-                              "<uitvoermap>/_mislukt/); 3: gegevens of parameters afgewezen")
-    p.add_argument("regio", help="regio-id (regio-analysis regions toont ze)")
+    p = _opdracht(sub, "rapport", help="maak het rapport van een regio (altijd opnieuw)",
+                  epilog="voorbeelden:\n  regio-analysis rapport noorderwijzer\n"
+                         "  regio-analysis rapport rond-bommel-en-dommel -p projectiejaren=10 --geen-pdf\n"
+                         "exit 0: rapport gemaakt; 1: een hoofdstuk mislukte (notebook en log in "
+                         "<uitvoermap>/_mislukt/); 3: gegevens of parameters afgewezen")
+    p.add_argument("regio", help="regio-id (regio-analysis regios toont ze)")
     report_options(p)
     p.set_defaults(func=_cmd_report)
 
-    p = sub.add_parser("batch", help="maak de rapporten van meerdere regio's, parallel, met een index",
-                       epilog="voorbeelden:\n  regio-analysis batch --all --jobs 2 --out reports\n"
-                              "  regio-analysis batch noorderwijzer po-noord-nederland --force\n"
-                              "exit 0: alle rapporten gemaakt of ongewijzigd; 1: een of meer regio's mislukt; "
-                              "3: gegevens, parameters of uitvoermap afgewezen")
-    p.add_argument("regio", nargs="*", help="regio-id's (of --all)")
-    p.add_argument("--all", action="store_true", help="alle regio's in de gegevensmap")
-    p.add_argument("--jobs", type=positive_int, default=2, metavar="N", help="aantal regio's tegelijk (standaard 2)")
-    p.add_argument("--force", action="store_true", help="ook ongewijzigde regio's opnieuw maken")
-    p.add_argument("--scheduler", default=None, metavar="ADRES",
-                   help="adres van een Dask-scheduler (tcp://host:8786); vraagt pip install 'regio-analysis[dask]'")
+    p = _opdracht(sub, "batch", help="maak de rapporten van meerdere regio's, parallel, met een index",
+                  epilog="voorbeelden:\n  regio-analysis batch --alle --tegelijk 2 --naar reports\n"
+                         "  regio-analysis batch noorderwijzer po-noord-nederland --opnieuw\n"
+                         "exit 0: alle rapporten gemaakt of ongewijzigd; 1: een of meer regio's mislukt; "
+                         "3: gegevens, parameters of uitvoermap afgewezen")
+    p.add_argument("regio", nargs="*", help="regio-id's (of --alle)")
+    p.optie("--alle", engels="--all", dest="all", action="store_true", help="alle regio's in de gegevensmap")
+    p.optie("--tegelijk", engels="--jobs", dest="jobs", type=positive_int, default=2, metavar="N",
+            help="aantal regio's tegelijk")
+    p.optie("--opnieuw", engels="--force", dest="force", action="store_true", help="ook ongewijzigde regio's opnieuw maken")
+    p.optie("--scheduler", default=None, metavar="ADRES",
+            help="adres van een Dask-scheduler (tcp://host:8786); vraagt pip install 'regio-analysis[dask]'")
     report_options(p)
     p.set_defaults(func=_cmd_batch)
 
-    p = sub.add_parser("import", help="lees een bronbestand (DUO, CBS, koppeling) als canonieke tabel",
-                       epilog="voorbeeld:\n  regio-analysis import duo-leerlingen leerlingen.csv "
-                              "--out mijn-regio/leerlingen.csv")
+    p = _opdracht(sub, "importeren", help="lees een bronbestand (DUO, CBS, koppeling) als canonieke tabel",
+                  epilog="voorbeeld:\n  regio-analysis importeren duo-leerlingen leerlingen.csv "
+                         "--naar mijn-regio/leerlingen.csv")
     p.add_argument("kind", choices=sorted(IMPORTERS), metavar="SOORT",
                    help="; ".join(f"{k}: {v[1]}" for k, v in IMPORTERS.items()))
     p.add_argument("path", metavar="BESTAND", help="het bronbestand (of de map, voor cbs-odata); wordt alleen gelezen")
-    p.add_argument("--out", default=None, metavar="BESTAND", help="schrijf de canonieke tabel als CSV naar dit bestand")
-    p.add_argument("--rows", type=positive_int, default=10, metavar="N", help="aantal regels in de voorvertoning")
+    p.optie("--naar", engels="--out", dest="out", default=None, metavar="BESTAND",
+            help="schrijf de canonieke tabel als CSV naar dit bestand")
+    p.optie("--regels", engels="--rows", dest="rows", type=positive_int, default=10, metavar="N",
+            help="aantal regels in de voorvertoning")
     data_dir(p)
     p.set_defaults(func=_cmd_import)
 
-    p = sub.add_parser("fetch", help="haal DUO's landelijke open-onderwijsdatabestanden op in een cache",
-                       epilog="voorbeelden:\n  regio-analysis fetch\n  regio-analysis fetch --offline")
-    p.add_argument("--naar", default=None, metavar="MAP",
-                   help="cachemap (standaard: $XDG_CACHE_HOME/regio_analysis/duo of ~/.cache/regio_analysis/duo)")
-    p.add_argument("--offline", action="store_true",
-                   help="geen netwerk: controleer alleen de cache tegen catalogus en manifest.json")
-    p.add_argument("--catalogus", default=None, metavar="BESTAND",
-                   help="eigen catalogus (YAML: bestanden met naam, url, soort, optioneel sha256); standaard de "
-                        "meegeleverde regio_analysis/io/duo_bestanden.yaml (DUO's namen veranderen elk jaar)")
-    p.add_argument("--opnieuw", action="store_true", help="haal ook ongewijzigde bestanden opnieuw op")
+    p = _opdracht(sub, "ophalen", help="haal DUO's landelijke open-onderwijsdatabestanden op in een cache",
+                  epilog="voorbeelden:\n  regio-analysis ophalen\n  regio-analysis ophalen --offline")
+    p.optie("--naar", default=None, metavar="MAP",
+            help="cachemap (standaard: $XDG_CACHE_HOME/regio_analysis/duo of ~/.cache/regio_analysis/duo)")
+    p.optie("--offline", action="store_true",
+            help="geen netwerk: controleer alleen de cache tegen catalogus en manifest.json")
+    p.optie("--catalogus", default=None, metavar="BESTAND",
+            help="eigen catalogus (YAML: bestanden met naam, url, soort, optioneel sha256); standaard de "
+                 "meegeleverde regio_analysis/io/duo_bestanden.yaml (DUO's namen veranderen elk jaar)")
+    p.optie("--opnieuw", action="store_true", help="haal ook ongewijzigde bestanden opnieuw op")
     p.set_defaults(func=_cmd_fetch)
 
-    p = sub.add_parser("audit", help="controleer elk cijfer in het activiteitenplan van een regio, tegen het plan zelf "
+    p = _opdracht(sub, "audit", help="controleer elk cijfer in het activiteitenplan van een regio, tegen het plan zelf "
                                      "en (met --regio) tegen de gegevens van de regio",
-                       epilog="voorbeeld:\n  regio-analysis audit activiteitenplan.pdf --regio noorderwijzer "
-                              "--out planaudit.csv")
+                  epilog="voorbeeld:\n  regio-analysis audit activiteitenplan.pdf --regio noorderwijzer "
+                         "--naar planaudit.csv")
     p.add_argument("plan", help="het plan (.pdf, .docx, .md of .txt); wordt alleen gelezen")
-    p.add_argument("--regio", default=None, metavar="REGIO_ID",
-                   help="vergelijk de cijfers ook met de gepubliceerde tabellen en de DUO-laag van deze regio")
-    p.add_argument("--out", default=None, metavar="BESTAND",
-                   help="schrijf de bevindingen als CSV (planaudit.csv) naar dit bestand")
+    p.optie("--regio", default=None, metavar="REGIO_ID",
+            help="vergelijk de cijfers ook met de gepubliceerde tabellen en de DUO-laag van deze regio")
+    p.optie("--naar", engels="--out", dest="out", default=None, metavar="BESTAND",
+            help="schrijf de bevindingen als CSV (planaudit.csv) naar dit bestand")
     data_dir(p)
+    scripting(p, "de bevindingen")
     p.set_defaults(func=_cmd_audit)
 
-    p = sub.add_parser("hoofdstukken", help="toon de hoofdstukken van het rapport en hun parameters")
+    p = _opdracht(sub, "hoofdstukken", help="toon de hoofdstukken van het rapport en hun parameters")
     p.set_defaults(func=_cmd_chapters)
 
-    p = sub.add_parser("notebooks", help="kopieer de hoofdstukken als notebooks naar een map, om ze in JupyterLab "
+    p = _opdracht(sub, "notebooks", help="kopieer de hoofdstukken als notebooks naar een map, om ze in JupyterLab "
                                          "te openen")
-    p.add_argument("--out", required=True, metavar="MAP", help="de map voor de notebooks (wordt aangemaakt)")
-    p.add_argument("--overschrijven", action="store_true",
-                   help="vervang notebooks in MAP die afwijken van de meegeleverde")
+    p.optie("--naar", dest="out", required=True, metavar="MAP",
+            help="de map voor de notebooks (wordt aangemaakt)")
+    p.optie("--overschrijven", action="store_true", help="vervang notebooks in MAP die afwijken van de meegeleverde")
     p.set_defaults(func=_cmd_notebooks)
 
-    p = sub.add_parser("synthetic", help="schrijf synthetische microdata voor een regio als CSV",
-                       epilog="voorbeeld:\n  regio-analysis synthetic noorderwijzer --seed 1 --out data/generated")
-    p.add_argument("regio", help="regio-id (regio-analysis regions toont ze)")
-    p.add_argument("--seed", type=int, default=0, metavar="GETAL",
-                   help="startwaarde van de toevalsgenerator: dezelfde seed geeft dezelfde gegevens")
-    p.add_argument("--out", default="data/generated", metavar="MAP",
-                   help="uitvoermap, buiten de regiomappen (standaard: data/generated); per regio een submap")
-    p.add_argument("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
+    p = _opdracht(sub, "synthetisch", help="schrijf synthetische microdata voor een regio als CSV",
+                  epilog="voorbeeld:\n  regio-analysis synthetisch noorderwijzer --seed 1 --naar data/generated")
+    p.add_argument("regio", help="regio-id (regio-analysis regios toont ze)")
+    p.optie("--seed", type=int, default=0, metavar="GETAL",
+            help="startwaarde van de toevalsgenerator: dezelfde seed geeft dezelfde gegevens")
+    p.optie("--naar", engels="--out", dest="out", default="data/generated", metavar="MAP",
+            help="uitvoermap, buiten de regiomappen; per regio een submap")
+    p.optie("--sleutel-aanmaken", action="store_true", help=KEY_HELP)
     data_dir(p)
     p.set_defaults(func=_cmd_synthetic)
 
-    p = sub.add_parser("build", help="bereken voor elke regio met een samenstelling haar tabellen uit de landelijke "
-                                     "DUO-bestanden (de DUO-laag, in <regiomap>/duo/)",
-                       epilog="voorbeeld:\n  regio-analysis fetch && regio-analysis build")
+    p = _opdracht(sub, "duo-laag", help="bereken voor elke regio met een samenstelling haar tabellen uit de landelijke "
+                                        "DUO-bestanden (de DUO-laag, in <regiomap>/duo/)",
+                  epilog="voorbeeld:\n  regio-analysis ophalen && regio-analysis duo-laag")
     p.add_argument("bronmap", nargs="?", default=None, metavar="MAP",
-                   help="map met DUO-bestanden (standaard: de cache van 'regio-analysis fetch')")
-    p.add_argument("--regio", action="append", metavar="REGIO_ID", help="alleen deze regio (herhaalbaar)")
-    p.add_argument("--als-beschikbaar", action="store_true",
-                   help="sla over zonder fout als de bronmap er niet is (voor 'make reports')")
+                   help="map met DUO-bestanden (standaard: de cache van 'regio-analysis ophalen')")
+    p.optie("--regio", action="append", metavar="REGIO_ID", help="alleen deze regio (herhaalbaar)")
+    p.optie("--als-beschikbaar", action="store_true",
+            help="sla over zonder fout als de bronmap er niet is (voor 'make reports')")
     data_dir(p)
     p.set_defaults(func=_cmd_build)
     return parser

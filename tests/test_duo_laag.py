@@ -244,14 +244,14 @@ def test_build_command(built, tmp_path, capsys):
 
     _, _, bronmap = built
     data_dir = write_regions(tmp_path / "regions", {"regio-a": {"gemeenten": ["Assen", "0114"]}})
-    assert main(["build", str(bronmap), "--data-dir", str(data_dir)]) == 0
+    assert main(["duo-laag", str(bronmap), "--gegevens", str(data_dir)]) == 0
     out = capsys.readouterr().out
     assert "DUO-laag gebouwd voor 1 regio('s)" in out and "2 in geen regio" not in out
     assert (data_dir / "regio-a" / "duo" / "leerlingen.csv").is_file()
-    assert main(["build", str(bronmap), "--data-dir", str(data_dir), "--regio", "regio-z"]) == 3
+    assert main(["duo-laag", str(bronmap), "--gegevens", str(data_dir), "--regio", "regio-z"]) == 3
     assert "geen regio met 'samenstelling:' in regio.yaml: regio-z" in capsys.readouterr().err
-    assert main(["build", str(tmp_path / "leeg"), "--data-dir", str(data_dir), "--als-beschikbaar"]) == 0
-    assert main(["build", str(tmp_path / "leeg"), "--data-dir", str(data_dir)]) == 3
+    assert main(["duo-laag", str(tmp_path / "leeg"), "--gegevens", str(data_dir), "--als-beschikbaar"]) == 0
+    assert main(["duo-laag", str(tmp_path / "leeg"), "--gegevens", str(data_dir)]) == 3
     err = capsys.readouterr().err
     assert "map met DUO-bestanden niet gevonden" in err and "Traceback" not in err
 

@@ -1,4 +1,4 @@
-"""``regio-analysis fetch`` against a local HTTP server on 127.0.0.1 (never the network):
+"""``regio-analysis ophalen`` against a local HTTP server on 127.0.0.1 (never the network):
 download and manifest, resume after a dropped connection, retry after a 500, checksum mismatch,
 404, unreachable host, offline with a full and an incomplete cache, and the CLI end to end."""
 from __future__ import annotations
@@ -262,7 +262,7 @@ def test_offline_with_a_missing_file(server, tmp_path):
         fetch(server, tmp_path, offline=True)
     message = str(err.value)
     assert "leerlingen-vo-2024.csv" in message and "ontbreken" in message
-    assert "regio-analysis fetch" in message and "zonder --offline" in message
+    assert "regio-analysis ophalen" in message and "zonder --offline" in message
     assert "brin6_totaal.csv" not in message.split("ontbreken")[1]
     assert server.requests == []
 
@@ -299,22 +299,22 @@ def test_cli_fetch(server, tmp_path, capsys):
     from regio_analysis.cli import main
 
     cat, out = _catalogue_file(tmp_path, server), tmp_path / "cache"
-    assert main(["fetch", "--naar", str(out), "--catalogus", str(cat)]) == 0
+    assert main(["ophalen", "--naar", str(out), "--catalogus", str(cat)]) == 0
     captured = capsys.readouterr()
     assert "brin6_totaal.csv" in captured.err and "gedownload" in captured.err
     assert "manifest" in captured.out and (out / "brin6_totaal.csv").read_bytes() == PO
 
-    assert main(["fetch", "--naar", str(out), "--catalogus", str(cat), "--offline"]) == 0
+    assert main(["ophalen", "--naar", str(out), "--catalogus", str(cat), "--offline"]) == 0
     assert "offline" in capsys.readouterr().err
 
     (tmp_path / "b").mkdir()
     bad = _catalogue_file(tmp_path / "b", server, "/bestaat-niet.csv")
-    assert main(["fetch", "--naar", str(tmp_path / "leeg"), "--catalogus", str(bad)]) != 0
+    assert main(["ophalen", "--naar", str(tmp_path / "leeg"), "--catalogus", str(bad)]) != 0
     captured = capsys.readouterr()
     assert captured.err.startswith("fout: ") or "\nfout: " in captured.err
     assert "HTTP 404" in captured.err and "Traceback" not in captured.err + captured.out
 
-    assert main(["fetch", "--naar", str(tmp_path / "leeg2"), "--catalogus", str(cat), "--offline"]) != 0
+    assert main(["ophalen", "--naar", str(tmp_path / "leeg2"), "--catalogus", str(cat), "--offline"]) != 0
     err = capsys.readouterr().err
     assert "ontbreken" in err and "zonder --offline" in err and "Traceback" not in err
 
@@ -325,6 +325,6 @@ def test_cli_disk_error_is_a_clean_message(server, tmp_path, capsys):
     blocker = tmp_path / "bestand"
     blocker.write_text("geen map")
     cat = _catalogue_file(tmp_path, server)
-    assert main(["fetch", "--naar", str(blocker / "cache"), "--catalogus", str(cat)]) != 0
+    assert main(["ophalen", "--naar", str(blocker / "cache"), "--catalogus", str(cat)]) != 0
     err = capsys.readouterr().err
     assert "fout: " in err and str(blocker) in err and "--naar" in err and "Traceback" not in err

@@ -314,7 +314,7 @@ def test_a_wheel_installed_with_pip_copies_its_chapters_out_and_runs_one(tmp_pat
         import regio_analysis
         from regio_analysis.data.regions import available_region_ids, default_data_dir
         from regio_analysis.reporting.build_info import git_commit, lock_status
-        subprocess.run([sys.executable, "-m", "regio_analysis", "notebooks", "--out", "hoofdstukken"], check=True)
+        subprocess.run([sys.executable, "-m", "regio_analysis", "notebooks", "--naar", "hoofdstukken"], check=True)
         lock = lock_status()
         print(json.dumps({"package": regio_analysis.__file__, "data": str(default_data_dir()),
                           "regions": available_region_ids(), "commit": git_commit(),

@@ -120,8 +120,8 @@ def test_audit_command_prints_and_writes_the_findings(region_dir, tmp_path, caps
     plan = region_dir / "activiteitenplan.md"
     before = hashlib.sha256(plan.read_bytes()).hexdigest()
     out = tmp_path / "planaudit.csv"
-    assert main(["audit", str(plan), "--regio", "voorbeeldstreek", "--data-dir", str(region_dir.parent),
-                 "--out", str(out)]) == 0
+    assert main(["audit", str(plan), "--regio", "voorbeeldstreek", "--gegevens", str(region_dir.parent),
+                 "--naar", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "13 bevinding(en)" in printed and "9 vergelijking(en), 5 binnen de afronding" in printed
     table = pd.read_csv(out)
@@ -129,7 +129,7 @@ def test_audit_command_prints_and_writes_the_findings(region_dir, tmp_path, caps
     assert table["locaties"].str.fullmatch(r"\d+-\d+(; \d+-\d+)*").all()
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == before
     # the plan itself is never overwritten
-    assert main(["audit", str(plan), "--out", str(plan)]) == 3
+    assert main(["audit", str(plan), "--naar", str(plan)]) == 3
     assert "bronbestanden worden nooit overschreven" in capsys.readouterr().err
     assert hashlib.sha256(plan.read_bytes()).hexdigest() == before
 
@@ -152,7 +152,7 @@ def test_audit_command_refuses_unreadable_plans_clearly(tmp_path, capsys, name, 
 
 def test_audit_command_with_an_unknown_region(region_dir, capsys):
     assert main(["audit", str(region_dir / "activiteitenplan.md"), "--regio", "bestaat-niet",
-                 "--data-dir", str(region_dir.parent)]) == 3
+                 "--gegevens", str(region_dir.parent)]) == 3
     assert "bestaat-niet" in capsys.readouterr().err
 
 

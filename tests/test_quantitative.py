@@ -172,7 +172,7 @@ def test_cli_passes_chapter_parameters(tmp_path, monkeypatch):
     (tmp_path / "s.yaml").write_text("scenarios: {}\n", encoding="utf-8")
     assert _params(["projectiejaren=10", "scenario_bestand=s.yaml"]) == {
         "projectiejaren": 10, "scenario_bestand": str(tmp_path / "s.yaml")}
-    res = subprocess.run([sys.executable, "-m", "regio_analysis.cli", "report", "noorderwijzer", "--out", str(tmp_path / "o"),
+    res = subprocess.run([sys.executable, "-m", "regio_analysis.cli", "rapport", "noorderwijzer", "--naar", str(tmp_path / "o"),
                           "-p", "projectiejaren=99"], capture_output=True, text=True, timeout=300)
     # refused before any kernel starts: a DataError, exit 3, one line on stderr
     assert res.returncode == 3 and "Traceback" not in res.stdout + res.stderr

@@ -241,14 +241,14 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_cli_regions_prints_the_four_regions():
-    res = run_cli("regions")
+    res = run_cli("regios")
     assert res.returncode == 0, res.stderr
     for rid in DEFAULT_REGIONS:
         assert rid in res.stdout
 
 
 def test_cli_validate_clean_region_exits_zero():
-    res = run_cli("validate", "rond-bommel-en-dommel")
+    res = run_cli("controleren", "rond-bommel-en-dommel")
     assert res.returncode == 0 and "geen fouten" in res.stdout
 
 
@@ -256,7 +256,7 @@ def test_cli_validate_clean_region_exits_zero():
 def test_cli_validate_bad_region_exits_one_without_traceback(tmp_path, case):
     tables, pattern = BAD_INPUTS[case]
     folder = make_region(tmp_path, **tables)
-    res = run_cli("validate", str(folder))
+    res = run_cli("controleren", str(folder))
     assert res.returncode == 1
     assert "Traceback" not in res.stdout + res.stderr
     assert "fout:" in res.stdout
@@ -272,7 +272,7 @@ def test_cli_bad_region_id_gives_one_paragraph_and_nonzero_exit(args):
 
 
 def test_cli_synthetic_writes_csvs_atomically(tmp_path):
-    res = run_cli("synthetic", "noorderwijzer", "--seed", "3", "--out", str(tmp_path))
+    res = run_cli("synthetisch", "noorderwijzer", "--seed", "3", "--naar", str(tmp_path))
     assert res.returncode == 0, res.stderr
     # dot-files are the marker of an output folder the package owns
     written = sorted(p.name for p in (tmp_path / "noorderwijzer").iterdir() if not p.name.startswith("."))
@@ -301,7 +301,7 @@ def test_cli_import_of_bad_source_file(case, fixtures_dir):
     kind, rel, needle = BAD_SOURCE_FILES[case]
     path = fixtures_dir / rel
     before = path.read_bytes() if path.exists() else None
-    res = run_cli("import", kind, str(path))
+    res = run_cli("importeren", kind, str(path))
     assert res.returncode == 3, res.stdout + res.stderr
     assert "Traceback" not in res.stdout + res.stderr
     message = res.stderr.strip()
@@ -312,7 +312,7 @@ def test_cli_import_of_bad_source_file(case, fixtures_dir):
 
 def test_cli_import_writes_a_canonical_table(tmp_path, fixtures_dir):
     out = tmp_path / "leerlingen.csv"
-    res = run_cli("import", "duo-leerlingen", str(fixtures_dir / "duo" / "leerlingen_po_wide_bom.csv"), "--out", str(out))
+    res = run_cli("importeren", "duo-leerlingen", str(fixtures_dir / "duo" / "leerlingen_po_wide_bom.csv"), "--naar", str(out))
     assert res.returncode == 0, res.stderr
     df = conform(pd.read_csv(out, dtype=str, keep_default_na=False), "leerlingen", file=str(out))
     assert len(df) == 8 and df["peiljaar"].between(2021, 2023).all()
@@ -322,7 +322,7 @@ def test_cli_import_refuses_to_overwrite_its_source(tmp_path, fixtures_dir):
     src = tmp_path / "l.csv"
     src.write_bytes((fixtures_dir / "duo" / "leerlingen_po_wide_bom.csv").read_bytes())
     before = src.read_bytes()
-    res = run_cli("import", "duo-leerlingen", str(src), "--out", str(src))
+    res = run_cli("importeren", "duo-leerlingen", str(src), "--naar", str(src))
     assert res.returncode == 3 and "nooit overschreven" in res.stderr and src.read_bytes() == before
 
 

@@ -364,8 +364,8 @@ def test_cli_batch_with_a_broken_region(tmp_path):
 
     data = _data_dir_with_broken_region(tmp_path)
     out = tmp_path / "out"
-    res = subprocess.run([sys.executable, "-m", "regio_analysis.cli", "batch", "--geen-pdf", "--all", "--jobs", "2",
-                          "--out", str(out), "--data-dir", str(data), "--hoofdstukken", "overzicht"],
+    res = subprocess.run([sys.executable, "-m", "regio_analysis.cli", "batch", "--geen-pdf", "--alle", "--tegelijk", "2",
+                          "--naar", str(out), "--gegevens", str(data), "--hoofdstukken", "overzicht"],
                          capture_output=True, text=True, timeout=600)
     assert res.returncode == 1, res.stdout + res.stderr
     assert "Traceback" not in res.stdout

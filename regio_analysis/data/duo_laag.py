@@ -116,7 +116,7 @@ def read_national(bronmap: str | Path, *, voortgang: Callable[[str], None] | Non
     bronmap = Path(bronmap)
     if not bronmap.is_dir():
         raise DataError(Problem(str(bronmap), "map met DUO-bestanden niet gevonden; haal ze op met "
-                                              "'regio-analysis fetch' of geef de map waarin ze staan"))
+                                              "'regio-analysis ophalen' of geef de map waarin ze staan"))
     frames: dict[str, list[pd.DataFrame]] = {"vestigingen": [], "leerlingen_po": [], "leerlingen_po_historie": [],
                                              "leerlingen_vo": [], "personeel": []}
     bestanden = []
@@ -137,7 +137,7 @@ def read_national(bronmap: str | Path, *, voortgang: Callable[[str], None] | Non
         if entry.get("sha256") and entry["sha256"] != digest:
             problems.append(Problem(str(path), f"het bestand is veranderd sinds het is opgehaald (sha256 {digest[:12]}…, "
                                                f"manifest {str(entry['sha256'])[:12]}…); haal het opnieuw op met "
-                                               "'regio-analysis fetch --opnieuw'"))
+                                               "'regio-analysis ophalen --opnieuw'"))
             continue
         frames[soort].append(df)
         bestanden.append({"naam": path.name, "soort": soort, "sha256": digest,

@@ -64,7 +64,7 @@ def _read_folder(folder: Path) -> tuple[dict[str, Any] | None, dict[str, pd.Data
 
 
 def _read_duo_layer(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, Any], dict[str, str], list[Problem]]:
-    """The region's DUO layer (``<regiomap>/duo/``, written by ``regio-analysis build``), if any."""
+    """The region's DUO layer (``<regiomap>/duo/``, written by ``regio-analysis duo-laag``), if any."""
     layer = folder / LAAG_MAP
     if not layer.is_dir():
         return {}, {}, {}, []
@@ -93,7 +93,7 @@ def _read_duo_layer(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, An
             hashes[f"{LAAG_MAP}/{path.name}"] = hashlib.sha256(read_bytes(path)).hexdigest()
         except (DataError, OSError, ValueError) as err:
             problems.append(Problem(str(path), f"herkomst van de DUO-laag niet leesbaar ({err}); bouw de laag "
-                                               "opnieuw met 'regio-analysis build'"))
+                                               "opnieuw met 'regio-analysis duo-laag'"))
     return tables, herkomst, hashes, problems
 
 

@@ -2,7 +2,7 @@
 
 A region is a folder ``<data_dir>/<regio_id>/`` holding a ``regio.yaml`` and CSV tables
 (one per canonical table, see ``schemas.TABLES``). The default tree ships with the
-package; ``data_dir=`` (or ``--data-dir``, or the environment variable
+package; ``data_dir=`` (or ``--gegevens``, or the environment variable
 ``REGIO_ANALYSIS_DATA_DIR``) points at another tree of region folders.
 """
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Downloading DUO's national open-data files into a local cache (``regio-analysis fetch``).
+"""Downloading DUO's national open-data files into a local cache (``regio-analysis ophalen``).
 
 A *catalogue* (YAML, :func:`read_catalogus`; the package ships ``duo_bestanden.yaml``) lists the
 files: ``naam`` (file name in the cache), ``url``, ``soort`` (one of :data:`SOORTEN`), optional
@@ -56,7 +56,7 @@ USER_AGENT = "regio-analysis (open onderwijsdata)"
 RETRY_STATUS = frozenset({408, 425, 429})
 CATALOGUS_HINT = ("DUO verandert de bestandsnamen elk jaar: zoek de huidige naam op "
                   "https://duo.nl/open_onderwijsdata/ en geef een catalogus met die naam mee: "
-                  "regio-analysis fetch --catalogus BESTAND (voorbeeld: regio_analysis/io/duo_bestanden.yaml)")
+                  "regio-analysis ophalen --catalogus BESTAND (voorbeeld: regio_analysis/io/duo_bestanden.yaml)")
 _KEYS = ("naam", "url", "soort", "sha256", "omschrijving")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -151,7 +151,7 @@ def read_manifest(naar: str | Path | None = None) -> dict[str, dict]:
     path = Path(naar or default_cache_dir()).expanduser() / MANIFEST
     if not path.exists():
         return {}
-    problem = ("verwijder het en haal de bestanden opnieuw op met `regio-analysis fetch --opnieuw`")
+    problem = ("verwijder het en haal de bestanden opnieuw op met `regio-analysis ophalen --opnieuw`")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
@@ -223,7 +223,7 @@ def fetch_files(
                     _write_manifest(folder, manifest)
                 results.append(row)
     except OSError as err:
-        text = describe_os_error(err).replace("(--out)", "(--naar)")
+        text = describe_os_error(err)
         where = str(err.filename) if err.filename else str(folder)
         raise DataError(Problem(where, text.removeprefix(f"{where}: "))) from None
     if problems:
@@ -254,7 +254,7 @@ def _lock(folder: Path):
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise DataError(Problem(str(folder), "een andere `regio-analysis fetch` schrijft al in deze map; "
+            raise DataError(Problem(str(folder), "een andere `regio-analysis ophalen` schrijft al in deze map; "
                                                  "wacht tot die klaar is")) from None
         yield
     finally:
@@ -272,7 +272,7 @@ def _now() -> str:
 def _changed(naam: str, folder: Path, expected: str, got: str) -> Problem:
     return Problem(str(folder / naam), f"het bestand in de cache is veranderd sinds het werd opgehaald "
                                        f"(manifest: sha256 {expected}, nu {got}); het wordt niet gebruikt. "
-                                       "Haal het opnieuw op met `regio-analysis fetch --opnieuw`, of verwijder het")
+                                       "Haal het opnieuw op met `regio-analysis ophalen --opnieuw`, of verwijder het")
 
 
 def _fetch_one(b: Bestand, folder: Path, known: dict | None, *, opnieuw: bool, pogingen: int, timeout: float,
@@ -491,21 +491,21 @@ def _check_offline(entries: list[Bestand], folder: Path, say: Callable[[str], No
         digest = sha256_of(target)
         if known is None:
             problems.append(Problem(str(target), "staat in de cache maar niet in manifest.json (herkomst onbekend); "
-                                                 "haal het op met `regio-analysis fetch --opnieuw` (zonder --offline)"))
+                                                 "haal het op met `regio-analysis ophalen --opnieuw` (zonder --offline)"))
         elif digest != known.get("sha256"):
             problems.append(_changed(b.naam, folder, known.get("sha256"), digest))
         elif known.get("url") != b.url:
             problems.append(Problem(str(target), f"komt van {known.get('url')}, de catalogus noemt {b.url}; haal het "
-                                                 "opnieuw op met `regio-analysis fetch` (zonder --offline)"))
+                                                 "opnieuw op met `regio-analysis ophalen` (zonder --offline)"))
         elif b.sha256 and digest != b.sha256:
             problems.append(Problem(str(target), f"sha256 {digest} in de cache, de catalogus verwacht {b.sha256}; "
-                                                 "haal het opnieuw op met `regio-analysis fetch` (zonder --offline)"))
+                                                 "haal het opnieuw op met `regio-analysis ophalen` (zonder --offline)"))
         else:
             say(f"{b.naam}: {_mb(known.get('bytes', 0))} in de cache (offline)")
             rows.append({**known, "pad": str(target), "status": "in cache"})
     if missing:
         problems.insert(0, Problem(str(folder), f"{len(missing)} bestand(en) ontbreken in de cache: "
-                                                f"{', '.join(missing)}. Haal ze op met `regio-analysis fetch` "
+                                                f"{', '.join(missing)}. Haal ze op met `regio-analysis ophalen` "
                                                 "(zonder --offline)"))
     if problems:
         raise DataError(problems)

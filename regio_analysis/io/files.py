@@ -299,7 +299,7 @@ def describe_os_error(err: OSError) -> str:
     code = errno.errorcode.get(err.errno, "") if err.errno else ""
     where = " -> ".join(str(f) for f in (err.filename, err.filename2) if f) or "(onbekend pad)"
     return (f"{where}: {reason}{f' ({code})' if code else ''}. Er is niets half geschreven achtergelaten; "
-            "maak ruimte of rechten vrij, of kies een andere map (--out).")
+            "maak ruimte of rechten vrij, of kies een andere map (--naar).")
 
 
 def write_text(path: str | Path, text: str) -> Path:

@@ -219,7 +219,7 @@ def _param_line(name: str, spec: Param) -> str:
 def overzicht(chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
     """The chapters and their parameters in Dutch Markdown: what ``regio-analysis hoofdstukken``
     prints and the README that ``regio-analysis notebooks`` writes beside the notebooks."""
-    lines = ["Parameters van elk hoofdstuk (`-p NAAM=WAARDE` bij `regio-analysis report` en `batch`; in "
+    lines = ["Parameters van elk hoofdstuk (`-p NAAM=WAARDE` bij `regio-analysis rapport` en `batch`; in "
              "JupyterLab de cel `parameters` bovenaan het notebook):", ""]
     lines += [f"- {_param_line(n, spec)}" for n, spec in COMMON_PARAMS.items()]
     for ch in chapters:

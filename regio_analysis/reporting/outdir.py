@@ -53,7 +53,7 @@ def input_folders(data_dir: str | Path | None = None, extra: Iterable[str | Path
     return sorted(out, key=lambda item: -len(item[0].parts))  # the most specific first
 
 
-def check_out_dir(out: str | Path, data_dir: str | Path | None = None, *, option: str = "--out",
+def check_out_dir(out: str | Path, data_dir: str | Path | None = None, *, option: str = "--naar",
                   inputs: Iterable[str | Path] = ()) -> Path:
     """``out`` resolved, or DataError when writing there could touch input data.
 
@@ -86,7 +86,7 @@ def mark(folder: Path) -> None:
     write_text(folder / MARKER, _MARKER_TEXT)
 
 
-def claim(folder: Path, *, option: str = "--out") -> Path:
+def claim(folder: Path, *, option: str = "--naar") -> Path:
     """Create ``folder`` as package output, or accept it when it already is (marker) or is
     empty; refuse a folder with other content (DataError): the package never writes into,
     or replaces things in, folders it did not create."""
@@ -127,7 +127,7 @@ class BatchLock:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "?"
             os.close(fd)
             raise DataError(Problem(str(self.path.parent), f"een andere batch (proces {holder}) schrijft al naar deze "
-                                                           "map; wacht tot die klaar is of kies een andere --out")) from None
+                                                           "map; wacht tot die klaar is of kies een andere --naar")) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         self.fd = fd

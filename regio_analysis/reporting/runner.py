@@ -536,7 +536,7 @@ def _check_region_output(folder: Path) -> None:
     """A region's report folder may be replaced only when the package made it."""
     if (folder.exists() or folder.is_symlink()) and (folder.is_symlink() or not outdir.is_owned(folder)):
         raise DataError(Problem(str(folder), f"bestaat al en is niet door regio-analysis gemaakt (geen {outdir.MARKER}); "
-                                             "wordt niet vervangen. Verplaats of verwijder deze map, of kies een andere --out"))
+                                             "wordt niet vervangen. Verplaats of verwijder deze map, of kies een andere --naar"))
 
 
 def _check_key(regio_id: str, data_dir) -> None:

@@ -334,7 +334,7 @@ def hostile_build(request, tmp_path_factory):
     paths = make_hostile_region(root)
     out = root / "rapporten"
     before = snapshot(paths["data"], paths["docs"], paths["kader"])
-    res = run_cli(request, "report", "--geen-pdf", HOSTILE, "--data-dir", paths["data"], "--out", out,
+    res = run_cli(request, "rapport", "--geen-pdf", HOSTILE, "--gegevens", paths["data"], "--naar", out,
                   "--hoofdstukken", CHAPTERS, "-p", f"peer_review_documenten={paths['docs']}", "-p", f"documenten_dir={paths['docs']}",
                   "-p", f"kader_bestand={paths['kader']}",
                   tmp_path=root, expect="ok", timeout=900)

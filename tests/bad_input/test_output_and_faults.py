@@ -40,7 +40,7 @@ def _no_tmp_left(folder: Path) -> list[str]:
 
 
 def test_out_equals_data_dir(request, tmp_path, data):
-    res = run_cli(request, "batch", "--geen-pdf", "--all", "--data-dir", data, "--out", data, "--hoofdstukken", "overzicht",
+    res = run_cli(request, "batch", "--geen-pdf", "--alle", "--gegevens", data, "--naar", data, "--hoofdstukken", "overzicht",
                   tmp_path=tmp_path, watch=(data,))
     assert res.returncode == 3 and str(data) in res.stderr and "gegevensmap" in res.stderr
     assert sorted(p.name for p in data.iterdir()) == [REGIO]
@@ -49,28 +49,28 @@ def test_out_equals_data_dir(request, tmp_path, data):
 
 def test_out_inside_region_folder(request, tmp_path, data):
     out = data / REGIO / "rapporten"
-    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "--hoofdstukken", "overzicht",
+    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--gegevens", data, "--naar", out, "--hoofdstukken", "overzicht",
                   tmp_path=tmp_path, watch=(data,))
     assert res.returncode == 3 and str(out) in res.stderr and "regiomap" in res.stderr
     assert not out.exists()
 
 
 def test_out_containing_data_dir(request, tmp_path, data):
-    res = run_cli(request, "report", REGIO, "--data-dir", data, "--out", tmp_path, "--hoofdstukken", "overzicht",
+    res = run_cli(request, "rapport", REGIO, "--gegevens", data, "--naar", tmp_path, "--hoofdstukken", "overzicht",
                   tmp_path=tmp_path, watch=(data,))
     assert res.returncode == 3 and "bevat de gegevensmap" in res.stderr and str(data) in res.stderr
 
 
 def test_out_containing_default_data_dir(request, tmp_path):
     out = REGIONS.parent  # the repository's data/ holds the shipped regions
-    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--out", out, tmp_path=tmp_path, watch=(REGIONS,))
+    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--naar", out, tmp_path=tmp_path, watch=(REGIONS,))
     assert res.returncode == 3 and str(REGIONS) in res.stderr
 
 
 def test_out_is_an_existing_file(request, tmp_path, data):
     target = tmp_path / "rapport.txt"
     target.write_text("mijn eigen bestand\n")
-    res = run_cli(request, "report", REGIO, "--data-dir", data, "--out", target,
+    res = run_cli(request, "rapport", REGIO, "--gegevens", data, "--naar", target,
                   tmp_path=tmp_path, watch=(data, target))
     assert res.returncode == 3 and str(target) in res.stderr and "bestaand bestand" in res.stderr
 
@@ -79,14 +79,14 @@ def test_out_a_foreign_folder_is_not_written(request, tmp_path, data):
     mine = tmp_path / "mijn-map"
     mine.mkdir()
     (mine / "index.html").write_text("<p>mijn eigen pagina</p>")
-    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", mine, "--hoofdstukken", "overzicht",
+    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--gegevens", data, "--naar", mine, "--hoofdstukken", "overzicht",
                   tmp_path=tmp_path, watch=(data, mine))
     assert res.returncode == 3 and str(mine) in res.stderr and ".regio-analysis-uitvoer" in res.stderr
     assert sorted(p.name for p in mine.iterdir()) == ["index.html"]
 
 
 def test_synthetic_out_a_region_folder(request, tmp_path, data):
-    res = run_cli(request, "synthetic", REGIO, "--data-dir", data, "--out", data / REGIO,
+    res = run_cli(request, "synthetisch", REGIO, "--gegevens", data, "--naar", data / REGIO,
                   tmp_path=tmp_path, watch=(data,))
     assert res.returncode == 3 and "regiomap" in res.stderr and str(data / REGIO) in res.stderr
 
@@ -96,10 +96,10 @@ def test_synthetic_default_out_still_works(request, tmp_path):
 
     # the default --out data/generated, run from the repository: beside data/regions, not in it
     assert check_out_dir(REPO / "data" / "generated") == (REPO / "data" / "generated").resolve()
-    res = run_cli(request, "synthetic", REGIO, tmp_path=tmp_path, watch=(REGIONS,), expect="ok")
+    res = run_cli(request, "synthetisch", REGIO, tmp_path=tmp_path, watch=(REGIONS,), expect="ok")
     made = tmp_path / "data" / "generated" / REGIO
     assert (made / "dienstverbanden.csv").is_file() and (made / ".regio-analysis-uitvoer").is_file(), res.stdout
-    again = run_cli(request, "synthetic", REGIO, tmp_path=tmp_path, watch=(REGIONS,), expect="ok")
+    again = run_cli(request, "synthetisch", REGIO, tmp_path=tmp_path, watch=(REGIONS,), expect="ok")
     assert again.returncode == 0, "a folder the package made may be written again"
 
 
@@ -108,7 +108,7 @@ def test_import_out_an_existing_folder(request, tmp_path):
     src.write_text("INSTELLINGSCODE,VESTIGINGSCODE,TYPE_PO,PEILJAAR,AANTAL_LEERLINGEN\n00AA,00AA00,BO,2023,100\n")
     folder = tmp_path / "uit"
     folder.mkdir()
-    res = run_cli(request, "import", "duo-leerlingen", src, "--out", folder, tmp_path=tmp_path, watch=(src,))
+    res = run_cli(request, "importeren", "duo-leerlingen", src, "--naar", folder, tmp_path=tmp_path, watch=(src,))
     assert res.returncode == 3 and str(folder) in res.stderr and "bestaande map" in res.stderr
     assert not any(folder.iterdir())
 
@@ -128,10 +128,10 @@ def test_a_region_folder_without_marker_is_never_replaced(request, tmp_path):
 # ------------------------------------------------------------------ 2. command-line values
 
 
-@pytest.mark.parametrize("option, value", [("--jobs", "0"), ("--timeout", "-5"), ("--jobs", "twee")])
+@pytest.mark.parametrize("option, value", [("--tegelijk", "0"), ("--tijdslimiet", "-5"), ("--tegelijk", "twee")])
 def test_jobs_and_timeout_must_be_positive(request, tmp_path, data, option, value):
     out = tmp_path / "out"
-    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, option, value,
+    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--gegevens", data, "--naar", out, option, value,
                   tmp_path=tmp_path, watch=(data,))
     assert res.returncode == 2 and option in res.stderr and "fout" in res.stderr
     assert not out.exists(), "nothing is started"
@@ -165,7 +165,7 @@ def _corrupt_documents(tmp_path: Path) -> Path:
 def test_bad_file_parameter_stops_before_any_kernel(request, tmp_path, data, name, make, names):
     value = make(tmp_path)
     out = tmp_path / "out"
-    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "-p", f"{name}={value}",
+    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--gegevens", data, "--naar", out, "-p", f"{name}={value}",
                   tmp_path=tmp_path, watch=(data, *([value] if value.exists() else [])), timeout=60)
     assert res.returncode == 3 and name in res.stderr and names in res.stderr, res.stderr
     assert not (out / "manifest.json").exists() and not (out / REGIO).exists(), "refused before the batch started"
@@ -189,7 +189,7 @@ def test_path_parameter_keeps_a_hash_sign(request, tmp_path, monkeypatch):
 
 def test_unreachable_scheduler(request, tmp_path, data):
     out = tmp_path / "out"
-    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "--scheduler", "tcp://127.0.0.1:9",
+    res = run_cli(request, "batch", "--geen-pdf", REGIO, "--gegevens", data, "--naar", out, "--scheduler", "tcp://127.0.0.1:9",
                   tmp_path=tmp_path, watch=(data,), timeout=90)
     assert res.returncode == 3 and "tcp://127.0.0.1:9" in res.stderr and "niet bereikbaar" in res.stderr
     assert len([ln for ln in res.stderr.splitlines() if ln.strip()]) == 1, "one paragraph"
@@ -213,7 +213,7 @@ def _tmpfs(where: Path, options: str):
 def test_read_only_output_disk(request, tmp_path, data):
     with _tmpfs(tmp_path / "ro", "ro,size=1m") as ro:
         out = ro / "rapporten"
-        res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "--hoofdstukken", "overzicht",
+        res = run_cli(request, "batch", "--geen-pdf", REGIO, "--gegevens", data, "--naar", out, "--hoofdstukken", "overzicht",
                       tmp_path=tmp_path, watch=(data,))
         assert res.returncode == 3 and str(out) in res.stderr and "alleen-lezen" in res.stderr
 
@@ -222,7 +222,7 @@ def test_full_output_disk(request, tmp_path, data):
     """A real ENOSPC: a tmpfs of two pages holds the marker and the lock, not the manifest."""
     with _tmpfs(tmp_path / "vol", "size=8k") as full:
         out = full / "rapporten"
-        res = run_cli(request, "batch", "--geen-pdf", REGIO, "--data-dir", data, "--out", out, "--hoofdstukken", "overzicht",
+        res = run_cli(request, "batch", "--geen-pdf", REGIO, "--gegevens", data, "--naar", out, "--hoofdstukken", "overzicht",
                       tmp_path=tmp_path, watch=(data,))
         assert res.returncode == 3 and "de schijf is vol" in res.stderr and str(out) in res.stderr
         assert _no_tmp_left(full) == [], "temporary files must not keep the disk full"
@@ -248,7 +248,7 @@ def test_full_disk_during_a_write_cleans_up_and_says_so(request, tmp_path, data,
     monkeypatch.setattr(runner, "atomic_write", full_disk)
     out = tmp_path / "out"
     before = snapshot(data)
-    code = cli.main(["batch", "--geen-pdf", REGIO, "--data-dir", str(data), "--out", str(out), "--hoofdstukken", "overzicht"])
+    code = cli.main(["batch", "--geen-pdf", REGIO, "--gegevens", str(data), "--naar", str(out), "--hoofdstukken", "overzicht"])
     err = capsys.readouterr().err
     _record(request.node.nodeid, "clean" if code == 3 and "Traceback" not in err else "traceback" if code else "silent")
     assert code == 3 and "de schijf is vol" in err and str(out / "manifest.json") in err, err
@@ -353,7 +353,7 @@ def killed_batch(tmp_path_factory):
         time.sleep(2)
         info["descendants"] = _descendants(batch.pid)
         info["second"] = subprocess.run(
-            [sys.executable, "-m", "regio_analysis.cli", "batch", "--geen-pdf", REGIO, "--data-dir", str(data), "--out", str(out),
+            [sys.executable, "-m", "regio_analysis.cli", "batch", "--geen-pdf", REGIO, "--gegevens", str(data), "--naar", str(out),
              "--hoofdstukken", "overzicht"], capture_output=True, text=True, env=env, cwd=root, timeout=120)
         os.kill(batch.pid, signal.SIGKILL)
         batch.wait(timeout=30)
@@ -402,7 +402,7 @@ def test_after_a_kill_the_next_batch_runs_and_cleans_up(request, killed_batch):
     """The lock died with the killed batch; its temporary folder is removed by the next one."""
     out = killed_batch["out"]
     assert _no_tmp_left(out), "the killed batch left its temporary folder (to be cleaned)"
-    res = run_cli(request, "batch", "--geen-pdf", "rond-bommel-en-dommel", "--data-dir", killed_batch["data"], "--out", out,
+    res = run_cli(request, "batch", "--geen-pdf", "rond-bommel-en-dommel", "--gegevens", killed_batch["data"], "--naar", out,
                   "--hoofdstukken", "overzicht", tmp_path=killed_batch["root"], expect="ok", timeout=300,
                   watch=(killed_batch["data"],))
     assert res.returncode == 0 and _no_tmp_left(out) == []
@@ -424,7 +424,7 @@ def _microdata_data(tmp_path: Path) -> Path:
 @pytest.mark.parametrize("key", ["", "   "])
 def test_empty_key_is_an_error(request, tmp_path, key):
     data = _microdata_data(tmp_path)
-    res = run_cli(request, "batch", "--geen-pdf", "--all", "--data-dir", data, "--out", tmp_path / "out", "--hoofdstukken",
+    res = run_cli(request, "batch", "--geen-pdf", "--alle", "--gegevens", data, "--naar", tmp_path / "out", "--hoofdstukken",
                   "overzicht", tmp_path=tmp_path, env=isolated_env(tmp_path, REGIO_ANALYSIS_KEY=key), watch=(data,))
     assert res.returncode != 0 and "REGIO_ANALYSIS_KEY" in res.output and "leeg" in res.output
     assert not (tmp_path / "_home" / ".config" / "regio_analysis").exists(), "no key file made up in $HOME"
@@ -434,7 +434,7 @@ def test_missing_key_does_not_fall_back_silently(request, tmp_path):
     data = _microdata_data(tmp_path)
     env = isolated_env(tmp_path)
     del env["REGIO_ANALYSIS_KEY"]
-    res = run_cli(request, "batch", "--geen-pdf", "--all", "--data-dir", data, "--out", tmp_path / "out", "--hoofdstukken",
+    res = run_cli(request, "batch", "--geen-pdf", "--alle", "--gegevens", data, "--naar", tmp_path / "out", "--hoofdstukken",
                   "overzicht", tmp_path=tmp_path, env=env, watch=(data,))
     assert res.returncode != 0 and "--sleutel-aanmaken" in res.output and "REGIO_ANALYSIS_KEY" in res.output
     assert not (tmp_path / "_home" / ".config" / "regio_analysis").exists(), "no key file made up in $HOME"
@@ -463,7 +463,7 @@ def test_key_file_is_opt_in_and_named_only_on_the_terminal(request, tmp_path, mo
     monkeypatch.setenv("HOME", str(tmp_path))
     err = call_api(request, privacy.get_key)
     assert "--sleutel-aanmaken" in str(err) and not (tmp_path / ".config").exists()
-    args = cli.build_parser().parse_args(["synthetic", REGIO, "--sleutel-aanmaken"])
+    args = cli.build_parser().parse_args(["synthetisch", REGIO, "--sleutel-aanmaken"])
     cli._key_option(args)
     keyfile = tmp_path / ".config" / "regio_analysis" / "pseudonymisation.key"
     assert keyfile.is_file() and keyfile.stat().st_mode & 0o777 == 0o600

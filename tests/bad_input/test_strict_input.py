@@ -66,7 +66,7 @@ def assert_names(text: str, *parts: str) -> None:
 
 
 def validate(request, folder: Path, tmp_path: Path, *, timeout: float = TIMEOUT, watch=()):
-    res = run_cli(request, "validate", str(folder), tmp_path=tmp_path, timeout=timeout, watch=(folder, *watch))
+    res = run_cli(request, "controleren", str(folder), tmp_path=tmp_path, timeout=timeout, watch=(folder, *watch))
     assert res.returncode == 1, res.output
     return res
 
@@ -139,7 +139,7 @@ def test_yaml_alias_bomb_fails_validate_promptly(request, tmp_path, region_copy)
 def test_yaml_alias_bomb_fails_regions_promptly(request, tmp_path, region_copy):
     folder = region_copy("po-noord-nederland")
     alias_bomb_region(folder)
-    res = run_cli(request, "regions", "--data-dir", str(folder.parent), tmp_path=tmp_path, timeout=HANG,
+    res = run_cli(request, "regios", "--gegevens", str(folder.parent), tmp_path=tmp_path, timeout=HANG,
                   watch=(folder,))
     assert res.returncode != 0
     assert_names(res.output, str(folder / "regio.yaml"), "verwijzingen", "regel ")
@@ -164,7 +164,7 @@ def test_yaml_naam_that_is_a_number(request, tmp_path, region_copy):
     line = next(i for i, ln in enumerate(path.read_text().split("\n"), 1) if ln.startswith("naam:"))
     res = validate(request, folder, tmp_path)
     assert_names(res.output, str(path), "'naam' moet tekst zijn", f"regel {line}")
-    res = run_cli(request, "regions", "--data-dir", str(folder.parent), tmp_path=tmp_path, timeout=TIMEOUT,
+    res = run_cli(request, "regios", "--gegevens", str(folder.parent), tmp_path=tmp_path, timeout=TIMEOUT,
                   watch=(folder,))
     assert_names(res.output, str(path), "'naam' moet tekst zijn")
 
@@ -303,7 +303,7 @@ def test_csv_symlink_out_of_the_region_folder_is_refused(request, tmp_path, regi
 
 def test_validate_missing_folder_says_it_does_not_exist(request, tmp_path):
     missing = tmp_path / "geen" / "regiomap"
-    res = run_cli(request, "validate", str(missing), tmp_path=tmp_path, timeout=TIMEOUT)
+    res = run_cli(request, "controleren", str(missing), tmp_path=tmp_path, timeout=TIMEOUT)
     assert_names(res.output, str(missing), "bestaat niet")
     assert "ongeldige regio-id" not in res.output
 
@@ -312,7 +312,7 @@ def test_default_regions_still_validate(request, tmp_path):
     from regio_analysis.data.regions import DEFAULT_REGIONS
 
     for rid in DEFAULT_REGIONS:
-        res = run_cli(request, "validate", rid, tmp_path=tmp_path, expect="ok", timeout=TIMEOUT)
+        res = run_cli(request, "controleren", rid, tmp_path=tmp_path, expect="ok", timeout=TIMEOUT)
         assert "geen fouten" in res.stdout
 
 
