@@ -389,3 +389,37 @@ def test_cox_not_estimable_coefficient_is_nan_and_the_others_match_r(sdata, ties
     s = fit.summary.set_axis(_r_names(fit.summary.index)).loc[ref["names"]]
     close(s["coef"], ref["coef"], tol=TOL6)
     close(s["se"], ref["se"], tol=TOL6)
+
+
+def test_discrete_time_fit_where_irls_runs_away():
+    """53 weighted spells on which statsmodels' IRLS (no step-halving) runs the cloglog fit away to 1e14, and
+    R's glm sends period 6's intercept to 1.6e15 while saying it converged: the estimates must be the
+    maximum of the likelihood, found here directly (BFGS from five starts; the cloglog binomial
+    log-likelihood is concave, so they agree), and for the logit link R's glm (4.2, which converges here):
+    coef 0.919394449373 and 0.526290008533, SE 0.302528707810 and 0.153824641359. Period 7, in which
+    no one leaves, has hazard 0 and no intercept to estimate."""
+    from scipy import optimize
+
+    spells = pd.read_csv(Path(__file__).parent / "fixtures" / "retention" / "irls_divergent.csv")
+    pp = to_person_period(spells, "tijd", "status", entry=None, covariates=["g", "x"], aggregate=False, weights="w")
+    pp = pp[pp["periode"] < 7]
+    x = np.hstack([pd.get_dummies(pp["periode"]).to_numpy(float),
+                   np.c_[(pp["g"] == "b").to_numpy(float), pp["x"].to_numpy(float)]])
+    n = pp["gewicht"].to_numpy(float)
+    e = pp["event"].to_numpy(float) * n
+
+    def nll(beta):
+        p = np.clip(-np.expm1(-np.exp(x @ beta)), 1e-300, 1 - 1e-16)
+        return -(e * np.log(p) + (n - e) * np.log1p(-p)).sum()
+
+    maxima = [optimize.minimize(nll, np.random.default_rng(s).normal(size=x.shape[1]) * 0.5, method="BFGS",
+                                options={"gtol": 1e-10, "maxiter": 10_000}).x[-2:] for s in range(5)]
+    np.testing.assert_allclose(maxima, [maxima[0]] * 5, atol=1e-6)
+    for aggregate in (False, True):
+        fit = discrete_time_hazard(spells, "tijd", "status", ["g", "x"], weights="w", aggregate=aggregate)
+        np.testing.assert_allclose(fit.summary["coef"], maxima[0], atol=1e-5)
+        assert fit.baseline.set_index("periode").loc[7, "hazard"] == 0.0
+        logit = discrete_time_hazard(spells, "tijd", "status", ["g", "x"], weights="w", link="logit",
+                                     aggregate=aggregate)
+        close(logit.summary["coef"], [0.919394449373, 0.526290008533])
+        close(logit.summary["se"], [0.302528707810, 0.153824641359])

@@ -27,6 +27,7 @@ import statsmodels.api as sm
 from matplotlib.axes import Axes
 from scipy import stats
 
+from regio_analysis.errors import DataError, Problem
 from regio_analysis.retention.cox import (
     _check_reference,
     _is_numeric,
@@ -125,6 +126,18 @@ def _design_like(df: pd.DataFrame, covariates, columns, levels) -> np.ndarray:
     return x.reindex(columns=columns, fill_value=0.0).to_numpy(float)
 
 
+def _boundary_periods(period: np.ndarray, events: np.ndarray, trials: np.ndarray) -> dict:
+    """The periods whose weighted hazard is 0 (no one leaves) or 1 (everyone leaves), with that hazard.
+
+    With a free intercept per period their maximum likelihood is at an infinite intercept whatever the
+    covariates; left in, the IRLS fit diverges (a silent 1e14 for a coefficient), left out, the covariates'
+    estimates are the limit the full fit tends to."""
+    sums = pd.DataFrame({"p": period, "e": events, "n": trials}).groupby("p")[["e", "n"]].sum()
+    tol = 1e-12 * sums["n"]
+    none = {p: 0.0 for p in sums.index[sums["e"] <= tol]}
+    return {**none, **{p: 1.0 for p in sums.index[sums["e"] >= sums["n"] - tol]}}
+
+
 def discrete_time_hazard(
     df: pd.DataFrame,
     duration: str,
@@ -172,27 +185,42 @@ def discrete_time_hazard(
         frame[c] = pd.Categorical(frame[c].astype(str), categories=[str(v) for v in lv])
     x_df = design_matrix(frame, covariates)
     columns = list(x_df.columns)
+    all_periods = np.sort(frame["periode"].unique())
+    trials = frame["gewicht"].to_numpy(float)
+    # aggregated rows hold weighted event counts; person-period rows hold 0/1: weigh them
+    events = frame["event"].to_numpy(float) * (1.0 if aggregate else trials)
+    bounds = _boundary_periods(frame["periode"].to_numpy(), events, trials)
+    informative = ~frame["periode"].isin(list(bounds)).to_numpy()
+    if not informative.any():
+        raise DataError(Problem("<spells>", "in elke periode vertrekt iedereen of niemand: het model heeft niets "
+                                            "om de covariaten op te schatten", column=event))
+    frame, trials, events = frame[informative], trials[informative], events[informative]
     periods = np.sort(frame["periode"].unique())
     p_idx = np.searchsorted(periods, frame["periode"].to_numpy())
     dummies = np.zeros((len(frame), len(periods)))
     dummies[np.arange(len(frame)), p_idx] = 1.0
-    x = np.hstack([dummies, x_df.to_numpy(float)])
-    trials = frame["gewicht"].to_numpy(float)
-    # aggregated rows hold weighted event counts; person-period rows hold 0/1: weigh them
-    events = frame["event"].to_numpy(float) * (1.0 if aggregate else trials)
+    x = np.hstack([dummies, x_df.to_numpy(float)[informative]])
     endog = np.column_stack([events, trials - events])
     family = sm.families.Binomial(link=sm.families.links.CLogLog() if link == "cloglog" else sm.families.links.Logit())
     glm = sm.GLM(endog, x, family=family)
     # converge on the parameters, not the deviance (whose size follows the scale of the weights)
     fit_kw = {"tol": 1e-10, "tol_criterion": "params", "maxiter": 200}
-    if cluster:
-        groups = pd.factorize(frame[cluster])[0]
-        res = glm.fit(cov_type="cluster", cov_kwds={"groups": groups, "use_correction": False}, **fit_kw)
-    else:
-        res = glm.fit(**fit_kw)
+    cov_kw = ({"cov_type": "cluster", "cov_kwds": {"groups": pd.factorize(frame[cluster])[0], "use_correction": False}}
+              if cluster else {})
+    with np.errstate(over="ignore", invalid="ignore"):
+        res = glm.fit(**fit_kw, **cov_kw)
+        converged = bool(res.converged)
+        if not converged:  # statsmodels' IRLS has no step-halving (R's glm has): cloglog can run away from a
+            # poor start to 1e14; Newton's method with a line search converges to the same maximum
+            res = glm.fit(method="newton", maxiter=200, disp=False, **cov_kw)
+            converged = bool(res.mle_retvals.get("converged"))
     params = np.asarray(res.params)
     bse = np.asarray(res.bse)
     k = len(periods)
+    if not converged or not np.all(np.isfinite(params[k:])):
+        raise DataError(Problem("<spells>", "het discrete-tijdmodel convergeert niet (een covariaat scheidt "
+                                            "vertrekkers en blijvers volledig?); vereenvoudig de covariaten",
+                                column=", ".join(covariates)))
     z = stats.norm.ppf(1 - (1 - conf_level) / 2)
     ratio = "hr" if link == "cloglog" else "or"
     summary = pd.DataFrame({"coef": params[k:], "se": bse[k:]}, index=pd.Index(columns, name="covariaat"))
@@ -204,7 +232,13 @@ def discrete_time_hazard(
     refs = {c: lv[0] for c, lv in levels.items() if lv}
     summary["referentie"] = reference_column(columns, covariates, refs)
     summary.attrs["referentie"] = refs
-    baseline = pd.DataFrame({"periode": periods, "coef": params[:k], "se": bse[:k]})
+    # a period in which everyone or no one leaves has hazard 1 or 0 whatever the covariates: its intercept
+    # is +inf or -inf and its rows say nothing about the covariates (they are left out of the fit)
+    coef = pd.Series(params[:k], index=periods).reindex(all_periods)
+    se = pd.Series(bse[:k], index=periods).reindex(all_periods)
+    for period, hazard in bounds.items():
+        coef[period] = np.inf if hazard == 1.0 else -np.inf
+    baseline = pd.DataFrame({"periode": all_periods, "coef": coef.to_numpy(), "se": se.to_numpy()})
     baseline["hazard"] = _inverse_link(link, baseline["coef"].to_numpy())
     return DiscreteTimeResult(summary=summary, baseline=baseline, link=link, width=width, model=res,
                               columns=columns, covariates=covariates, n_rows=len(frame),

@@ -9,6 +9,7 @@ import pandas as pd
 
 from regio_analysis.data.privacy import DEFAULT_K
 from regio_analysis.data.synthetic import gepubliceerd_vertrek_starters
+from regio_analysis.errors import DataError
 from regio_analysis.retention.cox import CoxResult, cox
 from regio_analysis.retention.discrete import DiscreteTimeResult, discrete_time_hazard
 from regio_analysis.retention.km import LogrankResult, kaplan_meier, logrank_test
@@ -160,8 +161,11 @@ def discreet_starters(spells: pd.DataFrame, cluster: str = "vestigingscode",
     covs = model_kenmerken(spells)
     if not covs:
         return None
-    return discrete_time_hazard(spells, "duration", "event", covs, link="cloglog", entry="entry",
-                                max_periods=max_jaren, cluster=cluster if cluster in spells.columns else None)
+    try:
+        return discrete_time_hazard(spells, "duration", "event", covs, link="cloglog", entry="entry",
+                                    max_periods=max_jaren, cluster=cluster if cluster in spells.columns else None)
+    except DataError:  # the model does not converge on these spells: no discrete-time estimate, as too few
+        return None
 
 
 def logrank_per_kenmerk(spells: pd.DataFrame, kenmerk: str) -> LogrankResult | None:
