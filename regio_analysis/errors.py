@@ -56,6 +56,6 @@ class DataError(ValueError):
         return "\n".join(lines)
 
 
-def rows_from_index(index: Sequence[int], header_lines: int = 1) -> tuple[int, ...]:
+def rows_from_index(index: Iterable[int], header_lines: int = 1) -> tuple[int, ...]:
     """Turn 0-based DataFrame positions into 1-based file line numbers."""
     return tuple(sorted({int(i) + header_lines + 1 for i in index}))

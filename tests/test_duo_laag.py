@@ -340,3 +340,15 @@ def test_an_address_file_without_a_sector_in_its_name_is_decided_by_the_pupils_t
                   soort="bao")["aantal"] == 400
     vo = load_region("regio-b", data_dir).duo["leerlingen"]
     assert set(vo.loc[vo["niveau"] == "regio", "soort"]) == {"vo"}   # the PO schools in Assen are not VO's
+
+
+def test_a_corrections_file_in_the_folder_is_applied_to_the_staff_and_listed(tmp_path):
+    bronmap = write_country(tmp_path / "bron")
+    _csv(bronmap / "correcties-erratum-2023.csv",
+         ["peiljaar", "eenheid", "bestuur_id", "instellingscode", "functiegroep", "kenmerk", "categorie", "waarde",
+          "toelichting"], [(2023, "personen", "10002", "22BB", "OP", "", "", 32, "erratum DUO")])
+    national = duo_laag.read_national(bronmap)
+    row = _value(national.personeel, peiljaar=2023, eenheid="personen", instellingscode="22BB", functiegroep="OP")
+    assert row["waarde"] == 32 and "gecorrigeerd: erratum DUO" in row["bron"]
+    assert [(c["rijen_gewijzigd"], c["oude_waarden"]) for c in national.correcties] == [(1, [30.0])]
+    assert [f["soort"] for f in national.bestanden if f["naam"] == "correcties-erratum-2023.csv"] == ["correcties"]

@@ -42,6 +42,7 @@ NOT_IMPORTED = {
     "ipykernel": "the kernel ('python3') the report notebooks run in",
     "nbval": "the pytest plugin behind --nbval-lax (addopts)",
     "jupyterlab": "`jupyter lab notebooks/` (extra lab)",
+    "mypy": "`python -m mypy`, the type check of the model packages ([tool.mypy] in pyproject.toml)",
 }
 
 

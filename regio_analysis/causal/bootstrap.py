@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -186,6 +187,7 @@ def _variant(df: pd.DataFrame, covariates: Sequence[str], options: dict, file: s
     _choice("method", method, ("naive", "ipw", "aipw"))
     censoring = options.pop("censoring", "km")
     _choice("censoring", censoring, CENSORING_MODELS)
+    extra: dict[str, Any]  # _ps_design's keyword options: formula, splines, interactions
     if pw is not None:  # refit the propensity model the weights came from
         model = pw.model
         default = propensity_formula(df, model.covariates)

@@ -61,14 +61,14 @@ def _censoring_fit(T: np.ndarray, C: np.ndarray, groups: np.ndarray | None, X: n
             m = groups == g
             curves.append((m, *_product_limit(T[m], C[m])))
 
-        def G(at, left=True):
+        def G_km(at, left=True):
             at = np.asarray(at, float)
             out = np.empty(n)
             step = _step_left if left else _step_right
             for m, times, values in curves:
                 out[m] = step(times, values, at[m])
             return out
-        return G
+        return G_km
 
     from regio_analysis.retention import cox
 
@@ -88,12 +88,12 @@ def _censoring_fit(T: np.ndarray, C: np.ndarray, groups: np.ndarray | None, X: n
         risk = np.ones(n)
     times, H = _breslow(T, C, risk)
 
-    def G(at, left=True):
+    def G_cox(at, left=True):
         at = np.asarray(at, float)
         pos = np.searchsorted(times, at, side="left" if left else "right") - 1
         H0 = np.where(pos >= 0, H[np.clip(pos, 0, None)], 0.0)
         return np.exp(-H0 * risk)
-    return G
+    return G_cox
 
 
 def _censoring_model(df: pd.DataFrame, duration: str, event: str, group: str | None,

@@ -253,9 +253,11 @@ def _point_and_cov(method, t, y, s, pw: PropensityWeights | None, Xo, estimand, 
     if method == "naive":
         mu1, mu0, V = _ipw_fit(t, y, s, np.ones_like(t), cluster=cluster)
     elif method == "ipw":
+        assert pw is not None  # estimate_effect makes weights for every method but "naive"
         w = pw.weights.to_numpy()
         mu1, mu0, V = _ipw_fit(t, y, s, w, pw.ps.to_numpy(), pw.model.design, estimand, cluster, pw.model.fit)
     elif method == "aipw":
+        assert pw is not None
         w = pw.weights.to_numpy()
         keep = w > 0
         idx = np.flatnonzero(keep)
@@ -308,7 +310,9 @@ def estimate_effect(df: pd.DataFrame, treatment: str, outcome: str, covariates: 
     extra = [c for c in ([cluster] if cluster else []) + ([censoring_weights] if isinstance(censoring_weights, str) else [])]
     t = _check(df, treatment, covariates, outcome=outcome, extra=extra, file=file,
                outcome_na_ok=censoring_weights is not None)
-    s = _weights_array(df, censoring_weights, file) if censoring_weights is not None else np.ones(len(df))
+    s = _weights_array(df, censoring_weights, file)
+    if s is None:  # no censoring weights: every row counts once
+        s = np.ones(len(df))
     y = df[outcome].astype(float).to_numpy()
     unknown = np.isnan(y) & (s > 0)
     if unknown.any():
@@ -331,6 +335,7 @@ def estimate_effect(df: pd.DataFrame, treatment: str, outcome: str, covariates: 
     if method == "match":
         if censoring_weights is not None:
             raise ValueError("matching does not take censoring weights; use method='ipw' or 'aipw'")
+        assert pw is not None  # made above for every method but "naive"
         lps = np.log(pw.ps.to_numpy() / (1 - pw.ps.to_numpy()))
         pairs, cal = _match(t, lps, caliper)
         if not pairs:

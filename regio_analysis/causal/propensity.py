@@ -334,7 +334,8 @@ def overlap_plot(ps, treated, ax: Axes | None = None, labels: tuple[str, str] = 
     edges = np.linspace(0, 1, bins + 1)
     colors = plt.rcParams["axes.prop_cycle"].by_key().get("color", ["C0", "C1"])
     for mask, label, color in ((treated, labels[0], colors[0]), (~treated, labels[1], colors[1 % len(colors)])):
-        ax.hist(ps[mask], bins=edges, density=True, alpha=0.5, color=color, label=f"{label} (n = {int(mask.sum())})")
+        ax.hist(ps[mask], bins=edges.tolist(), density=True, alpha=0.5, color=color,
+                label=f"{label} (n = {int(mask.sum())})")
     ax.set_xlim(0, 1)
     ax.set_xlabel("Propensityscore (kans op de behandeling)")
     ax.set_ylabel("Dichtheid")

@@ -65,6 +65,7 @@ class KaplanMeierCurves:
             tg = g["time"].to_numpy(float)
             for t in times:
                 pos = np.searchsorted(tg, float(t), side="right") - 1
+                vals: tuple[float, ...]
                 if pos < 0:
                     vals = (1.0, 1.0, 1.0)
                 else:
@@ -334,7 +335,7 @@ def survival_effect(df: pd.DataFrame, treatment: str, duration: str, event: str,
     effect = SurvivalEffect(weights=pw, km=km, cox=cox, horizons=horizons_df, method=method, estimand=estimand,
                             labels=labels)
     if n_boot:
-        options = {"method": method, "censoring": censoring}
+        options: dict[str, object] = {"method": method, "censoring": censoring}
         if method != "naive":
             options["weights"] = pw
         draws = survival_bootstrap(df, treatment, duration, event, covariates, {"hoofd": options}, estimand=estimand,

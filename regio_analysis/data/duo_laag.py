@@ -166,7 +166,7 @@ def read_national(bronmap: str | Path, *, voortgang: Callable[[str], None] | Non
                  "bestuur_id", "instellingscode", "onderwijstype", "bovenschools"])
     correcties: list[dict] = []
     for path in sorted(bronmap.glob("correcties*.csv")):
-        personeel = duo_correcties.apply_correcties(personeel, path)
+        personeel = duo_correcties.apply_corrections(personeel, path)
         correcties.extend(personeel.attrs.get("correcties", []))
         bestanden.append({"naam": path.name, "soort": "correcties", "sha256": sha256_of(path)})
     if "bovenschools" not in personeel.columns:

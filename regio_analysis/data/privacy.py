@@ -213,13 +213,13 @@ def _intervals(equations: Sequence[Equation], known: dict, unknown: Sequence) ->
     out = {}
     if not rows:
         return {c: (0.0, np.inf) for c in unknown}
-    A, b = np.array(rows), np.array(rhs)
+    A, b_eq = np.array(rows), np.array(rhs)
     for c in unknown:
         ends = []
         for sign in (1.0, -1.0):
             obj = np.zeros(len(unknown))
             obj[pos[c]] = sign
-            res = linprog(obj, A_eq=A, b_eq=b, bounds=[(0, None)] * len(unknown), method="highs")
+            res = linprog(obj, A_eq=A, b_eq=b_eq, bounds=[(0, None)] * len(unknown), method="highs")
             if res.status == 3:  # unbounded
                 ends.append(np.inf if sign < 0 else 0.0)
             elif res.status != 0:  # infeasible with the published numbers: nothing is pinned
@@ -345,7 +345,7 @@ def suppress_counts(df: pd.DataFrame, count_columns: str | Sequence[str], k: int
 
 def suppress_life_table(df: pd.DataFrame, at_risk: str, events: str, censored: str, k: int = DEFAULT_K, *,
                         survival: Sequence[str] = (), rates: Sequence[str] = (), totals: Sequence[str] = (),
-                        hidden_text: str = "–") -> tuple[pd.DataFrame, pd.DataFrame]:
+                        hidden_text: str | float = "–") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Suppress a life table (one row per interval, in order) so no hidden count comes back.
 
     Counts in ``(0, k)`` are hidden, then more (``protect``) so that the identity
@@ -374,8 +374,8 @@ def suppress_life_table(df: pd.DataFrame, at_risk: str, events: str, censored: s
         equations.append(({(i, c): 1.0 for i in range(len(out))}, float(num[c].sum())))
     hidden = protect(values, hidden, equations, k, margins={(i, at_risk) for i in range(len(out))})
     mask = pd.DataFrame(False, index=out.index, columns=cols)
-    for i, c in hidden:
-        mask.at[i, c] = True
+    for row, c in hidden:
+        mask.at[row, c] = True
     for c in cols:
         out[c] = num[c].astype(float).where(~mask[c])
     row_hidden = mask.any(axis=1)
@@ -583,7 +583,8 @@ class _Table:
             declared = c in self.meta.get("aantallen", [])
             if not declared and (c in not_counts or _NOT_COUNT.search(str(c))):
                 continue
-            vals, ok, seen = [], True, 0
+            vals: list[float | None] = []
+            ok, seen = True, 0
             for t in self.df[c]:
                 if t.strip().lower() in _HIDDEN_TEXT:
                     vals.append(None)
@@ -622,8 +623,8 @@ def _life_columns(t: _Table) -> tuple[str, str, str] | None:
                 if len({n, d, c}) < 3 or names.index(d) > names.index(c):
                     continue
                 N, D, C = t.counts[n], t.counts[d], t.counts[c]
-                checks = [N[i] - D[i] - C[i] == N[i + 1] for i in range(len(N) - 1)
-                          if None not in (N[i], D[i], C[i], N[i + 1])]
+                checks = [ni - di - ci == n_next for ni, di, ci, n_next in zip(N, D, C, N[1:])
+                          if ni is not None and di is not None and ci is not None and n_next is not None]
                 if len(checks) >= 2 and all(checks) and any(D) and any(C):
                     return n, d, c
     return None
@@ -706,16 +707,16 @@ def _audit_survival(t: _Table, life: tuple) -> list[Finding]:
         vals = [_share(x, s) for x in t.df[s]]
         shown = [v[0] for v in vals if v is not None]
         cumulative = len(shown) >= 2 and all(a >= b - 1e-9 for a, b in zip(shown, shown[1:]))
-        for i in range(len(t.df)):
-            if N[i] is None or vals[i] is None or (D[i] is not None and C[i] is not None):
+        for i, (ni, v) in enumerate(zip(N, vals)):
+            if ni is None or v is None or (D[i] is not None and C[i] is not None):
                 continue
             if cumulative:
                 prev = (100.0, 0.0) if i == 0 else vals[i - 1]
                 if prev is None or prev[0] <= 0:
                     continue
-                est = N[i] * (1 - vals[i][0] / prev[0])
+                est = ni * (1 - v[0] / prev[0])
             else:
-                est = N[i] * vals[i][0] / 100
+                est = ni * v[0] / 100
             m = int(round(est))
             if D[i] is None and 0 < m < t.k:
                 out.append(Finding(t.name, "overleving", t.cell(i, d), float(m),

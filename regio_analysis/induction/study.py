@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -220,6 +220,27 @@ def _rd_row(effect: causal.SurvivalEffect, horizon: int) -> dict[str, float]:
     return {"rd": r["estimate"], "rd_lower": r["ci_lower"], "rd_upper": r["ci_upper"]}
 
 
+class _Shared(TypedDict):
+    """The options of ``causal.survival_effect`` that every analysis of the study shares."""
+
+    estimand: str
+    horizons: tuple[float, ...]
+    cluster: str | None
+    labels: tuple[str, str]
+
+
+class _Variant(TypedDict, total=False):
+    """A sensitivity analysis: the options of ``causal.survival_effect`` it sets."""
+
+    method: str
+    weights: causal.PropensityWeights
+    fit: str
+    trim: float
+    splines: int
+    interactions: bool
+    censoring: str
+
+
 def run_study(cohort: StudyCohort, estimand: str = "ATT", horizon: int = 3, *,
               cluster: str | None = CLUSTER, n_boot: int = N_BOOT, seed: int = BOOT_SEED) -> InductionStudy:
     """Naive and adjusted estimates, balance, sensitivity analyses and the E-value.
@@ -245,7 +266,7 @@ def run_study(cohort: StudyCohort, estimand: str = "ATT", horizon: int = 3, *,
     cov = cohort.covariates
     cl = cluster if cluster and cluster in df.columns and df[cluster].nunique() > 1 else None
     horizons = tuple(sorted(set(HORIZONS) | {horizon}))
-    kw = {"estimand": estimand, "horizons": horizons, "cluster": cl, "labels": LABELS}
+    kw: _Shared = {"estimand": estimand, "horizons": horizons, "cluster": cl, "labels": LABELS}
     main = causal.survival_effect(df, TREATMENT, DURATION, EVENT, cov, method="aipw", fit="balance", n_boot=n_boot,
                                   seed=seed, **kw)
     naive = causal.survival_effect(df, TREATMENT, DURATION, EVENT, cov, method="naive", weights=main.weights, **kw)
@@ -271,8 +292,8 @@ def run_study(cohort: StudyCohort, estimand: str = "ATT", horizon: int = 3, *,
 
     add("naïef (geen correctie)", naive, weighted=False)
     add("hoofdanalyse: AIPW, propensitymodel geschat op balans (CBPS)", main)
-    one = dict(kw, horizons=(horizon,))
-    variants = (
+    one: _Shared = {**kw, "horizons": (horizon,)}
+    variants: tuple[tuple[str, _Variant], ...] = (
         ("IPW in plaats van AIPW", {"method": "ipw", "weights": main.weights}),
         ("propensitymodel geschat met maximale aannemelijkheid", {"method": "aipw", "fit": "ml"}),
         ("trimmen: propensityscore binnen [0,05; 0,95]", {"method": "aipw", "fit": "balance", "trim": 0.05}),

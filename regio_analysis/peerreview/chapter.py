@@ -17,10 +17,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.ticker import MaxNLocator
 
 from regio_analysis.data.privacy import DEFAULT_K
 from regio_analysis.peerreview.coverage import _eur
@@ -189,7 +191,9 @@ def figuur_status(d: Dossier, ax: Axes | None = None) -> Axes | None:
         left += vals
     ax.invert_yaxis()
     ax.set(xlabel="Aantal indicatoren", ylabel="")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    locator = ax.xaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
     ax.legend(title=None, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small")
     ax.grid(axis="y", visible=False)
     tekst = "Indicatoren van het kwaliteitskader per waarborg, naar status (aantal indicatoren)"
@@ -230,9 +234,10 @@ def dekking_tabel(d: Dossier) -> pd.DataFrame:
         "in partnerschap": s["studenten_partnerschap"], "aandeel (%)": s["aandeel_partnerschap"].astype(float),
         "nog te plaatsen": s["nog_te_plaatsen"], "extra bekostiging (€)": s["extra_bekostiging_eur"].astype(float),
     }).reset_index(drop=True)
-    return kolommen(out, studenten="aantal", **{
+    spec: dict[str, Kolom | str] = {
         "in partnerschap": "aantal", "aandeel (%)": Kolom("pct", 1, naam="aandeel"), "nog te plaatsen": "aantal",
-        "extra bekostiging (€)": Kolom("getal", 0)})
+        "extra bekostiging (€)": Kolom("getal", 0)}
+    return kolommen(out, studenten="aantal", **spec)
 
 
 def controle_tabel(d: Dossier) -> pd.DataFrame:
@@ -247,8 +252,9 @@ def controle_tabel(d: Dossier) -> pd.DataFrame:
         "nagerekend": c["berekend"].astype(float), "eenheid": c["eenheid"], "consistent": c["consistent"].astype(bool),
         "berekening": c["berekening"],
     }).reset_index(drop=True)
-    return kolommen(out, **{"in het plan": Kolom("getal", eenheid="eenheid"),
-                            "nagerekend": Kolom("getal", eenheid="eenheid"), "consistent": "ja_nee"})
+    spec: dict[str, Kolom | str] = {"in het plan": Kolom("getal", eenheid="eenheid"),
+                                    "nagerekend": Kolom("getal", eenheid="eenheid"), "consistent": "ja_nee"}
+    return kolommen(out, **spec)
 
 
 _CYCLUS_NAMEN = {"laatste_peer_review": "laatste peer review", "laatste_soort": "soort laatste", "gepland": "gepland", "via": "gepland met",
@@ -435,6 +441,15 @@ def herkomst_indicatoren(region, tabel: pd.DataFrame) -> tuple[Herkomst, ...]:
     return tuple(kinds)
 
 
+class _Opties(TypedDict):
+    """The options of :func:`dossier` that a chapter passes on."""
+
+    peiljaar: int | None
+    per_student_eur: float | None
+    citaten_per_code: int
+    k: int
+
+
 @met_herkomst
 class Hoofdstuk:
     """The peer-review chapter of one region, as its notebook shows it.
@@ -459,8 +474,8 @@ class Hoofdstuk:
         self.kader_bestand = kader_bestand
         self.documenten = documenten
         self.codebook = codebook
-        self.opties = {"peiljaar": peiljaar, "per_student_eur": per_student_eur, "citaten_per_code": citaten_per_code,
-                       "k": k}
+        self.opties: _Opties = {"peiljaar": peiljaar, "per_student_eur": per_student_eur,
+                                "citaten_per_code": citaten_per_code, "k": k}
 
     @cached_property
     def _kader_en_melding(self) -> tuple[Framework, list[str]]:

@@ -91,7 +91,7 @@ def _table_products(recs: list[dict], layout: Layout, text: str, checked: set[in
     for (t, _row), cells in by_row.items():
         cells = sorted(cells, key=lambda c: c["kolom"])
         if len(cells) >= 3 and len({c["kolom"] for c in cells[-3:]}) == 3:
-            tables.setdefault(t, []).append(tuple(cells[-3:]))
+            tables.setdefault(t, []).append((cells[-3], cells[-2], cells[-1]))
     for t, triples in tables.items():
         holds = [_product_holds(n, r, a) for n, r, a in triples]
         good, bad = sum(holds), len(holds) - sum(holds)
@@ -157,7 +157,7 @@ IMPLIED_NEAR = 0.20
 
 
 def _implied_counts(recs: list[dict], text: str, checked: set[int]) -> list[dict]:
-    out = []
+    out: list[dict] = []
     rates = [r for r in recs if _is_rate(r) and float(r["waarde"]).is_integer() and r["waarde"] >= 2]
     if not rates:
         return out
@@ -257,7 +257,7 @@ def _total_rows(table, grid: dict, text: str) -> list[dict]:
 
 
 def _total_columns(table, grid: dict, text: str) -> list[dict]:
-    out = []
+    out: list[dict] = []
     if not table.header:
         return out
     total_cols = [c for c in range(len(table.rows[0])) if c > 0 and TOTAL_RE.match(table.column_header(c))]

@@ -121,9 +121,9 @@ class Hoofdstuk:
         path = plan_path(self.region.path) if self.region.path is not None else None
         return audit_plan(path, region=self.region) if path is not None else None
 
-    def _plan(self) -> str:
+    @staticmethod
+    def _plan(r: PlanAudit) -> str:
         """The plan by its title, or its file name when it has none."""
-        r = self.resultaat
         return f"‘{r.titel}’" if r.titel else Path(r.bron).name
 
     # -- texts ---------------------------------------------------------------------------------------
@@ -142,7 +142,7 @@ class Hoofdstuk:
                  f"tarief), totalen en hun delen, verdelingen die op 100% moeten uitkomen, hetzelfde cijfer op "
                  f"twee plaatsen, aandelen in woorden naast getallen, en jaartallen binnen de periode die het plan "
                  f"noemt. Daarnaast zijn de cijfers van het plan vergeleken met de gegevens van de regio "
-                 f"({self._lagen_tekst()}). ")
+                 f"({self._lagen_tekst(r)}). ")
         if m == 0:
             tekst += "Geen van deze controles leverde een bevinding op."
         else:
@@ -154,8 +154,9 @@ class Hoofdstuk:
                         "plan allemaal zelf noemt, en alleen een verschil dat groter is dan de afronding toelaat. "
                         "Wat ze niet meldt, is dus niet bewezen juist.")
 
-    def _lagen_tekst(self) -> str:
-        lagen = self.resultaat.lagen
+    @staticmethod
+    def _lagen_tekst(r: PlanAudit) -> str:
+        lagen = r.lagen
         if not lagen:
             return "de regio heeft geen tabellen met cijfers die de controle kan vergelijken"
         woorden = {"gepubliceerd": "de gepubliceerde tabellen van de regio",
@@ -219,7 +220,7 @@ class Hoofdstuk:
         # counts of findings, not of people (the report's privacy audit reads this)
         describe(out, geen_aantallen=["hoog", "middel", "laag", "totaal"])
         return bijschrift(markeer(kolommen(out, **{c: Kolom("aantal") for c in ("hoog", "middel", "laag", "totaal")}),
-                                  berekend(f"controle van de cijfers in {self._plan()} door het pakket")),
+                                  berekend(f"controle van de cijfers in {self._plan(self.resultaat)} door het pakket")),
                           "Bevindingen per soort controle en naar ernst")
 
     def tabel_bevindingen(self) -> pd.DataFrame:
@@ -241,7 +242,7 @@ class Hoofdstuk:
             "paragraaf": [next((s for s in secs if s), "–") for secs in f["secties"]],
             "citaat uit het plan": f["bewijs"].map(citaat),
         })
-        herkomst = [gepubliceerd(self._plan()), berekend("rekensommen en vergelijkingen van de controle")]
+        herkomst = [gepubliceerd(self._plan(self.resultaat)), berekend("rekensommen en vergelijkingen van de controle")]
         if "DUO" in self.resultaat.lagen and (f["soort"] == "gegevens").any():
             herkomst.append(berekend_uit_duo(self.region))
         return bijschrift(markeer(out, *herkomst), "De bevindingen in de volgorde van het plan")
@@ -262,7 +263,7 @@ class Hoofdstuk:
             "gegevens": [f"{LAGEN[laag]}: {wat}" for laag, wat in zip(c["laag"], c["omschrijving"])],
             "bron van de gegevens": c["bron"].map(lambda b: b if len(b) <= 120 else b[:120] + "…"),
         }).reset_index(drop=True)
-        herkomst = [gepubliceerd(self._plan()), berekend("vergelijking met de gegevens van de regio")]
+        herkomst = [gepubliceerd(self._plan(self.resultaat)), berekend("vergelijking met de gegevens van de regio")]
         if "DUO" in set(c["laag"]):
             herkomst.append(berekend_uit_duo(self.region))
         describe(out, geen_aantallen=["jaar"])

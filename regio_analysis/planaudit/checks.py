@@ -83,7 +83,8 @@ def find_contradictions(q: pd.DataFrame, layout: Layout, text: str) -> list[dict
             continue
         overlap = subject_overlap(words[i], words[j])
         scored.append((overlap, a, b))
-    out, used = [], set()
+    out: list[dict] = []
+    used: set[int] = set()  # the quantities (nr) already in a finding
     for overlap, a, b in sorted(scored, key=lambda s: (-s[0], s[1]["start"], s[2]["start"])):
         if a["nr"] in used and b["nr"] in used:
             continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Any
 
 import pandas as pd
 
@@ -340,7 +341,7 @@ def _range(text: str, claims: _Claims, rows: list[dict], regex: re.Pattern, m: r
 def _unit_after(text: str, end: int) -> dict:
     """The unit written after a number ending at ``end`` (and a multiplier, and "per X")."""
     tail = text[end:end + 80]
-    out = {"eenheid": "", "factor": 1.0, "end": end, "per": "", "noun": ""}
+    out: dict[str, Any] = {"eenheid": "", "factor": 1.0, "end": end, "per": "", "noun": ""}
     m = _DASH_UNIT_RE.match(tail)
     if m:
         out.update(eenheid="jaar" if "jarig" in m.group().lower() else "personen", end=end + m.end())
@@ -513,9 +514,9 @@ def _with_context(text: str, layout: Layout, rows: list[dict]) -> pd.DataFrame:
     by_sentence_unit: dict[tuple, list[dict]] = {}
     for r in rows:
         by_sentence_unit.setdefault((r["_sent"], r["eenheid"]), []).append(r)
-    for group in by_sentence_unit.values():
-        for k, r in enumerate(group):
-            r["_bounds"] = (group[k - 1]["einde"] if k else -1, group[k + 1]["start"] if k + 1 < len(group) else -1)
+    for same in by_sentence_unit.values():
+        for k, r in enumerate(same):
+            r["_bounds"] = (same[k - 1]["einde"] if k else -1, same[k + 1]["start"] if k + 1 < len(same) else -1)
     out = []
     for nr, r in enumerate(rows):
         sent = r.pop("_sent")
@@ -672,8 +673,8 @@ def _clause(text: str, start: int, end: int, r: dict) -> tuple[tuple[int, int], 
     left = 0
     for m in _CLAUSE_BREAK_RE.finditer(chunk, 0, max(0, pos)):
         left = m.end()
-    m = _CLAUSE_BREAK_RE.search(chunk, min(len(chunk), stop))
-    right = m.start() if m else len(chunk)
+    brk = _CLAUSE_BREAK_RE.search(chunk, min(len(chunk), stop))
+    right = brk.start() if brk else len(chunk)
     narrow = (start + left, start + right)
     if len(content_words(chunk[left:pos] + " " + chunk[stop:right])) < 2:
         return (start, end), narrow

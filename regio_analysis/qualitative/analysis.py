@@ -7,20 +7,28 @@ segment ``(doc_id, start, einde)``; a code counts once per unit.
 """
 from __future__ import annotations
 
-import collections
 import itertools
 import re
 import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-UNIT = ["doc_id", "start", "einde"]
-_Unit = collections.namedtuple("_Unit", UNIT)
+
+class _Unit(NamedTuple):
+    """One coded segment."""
+
+    doc_id: str
+    start: int
+    einde: int
+
+
+UNIT = list(_Unit._fields)
 
 
 def _units(codings: pd.DataFrame, codes: Sequence[str] | None) -> pd.DataFrame:
@@ -68,7 +76,7 @@ def cooccurrence(codings: pd.DataFrame, codes: Sequence[str] | None = None) -> p
     pair_counts: dict[tuple[str, str], int] = {}
     pos = {c: i for i, c in enumerate(all_codes)}
     for s in sets:
-        for a, b in combinations(sorted(s, key=pos.get), 2):
+        for a, b in combinations(sorted(s, key=pos.__getitem__), 2):
             pair_counts[(a, b)] = pair_counts.get((a, b), 0) + 1
     rows = []
     for a, b in combinations(all_codes, 2):
@@ -119,8 +127,8 @@ def heatmap(matrix: pd.DataFrame, ax: Axes | None = None, *, titel: str | None =
     ax.set(xlabel="", ylabel="", title=titel)
     ax.tick_params(axis="x", rotation=45, labelsize="small")
     ax.tick_params(axis="y", rotation=0, labelsize="small")
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
+    for tick in ax.get_xticklabels():
+        tick.set_horizontalalignment("right")
     return ax
 
 

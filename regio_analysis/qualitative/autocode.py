@@ -292,15 +292,15 @@ def precision_recall(predicted: pd.DataFrame, gold: pd.DataFrame, codes: list[st
     with no code in ``gold`` counts as a true negative for every code). Only ``codes``
     (default: the codes in ``gold``) are scored, and only on the units present in ``gold``.
     """
-    key = list(key)
-    units = gold[key].drop_duplicates()
+    key_cols = list(key)
+    units = gold[key_cols].drop_duplicates()
     codes = list(codes) if codes is not None else sorted(gold["code"].dropna().unique())
-    pred = predicted.merge(units, on=key)[key + ["code"]].drop_duplicates()
-    gold = gold.dropna(subset=["code"])[key + ["code"]].drop_duplicates()
+    pred = predicted.merge(units, on=key_cols)[key_cols + ["code"]].drop_duplicates()
+    gold = gold.dropna(subset=["code"])[key_cols + ["code"]].drop_duplicates()
     rows = []
     for code in codes:
-        p = set(map(tuple, pred.loc[pred["code"] == code, key].to_numpy().tolist()))
-        g = set(map(tuple, gold.loc[gold["code"] == code, key].to_numpy().tolist()))
+        p = set(map(tuple, pred.loc[pred["code"] == code, key_cols].to_numpy().tolist()))
+        g = set(map(tuple, gold.loc[gold["code"] == code, key_cols].to_numpy().tolist()))
         rows.append({"code": code, "tp": len(p & g), "fp": len(p - g), "fn": len(g - p), "n_gold": len(g)})
     out = pd.DataFrame(rows, columns=["code", "tp", "fp", "fn", "n_gold"])
     total = out[["tp", "fp", "fn", "n_gold"]].sum()

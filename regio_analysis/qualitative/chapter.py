@@ -420,7 +420,7 @@ def figuur_redenen(a: Antwoorden | None, ax: Axes | None = None) -> Axes | None:
     from regio_analysis.report import figures as plotting
 
     tab = tabel_redenen(a)
-    if tab.empty or tab[AANDEEL].notna().sum() == 0:
+    if a is None or tab.empty or tab[AANDEEL].notna().sum() == 0:
         return None
     data = tab.dropna(subset=[AANDEEL])
     label = f" ({SYNTH})" if a.synthetisch else ""
@@ -434,7 +434,7 @@ def figuur_redenen(a: Antwoorden | None, ax: Axes | None = None) -> Axes | None:
 
 def lezing_redenen(a: Antwoorden | None) -> str:
     tab = tabel_redenen(a)
-    if tab.empty:
+    if a is None or tab.empty:
         return geen_gegevens("open antwoorden")
     shown = tab.dropna(subset=[AANDEEL])
     if shown.empty:
@@ -475,7 +475,7 @@ def kwaliteit_autocodering(a: Antwoorden | None, k: int = DEFAULT_K) -> pd.DataF
 
 def lezing_kwaliteit(a: Antwoorden | None) -> str:
     tab = kwaliteit_autocodering(a)
-    if tab.empty:
+    if a is None or tab.empty:
         return "_Voor deze antwoorden zijn geen handmatige of bekende codes beschikbaar om de automatische codering aan te toetsen._"
     tot = tab[tab["reden"] == "totaal"].iloc[0]
     per = tab[(tab["reden"] != "totaal")].dropna(subset=["recall"])
@@ -509,7 +509,7 @@ def figuur_samenhang(a: Antwoorden | None, ax: Axes | None = None) -> Axes | Non
     from regio_analysis.report import figures as plotting
 
     m = samenhang(a)
-    if m.empty:
+    if a is None or m.empty:
         return None
     values = m.to_numpy(dtype=float, copy=True)
     np.fill_diagonal(values, np.nan)
@@ -526,7 +526,7 @@ def figuur_samenhang(a: Antwoorden | None, ax: Axes | None = None) -> Axes | Non
 
 def lezing_samenhang(a: Antwoorden | None) -> str:
     m = samenhang(a)
-    if m.empty:
+    if a is None or m.empty:
         return geen_gegevens("open antwoorden")
     pairs = [(m.iloc[i, j], m.index[i], m.columns[j]) for i in range(len(m)) for j in range(i + 1, len(m))
              if pd.notna(m.iloc[i, j]) and m.iloc[i, j] > 0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.patches import Rectangle
 
 from regio_analysis.report.format import thema_label
 from regio_analysis.data.schemas import ABC, THEMAS
@@ -128,7 +129,9 @@ def timeline(activiteiten: pd.DataFrame, ax: Axes | None = None, periode: tuple[
     zonder = set(df.loc[~looptijd_vermeld(df), "id"].astype(str))
     if zonder:
         ids = [t.get_text().split("  ")[0] for t in ax.get_yticklabels()]
-        for bar in ax.patches:
+        for bar in ax.patches:  # the bars of barh: Rectangles
+            if not isinstance(bar, Rectangle):
+                continue
             i = int(round(bar.get_y() + bar.get_height() / 2))
             if 0 <= i < len(ids) and ids[i] in zonder:
                 bar.set_hatch("////")

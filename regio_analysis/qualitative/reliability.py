@@ -17,13 +17,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from itertools import combinations
 from numbers import Real
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from ..errors import DataError
 
-LEVELS = ("nominal", "ordinal", "interval", "ratio")
+Level = Literal["nominal", "ordinal", "interval", "ratio"]  # krippendorff's levels of measurement
+LEVELS: tuple[Level, ...] = ("nominal", "ordinal", "interval", "ratio")
 WEIGHTS = (None, "linear", "quadratic")
 
 
@@ -263,7 +265,8 @@ def reliability_by_code(
         raise ValueError("reliability needs at least two coders")
     units = (units if units is not None else codings)[UNIT_KEY].drop_duplicates().sort_values(UNIT_KEY)
     codes = list(codes) if codes is not None else sorted(codings["code"].unique())
-    rows, pooled = [], []
+    rows = []
+    pooled: list[np.ndarray] = []  # the codes' matrices, side by side for the row totaal
     for code in codes + ["totaal"]:
         if code == "totaal":
             arr = np.concatenate(pooled, axis=1) if pooled else np.zeros((len(coders), 0))

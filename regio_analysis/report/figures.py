@@ -6,7 +6,7 @@ and legends are Dutch; numbers use a decimal comma and a thousands dot (``1.234,
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Sequence, overload
 
 import re
 import textwrap
@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.container import BarContainer
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, Formatter, MaxNLocator, NullFormatter, ScalarFormatter
 
@@ -64,6 +65,10 @@ STARTER_KLEUREN: dict[str, str] = {
 _GROEPSKLEUREN = {k.lower(): v for d in (FUNCTIEGROEP_KLEUREN, SOORT_KLEUREN, STARTER_KLEUREN) for k, v in d.items()}
 
 
+@overload
+def groepskleur(groep, standaard: str) -> str: ...
+@overload
+def groepskleur(groep, standaard: None = None) -> str | None: ...
 def groepskleur(groep, standaard: str | None = None) -> str | None:
     """The report's colour of a function group, school type, level (``regio``, ``landelijk``,
     ``provincie:<naam>``) or group of starters, by code or Dutch label; ``standaard`` otherwise."""
@@ -391,8 +396,9 @@ def staaf(
         shown = {c: omgebroken(c, width) for c in order}
     data = data.assign(**{cat: data[cat].map(lambda c: shown.get(c, c))})
     order = [shown[c] for c in order]
-    hue_order = list(dict.fromkeys(data[hue])) if hue else None
+    kwargs: dict[str, object]  # for sns.barplot
     if hue:
+        hue_order = list(dict.fromkeys(data[hue]))
         kwargs = {"hue": hue, "hue_order": hue_order, "palette": {**kleuren(hue_order), **(kleur or {})}}
     elif kleur:
         palette = {shown.get(c, c): k for c, k in kleur.items()}
@@ -403,8 +409,10 @@ def staaf(
     sns.barplot(data=data, x=x, y=y, order=order, errorbar=None,
                 orient="h" if horizontal else "v", saturation=0.9, ax=ax, **kwargs)
     fmt = (lambda v: fmt_pct(v, decimals)) if pct else (lambda v: fmt_getal(v, decimals))
-    for container in ax.containers:
-        ax.bar_label(container, labels=[fmt(v) for v in container.datavalues], padding=3, fontsize="small")
+    for container in ax.containers:  # the bars seaborn drew, each with its heights (or widths) as datavalues
+        if isinstance(container, BarContainer):
+            values = np.asarray(container.datavalues)
+            ax.bar_label(container, labels=[fmt(v) for v in values], padding=3, fontsize="small")
     axis = ax.xaxis if horizontal else ax.yaxis
     axis.set_major_formatter(nl_formatter(None, pct=pct))
     if horizontal:

@@ -252,7 +252,7 @@ class ZoalsGepubliceerd(Kolom):
 
     def per_eenheid(self, unit) -> Kolom:
         k = super().per_eenheid(unit)
-        if not hasattr(k, "achter"):
+        if not isinstance(k, _Eenheid):  # the unit is missing: k is this column itself
             return replace(k, soort="getal", decimalen=None)
         return replace(k, soort="getal", decimalen=None, achter="%" if k.soort == "pct" else k.achter)
 
@@ -405,9 +405,10 @@ class Vergelijking:
 
     @property
     def sluit_uit(self) -> bool:
-        if _is_missing(self.laag) or _is_missing(self.hoog):
+        laag, hoog = self.laag, self.hoog
+        if laag is None or hoog is None or _is_missing(laag) or _is_missing(hoog):
             return False
-        return bool(self.hoog < self.referentie or self.laag > self.referentie)
+        return bool(hoog < self.referentie or laag > self.referentie)
 
     @property
     def aantoonbaar(self) -> bool:

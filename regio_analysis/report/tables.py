@@ -90,6 +90,7 @@ def toon_tabel(df: pd.DataFrame, naam: str, output_dir: str = "", *, wat: str | 
     caption = bijschrift_van(df)[0]
     if not df.empty and not caption:
         raise ValueError(f"table {naam!r} has no caption: give it one with report.tables.bijschrift")
+    shown: Markdown | _Tabel
     if df.empty:
         shown = Markdown(geen_gegevens(wat or naam.replace("-", " ")))
     else:

@@ -98,7 +98,7 @@ def cumulative_incidence(
     df: pd.DataFrame,
     duration: str,
     event_type: str = "event_type",
-    times: Sequence[float] | None = None,
+    times: Sequence[float] | np.ndarray | None = None,
     by: str | Sequence[str] | None = None,
     weights: str | None = None,
     entry: str | None = None,

@@ -266,6 +266,9 @@ def _shifted_exp(eta: np.ndarray) -> tuple[np.ndarray, float]:
 def _sums(beta, x, w, st: _Stratum, need_info: bool):
     """Risk-set sums (S0, S1, S2) and event sums per event time (risk scores scaled by exp(-m)),
     the events' sum of w*eta and w*x, and the shift m."""
+    xx: np.ndarray | None  # the S2 columns and their upper-triangle indices: None without need_info
+    iu: np.ndarray | None
+    ju: np.ndarray | None
     if st.pat_x is not None:
         xg = st.pat_x
         eta = xg @ beta
@@ -594,9 +597,11 @@ class CoxResult:
         from lifelines.statistics import proportional_hazard_test
 
         fitter = self.lifelines
-        if "_entry" in self._lifelines_frame.columns:
+        frame = self._lifelines_frame
+        assert frame is not None  # made together with the fitter by the lifelines property
+        if "_entry" in frame.columns:
             raise ValueError("lifelines' proportional-hazards test does not support delayed entry (left truncation)")
-        test = proportional_hazard_test(fitter, self._lifelines_frame, time_transform=time_transform)
+        test = proportional_hazard_test(fitter, frame, time_transform=time_transform)
         out = test.summary.reset_index()
         out = out.rename(columns={out.columns[0]: "covariaat", "test_statistic": "statistic"})
         return out[["covariaat", "statistic", "p"]]

@@ -27,6 +27,7 @@ indicator, waarde``); :func:`inputs_differences` lists what differs in the last 
 from __future__ import annotations
 
 import dataclasses
+from typing import TypedDict
 
 import numpy as np
 import pandas as pd
@@ -98,7 +99,27 @@ def step_totals(table: pd.DataFrame, year: int, indicator: str = "te_vervullen_f
     return wide
 
 
-def inputs_differences(region, inputs: WorkforceInputs) -> dict[str, object]:
+class GroupDifference(TypedDict):
+    """One function group in :func:`inputs_differences`: (published, package) of each."""
+
+    voorraad: tuple[float, float]
+    drijvers: tuple[tuple[str, ...], tuple[str, ...]]
+    vraag_eerste_jaar: tuple[float, float]
+
+
+class InputsDifferences(TypedDict):
+    """What :func:`inputs_differences` returns: (published, package) of each, or whether they agree."""
+
+    groepen: dict[str, GroupDifference]
+    basisjaar: tuple[int, int]
+    eerste_jaar: tuple[int, int]
+    jaren: tuple[tuple[int, ...], tuple[int, ...]]
+    tarieven_gelijk: bool
+    fte_per_persoon: tuple[dict[str, float], dict[str, float]]
+    leeftijden: bool
+
+
+def inputs_differences(region, inputs: WorkforceInputs) -> InputsDifferences:
     """What the last step (``invoer``) changes, as data: per group the stock of both and the
     school types that drive demand in both; and whether base year, rates, fte per person and
     years differ."""

@@ -261,7 +261,7 @@ def conclusie_tekst(c: ConclusionNumbers) -> str:
     who = "bij de starters die inductie kregen" if c.estimand == "ATT" else "over alle starters"
     if c.synthetic:
         parts.append("**Dit is een demonstratie van de methode op synthetische gegevens, geen bevinding over de regio.**")
-    if c.rd is None:
+    if c.rd is None or c.rd_lo is None or c.rd_hi is None:  # the three are None together
         parts.append(f"Na {h} jaar is van te weinig starters bekend of ze vertrokken zijn om een risicoverschil te schatten.")
     else:
         interval = f"95%-betrouwbaarheidsinterval {_pp(c.rd_lo)} tot {_pp(c.rd_hi)} procentpunt"

@@ -218,7 +218,7 @@ def risico_tabel(study: InductionStudy) -> pd.DataFrame:
     for analyse, effect in (("zonder correctie", study.naive), ("gewogen (hoofdanalyse)", study.main)):
         h = effect.horizons
         for horizon in sorted(h["horizon"].unique()):
-            row = {"analyse": analyse, "horizon": f"{int(horizon)} jaar"}
+            row: dict[str, str | float] = {"analyse": analyse, "horizon": f"{int(horizon)} jaar"}
             for lab in LABELS:
                 r = h[(h["measure"] == f"risico {lab}") & (h["horizon"] == horizon)]
                 row[f"vertrokken {lab} (%)"] = 100 * float(r["estimate"].iloc[0]) if len(r) else np.nan

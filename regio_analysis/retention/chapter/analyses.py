@@ -110,7 +110,7 @@ def ambities(region) -> pd.DataFrame:
     rows = kg[(kg["onderwerp"] == "ambitie") & kg["indicator"].astype(str).str.fullmatch(r"vertrek_binnen_\d+_jaar_max")]
     rows = rows.dropna(subset=["waarde"])
     out = pd.DataFrame({
-        "horizon": [int(re.search(r"\d+", i).group()) for i in rows["indicator"]],
+        "horizon": [int(re.findall(r"\d+", i)[0]) for i in rows["indicator"]],  # rows matched above
         "max": rows["waarde"].astype(float).to_numpy() / 100,
         "bron": rows["bron"].astype(str).to_numpy(),
     })

@@ -39,7 +39,9 @@ def retentie_horizonnen(spells: pd.DataFrame, horizons: Sequence[float] = HORIZO
     if spells.empty:
         return pd.DataFrame()
     overall_ok = veilige_overleving(spells)
-    parts = [("alle starters", spells.assign(groep="alle starters"), {})]
+    # (kenmerk, rows kept, size of each group left out)
+    parts: list[tuple[str, pd.DataFrame, dict[str, int]]] = [
+        ("alle starters", spells.assign(groep="alle starters"), {})]
     for kenmerk in kenmerken:
         d, small = groepen(spells, kenmerk, k)
         if not d.empty or small:
@@ -47,7 +49,7 @@ def retentie_horizonnen(spells: pd.DataFrame, horizons: Sequence[float] = HORIZO
             sizes = spells[kenmerk].map(lambda v: labels.get(v, str(v))).value_counts() if kenmerk in spells else {}
             parts.append((KENMERKEN[kenmerk][0], d, {lab: int(sizes[lab]) for lab in small}))
     rows = []
-    for wat, d, small in parts:
+    for wat, d, left_out in parts:
         if not d.empty:
             h = survival_at(d, "duration", "event", list(horizons), by="groep", entry="entry")
             n = d.groupby("groep", observed=True).size()
@@ -64,7 +66,7 @@ def retentie_horizonnen(spells: pd.DataFrame, horizons: Sequence[float] = HORIZO
                     for suffix, v in zip(_PCT_CI, values):
                         row[col + suffix] = v * 100
                 rows.append(row)
-        for lab, size in small.items():
+        for lab, size in left_out.items():
             rows.append({"kenmerk": wat, "groep": lab, "starters": size, "_weggelaten": True})
     out = pd.DataFrame(rows)
     if "_weggelaten" not in out.columns:
@@ -153,10 +155,12 @@ def tabel_vertrek_en_ambitie(tabel: pd.DataFrame) -> pd.DataFrame:
         "nog gevolgd": tabel["nog gevolgd"].round().astype("Int64"),
     })
     out = _aantallen(out, ["nog gevolgd"])
-    kolommen(out, **{vertrek + _PCT_CI[0]: _pct_kolom(vertrek + _PCT_CI[0], "geschat vertrek (95%-BI)"),
-                     "ambitie regio (maximaal, %)": Kolom("pct", 0, naam="ambitie regio (maximaal)", leeg="geen"),
-                     "gepubliceerd cijfer (%)": Kolom("pct", 0, naam="gepubliceerd cijfer"),
-                     "nog gevolgd": "aantal"})
+    spec: dict[str, Kolom | str] = {
+        vertrek + _PCT_CI[0]: _pct_kolom(vertrek + _PCT_CI[0], "geschat vertrek (95%-BI)"),
+        "ambitie regio (maximaal, %)": Kolom("pct", 0, naam="ambitie regio (maximaal)", leeg="geen"),
+        "gepubliceerd cijfer (%)": Kolom("pct", 0, naam="gepubliceerd cijfer"),
+        "nog gevolgd": "aantal"}
+    kolommen(out, **spec)
     return describe(out, aantallen=["nog gevolgd"], geen_aantallen=[], aandelen={})
 
 
@@ -297,7 +301,7 @@ def levenstafel(spells: pd.DataFrame, max_jaren: int = 7) -> pd.DataFrame:
     })
     # complementary suppression: no hidden count comes back from the life-table identity,
     # the yearly probability or the cumulative survival (see privacy.suppress_life_table)
-    counts = ["in dienst bij begin", "vertrokken", "gecensureerd"]
+    counts = ("in dienst bij begin", "vertrokken", "gecensureerd")
     # the chapter's opening states the number of leavers: a published total of the column
     rate, survival = "kans op vertrek in dit jaar (%)", "nog in dienst (cumulatief, %)"
     out, _ = suppress_life_table(out, *counts, k=K, survival=[survival], rates=[rate], totals=["vertrokken"],
@@ -361,4 +365,5 @@ def logrank_tabel(spells: pd.DataFrame, kenmerken: Sequence[str] = ("route", "be
         rows.append({"kenmerk": KENMERKEN[kenmerk][0], "chi-kwadraat": float(t.chisq),
                      "vrijheidsgraden": int(t.df), "p": float(t.p)})
     out = pd.DataFrame(rows)
-    return kolommen(out, **{"chi-kwadraat": Kolom("getal", 2), "vrijheidsgraden": "aantal", "p": "p"}) if rows else out
+    spec: dict[str, Kolom | str] = {"chi-kwadraat": Kolom("getal", 2), "vrijheidsgraden": "aantal", "p": "p"}
+    return kolommen(out, **spec) if rows else out

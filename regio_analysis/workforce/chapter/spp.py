@@ -20,7 +20,7 @@ from regio_analysis.report.format import Kolom, fmt_getal, geen_gegevens, kolomm
 from regio_analysis.report.tables import bijschrift
 from regio_analysis.workforce import model as workforce
 from regio_analysis.workforce import reconcile
-from regio_analysis.data.region import leesbare_bron
+from regio_analysis.data.region import RegionData, leesbare_bron
 from regio_analysis.workforce.chapter.publiek import (GROEP_LABELS, SOORT_LABELS, bron_tekst, jaar_tekst, met_vermeld_jaar,
                                                       populatie_tekst)
 
@@ -79,8 +79,8 @@ def figuur_spp(projectie: pd.DataFrame, ax: Axes | None = None) -> Axes | None:
     import matplotlib.pyplot as plt
 
     if ax is None:
-        _fig, axes = plt.subplots(1, len(groups), figsize=(4.2 * len(groups), 4.0), squeeze=False)
-        axes = axes[0]
+        _fig, grid = plt.subplots(1, len(groups), figsize=(4.2 * len(groups), 4.0), squeeze=False)
+        axes = grid[0]
     else:
         axes = [ax] * len(groups)
     for a, g in zip(axes, groups):
@@ -397,7 +397,7 @@ class SPP:
     gevoeligheid: pd.DataFrame
     ontbrekend: list[str]
     scenarios: dict
-    regio: object = field(default=None, repr=False)
+    regio: RegionData | None = field(default=None, repr=False)
 
     def tabel(self, scenario: str = "basis") -> pd.DataFrame:
         """The projection of one scenario as a readable table: a row per group and indicator."""

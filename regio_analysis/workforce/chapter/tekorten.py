@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 
 from regio_analysis.overview.chapter import regio_rijen
@@ -255,7 +256,7 @@ def figuur_tevredenheid(region, ax: Axes | None = None) -> Axes | None:
     goals = df.dropna(subset=["doel"])
     for i, (yi, goal) in enumerate(zip(y[df["doel"].notna().to_numpy()], goals["doel"])):
         ax.vlines(goal, yi - 0.45, yi + 0.45, color="black", lw=2.5, zorder=5,
-                  label="streefwaarde van de regio" if i == 0 else None)
+                  label="streefwaarde van de regio" if i == 0 else "")  # "": no legend entry
     ax.set_yticks(y, [plotting.omgebroken(a, 34) for a in df["aspect"]])
     ax.set_ylim(len(df) - 0.4, -0.6)  # least satisfied on top
     ax.set_xlim(0, 105)
@@ -332,9 +333,9 @@ def figuur_stromen(region, ax: Axes | None = None) -> Axes | None:
         import matplotlib.pyplot as plt
 
         if ax is None:
-            _fig, axes = plt.subplots(1, len(richtingen), figsize=(5.2 * len(richtingen), 4.6), squeeze=False,
+            _fig, grid = plt.subplots(1, len(richtingen), figsize=(5.2 * len(richtingen), 4.6), squeeze=False,
                                       sharey=True)
-            axes = list(axes[0])
+            axes = list(grid[0])
         else:
             axes = [ax] * len(richtingen)
         single = len({id(a) for a in axes}) == 1
@@ -353,7 +354,7 @@ def figuur_stromen(region, ax: Axes | None = None) -> Axes | None:
         fig = axes[0].figure
         fig.tight_layout()
         # one legend under the panels (inside, it would cover lines): each label once
-        entries = {}
+        entries: dict[str, Artist] = {}
         for a in dict.fromkeys(axes):
             for handle, label in zip(*a.get_legend_handles_labels()):
                 entries.setdefault(label, handle)
