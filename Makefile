@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install locked chromium test test-lowest reports regions validate clean
+.PHONY: install locked chromium test test-lowest typecheck reports regions validate clean
 
 $(VENV)/.installed: pyproject.toml
 	@echo "regio_analysis installeren in $(VENV) (pip; de eerste keer ongeveer 3 minuten) ..."
@@ -37,6 +37,10 @@ chromium:
 
 test: install chromium
 	$(PY) -m pytest
+
+# The model packages type-checked ([tool.mypy] in pyproject.toml names them); .ci/run runs it too.
+typecheck: install
+	$(PY) -m mypy
 
 # The dependency floors of pyproject.toml: a throw-away venv with every direct dependency at its lowest
 # allowed version (uv --resolution lowest-direct) runs a smoke subset of the tests (.ci/run calls it too).
