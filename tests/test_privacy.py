@@ -358,17 +358,13 @@ def test_suppressed_tables_pass_the_audit(tmp_path):
 
 
 def test_audit_finds_nothing_in_the_default_reports(full_reports):
-    """All four default regions and the microdata-only region, as the batch wrote them."""
-    import time
-
+    """All four default regions and the microdata-only region, as the batch wrote them (the audit's time
+    per region is measured by benchmarks/batch.py, phase controle_s, not here: timed tests flake)."""
     out, manifest = full_reports
     folders = sorted({out / r["regio_id"] for r in manifest["rijen"]})
     assert len(folders) >= 5
-    audit(folders[0])  # imports
     for folder in folders:
-        t = time.perf_counter()
         assert audit(folder) == [], folder.name
-        assert time.perf_counter() - t < 1.0
 
 
 def test_audit_finds_nothing_in_a_small_region_report(tmp_path):
