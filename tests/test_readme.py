@@ -305,12 +305,13 @@ SERVERS = [b for b in BLOKKEN if b.niet_uitgevoerd == "start een server"]
 @pytest.mark.parametrize("blok", SERVERS, ids=[b.id for b in SERVERS])
 def test_server_blok_noemt_wat_er_is(blok: Blok, kopie: Path):
     """A block that starts a server (``jupyter lab notebooks/``) is not run, but its program answers
-    ``--version`` and every path it names exists."""
+    ``--version`` and every path it names exists: in the repository, or under ``/tmp/`` made by an
+    earlier block (``notebooks --naar /tmp/hoofdstukken``; the blocks run first, in README order)."""
     for line in opdrachten(blok.code):
         words = shlex.split(line)
         program, paths = words[:2], words[2:]
         assert program[0].startswith(".venv/bin/") or blok.sectie == PIP_SECTIE, (
             f"{blok.id}: {line}: after `make test` the program is in .venv/bin/")
-        missing = [p for p in paths if not (kopie / p).exists()]
+        missing = [p for p in paths if not (kopie / _naar_kopie(p, kopie)).exists()]
         assert not missing, f"{blok.id}: {line}: no such file or folder in the repository: {missing}"
         _draai(["bash", "-c", shlex.join(program + ["--version"])], kopie, blok, f"{shlex.join(program)} --version")
