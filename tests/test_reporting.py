@@ -6,6 +6,7 @@ acceptance test at the end runs the real chapters for two default regions and a 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import re
 import shutil
@@ -18,7 +19,7 @@ import pytest
 from regio_analysis.data.regions import default_data_dir
 from regio_analysis.reporting import CHAPTERS, Chapter, Param, ParameterError, check_parameters, run_batch
 from regio_analysis.reporting import build_info, runner
-from regio_analysis.reporting.chapters import COMMON_PARAMS, all_params
+from regio_analysis.reporting.chapters import COMMON_PARAMS, all_params, check_from
 
 
 PARAMS_SOURCE = 'regio_id = "rond-bommel-en-dommel"\ndata_dir = ""\noutput_dir = ""\nseed = 0'
@@ -167,8 +168,13 @@ def test_unchanged_regions_are_skipped_and_changes_rebuild(tmp_path, toy_chapter
     data = tmp_path / "data"
     shutil.copytree(default_data_dir() / "rond-bommel-en-dommel", data / "rond-bommel-en-dommel")
     out = tmp_path / "out"
-    chapters = toy_chapters[:1]
+    # with a chapter this region does not get (as the plan audit for a region without a plan):
+    # the build and the check for an unchanged report must agree on the region's chapters
+    absent = dataclasses.replace(toy_chapters[1], name="zonder", alleen_bij=check_from("regio_analysis.data.regions",
+                                                                                         "has_plan"))
+    chapters = (toy_chapters[0], absent)
     first = run_batch(None, out, jobs=1, data_dir=data, chapters=chapters, progress=False, pdf=False)
+    assert [r["hoofdstuk"] for r in first["rijen"]] == ["ok"]
     assert first["regio's"][0]["status"] == "ok"
     html = out / "rond-bommel-en-dommel" / "rapport.html"
     stamp = html.stat().st_mtime_ns

@@ -118,11 +118,16 @@ def _package_code_hash() -> bytes:
 
 
 def fingerprint(params: dict[str, Any], chapters: tuple[Chapter, ...] = CHAPTERS) -> str:
-    """A hash of everything a report depends on: data files, package code, notebooks, parameters."""
+    """A hash of everything a report depends on: data files, package code, notebooks, parameters.
+
+    The chapters are those of the region's own report (:func:`for_region`: without the plan audit
+    when the region has no plan), whether ``chapters`` was already narrowed to them or not, so the
+    batch's check for an unchanged report and the report's build compute the same hash."""
     h = hashlib.sha256(_package_code_hash())
     h.update(json.dumps(params, sort_keys=True).encode())
     data_root = Path(params["data_dir"]) if params["data_dir"] else default_data_dir()
     region = data_root / params["regio_id"]
+    chapters = for_region(region, chapters)
     _hash_files(h, (p for p in region.rglob("*") if p.is_file()), region)
     for ch in chapters:
         h.update(ch.name.encode())
