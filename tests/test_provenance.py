@@ -81,6 +81,7 @@ def test_toon_tabel_refuses_a_table_without_provenance_or_caption_and_prints_the
 
 
 def test_toon_figuur_refuses_a_figure_without_provenance_or_caption(shown):
+    plt.close("all")  # figures another test left open are not this test's
     fig, ax = plt.subplots()
     with pytest.raises(ValueError, match="no provenance"):
         tables.toon_figuur(tables.bijschrift(ax, "Iets"))

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from regio_analysis.errors import DataError, Problem
+from regio_analysis.frozen import freeze
 from regio_analysis.io.files import read_bytes, read_csv_strings, read_text, write_bytes
 
 KEY_ENV = "REGIO_ANALYSIS_KEY"
@@ -415,9 +416,7 @@ def describe(df: pd.DataFrame, *, aantallen: Sequence[str] = (), geen_aantallen:
         "levenstafel": list(levenstafel) if levenstafel else None, "totaalrij": totaalrij,
         "groepering": groepering, "citaten": citaten, "groep": groep,
         "sommen": [[int(t), [int(r) for r in rows], str(c)] for t, rows, c in (sommen or [])]}.items() if v}
-    if aandelen is not None:
-        meta["aandelen"] = dict(aandelen)
-    df.attrs[META_ATTR] = meta
+    df.attrs[META_ATTR] = freeze({**meta, "aandelen": dict(aandelen)} if aandelen is not None else meta)
     return df
 
 

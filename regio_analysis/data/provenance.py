@@ -23,6 +23,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from regio_analysis.data.region import MICRODATA_TABLES, RegionData, documenttitel, leesbare_bron
+from regio_analysis.frozen import Immutable
 
 
 class Soort(str, Enum):
@@ -48,7 +49,7 @@ BETEKENIS: dict[Soort, str] = {
 
 
 @dataclass(frozen=True)
-class Herkomst:
+class Herkomst(Immutable):
     """One kind of provenance and what it rests on: the source in words (``gepubliceerd``), the inputs
     and rule (``berekend``), what was generated (``synthetisch``), or which default (``standaardwaarde``)."""
 

@@ -53,6 +53,7 @@ import pandas as pd
 from regio_analysis import __version__
 from regio_analysis.data.region import jaar_vermeld, kengetal_rijen, leesbare_bron
 from regio_analysis.data.schemas import conform
+from regio_analysis.frozen import freeze
 from regio_analysis.report.format import fmt_getal, opsomming
 
 if TYPE_CHECKING:
@@ -598,9 +599,9 @@ def generate_dienstverbanden(region: "RegionData", seed: int = 0, params: Synthe
     result.attrs.update({
         SYNTHETIC_LABEL: True,
         "seed": seed,
-        "params": asdict(params),
-        "kalibratie": {name: asdict(t) for name, t in targets.items()},
-        "weibull": {"c": c, "k": k, "ervaren_multiplier": m},
+        "params": freeze(asdict(params)),
+        "kalibratie": freeze({name: asdict(t) for name, t in targets.items()}),
+        "weibull": freeze({"c": c, "k": k, "ervaren_multiplier": m}),
         "observatie_start": params.observatie_start,
     })
     return result
@@ -723,7 +724,7 @@ def generate_enquete(region: "RegionData", spells: pd.DataFrame, seed: int = 0,
     out = pd.concat(rows, ignore_index=True)
     out["bron"] = f"{SYNTHETIC_LABEL} (regio_analysis {__version__}, seed={seed})"
     result = conform(out, "enquete", file=f"<synthetisch:{region.regio_id}>")
-    result.attrs.update({SYNTHETIC_LABEL: True, "seed": seed, "doel_aandeel_eens": targets})
+    result.attrs.update({SYNTHETIC_LABEL: True, "seed": seed, "doel_aandeel_eens": freeze(targets)})
     return result
 
 

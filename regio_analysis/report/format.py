@@ -14,6 +14,8 @@ from typing import Iterable
 import numpy as np
 import pandas as pd
 
+from regio_analysis.frozen import FrozenDict, Immutable
+
 LEEG = "–"  # shown for a missing number
 
 THEMA_LABELS: dict[str, str] = {
@@ -140,7 +142,7 @@ TABEL_ATTR = "regio_analysis.weergave"
 
 
 @dataclass(frozen=True)
-class Kolom:
+class Kolom(Immutable):
     """How one column of a numeric table is shown; the table itself keeps the numbers.
 
     ``soort``: ``aantal`` (whole number, thousands point), ``getal`` (``decimalen`` decimals,
@@ -274,7 +276,7 @@ def kolommen(df: pd.DataFrame, **spec: Kolom | str) -> pd.DataFrame:
         if name not in df.columns:
             raise KeyError(f"column {name!r} is not in the table (columns: {list(df.columns)})")
         current[name] = Kolom(k) if isinstance(k, str) else k
-    df.attrs[TABEL_ATTR] = current
+    df.attrs[TABEL_ATTR] = FrozenDict(current)
     return df
 
 

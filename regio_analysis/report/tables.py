@@ -24,6 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from regio_analysis.data.provenance import herkomst_van, onderschrift
+from regio_analysis.frozen import FrozenDict
 from regio_analysis.io.files import figure_png, write_csv
 from regio_analysis.io.safe_text import spreadsheet_safe
 from regio_analysis.report.format import geen_gegevens, numerieke_kolommen, tabel_getallen, tabel_tekst
@@ -43,7 +44,7 @@ def bijschrift(obj, tekst: str, *, alt: str | None = None):
         return None
     if not isinstance(tekst, str) or not tekst.strip():
         raise ValueError("a caption needs text")
-    value = {"tekst": tekst.strip(), "alt": alt.strip() if alt else None}
+    value = FrozenDict(tekst=tekst.strip(), alt=alt.strip() if alt else None)
     if isinstance(obj, pd.DataFrame):
         obj.attrs[_CAPTION_ATTR] = value
     else:

@@ -54,13 +54,13 @@ def populatie(region, cohort: StudyCohort) -> str:
     than chapter 03's starters (start years outside the cohort, a covariate missing), with both
     numbers; counts the selection flow hides are not given."""
     tekst = f"Definities (dezelfde als in het hoofdstuk over retentie): {definities()}"
-    n03 = len(starters(region))
+    st = starters(region)
+    n03 = len(st)
     n04, n_years, n_op = _flow(cohort, 4), _flow(cohort, 3), _flow(cohort, 2)
     if not n03 or np.isnan(n04) or n04 == n03:
         return tekst
     redenen = []
     if not np.isnan(n_years) and n_years < n_op:
-        st = starters(region)
         later = st[st["start_jaar"] > cohort.cohort_tot]
         kort = (not later.empty and float(later["duration"].max()) < 1.0)
         redenen.append(f"het doelexperiment alleen starters volgt die in {cohort.cohort_van}–{cohort.cohort_tot} "

@@ -84,7 +84,7 @@ class Hoofdstuk:
 
     @cached_property
     def bestemmingen(self) -> pd.DataFrame:
-        return bestemmingen(self.region, self.horizon)
+        return bestemmingen(self.region, self.horizon, self.starters)
 
     @cached_property
     def ph(self) -> pd.DataFrame:

@@ -164,14 +164,15 @@ def tabel_vertrek_en_ambitie(tabel: pd.DataFrame) -> pd.DataFrame:
     return describe(out, aantallen=["nog gevolgd"], geen_aantallen=[], aandelen={})
 
 
-def bestemmingen(region, horizon: float = 5.0) -> pd.DataFrame:
-    """Aalen-Johansen cumulative incidence per destination for OP starters (any end of the spell)."""
+def bestemmingen(region, horizon: float = 5.0, bestuur: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Aalen-Johansen cumulative incidence per destination for OP starters (any end of the spell);
+    ``bestuur``: the starters leaving their board (:func:`starters`), when the caller has them."""
     spells = starters(region, exit_from="school")
     if spells.empty or len(spells) < K:
         return pd.DataFrame()
     # not beyond the last year whose retention the life table shows: the shares per destination
     # add up to (about) the share that left, which the life table hides where counts are small
-    shown = [j for j, ok in sorted(veilige_overleving(starters(region)).items()) if ok]
+    shown = [j for j, ok in sorted(veilige_overleving(starters(region) if bestuur is None else bestuur).items()) if ok]
     if not shown:
         return pd.DataFrame()
     horizon = min(horizon, float(shown[-1]))
