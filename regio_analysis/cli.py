@@ -106,18 +106,17 @@ def _print_batch(manifest: dict, out: Path, stil: bool = False, as_json: bool = 
     ``--stil`` only the failures, on stderr. Exit 1 when a region failed."""
     from regio_analysis.reporting.runner import status_woord
 
-    failed_any = any(r["status"] == "fout" for r in manifest["regio's"] if r["status"] != "eerder")
+    earlier = [r["regio_id"] for r in manifest["regio's"] if r["status"] == "eerder"]
+    regions = [r for r in manifest["regio's"] if r["status"] != "eerder"]
+    failed = [r for r in regions if r["status"] == "fout"]
     if as_json or stil:
         if as_json:
             _print_json(manifest)
         for row in manifest["rijen"]:
             if row["status"] == "fout" and stil:
                 print(f"{row['regio_id']}/{row['hoofdstuk']}: {row['fout']}: {row['foutmelding']}", file=sys.stderr)
-        return EXIT_INVALID if failed_any else EXIT_OK
+        return EXIT_INVALID if failed else EXIT_OK
 
-    earlier = [r["regio_id"] for r in manifest["regio's"] if r["status"] == "eerder"]
-    regions = [r for r in manifest["regio's"] if r["status"] != "eerder"]
-    failed = [r for r in regions if r["status"] == "fout"]
     for r in regions:
         line = f"{r['regio_id']}: {status_woord(r['status'])} ({r['duur_s']:.0f} s)"
         print(line + (f" - {r['fout']}" if r["fout"] else ""))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import re
 import subprocess
 import tomllib
 from dataclasses import dataclass
@@ -106,4 +107,4 @@ def lock_status() -> LockStatus | None:
 
 def _canonical(name: str) -> str:
     """A distribution name as the lock writes it (PEP 503: lower case, runs of -_. as one hyphen)."""
-    return "-".join(part for part in name.lower().replace("_", "-").replace(".", "-").split("-") if part)
+    return re.sub(r"[-_.]+", "-", name).lower()
