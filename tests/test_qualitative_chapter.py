@@ -162,7 +162,7 @@ def test_tables_hold_numbers_and_are_shown_in_dutch_notation(regions, vergelijki
     assert set(meta["aantallen"]) == {kwal.AUTO, kwal.WERKELIJK} <= set(tab.columns)
 
     q = kwal.kwaliteit_autocodering(a)
-    assert set(kwal.KWALITEIT) <= set(q.columns) and q.attrs[META_ATTR]["aantallen"] == [kwal.WERKELIJK]
+    assert set(kwal.KWALITEIT) <= set(q.columns) and list(q.attrs[META_ATTR]["aantallen"]) == [kwal.WERKELIJK]
     assert tabel_tekst(q)["precisie"].str.fullmatch(r"\d,\d\d|–").all()
     assert tabel_getallen(q.assign(precisie=0.8766))["precisie"].iloc[0] == 0.88
 
