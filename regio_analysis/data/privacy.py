@@ -416,7 +416,7 @@ def describe(df: pd.DataFrame, *, aantallen: Sequence[str] = (), geen_aantallen:
         "levenstafel": list(levenstafel) if levenstafel else None, "totaalrij": totaalrij,
         "groepering": groepering, "citaten": citaten, "groep": groep,
         "sommen": [[int(t), [int(r) for r in rows], str(c)] for t, rows, c in (sommen or [])]}.items() if v}
-    df.attrs[META_ATTR] = freeze({**meta, "aandelen": dict(aandelen)} if aandelen is not None else meta)
+    df.attrs[META_ATTR] = freeze({**meta, "aandelen": aandelen} if aandelen is not None else meta)
     return df
 
 
