@@ -15,12 +15,16 @@ Each replication generates new spells for a region with a new seed, builds the s
 of the chapter ``04_inductie_effect`` (OP starters 2019-2024) and estimates the ATT with the
 naive comparison, IPW and AIPW (propensity model by maximum likelihood and by covariate
 balance, CBPS), plus the hazard ratio from the naive, the IPW-weighted and the
-covariate-adjusted Cox model. Every estimate gets two intervals: ``sandwich`` (the analytic SE,
-censoring weights taken as known) and ``bootstrap`` (the chapter's default: ``--n-boot``
-replicates of the whole pipeline, schools resampled as in the chapter, propensity, censoring,
-outcome and Cox models refitted). It prints, per target, method and interval: the mean truth,
-the mean estimate, the bias, the empirical SD, the mean SE, bias/SE, RMSE, the 95 % CI
-coverage and its Monte Carlo SE, and PASS/FAIL against 94 % for the chapter's interval.
+covariate-adjusted Cox model. Every estimate gets a ``sandwich`` interval (the analytic SE,
+censoring weights taken as known) and, from one set of ``--n-boot`` replicates of the whole
+pipeline (schools resampled as in the chapter; propensity, censoring, outcome and Cox models
+refitted), the bootstrap intervals of ``causal.bootstrap_interval``: ``bootstrap`` (the
+chapter's: the difference's interval combined from the two arms' studentized intervals,
+MOVER), ``bootstrap_studentized`` (one bootstrap-t pivot for the difference), ``bootstrap_sd``,
+``bootstrap_percentiel`` and ``bootstrap_symmetrisch``. It prints, per target, method and
+interval: the mean truth, the mean estimate, the bias, the empirical SD, the mean SE, bias/SE,
+RMSE, the 95 % CI coverage and its Monte Carlo SE, and PASS/FAIL against 94 % for the
+chapter's interval. ``--first-seed`` draws another set of replications (default 1).
 
     .venv/bin/python benchmarks/causal_validation.py                  # 4 default regions x 100 seeds, 200 boots
     .venv/bin/python benchmarks/causal_validation.py --reps 10        # quicker: 4 x 10

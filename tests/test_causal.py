@@ -433,6 +433,44 @@ def test_bootstrap_interval_equals_r_boot_ci():
         causal.bootstrap_interval(frame, "v", "bca")
 
 
+def test_mover_difference_is_newcombes_hybrid_score_interval():
+    """With Wilson intervals for the arms and r = 0, MOVER is Newcombe's (1998) method 10:
+    his published example (56/70 against 48/80: 0.0524 to 0.3339) and statsmodels'
+    ``confint_proportions_2indep(method="newcomb")`` on other counts."""
+    from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint
+
+    def newcombe(x1, n1, x0, n0):
+        ci1 = proportion_confint(x1, n1, method="wilson")
+        ci0 = proportion_confint(x0, n0, method="wilson")
+        return causal.mover_difference(x1 / n1, ci1, x0 / n0, ci0)
+
+    assert newcombe(56, 70, 48, 80) == pytest.approx((0.0524, 0.3339), abs=5e-5)
+    for x1, n1, x0, n0 in ((9, 10, 3, 10), (5, 56, 0, 29), (0, 10, 0, 20), (120, 400, 95, 380), (2, 40, 14, 35)):
+        want = confint_proportions_2indep(x1, n1, x0, n0, method="newcomb", compare="diff")
+        assert newcombe(x1, n1, x0, n0) == pytest.approx(want, abs=1e-12), (x1, n1, x0, n0)
+
+
+def test_mover_difference_with_symmetric_intervals_is_the_wald_interval_of_the_difference():
+    """Symmetric arm intervals est ± z se give est1 - est0 ± z sqrt(se1² + se0² - 2 r se1 se0)."""
+    z = causal.Z95
+    for e1, s1, e0, s0, r in ((0.3, 0.04, 0.45, 0.08, 0.0), (2.1, 0.2, 1.7, 0.1, 0.35), (0.1, 0.05, 0.1, 0.05, -0.5)):
+        got = causal.mover_difference(e1, (e1 - z * s1, e1 + z * s1), e0, (e0 - z * s0, e0 + z * s0), r)
+        half = z * math.sqrt(s1 ** 2 + s0 ** 2 - 2 * r * s1 * s0)
+        assert got == pytest.approx((e1 - e0 - half, e1 - e0 + half), abs=1e-12)
+    # a skewed arm interval moves the side it belongs to: the lower bound of the difference
+    # takes the lower arm-1 side and the upper arm-0 side
+    lo, hi = causal.mover_difference(0.3, (0.25, 0.40), 0.5, (0.40, 0.55), 0.0)
+    assert (lo, hi) == pytest.approx((-0.2 - math.hypot(0.05, 0.05), -0.2 + math.hypot(0.10, 0.10)))
+
+
+def test_mover_interval_needs_the_arms():
+    frame = pd.DataFrame({"replicate": range(5), "variant": "v", "measure": "risicosverschil", "horizon": 3.0,
+                          "estimate": np.linspace(-0.1, 0.1, 5), "se": 0.05})
+    frame.attrs = {"original": {("v", "risicosverschil", 3.0): (0.0, 0.05)}}
+    with pytest.raises(ValueError, match="mover"):
+        causal.bootstrap_interval(frame, "v")
+
+
 def test_survival_bootstrap_refits_the_whole_pipeline():
     d = _survival_data(n=400, seed=4)
     eff = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="aipw", horizons=(1, 2),
@@ -440,8 +478,8 @@ def test_survival_bootstrap_refits_the_whole_pipeline():
     boot = causal.survival_effect(d, "a", "tijd", "gebeurtenis", ["x"], estimand="ATE", method="aipw", horizons=(1, 2),
                                   cluster="school", n_boot=60, seed=3)
     assert eff.interval == "sandwich" and boot.interval == "bootstrap"
-    assert boot.details == {"replicates": 60, "failed": 0, "ml_fallback": 0, "unit": "school", "method": "studentized"}
-    # the same point estimates; se = the SD of the replicates; studentized intervals
+    assert boot.details == {"replicates": 60, "failed": 0, "ml_fallback": 0, "unit": "school", "method": "mover"}
+    # the same point estimates; se = the SD of the replicates; studentized intervals for the arms
     pd.testing.assert_series_equal(eff.summary["estimate"], boot.summary["estimate"])
     draws = boot.bootstrap
     rd = one_row(boot.horizons, measure="risicosverschil", horizon=2.0)
@@ -449,8 +487,19 @@ def test_survival_bootstrap_refits_the_whole_pipeline():
     assert rd["se"] == pytest.approx(g["estimate"].std(ddof=1))
     est, se0 = draws.attrs["original"][("hoofd", "risicosverschil", 2.0)]
     assert est == pytest.approx(rd["estimate"], abs=1e-12)
-    q_hi, q_lo = _boot_quantiles(((g["estimate"] - est) / g["se"]).to_numpy(), (0.975, 0.025))
-    assert (rd["ci_lower"], rd["ci_upper"]) == pytest.approx((est - q_hi * se0, est - q_lo * se0))
+    arms = {}
+    for label in causal.DEFAULT_LABELS:
+        a = draws[(draws["measure"] == f"risico {label}") & (draws["horizon"] == 2.0)]
+        e, s = draws.attrs["original"][("hoofd", f"risico {label}", 2.0)]
+        q_hi, q_lo = _boot_quantiles(((a["estimate"] - e) / a["se"]).to_numpy(), (0.975, 0.025))
+        arm = one_row(boot.horizons, measure=f"risico {label}", horizon=2.0)
+        assert (arm["ci_lower"], arm["ci_upper"]) == pytest.approx((e - q_hi * s, e - q_lo * s))
+        arms[label] = (e, (arm["ci_lower"], arm["ci_upper"]), a["estimate"].to_numpy())
+    # the difference: the arms' intervals combined (MOVER) with the correlation of their replicates
+    (e1, ci1, r1), (e0, ci0, r0) = arms.values()
+    r = np.corrcoef(r1, r0)[0, 1]
+    assert (rd["ci_lower"], rd["ci_upper"]) == pytest.approx(causal.mover_difference(e1, ci1, e0, ci0, r))
+    assert rd["ci_lower"] < est < rd["ci_upper"]
     # the pivot SE on a resample counts a school drawn twice as two schools: on the original
     # rows it is the cluster-robust SE of the arm means (weights as known), here > 0
     assert 0 < se0 < 1 and (g["se"] > 0).all()
@@ -501,7 +550,7 @@ def test_result_frames_have_english_columns(lalonde, att_weights):
     draws = causal.survival_bootstrap(d, "a", "tijd", "gebeurtenis", ["x"], {"m": {"method": "ipw"}}, horizons=(1,),
                                       n_boot=3, hazard_ratio=("m",))
     assert list(draws.columns) == ["replicate", "variant", "measure", "horizon", "estimate", "se"]
-    assert set(draws.attrs) == {"replicates", "failed", "failed_variant", "ml_fallback", "unit", "original"}
+    assert set(draws.attrs) == {"replicates", "failed", "failed_variant", "ml_fallback", "unit", "labels", "original"}
     assert list(causal.bootstrap_interval(draws, "m").columns) == ["measure", "horizon", "estimate", "se", "ci_lower",
                                                                    "ci_upper"]
 

@@ -62,7 +62,7 @@ The public functions and classes are re-exported here (``from regio_analysis imp
 causal.estimate_effect(...)``); private helpers are imported from their module.
 """
 from regio_analysis.causal.balance import balance_table, love_plot, max_abs_smd
-from regio_analysis.causal.bootstrap import bootstrap_interval, survival_bootstrap
+from regio_analysis.causal.bootstrap import bootstrap_interval, mover_difference, survival_bootstrap
 from regio_analysis.causal.censoring import censoring_survival, ipcw_weights
 from regio_analysis.causal.constants import (
     BALANCE_THRESHOLD,
@@ -99,6 +99,7 @@ __all__ = [
     "EffectEstimate", "EValue", "KaplanMeierCurves", "PropensityModel", "PropensityWeights", "SurvivalEffect",
     "balance_table", "bootstrap_effect", "bootstrap_interval", "censoring_survival", "e_value", "effect_plot",
     "effective_sample_size", "estimate_effect", "ipcw_weights", "love_plot", "main_effects_design", "max_abs_smd",
+    "mover_difference",
     "overlap_plot", "propensity_formula", "propensity_score", "propensity_weights", "rr_from", "survival_bootstrap",
     "survival_effect", "weighted_cox", "weighted_km",
 ]

@@ -1,7 +1,8 @@
 """The survival bootstrap: every replicate resamples rows or whole clusters and refits the
 propensity, censoring and outcome models and the weighted Cox model of several analysis
 variants at once; the studentized (bootstrap-t), SD and percentile intervals from the
-replicates, with quantiles as R's ``boot.ci`` (Davison & Hinkley 1997).
+replicates, with quantiles as R's ``boot.ci`` (Davison & Hinkley 1997), and the interval of a
+difference combined from its two arms' intervals (MOVER; Zou & Donner 2008).
 """
 from __future__ import annotations
 
@@ -231,7 +232,8 @@ def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: s
     or the cluster column), ``ml_fallback`` (per variant, the replicates in which the balance
     fit had no solution and the propensity model was fitted by maximum likelihood; see
     :func:`_refit_weights`) and
-    ``original`` (``(variant, measure, horizon) -> (estimate, se)`` on the original rows).
+    ``original`` (``(variant, measure, horizon) -> (estimate, se)`` on the original rows) and
+    ``labels`` (the arms' labels in ``measure``).
     """
     _choice("estimand", estimand, ESTIMANDS)
     covariates = list(covariates)
@@ -268,7 +270,7 @@ def survival_bootstrap(df: pd.DataFrame, treatment: str, duration: str, event: s
     out = out[~lost & ~back].reset_index(drop=True)
     out.attrs = {"replicates": n_boot - failed, "failed": failed, "failed_variant": failed_variant,
                  "ml_fallback": fallback_variant,
-                 "unit": cluster or "rij",
+                 "unit": cluster or "rij", "labels": tuple(labels),
                  "original": {(v, m, h): (est, se) for v, m, h, est, se in original}}
     return out
 
@@ -298,18 +300,56 @@ def _boot_quantiles(values: np.ndarray, alpha: Sequence[float]) -> np.ndarray:
     return np.array(out, float)
 
 
-def bootstrap_interval(draws: pd.DataFrame, variant: str, method: str = "studentized") -> pd.DataFrame:
+def mover_difference(est1: float, ci1: tuple[float, float], est0: float, ci0: tuple[float, float],
+                     r: float = 0.0) -> tuple[float, float]:
+    """The interval of ``est1 - est0`` recovered from the two estimates' own intervals (MOVER).
+
+    ``L = d - sqrt((est1 - l1)^2 + (u0 - est0)^2 - 2 r (est1 - l1)(u0 - est0))`` and
+    ``U = d + sqrt((u1 - est1)^2 + (est0 - l0)^2 - 2 r (u1 - est1)(est0 - l0))``, ``r`` the
+    correlation of the two estimates (Zou & Donner 2008, eqs. 2-3; Newcombe 1998's method 10
+    when the arms' intervals are Wilson intervals and ``r = 0``). Each bound takes the side of
+    each arm's interval that moves the difference that way, so skewed arm intervals give a
+    skewed difference interval; with symmetric (Wald) arm intervals it is the Wald interval of
+    the difference with variance ``v1 + v0 - 2 r sqrt(v1 v0)``.
+    """
+    d = est1 - est0
+    a, b = est1 - ci1[0], ci0[1] - est0
+    c, e = ci1[1] - est1, est0 - ci0[0]
+    lo = d - math.sqrt(max(a * a + b * b - 2 * r * a * b, 0.0))
+    hi = d + math.sqrt(max(c * c + e * e - 2 * r * c * e, 0.0))
+    return lo, hi
+
+
+def _studentized(est: float, se0: float, estimates: np.ndarray, ses: np.ndarray) -> tuple[float, float]:
+    """The bootstrap-t interval: ``estimate - q97.5 se`` to ``estimate - q2.5 se`` (see :func:`bootstrap_interval`)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pivot = (estimates - est) / ses
+    q_hi, q_lo = _boot_quantiles(pivot, (0.975, 0.025))
+    return float(est - q_hi * se0), float(est - q_lo * se0)
+
+
+#: a difference's measure -> the kind of its arms' measures (``f"{kind} {label}"``)
+DIFFERENCES = {"risicosverschil": "risico", "rmst-verschil": "rmst"}
+
+
+def bootstrap_interval(draws: pd.DataFrame, variant: str, method: str = "mover") -> pd.DataFrame:
     """95 % intervals per ``measure`` and ``horizon`` of one variant from :func:`survival_bootstrap`.
 
     ``method``:
 
-    * ``"studentized"`` (bootstrap-t; the chapter's): the 2.5 % and 97.5 % quantiles ``q`` of
+    * ``"mover"`` (the chapter's): the risks and RMSTs of the two arms get their studentized
+      interval, and a difference of the arms gets the interval recovered from those two
+      (:func:`mover_difference`), with the correlation of the arms' replicates. Each arm keeps its
+      own skewness and its own link between estimate and SE: the weighted control arm's risk
+      has a far stronger one than the treated arm's, which a single pivot for their difference
+      cannot follow (the studentized interval of the difference covered 93 % in
+      ``benchmarks/causal_validation.py``);
+    * ``"studentized"`` (bootstrap-t): the 2.5 % and 97.5 % quantiles ``q`` of
       ``(estimate* - estimate) / se*`` over the replicates give ``estimate - q97.5 se`` to
       ``estimate - q2.5 se``, ``se`` the pivot SE (:func:`_arm_means`) on the original rows.
       It carries the skewness and the link between an estimate and its SE (a risk near 0 has a
       small SE) into the interval, which the normal interval misses in small samples
-      (Davison & Hinkley 1997, section 5.2; ``benchmarks/causal_validation.py``);
-      ``boot::boot.ci(type = "stud")`` in R;
+      (Davison & Hinkley 1997, section 5.2); ``boot::boot.ci(type = "stud")`` in R;
     * ``"sd"``: estimate ± 1.96 × the SD of the replicates;
     * ``"percentile"``: the 2.5 % and 97.5 % quantiles of the replicates (``type = "perc"``);
     * ``"symmetric"``: the symmetric bootstrap-t, ``estimate ± q95(|pivot|) se`` (Hall 1988).
@@ -319,9 +359,10 @@ def bootstrap_interval(draws: pd.DataFrame, variant: str, method: str = "student
     Returns ``measure, horizon, estimate, se`` (the SD of the replicates), ``ci_lower, ci_upper``.
     The log hazard ratio (no pivot SE) always gets the ``"sd"`` interval.
     """
-    _choice("method", method, ("studentized", "sd", "percentile", "symmetric"))
+    _choice("method", method, ("mover", "studentized", "sd", "percentile", "symmetric"))
     original = draws.attrs["original"]
     d = draws[draws["variant"] == variant]
+    labels = draws.attrs.get("labels")
     rows = []
     for (measure, horizon), g in d.groupby(["measure", "horizon"], dropna=False, sort=False):
         key = (variant, measure, horizon) if measure != "log_hr" else (variant, measure, next(
@@ -329,19 +370,38 @@ def bootstrap_interval(draws: pd.DataFrame, variant: str, method: str = "student
         est, se0 = original[key]
         sd = float(g["estimate"].std(ddof=1))
         kind = "sd" if measure == "log_hr" else method
-        if kind == "sd":
+        if kind == "mover" and measure in DIFFERENCES:
+            lo, hi = _mover(d, variant, DIFFERENCES[measure], horizon, labels, original)
+        elif kind == "sd":
             lo, hi = _wald(est, sd)
         elif kind == "percentile":
             lo, hi = _boot_quantiles(g["estimate"].to_numpy(float), (0.025, 0.975))
-        else:
+        elif kind == "symmetric":
             with np.errstate(divide="ignore", invalid="ignore"):
                 pivot = (g["estimate"].to_numpy(float) - est) / g["se"].to_numpy(float)
-            if kind == "symmetric":
-                q = _boot_quantiles(np.abs(pivot), (0.95,))[0]
-                lo, hi = est - q * se0, est + q * se0
-            else:
-                q_hi, q_lo = _boot_quantiles(pivot, (0.975, 0.025))
-                lo, hi = est - q_hi * se0, est - q_lo * se0
+            q = _boot_quantiles(np.abs(pivot), (0.95,))[0]
+            lo, hi = est - q * se0, est + q * se0
+        else:  # studentized; an arm's own interval under "mover"
+            lo, hi = _studentized(est, se0, g["estimate"].to_numpy(float), g["se"].to_numpy(float))
         rows.append({"measure": measure, "horizon": horizon, "estimate": est, "se": sd, "ci_lower": float(lo),
                      "ci_upper": float(hi)})
     return pd.DataFrame(rows, columns=["measure", "horizon", "estimate", "se", "ci_lower", "ci_upper"])
+
+
+def _mover(d: pd.DataFrame, variant: str, kind: str, horizon: float, labels: Sequence[str] | None,
+           original: dict) -> tuple[float, float]:
+    """The MOVER interval of the difference of the arms ``f"{kind} {label}"`` at ``horizon``."""
+    if not labels:
+        raise ValueError("method 'mover' needs the arms' replicates and their labels (draws.attrs['labels'] of "
+                         "survival_bootstrap)")
+    at = d[d["horizon"] == horizon]
+    arms = []
+    for label in labels:
+        g = at[at["measure"] == f"{kind} {label}"].set_index("replicate")
+        est, se0 = original[(variant, f"{kind} {label}", horizon)]
+        arms.append((est, _studentized(est, se0, g["estimate"].to_numpy(float), g["se"].to_numpy(float)),
+                     g["estimate"]))
+    pair = pd.concat([arms[0][2], arms[1][2]], axis=1, join="inner").to_numpy(float)
+    pair = pair[np.isfinite(pair).all(axis=1)]
+    r = float(np.corrcoef(pair.T)[0, 1]) if len(pair) > 2 and (pair.std(axis=0) > 0).all() else 0.0
+    return mover_difference(arms[0][0], arms[0][1], arms[1][0], arms[1][1], r)

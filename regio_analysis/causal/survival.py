@@ -244,10 +244,11 @@ class SurvivalEffect:
 def _apply_bootstrap(effect: SurvivalEffect, draws: pd.DataFrame, variant: str) -> SurvivalEffect:
     """Replace the SEs and intervals of ``effect`` by the bootstrap's (:func:`bootstrap_interval`).
 
-    Risks, RMSTs and their differences get the studentized interval (``se`` the SD of the
-    replicates); the hazard ratio estimate ± 1.96 SD on the log scale.
+    Risks and RMSTs get the studentized interval, their differences the interval combined from
+    the two arms' (MOVER), ``se`` the SD of the replicates; the hazard ratio estimate ± 1.96 SD
+    on the log scale.
     """
-    boot = bootstrap_interval(draws, variant).set_index(["measure", "horizon"])
+    boot = bootstrap_interval(draws, variant, "mover").set_index(["measure", "horizon"])
     h = effect.horizons.copy()
     for i, row in h.iterrows():
         key = (row["measure"], row["horizon"])
@@ -262,7 +263,7 @@ def _apply_bootstrap(effect: SurvivalEffect, draws: pd.DataFrame, variant: str) 
                     events=c.events, fitter=c.fitter, cluster=c.cluster)
     details = {"replicates": draws.attrs["replicates"], "failed": draws.attrs["failed"],
                "ml_fallback": draws.attrs["ml_fallback"].get(variant, 0), "unit": draws.attrs["unit"],
-               "method": "studentized"}
+               "method": "mover"}
     return SurvivalEffect(weights=effect.weights, km=effect.km, cox=cox, horizons=h, method=effect.method,
                           estimand=effect.estimand, labels=effect.labels, interval="bootstrap", bootstrap=d,
                           details=details)
@@ -286,10 +287,11 @@ def survival_effect(df: pd.DataFrame, treatment: str, duration: str, event: str,
 
     Intervals: with ``n_boot=0`` the sandwich SEs of :func:`estimate_effect`, which take the
     censoring weights as known and cover somewhat less than 95 %
-    (``benchmarks/causal_validation.py``); with ``n_boot > 0`` studentized bootstrap intervals
-    (:func:`bootstrap_interval`) over ``n_boot`` replicates of the whole pipeline
-    (:func:`survival_bootstrap`; clusters resampled when ``cluster`` is given; seeded by
-    ``seed``), ``se`` then the SD of the replicates; the hazard ratio ± 1.96 SD on the log scale.
+    (``benchmarks/causal_validation.py``); with ``n_boot > 0`` bootstrap intervals
+    (:func:`bootstrap_interval`: studentized for the arms, MOVER for their differences) over
+    ``n_boot`` replicates of the whole pipeline (:func:`survival_bootstrap`; clusters resampled
+    when ``cluster`` is given; seeded by ``seed``), ``se`` then the SD of the replicates; the
+    hazard ratio ± 1.96 SD on the log scale.
 
     ``horizons`` beyond the longest follow-up are left out (no status known there).
     """

@@ -365,8 +365,8 @@ def true_effects(cohort: pd.DataFrame, spells: pd.DataFrame, horizons: Sequence[
 
 #: the bootstrap intervals compared in :func:`simulate_replicate` (causal.bootstrap_interval
 #: method -> label); "bootstrap" is the chapter's
-BOOTSTRAP_INTERVALS = {"studentized": "bootstrap", "sd": "bootstrap_sd", "percentile": "bootstrap_percentiel",
-                       "symmetric": "bootstrap_symmetrisch"}
+BOOTSTRAP_INTERVALS = {"mover": "bootstrap", "studentized": "bootstrap_studentized", "sd": "bootstrap_sd",
+                       "percentile": "bootstrap_percentiel", "symmetric": "bootstrap_symmetrisch"}
 
 #: the estimators compared in :func:`simulate_replicate` (name -> survival_effect options)
 VALIDATION_METHODS: dict[str, dict[str, Any]] = {
