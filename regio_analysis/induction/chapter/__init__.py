@@ -181,14 +181,15 @@ def lezing_interval(study: InductionStudy) -> str:
                   "likelihood), zodat ook die moeilijke steekproeven meetellen." + failed)
     return (f"De getoonde intervallen zijn 95%-betrouwbaarheidsintervallen uit {fmt_getal(total, 0)} "
             f"bootstrapsteekproeven: er worden steeds {unit} met teruglegging getrokken en het propensitymodel, het "
-            "censureringsmodel, de uitkomstmodellen en het Cox-model worden in elke steekproef opnieuw geschat. De "
-            "intervallen van het risico en de RMST per groep zijn bootstrap-t-intervallen: ze volgen de verdeling van "
-            "de afwijking van elke steekproefschatting, gedeeld door haar standaardfout, en hoeven daardoor niet "
-            "symmetrisch rond de schatting te liggen. Het interval van een verschil tussen de groepen is uit de "
-            "intervallen van de twee groepen samengesteld (de MOVER-methode), met de samenhang van de twee groepen "
-            "over de steekproeven; zo houdt elke groep haar eigen scheefheid. Het interval van de hazardratio is de "
-            "schatting plus en min 1,96 keer de standaardafwijking over de steekproeven op de logaritmische schaal."
-            + failed)
+            "censureringsmodel, de uitkomstmodellen en het Cox-model worden in elke steekproef opnieuw geschat. Het "
+            "interval van een verschil in vertrekrisico of verblijfsduur is in twee stappen gemaakt. Eerst krijgt elke "
+            "groep (starters met en zonder inductie) een interval voor haar eigen uitkomst: een bootstrap-t-interval, "
+            "dat de verdeling volgt van de afwijking van elke steekproefschatting gedeeld door haar standaardfout en "
+            "daardoor niet symmetrisch rond de schatting hoeft te liggen. Daarna worden die twee intervallen "
+            "samengevoegd tot een interval voor het verschil, rekening houdend met de samenhang tussen de groepen over "
+            "de steekproeven (de MOVER-methode); zo houdt elke groep haar eigen scheefheid. Het interval van de "
+            "hazardratio is de schatting plus en min 1,96 keer de standaardafwijking over de steekproeven op de "
+            "logaritmische schaal." + failed)
 
 
 def lezing_naief(study: InductionStudy) -> str:
