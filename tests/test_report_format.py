@@ -184,6 +184,18 @@ def test_a_range_is_shown_with_its_unit_once():
     assert Kolom("getal", 0, hoog="h").per_eenheid("eur").cel(5.0, hi=8.0) == "€ 5–8"
 
 
+def test_a_range_with_a_negative_bound_says_tot():
+    """"−34,87–−8,00" reads as one number with two signs; Dutch tables write "−34,87 tot −8,00"."""
+    assert Kolom("getal", 2, hoog="h").cel(-34.87, hi=-8.0) == "−34,87 tot −8,00"
+    assert Kolom("getal", 2, hoog="h").cel(-15.87, hi=17.75) == "−15,87 tot 17,75"
+    assert Kolom("getal", 2, hoog="h").cel(0.52, hi=1.45) == "0,52–1,45"
+    assert Kolom("pct", laag="l", hoog="h").cel(-2.0, lo=-5.5, hi=1.5) == "−2,0% (−5,5 tot 1,5%)"
+    assert Kolom("getal", 1, hoog="h").per_eenheid("fte").cel(-3.0, hi=2.5) == "−3,0 tot 2,5 fte"
+    df = kolommen(pd.DataFrame({"laag": [-24.54, 0.23], "hoog": [20.40, 3.18]}),
+                  laag=Kolom("getal", 2, hoog="hoog", naam="95%-BI"))
+    assert tabel_tekst(df)["95%-BI"].tolist() == ["−24,54 tot 20,40", "0,23–3,18"]
+
+
 def test_a_caption_says_when_its_numbers_are_synthetic():
     from regio_analysis.data.provenance import berekend, gepubliceerd, standaardwaarde, synthetisch
     from regio_analysis.report.format import bijschrift_tekst, in_bestand

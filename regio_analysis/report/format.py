@@ -141,6 +141,12 @@ MAX_RIJEN = 25
 TABEL_ATTR = "regio_analysis.weergave"
 
 
+def _streep(lo, hi) -> str:
+    """What separates a range's bounds: an en dash, or " tot " when a bound is below zero."""
+    negative = any(isinstance(b, (int, float, np.number)) and not _is_missing(b) and b < 0 for b in (lo, hi))
+    return " tot " if negative else "–"
+
+
 @dataclass(frozen=True)
 class Kolom(Immutable):
     """How one column of a numeric table is shown; the table itself keeps the numbers.
@@ -203,10 +209,11 @@ class Kolom(Immutable):
                         naam=self.naam, leeg=self.leeg, achter=suffix)
 
     def bereik(self, lo, hi) -> str:
-        """A range with its unit once: ``"5–8%"``, ``"0,42–0,95"``."""
+        """A range with its unit once: ``"5–8%"``, ``"0,42–0,95"``; ``"−34,87 tot −8,00"`` when a bound
+        is negative (a dash beside a minus sign reads as one)."""
         if self.soort == "pct" and not (isinstance(lo, str) or isinstance(hi, str)):
-            return f"{fmt_getal(lo, self.plaatsen)}–{self.waarde(hi)}"
-        return f"{self.waarde(lo)}–{self.waarde(hi)}"
+            return f"{fmt_getal(lo, self.plaatsen)}{_streep(lo, hi)}{self.waarde(hi)}"
+        return f"{self.waarde(lo)}{_streep(lo, hi)}{self.waarde(hi)}"
 
     def cel(self, x, lo=None, hi=None) -> str:
         """The cell: the value, with its interval when the column has bounds."""
@@ -220,7 +227,7 @@ class Kolom(Immutable):
         if _is_missing(x) or _is_missing(lo) or _is_missing(hi):
             return text
         bound = Kolom("getal", self.plaatsen) if self.soort == "pct" else self
-        return f"{text} ({bound.waarde(lo)}–{self.waarde(hi)})"
+        return f"{text} ({bound.waarde(lo)}{_streep(lo, hi)}{self.waarde(hi)})"
 
 
 @dataclass(frozen=True)
@@ -242,8 +249,8 @@ class _Eenheid(Kolom):
             return super().bereik(lo, hi)
         kaal = Kolom("getal", self.plaatsen)
         if self.achter == "€":
-            return f"€ {kaal.waarde(lo)}–{kaal.waarde(hi)}"
-        return f"{kaal.waarde(lo)}–{kaal.waarde(hi)}{self.achter}"
+            return f"€ {kaal.waarde(lo)}{_streep(lo, hi)}{kaal.waarde(hi)}"
+        return f"{kaal.waarde(lo)}{_streep(lo, hi)}{kaal.waarde(hi)}{self.achter}"
 
 
 @dataclass(frozen=True)
