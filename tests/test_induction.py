@@ -127,7 +127,8 @@ def test_study_tables_and_readings(study):
                                    "max |SMD|", "effectieve n controle", "interval", "opmerking"]
     s0 = study.sensitivity.iloc[0]
     assert shown.loc[0, "hr 95%-BI"] == f"{fmt_getal(s0['hr_lower'], 2)}–{fmt_getal(s0['hr_upper'], 2)}"
-    assert shown.loc[0, "rv 95%-BI"] == f"{fmt_getal(100 * s0['rd_lower'], 1)}–{fmt_getal(100 * s0['rd_upper'], 1)}"
+    sep = " tot " if min(s0["rd_lower"], s0["rd_upper"]) < 0 else "–"  # a dash beside a minus sign reads as one
+    assert shown.loc[0, "rv 95%-BI"] == f"{fmt_getal(100 * s0['rd_lower'], 1)}{sep}{fmt_getal(100 * s0['rd_upper'], 1)}"
     assert shown.loc[0, "hazardratio"] == fmt_getal(s0["hr"], 3) and shown.loc[1, "interval"] == "bootstrap"
     balance = chapter.balans_tabel(study.balance)
     assert list(balance.columns) == ["covariaat", "type", "weging", "gemiddelde met inductie",
