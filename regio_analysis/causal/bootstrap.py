@@ -16,7 +16,7 @@ from scipy import stats
 
 from regio_analysis.causal.censoring import _censoring_fit, _ipcw
 from regio_analysis.causal.checks import _check, _check_survival, _choice
-from regio_analysis.causal.constants import CENSORING_MODELS, DEFAULT_LABELS, ESTIMANDS, SOURCE
+from regio_analysis.causal.constants import CENSORING_MODELS, DEFAULT_LABELS, DIFFERENCES, ESTIMANDS, SOURCE
 from regio_analysis.causal.estimators import _aipw_fit, _ipw_fit, _wald
 from regio_analysis.causal.propensity import (
     _design,
@@ -167,11 +167,10 @@ def _replicate_variant(name, v, idx, data, t, T, E, Xo, fits, censoring, outcome
                                 ("rmst", np.minimum(T, h), False)):
             mu1, mu0, V = _arm_means(v["method"], t, np.where(s > 0, y, 0.0), s, w, ps, Xo, estimand, binary,
                                      cluster, outcomes.setdefault((cens, h, kind), {}))
-            diff = "risicosverschil" if kind == "risico" else "rmst-verschil"
             se = np.sqrt(np.clip([V[0, 0], V[1, 1], V[0, 0] + V[1, 1] - 2 * V[0, 1]], 0, None))
             out += [(name, f"{kind} {labels[0]}", float(h), mu1, se[0]),
                     (name, f"{kind} {labels[1]}", float(h), mu0, se[1]),
-                    (name, diff, float(h), mu1 - mu0, se[2])]
+                    (name, DIFFERENCES[kind], float(h), mu1 - mu0, se[2])]
     if name in hazard_ratio:
         out.append((name, "log_hr", np.nan, _weighted_log_hr(T, E, t, w), np.nan))
     if v["method"] != "naive" and fallback:
@@ -320,16 +319,20 @@ def mover_difference(est1: float, ci1: tuple[float, float], est0: float, ci0: tu
     return lo, hi
 
 
-def _studentized(est: float, se0: float, estimates: np.ndarray, ses: np.ndarray) -> tuple[float, float]:
-    """The bootstrap-t interval: ``estimate - q97.5 se`` to ``estimate - q2.5 se`` (see :func:`bootstrap_interval`)."""
+def _pivot(est: float, g: pd.DataFrame) -> np.ndarray:
+    """The bootstrap-t pivots ``(estimate* - estimate) / se*`` of the replicates ``g``."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        pivot = (estimates - est) / ses
-    q_hi, q_lo = _boot_quantiles(pivot, (0.975, 0.025))
+        return (g["estimate"].to_numpy(float) - est) / g["se"].to_numpy(float)
+
+
+def _studentized(est: float, se0: float, g: pd.DataFrame) -> tuple[float, float]:
+    """The bootstrap-t interval: ``estimate - q97.5 se`` to ``estimate - q2.5 se`` (see :func:`bootstrap_interval`)."""
+    q_hi, q_lo = _boot_quantiles(_pivot(est, g), (0.975, 0.025))
     return float(est - q_hi * se0), float(est - q_lo * se0)
 
 
-#: a difference's measure -> the kind of its arms' measures (``f"{kind} {label}"``)
-DIFFERENCES = {"risicosverschil": "risico", "rmst-verschil": "rmst"}
+#: a difference's measure -> the kind of its arms' measures
+_ARMS_OF = {diff: kind for kind, diff in DIFFERENCES.items()}
 
 
 def bootstrap_interval(draws: pd.DataFrame, variant: str, method: str = "mover") -> pd.DataFrame:
@@ -370,19 +373,17 @@ def bootstrap_interval(draws: pd.DataFrame, variant: str, method: str = "mover")
         est, se0 = original[key]
         sd = float(g["estimate"].std(ddof=1))
         kind = "sd" if measure == "log_hr" else method
-        if kind == "mover" and measure in DIFFERENCES:
-            lo, hi = _mover(d, variant, DIFFERENCES[measure], horizon, labels, original)
+        if kind == "mover" and measure in _ARMS_OF:
+            lo, hi = _mover(d, variant, _ARMS_OF[measure], horizon, labels, original)
         elif kind == "sd":
             lo, hi = _wald(est, sd)
         elif kind == "percentile":
             lo, hi = _boot_quantiles(g["estimate"].to_numpy(float), (0.025, 0.975))
         elif kind == "symmetric":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                pivot = (g["estimate"].to_numpy(float) - est) / g["se"].to_numpy(float)
-            q = _boot_quantiles(np.abs(pivot), (0.95,))[0]
+            q = _boot_quantiles(np.abs(_pivot(est, g)), (0.95,))[0]
             lo, hi = est - q * se0, est + q * se0
         else:  # studentized; an arm's own interval under "mover"
-            lo, hi = _studentized(est, se0, g["estimate"].to_numpy(float), g["se"].to_numpy(float))
+            lo, hi = _studentized(est, se0, g)
         rows.append({"measure": measure, "horizon": horizon, "estimate": est, "se": sd, "ci_lower": float(lo),
                      "ci_upper": float(hi)})
     return pd.DataFrame(rows, columns=["measure", "horizon", "estimate", "se", "ci_lower", "ci_upper"])
@@ -399,8 +400,7 @@ def _mover(d: pd.DataFrame, variant: str, kind: str, horizon: float, labels: Seq
     for label in labels:
         g = at[at["measure"] == f"{kind} {label}"].set_index("replicate")
         est, se0 = original[(variant, f"{kind} {label}", horizon)]
-        arms.append((est, _studentized(est, se0, g["estimate"].to_numpy(float), g["se"].to_numpy(float)),
-                     g["estimate"]))
+        arms.append((est, _studentized(est, se0, g), g["estimate"]))
     pair = pd.concat([arms[0][2], arms[1][2]], axis=1, join="inner").to_numpy(float)
     pair = pair[np.isfinite(pair).all(axis=1)]
     r = float(np.corrcoef(pair.T)[0, 1]) if len(pair) > 2 and (pair.std(axis=0) > 0).all() else 0.0

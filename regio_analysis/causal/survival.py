@@ -19,7 +19,7 @@ from scipy import stats
 from regio_analysis.causal.bootstrap import bootstrap_interval, survival_bootstrap
 from regio_analysis.causal.censoring import _censoring_model, _ipcw
 from regio_analysis.causal.checks import _check, _check_survival, _choice
-from regio_analysis.causal.constants import CENSORING_MODELS, DEFAULT_LABELS, SOURCE, Z95
+from regio_analysis.causal.constants import CENSORING_MODELS, DEFAULT_LABELS, DIFFERENCES, SOURCE, Z95
 from regio_analysis.causal.estimators import _wald, effect_plot, estimate_effect
 from regio_analysis.causal.propensity import PropensityWeights, _weights_array, main_effects_design, propensity_weights
 from regio_analysis.causal.sensitivity import EValue, e_value
@@ -330,7 +330,7 @@ def survival_effect(df: pd.DataFrame, treatment: str, duration: str, event: str,
                 m, se = r.arms[arm]
                 rows.append({"measure": f"{name} {label}", "horizon": float(h), "estimate": m, "se": se,
                              "ci_lower": _wald(m, se)[0], "ci_upper": _wald(m, se)[1], "n": n_known})
-            rows.append({"measure": f"{name}sverschil" if name == "risico" else "rmst-verschil",
+            rows.append({"measure": DIFFERENCES[name],
                          "horizon": float(h), "estimate": r.estimate, "se": r.se, "ci_lower": r.ci[0],
                          "ci_upper": r.ci[1], "n": n_known})
     horizons_df = pd.DataFrame(rows, columns=EFFECT_COLUMNS)
